@@ -1,0 +1,31 @@
+// Jest runs in ESM mode because execa is ESM-only; see docs/architecture.md#testing.
+const tsJest = [
+  'ts-jest',
+  { useESM: true, tsconfig: '<rootDir>/tsconfig.json', diagnostics: false },
+];
+
+/** @param {string} name */
+const project = (name) => ({
+  displayName: name,
+  rootDir: `<rootDir>/packages/${name}`,
+  testEnvironment: 'node',
+  extensionsToTreatAsEsm: ['.ts'],
+  moduleNameMapper: {
+    '^(\\.{1,2}/.*)\\.js$': '$1',
+    // Unit tests run against sibling packages' sources so packages can change together;
+    // end-to-end tests run the built binary instead.
+    '^@imgalias/(core|adapter-docker|adapter-dry-run|discover|cli)$': '<rootDir>/../$1/src/index.ts',
+  },
+  transform: { '^.+\\.ts$': tsJest },
+  testMatch: ['<rootDir>/test/**/*.test.ts'],
+});
+
+/** @type {import('jest').Config} */
+export default {
+  projects: ['core', 'adapter-docker', 'adapter-dry-run', 'discover', 'cli'].map(project),
+  collectCoverageFrom: ['packages/*/src/**/*.ts', '!packages/*/src/bin.ts'],
+  coverageReporters: ['text-summary', 'json-summary'],
+  coverageThreshold: {
+    './packages/core/src/': { lines: 95 },
+  },
+};

@@ -1,0 +1,44 @@
+import type { Either } from 'fp-ts/Either';
+import type { Plan, TagAction } from './Plan.js';
+import type { Snapshot } from './Snapshot.js';
+
+/** The container engines imgalias can drive. Each spells names in its own dialect. */
+export type EngineKind = 'docker' | 'podman' | 'nerdctl';
+
+/** Everything that can go wrong talking to an image store, converted to data at the adapter edge. */
+export type StoreError =
+  | { readonly _tag: 'EngineMissing'; readonly engine: EngineKind; readonly command: string; readonly message: string }
+  | { readonly _tag: 'EngineUnreachable'; readonly engine: EngineKind; readonly message: string }
+  | { readonly _tag: 'CommandFailed'; readonly engine: EngineKind; readonly args: readonly string[]; readonly exitCode: number | null; readonly message: string }
+  | { readonly _tag: 'Timeout'; readonly engine: EngineKind; readonly args: readonly string[]; readonly timeoutMs: number }
+  | { readonly _tag: 'UnexpectedOutput'; readonly engine: EngineKind; readonly message: string };
+
+/** How one planned action ended. */
+export type ActionResult =
+  | { readonly _tag: 'Applied'; readonly action: TagAction }
+  | { readonly _tag: 'Failed'; readonly action: TagAction; readonly error: StoreError };
+
+export interface ApplyOptions {
+  /** How many `tag` calls run at once. Default 4. */
+  readonly concurrency?: number;
+  /** Called after each action ends, for progress output. */
+  readonly onResult?: (result: ActionResult) => void;
+}
+
+export interface ApplyReport {
+  readonly results: readonly ActionResult[];
+  /** The store as it was read after applying. */
+  readonly after: Snapshot;
+  /** True when every action's target now points at its planned image. */
+  readonly verified: boolean;
+}
+
+/**
+ * The port every image store implements: a real engine (adapter-docker) or an in-memory one (adapter-dry-run).
+ * It speaks the domain (snapshots and plans), not the tool.
+ */
+export interface ImageStore {
+  readonly engine: EngineKind;
+  snapshot(): Promise<Either<StoreError, Snapshot>>;
+  apply(plan: Plan, options?: ApplyOptions): Promise<Either<StoreError, ApplyReport>>;
+}
