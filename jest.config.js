@@ -23,6 +23,7 @@ const project = (name) => ({
 /** @type {import('jest').Config} */
 export default {
   projects: ['core', 'adapter-docker', 'adapter-dry-run', 'discover', 'cli'].map(project),
+  reporters: ['default', '<rootDir>/scripts/jest-summary-reporter.cjs'],
   collectCoverageFrom: ['packages/*/src/**/*.ts', '!packages/*/src/bin.ts'],
   coverageReporters: ['text-summary', 'json-summary'],
   coverageThreshold: {
