@@ -1,6 +1,13 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
+// fp-ts has no exports map: a subpath such as `fp-ts/Either` is a directory that Node's ESM loader refuses,
+// so the ESM build would not load. `fp-ts/lib/Either.js` works from ESM and CommonJS alike.
+const fpTsSubpath = {
+  regex: '^fp-ts/(?!lib/[A-Za-z]+\\.js$)',
+  message: "Import fp-ts modules as 'fp-ts/lib/<Module>.js': Node's ESM loader refuses 'fp-ts/<Module>'.",
+};
+
 // Core must stay pure: data in, data out. These rules make that a failing check, not a hope.
 const impureModules = [
   'fs', 'fs/promises', 'path', 'os', 'child_process', 'process', 'http', 'https', 'net', 'crypto',
@@ -21,6 +28,7 @@ export default tseslint.config(
       '@typescript-eslint/consistent-type-imports': 'error',
       'no-eval': 'error',
       'no-implied-eval': 'error',
+      'no-restricted-imports': ['error', { patterns: [fpTsSubpath] }],
       'no-new-func': 'error',
     },
   },
@@ -29,6 +37,7 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': ['error', {
         patterns: [
+          fpTsSubpath,
           { group: ['node:*'], message: 'packages/core is pure: no Node built-ins.' },
           ...impureModules.map((name) => ({ group: [name, `${name}/*`], message: 'packages/core is pure: no I/O modules.' })),
         ],
