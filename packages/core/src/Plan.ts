@@ -1,6 +1,10 @@
-import type { MemberRole } from './AliasFamily.js';
-import type { NetworkMode } from './Policy.js';
+import type { AliasFamily, FamilyMember, ImageRequest, MemberRole } from './AliasFamily.js';
+import { familiesOf, isTagTarget } from './AliasFamily.js';
 import type { ReferenceError } from './ImageReference.js';
+import { canonicalTagKey, describeReferenceError, formatReference, parseReference } from './ImageReference.js';
+import type { AliasPolicy, NetworkMode } from './Policy.js';
+import type { Snapshot, SnapshotImage } from './Snapshot.js';
+import { canonicalTagName, indexSnapshot, isPlaceholderName } from './Snapshot.js';
 
 /** Why an action is in the plan, in words a reviewer can check against the snapshot. */
 export type TagReason =
@@ -32,6 +36,8 @@ export type Finding =
       readonly _tag: 'Missing';
       readonly family: string;
       readonly lookedFor: readonly string[];
+      /** The name to pull to heal the family: the Harbor copy in internal mode when Harbor is configured, else the origin. */
+      readonly pull?: string;
     }
   | {
       /** `name` points at `imageId`, but the family's chosen source points at `expectedImageId`. */
@@ -71,3 +77,297 @@ export interface Plan {
   readonly actions: readonly PlanAction[];
   readonly findings: readonly Finding[];
 }
+
+/** What `planAliases` needs: the store as it is, the images the project uses, and the policy. */
+export interface PlanInput {
+  readonly snapshot: Snapshot;
+  readonly images: ReadonlyArray<ImageRequest>;
+  readonly policy: AliasPolicy;
+}
+
+// Plain code-unit order: the same on every machine and locale, unlike localeCompare.
+const compareStrings = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
+const FINDING_ORDER: Record<Finding['_tag'], number> = {
+  Conflict: 0,
+  Missing: 1,
+  DigestReference: 2,
+  InvalidRequest: 3,
+  InvalidSnapshotName: 4,
+};
+
+/** The fields a finding is ordered by after its kind, most significant first. */
+const findingKey = (finding: Finding): readonly string[] => {
+  switch (finding._tag) {
+    case 'Conflict':
+      return [finding.family, finding.name, finding.imageId];
+    case 'Missing':
+      return [finding.family];
+    case 'DigestReference':
+      return [finding.reference];
+    case 'InvalidRequest':
+      return [finding.input];
+    case 'InvalidSnapshotName':
+      return [finding.name, finding.imageId];
+  }
+};
+
+const compareFindings = (a: Finding, b: Finding): number => {
+  const byKind = FINDING_ORDER[a._tag] - FINDING_ORDER[b._tag];
+  if (byKind !== 0) return byKind;
+  const keyA = findingKey(a);
+  const keyB = findingKey(b);
+  for (let i = 0; i < keyA.length; i++) {
+    const byField = compareStrings(keyA[i] ?? '', keyB[i] ?? '');
+    if (byField !== 0) return byField;
+  }
+  return 0;
+};
+
+/** Drops findings equal to their predecessor (the same request listed twice); expects sorted input. */
+const uniqueFindings = (sorted: readonly Finding[]): Finding[] =>
+  sorted.filter((finding, i) => i === 0 || compareFindings(sorted[i - 1] as Finding, finding) !== 0);
+
+const pullNameFor = (family: AliasFamily, policy: AliasPolicy): string => {
+  const harbor = family.members.find((member) => member.role === 'harbor');
+  return policy.mode === 'internal' && harbor !== undefined ? harbor.name : family.origin;
+};
+
+/**
+ * Computes the `docker tag` operations that give every requested image all the names of its family.
+ *
+ * - The source is the first member present in the mode's ranking (external: origin, `localhost/`, short names,
+ *   Harbor; internal: Harbor, `localhost/`, short names, origin).
+ * - Every missing local member (origin, `localhost/` twin, short names when on) is tagged from it. A Harbor
+ *   name is tagged only with `policy.harborTags`: tagging would claim a copy came from Harbor when it did not.
+ * - A member already on the source's image needs nothing. A member on another image is a `Conflict` finding,
+ *   or with `onConflict: 'retarget'` a `retarget` action that records the image it `replaces`.
+ * - No member present: a `Missing` finding. A digest request: `DigestReference`. A string that is not a
+ *   reference: `InvalidRequest`. Snapshot names that do not parse: `InvalidSnapshotName`.
+ *
+ * Families are planned in order of their origin, each against the store as the earlier ones leave it; a name
+ * that belongs to two requested families is never moved (that is a `Conflict`), so at most one action targets
+ * a name, and applying the plan then planning again gives no actions. Every action's source is a name the store
+ * already has and no action moves, so the actions may run in any order (or concurrently). Linear in the number of names: the snapshot
+ * is indexed once.
+ *
+ * @example
+ * planAliases({ snapshot: { version: 1, images: [{ id: 'sha256:1', names: ['localhost/redis:7-alpine'] }] },
+ *   images: ['redis:7-alpine'], policy: defaultPolicy }).actions
+ * // [{ _tag: 'Tag', source: 'localhost/redis:7-alpine', target: 'docker.io/library/redis:7-alpine', imageId: 'sha256:1',
+ * //    family: 'docker.io/library/redis:7-alpine', role: 'origin', reason: 'missing-name' }]
+ */
+export const planAliases = ({ snapshot, images, policy }: PlanInput): Plan => {
+  const index = indexSnapshot(snapshot);
+  const requested = familiesOf(images, policy);
+  const findings: Finding[] = [...index.findings, ...requested.findings];
+  const actions: TagAction[] = [];
+  // Names earlier families tag, each with the existing name it is tagged from.
+  const planned = new Map<string, { readonly imageId: string; readonly source: string }>();
+  const imageOf = (name: string): string | undefined => planned.get(name)?.imageId ?? index.imageIdByName.get(name);
+
+  // A name in two requested families (a short name that is also an official image, a flattened Harbor name) is
+  // never moved: which family would own it depends on the order they are looked at, so it is a conflict to
+  // resolve by hand.
+  // Without short names, a `flatten` layout or a Harbor on `localhost`, every name belongs to one family only
+  // (origins, twins and Harbor paths are one-to-one), and the scan is skipped on large inputs.
+  const seenIn = new Set<string>();
+  const shared = new Set<string>();
+  if (policy.shortNames || policy.harborLayout === 'flatten' || policy.harbor?.registry === 'localhost') {
+    for (const family of requested.families) {
+      for (const { name } of family.members) {
+        if (seenIn.has(name)) shared.add(name);
+        else seenIn.add(name);
+      }
+    }
+  }
+
+  /** Plans one family against the store as planned so far; false when no member is present yet. */
+  const planFamily = (family: AliasFamily): boolean => {
+    let source: FamilyMember | undefined;
+    let imageId: string | undefined;
+    for (const member of family.members) {
+      imageId = imageOf(member.name);
+      if (imageId !== undefined) {
+        source = member;
+        break;
+      }
+    }
+    if (source === undefined || imageId === undefined) return false;
+    // When the best member is itself only planned (another family creates it), tag from the name that one is
+    // created from: every action's source then exists before the plan runs and no action moves it, so the
+    // actions can run in any order.
+    const sourceName = planned.get(source.name)?.source ?? source.name;
+    for (const member of family.members) {
+      if (member === source || !isTagTarget(member.role, policy)) continue;
+      const holder = imageOf(member.name);
+      if (holder === imageId) continue;
+      if (holder !== undefined && (policy.onConflict === 'report' || shared.has(member.name))) {
+        findings.push({
+          _tag: 'Conflict',
+          family: family.origin,
+          name: member.name,
+          imageId: holder,
+          expectedImageId: imageId,
+          source: sourceName,
+        });
+        continue;
+      }
+      const base = { _tag: 'Tag', source: sourceName, target: member.name, imageId, family: family.origin, role: member.role } as const;
+      actions.push(holder === undefined ? { ...base, reason: 'missing-name' } : { ...base, reason: 'retarget', replaces: holder });
+      planned.set(member.name, { imageId, source: sourceName });
+    }
+    return true;
+  };
+
+  // Families without a member in the store get another look once others have planned names they share (with
+  // short names on, `openldap:stable` created for one family is a source for another), so the plan already
+  // contains what planning again after applying it would add.
+  let pending = [...requested.families].sort((a, b) => compareStrings(a.origin, b.origin));
+  for (;;) {
+    const plannedBefore = planned.size;
+    pending = pending.filter((family) => !planFamily(family));
+    if (pending.length === 0 || planned.size === plannedBefore) break;
+  }
+  for (const family of pending) {
+    findings.push({
+      _tag: 'Missing',
+      family: family.origin,
+      lookedFor: family.members.map((member) => member.name),
+      pull: pullNameFor(family, policy),
+    });
+  }
+
+  return {
+    version: 1,
+    mode: policy.mode,
+    actions: actions.sort((a, b) => compareStrings(a.target, b.target)),
+    findings: uniqueFindings(findings.sort(compareFindings)),
+  };
+};
+
+/**
+ * The pure model of what an engine does with a plan: each action, in order, is `docker tag source target`.
+ * The target name moves to the source's image (a retarget takes it off the image it was on); an image whose
+ * last name moved away stays in the store with no names, as Docker keeps it dangling. An action whose source is
+ * not in the store changes nothing, as the engine would refuse it.
+ *
+ * Images keep their order (one entry per id: an id listed twice is merged). Images no action touches come back
+ * as they are; a touched image lists its names sorted, untouched spellings kept and new names canonical.
+ */
+export const applyToSnapshot = (snapshot: Snapshot, plan: Plan): Snapshot => {
+  // Only names an action reads or writes need their canonical form looked up.
+  const involved = new Set<string>();
+  for (const action of plan.actions) {
+    involved.add(action.source);
+    involved.add(action.target);
+  }
+  // canonical name -> the image holding it and every spelling it is listed under there
+  const holders = new Map<string, { imageId: string; spellings: string[] }>();
+  const repeatedIds = new Set<string>();
+  const seenIds = new Set<string>();
+  for (const image of snapshot.images) {
+    if (seenIds.has(image.id)) repeatedIds.add(image.id);
+    seenIds.add(image.id);
+    if (involved.size === 0) continue;
+    for (const name of image.names) {
+      if (isPlaceholderName(name)) continue;
+      let key = canonicalTagKey(name);
+      if (key === undefined) {
+        const canonical = canonicalTagName(name);
+        if (canonical._tag === 'Left' || canonical.right === undefined) continue;
+        key = canonical.right;
+      }
+      if (!involved.has(key)) continue;
+      const holder = holders.get(key);
+      if (holder === undefined || image.id < holder.imageId) holders.set(key, { imageId: image.id, spellings: [name] });
+      else if (holder.imageId === image.id) holder.spellings.push(name);
+    }
+  }
+
+  const removed = new Map<string, Set<string>>();
+  const added = new Map<string, Set<string>>();
+  const changes = (changed: Map<string, Set<string>>, imageId: string): Set<string> => {
+    let names = changed.get(imageId);
+    if (names === undefined) {
+      names = new Set<string>();
+      changed.set(imageId, names);
+    }
+    return names;
+  };
+  for (const action of plan.actions) {
+    const source = holders.get(action.source);
+    if (source === undefined) continue;
+    const previous = holders.get(action.target);
+    if (previous !== undefined) {
+      for (const spelling of previous.spellings) {
+        changes(removed, previous.imageId).add(spelling);
+        added.get(previous.imageId)?.delete(spelling);
+      }
+    }
+    changes(added, source.imageId).add(action.target);
+    removed.get(source.imageId)?.delete(action.target);
+    holders.set(action.target, { imageId: source.imageId, spellings: [action.target] });
+  }
+
+  const images: SnapshotImage[] = [];
+  const merged = new Map<string, { names: Set<string>; digests: Set<string> | undefined }>();
+  for (const image of snapshot.images) {
+    if (!repeatedIds.has(image.id) && !removed.has(image.id) && !added.has(image.id)) {
+      images.push(image);
+      continue;
+    }
+    const entry = merged.get(image.id);
+    if (entry === undefined) {
+      merged.set(image.id, { names: new Set(image.names), digests: image.digests === undefined ? undefined : new Set(image.digests) });
+      images.push(image); // placeholder, replaced below once every listing of this id is merged
+    } else {
+      for (const name of image.names) entry.names.add(name);
+      if (image.digests !== undefined) entry.digests = new Set([...(entry.digests ?? []), ...image.digests]);
+    }
+  }
+  const emitted = new Set<string>();
+  const result: SnapshotImage[] = [];
+  for (const image of images) {
+    const entry = merged.get(image.id);
+    if (entry === undefined) {
+      result.push(image);
+      continue;
+    }
+    if (emitted.has(image.id)) continue;
+    emitted.add(image.id);
+    for (const name of removed.get(image.id) ?? []) entry.names.delete(name);
+    for (const name of added.get(image.id) ?? []) entry.names.add(name);
+    const names = [...entry.names].sort(compareStrings);
+    result.push(entry.digests === undefined ? { id: image.id, names } : { id: image.id, names, digests: [...entry.digests].sort(compareStrings) });
+  }
+  return { version: 1, images: result };
+};
+
+/** `docker.io/library/redis:7-alpine` -> `redis:7-alpine`, for messages; a name that does not parse is shown as is. */
+const familiar = (name: string): string => {
+  const parsed = parseReference(name);
+  return parsed._tag === 'Right' ? formatReference(parsed.right, 'familiar') : name;
+};
+
+/**
+ * One sentence per finding: which image, what is wrong, what to do next.
+ *
+ * @example
+ * describeFinding({ _tag: 'Missing', family: 'docker.io/library/redis:7-alpine', lookedFor: [...], pull: 'harbor.corp.local/proj/redis:7-alpine' })
+ * // 'redis:7-alpine is not in the image store under any of its names (...); pull harbor.corp.local/proj/redis:7-alpine, then run imgalias again.'
+ */
+export const describeFinding = (finding: Finding): string => {
+  switch (finding._tag) {
+    case 'Missing':
+      return `${familiar(finding.family)} is not in the image store under any of its names (${finding.lookedFor.map(familiar).join(', ')}); pull ${familiar(finding.pull ?? finding.family)}, then run imgalias again.`;
+    case 'Conflict':
+      return `${familiar(finding.name)} points at image ${finding.imageId}, but ${familiar(finding.family)} is image ${finding.expectedImageId} (from ${familiar(finding.source)}); it was left as is: remove or retag ${familiar(finding.name)} by hand, or plan with onConflict "retarget" to move it.`;
+    case 'DigestReference':
+      return `${familiar(finding.reference)} pins a digest, and a digest is never a tag target; request the image by tag to have its names kept.`;
+    case 'InvalidRequest':
+      return `The requested image ${JSON.stringify(finding.input)} is not an image reference (${describeReferenceError(finding.error)}); correct it in the image list.`;
+    case 'InvalidSnapshotName':
+      return `The image store lists ${JSON.stringify(finding.name)} on image ${finding.imageId}, which is not an image reference (${describeReferenceError(finding.error)}); it was ignored, so remove or rename it with the engine.`;
+  }
+};

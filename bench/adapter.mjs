@@ -1,0 +1,134 @@
+#!/usr/bin/env node
+// Adapter vs per-image shell: the same converge and nothing-to-do runs, timed in one process on one private
+// dockerd, against the baseline this project replaces (../shared/baseline/per-image-shell.sh).
+//
+//   pnpm build && node bench/adapter.mjs [--images 200] [--rounds 1]
+//
+// Not a test: it prints timings and ratios (absolute times drift on shared machines; ratios from the same run
+// do not, much). It starts its own dockerd via scripts/engines/dockerd.sh and stops it by pid at the end.
+import { execFile } from 'node:child_process';
+import { mkdtemp, mkdir, rm } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { performance } from 'node:perf_hooks';
+
+const repo = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+// CI keeps shared/ beside the clone; so does this workspace.
+const baselineDir = resolve(repo, '../shared/baseline');
+const dockerdScript = resolve(repo, 'scripts/engines/dockerd.sh');
+
+const option = (name, fallback) => {
+  const at = process.argv.indexOf(`--${name}`);
+  return at > 0 && process.argv[at + 1] !== undefined ? Number(process.argv[at + 1]) : fallback;
+};
+const n = option('images', 200);
+const rounds = option('rounds', 1);
+const harborPrefix = 'harbor.corp.local/proj';
+
+const run = (command, args, env) =>
+  new Promise((resolvePromise, reject) => {
+    execFile(command, args, { env, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
+      if (error) reject(new Error(`${command} ${args.slice(0, 3).join(' ')}... failed: ${stderr || error.message}`));
+      else resolvePromise({ stdout, stderr });
+    });
+  });
+
+const timed = async (work) => {
+  const started = performance.now();
+  const value = await work();
+  return { seconds: (performance.now() - started) / 1000, value };
+};
+
+for (const needed of [`${baselineDir}/fill-store.sh`, `${baselineDir}/per-image-shell.sh`]) {
+  if (!existsSync(needed)) {
+    console.error(`missing ${needed}: the baseline scripts are expected in ../shared/baseline beside the repository`);
+    process.exit(2);
+  }
+}
+const dist = (pkg, file) => resolve(repo, `packages/${pkg}/dist/${file}`);
+if (!existsSync(dist('core', 'index.js')) || !existsSync(dist('adapter-docker', 'index.js'))) {
+  console.error('build first: pnpm build (the benchmark measures the built packages)');
+  process.exit(2);
+}
+/** The ESM builds; the CommonJS builds (same code) when an ESM build cannot load on this Node. */
+const loadBuilt = async () => {
+  try {
+    return { format: 'esm', core: await import(dist('core', 'index.js')), adapter: await import(dist('adapter-docker', 'index.js')) };
+  } catch (error) {
+    console.warn(`ESM build did not load (${error.code ?? error.message}); using the CommonJS build`);
+    const require = createRequire(import.meta.url);
+    return { format: 'cjs', core: require(dist('core', 'index.cjs')), adapter: require(dist('adapter-docker', 'index.cjs')) };
+  }
+};
+const built = await loadBuilt();
+const { planAliases, defaultPolicy } = built.core;
+const { createEngineStore } = built.adapter;
+
+const dir = await mkdtemp('/tmp/imga.');
+let started = false;
+try {
+  await run(dockerdScript, ['start', dir], process.env);
+  started = true;
+  await mkdir(`${dir}/config`, { recursive: true });
+  const env = { ...process.env, DOCKER_HOST: `unix://${dir}/docker.sock`, DOCKER_CONTEXT: '', DOCKER_CONFIG: `${dir}/config` };
+  const images = Array.from({ length: n }, (_, i) => `bench-${i + 1}:1.0`);
+  const policy = { ...defaultPolicy, mode: 'internal', harbor: { registry: 'harbor.corp.local', project: 'proj' } };
+  const fill = () => run(`${baselineDir}/fill-store.sh`, [String(n)], env);
+  const baseline = () => run(`${baselineDir}/per-image-shell.sh`, ['internal', harborPrefix, ...images], env);
+
+  let processes = 0;
+  let tags = 0;
+  const store = createEngineStore({
+    engine: 'docker',
+    env,
+    onExec: (event) => {
+      processes += 1;
+      if (event.args[0] === 'tag') tags += 1;
+    },
+  });
+  /** What `imgalias apply` does: read the store, plan, apply (which reads the store again to verify). */
+  const adapterRun = async () => {
+    processes = 0;
+    tags = 0;
+    const snapshot = await store.snapshot();
+    if (snapshot._tag === 'Left') throw new Error(JSON.stringify(snapshot.left));
+    const plan = planAliases({ snapshot: snapshot.right, images, policy });
+    const report = await store.apply(plan);
+    if (report._tag === 'Left') throw new Error(JSON.stringify(report.left));
+    const failed = report.right.results.filter((r) => r._tag === 'Failed').length;
+    if (failed > 0 || !report.right.verified) throw new Error(`adapter run failed: ${failed} failed, verified=${report.right.verified}`);
+    return { actions: plan.actions.length, processes, tags };
+  };
+
+  const rows = [];
+  for (let round = 1; round <= rounds; round += 1) {
+    await fill();
+    const baseConverge = await timed(baseline);
+    const baseNothing = await timed(baseline);
+    await fill();
+    const adapterConverge = await timed(adapterRun);
+    const adapterNothing = await timed(adapterRun);
+    if (adapterConverge.value.actions !== n || adapterNothing.value.actions !== 0) {
+      throw new Error(`unexpected plan sizes: ${adapterConverge.value.actions} then ${adapterNothing.value.actions}`);
+    }
+    rows.push({ round, baseConverge, baseNothing, adapterConverge, adapterNothing });
+    console.log(
+      `round ${round}: converge baseline ${baseConverge.seconds.toFixed(2)} s vs adapter ${adapterConverge.seconds.toFixed(2)} s ` +
+        `(${adapterConverge.value.processes} processes, ${adapterConverge.value.tags} tags); ` +
+        `nothing-to-do baseline ${baseNothing.seconds.toFixed(2)} s vs adapter ${adapterNothing.seconds.toFixed(3)} s ` +
+        `(${adapterNothing.value.processes} processes, ${adapterNothing.value.tags} tags)`,
+    );
+  }
+  const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+  const converge = median(rows.map((r) => r.baseConverge.seconds / r.adapterConverge.seconds));
+  const nothing = median(rows.map((r) => r.baseNothing.seconds / r.adapterNothing.seconds));
+  console.log(`N=${n}, rounds=${rounds}, docker engine (private dockerd, vfs), internal mode, concurrency 4, ${built.format} build`);
+  console.log(`converge:      adapter is ${converge.toFixed(1)}x faster than the per-image shell (target >= 3x)`);
+  console.log(`nothing-to-do: adapter is ${nothing.toFixed(1)}x faster than the per-image shell (target > 20x)`);
+  process.exitCode = converge >= 3 && nothing > 20 ? 0 : 1;
+} finally {
+  if (started) await run(dockerdScript, ['stop', dir], process.env).catch((error) => console.error(String(error)));
+  await rm(dir, { recursive: true, force: true });
+}

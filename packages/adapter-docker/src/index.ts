@@ -1,0 +1,23 @@
+// The public API of @imgalias/adapter-docker: the only package that runs a container engine.
+
+export { createEngineStore, defaultConcurrency } from './EngineStore.js';
+export type { EngineStore, EngineStoreOptions } from './EngineStore.js';
+export { createEngineRunner, defaultTimeoutMs } from './EngineRunner.js';
+export type { EngineOptions, EngineRunner, EngineOutput, ExecEvent } from './EngineRunner.js';
+export { execaExec } from './Exec.js';
+export type { Exec, ExecRequest, ExecOutcome } from './Exec.js';
+export { imageListArgs, parseImageList, normaliseImageId } from './ImageList.js';
+export { describeStoreError, toStoreError, engineMessage } from './StoreError.js';
+export type { FailureContext } from './StoreError.js';
+
+// --- Image lifecycle (prefetch, publish, clean): pull with retries, push, untag, containers, registry HEAD. ---
+export { headManifest, isPermanentRegistryError, describeRegistryError, manifestAccept, isLoopbackRegistry, parseBearerChallenge } from './registry.js';
+export type { RegistryError, ManifestHead, HeadManifestOptions } from './registry.js';
+export { pullImages, backoffDelay, isPermanentPullError, describePullError, defaultPullConcurrency, defaultPullTimeoutMs, defaultMaxDelayMs } from './pull.js';
+export type { PullError, PullResult, PullEvent, CandidateFailure, PullImagesOptions } from './pull.js';
+export { pushImages } from './push.js';
+export type { PushResult, PushImagesOptions } from './push.js';
+export { untagImages, untagArgs } from './untag.js';
+export type { UntagResult } from './untag.js';
+export { listContainers, inspectPlatforms, enginePlatform, platformMatches } from './containers.js';
+export type { ImagePlatform } from './containers.js';

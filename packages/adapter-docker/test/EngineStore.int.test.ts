@@ -1,0 +1,227 @@
+// The engine store against real engines: a private dockerd and a private Podman store per test file
+// (test-support/engines.ts). Outside CI a missing engine skips its suite; in CI it fails the file.
+import { describe, expect, test } from '@jest/globals';
+import { execFileSync } from 'node:child_process';
+import { canonicalTagName, defaultPolicy, planAliases, spellReference } from '@imgalias/core';
+import type { AliasPolicy, EngineKind, Plan, Snapshot, TagAction } from '@imgalias/core';
+import { createDryRunStore } from '@imgalias/adapter-dry-run';
+import { createEngineStore } from '../src/index.js';
+import type { EngineStore, ExecEvent } from '../src/index.js';
+import { createPodmanStore, engineCli, importImage, requireEngine, startDockerd } from '../../../test-support/engines.js';
+import type { TestEngine } from '../../../test-support/engines.js';
+
+const internal: AliasPolicy = { ...defaultPolicy, mode: 'internal' };
+
+/** The images one build host in the field had lost their names for: only `localhost/` twins survived. */
+const field = [
+  'redis:7-alpine',
+  'minio/minio:latest',
+  'redis/redisinsight:latest',
+  'osixia/phpldapadmin:latest',
+  'osixia/openldap:stable',
+  'tcp-proxy:latest',
+];
+
+interface Counted {
+  readonly store: EngineStore;
+  readonly events: ExecEvent[];
+  readonly tags: () => number;
+}
+
+const storeFor = (engine: TestEngine, concurrency?: number): Counted => {
+  const events: ExecEvent[] = [];
+  const store = createEngineStore({
+    engine: engine.kind,
+    env: { ...process.env, ...engine.env },
+    globalArgs: engine.kind === 'podman' ? engine.globalArgs : [],
+    onExec: (event) => events.push(event),
+    ...(concurrency === undefined ? {} : { concurrency }),
+  });
+  return { store, events, tags: () => events.filter((e) => e.args[0] === 'tag').length };
+};
+
+const snapshotOf = async (store: EngineStore): Promise<Snapshot> => {
+  const result = await store.snapshot();
+  if (result._tag === 'Left') throw new Error(`snapshot failed: ${JSON.stringify(result.left)}`);
+  return result.right;
+};
+
+/** Which image a name points at, asked of the engine itself rather than of the adapter under test. */
+const imageIdOf = async (engine: TestEngine, name: string): Promise<string> => {
+  const id = (await engineCli(engine, ['image', 'inspect', '--format', '{{.Id}}', spellReference(name, engine.kind)])).trim();
+  return id.startsWith('sha256:') ? id : `sha256:${id}`;
+};
+
+/** A snapshot as a comparable value: each image id with its canonical tag names, whatever the spelling. */
+const canonicalState = (snapshot: Snapshot): Record<string, string[]> => {
+  const state: Record<string, string[]> = {};
+  for (const image of snapshot.images) {
+    const names = image.names
+      .map((name) => canonicalTagName(name))
+      .flatMap((key) => (key._tag === 'Right' && key.right !== undefined ? [key.right] : []))
+      .sort();
+    if (names.length > 0) state[image.id] = names;
+  }
+  return state;
+};
+
+const engineSuite = (kind: EngineKind, engine: TestEngine | undefined): void => {
+  (engine ? describe : describe.skip)(`EngineStore on a real ${kind}`, () => {
+    const e = engine as TestEngine;
+
+    test('the field scenario converges in one apply; the next plan is empty and its apply runs no tag', async () => {
+      const ids: Record<string, string> = {};
+      for (const image of field) ids[image] = await importImage(e, [`localhost/${image.replace(/^library\//, '')}`]);
+      const { store, tags, events } = storeFor(e);
+
+      const before = await snapshotOf(store);
+      expect(events).toHaveLength(1);
+      const plan = planAliases({ snapshot: before, images: field, policy: internal });
+      expect(plan.actions.map((a) => a.target).sort()).toEqual([
+        'docker.io/library/redis:7-alpine',
+        'docker.io/library/tcp-proxy:latest',
+        'docker.io/minio/minio:latest',
+        'docker.io/osixia/openldap:stable',
+        'docker.io/osixia/phpldapadmin:latest',
+        'docker.io/redis/redisinsight:latest',
+      ]);
+
+      const report = await store.apply(plan);
+      if (report._tag === 'Left') throw new Error(JSON.stringify(report.left));
+      expect(report.right.results.map((r) => r._tag)).toEqual(Array(6).fill('Applied'));
+      expect(report.right.verified).toBe(true);
+      expect(tags()).toBe(6);
+      for (const image of field) expect(await imageIdOf(e, `docker.io/${image.includes('/') ? image : `library/${image}`}`)).toBe(ids[image]);
+
+      const again = planAliases({ snapshot: report.right.after, images: field, policy: internal });
+      expect(again.actions).toEqual([]);
+      const second = storeFor(e);
+      const secondReport = await second.store.apply(again);
+      expect(secondReport).toMatchObject({ _tag: 'Right', right: { results: [], verified: true } });
+      expect(second.tags()).toBe(0);
+      expect(second.events).toHaveLength(1);
+    }, 120_000);
+
+    test('a conflict is reported, the conflicting name keeps its image, and the rest is applied', async () => {
+      const mine = await importImage(e, ['localhost/conflict-app:1']);
+      const theirs = await importImage(e, [spellReference('docker.io/library/conflict-app:1', e.kind)]);
+      const other = await importImage(e, ['localhost/conflict-other:1']);
+      const { store, tags } = storeFor(e);
+      const plan = planAliases({ snapshot: await snapshotOf(store), images: ['conflict-app:1', 'conflict-other:1'], policy: internal });
+      expect(plan.findings).toContainEqual(
+        expect.objectContaining({ _tag: 'Conflict', name: 'docker.io/library/conflict-app:1', imageId: theirs, expectedImageId: mine }),
+      );
+      expect(plan.actions.map((a) => a.target)).toEqual(['docker.io/library/conflict-other:1']);
+
+      const report = await store.apply(plan);
+      expect(report).toMatchObject({ _tag: 'Right', right: { verified: true } });
+      expect(tags()).toBe(1);
+      expect(await imageIdOf(e, 'docker.io/library/conflict-app:1')).toBe(theirs);
+      expect(await imageIdOf(e, 'localhost/conflict-app:1')).toBe(mine);
+      expect(await imageIdOf(e, 'docker.io/library/conflict-other:1')).toBe(other);
+    }, 120_000);
+
+    test('the dry-run store and the real store end in the same state for the same plan', async () => {
+      await importImage(e, ['localhost/same-a:1']);
+      await importImage(e, ['localhost/same-b/b:2', spellReference('docker.io/same-b/b:2', e.kind)]);
+      await importImage(e, ['localhost/same-c:3']);
+      await importImage(e, [spellReference('docker.io/library/same-c:3', e.kind)]);
+      const { store } = storeFor(e);
+      const before = await snapshotOf(store);
+      const plan = planAliases({ snapshot: before, images: ['same-a:1', 'same-b/b:2', 'same-c:3', 'same-d:4'], policy: internal });
+      expect(plan.actions.length).toBeGreaterThan(0);
+      expect(plan.findings.map((f) => f._tag).sort()).toEqual(['Conflict', 'Missing']);
+
+      const dry = await createDryRunStore({ snapshot: before, engine: e.kind }).apply(plan);
+      const real = await store.apply(plan);
+      if (dry._tag === 'Left' || real._tag === 'Left') throw new Error('apply failed');
+      expect(canonicalState(real.right.after)).toEqual(canonicalState(dry.right.after));
+      expect(real.right.results.map((r) => r._tag)).toEqual(dry.right.results.map((r) => r._tag));
+      expect(real.right.verified).toBe(dry.right.verified);
+    }, 120_000);
+
+    test('an invalid name never reaches the engine; the valid action beside it runs', async () => {
+      const id = await importImage(e, ['localhost/valid-one:1']);
+      const { store, tags, events } = storeFor(e);
+      const base: Omit<TagAction, 'source' | 'target'> = { _tag: 'Tag', imageId: id, family: 'x', role: 'origin', reason: 'missing-name' };
+      const plan: Plan = {
+        version: 1,
+        mode: 'internal',
+        findings: [],
+        actions: [
+          { ...base, source: 'localhost/valid-one:1', target: 'docker.io/library/Invalid-One:1' },
+          { ...base, source: 'localhost/valid-one:1', target: 'docker.io/library/valid-one:1' },
+        ],
+      };
+      const report = await store.apply(plan);
+      expect(tags()).toBe(1);
+      expect(events.filter((ev) => ev.args[0] === 'tag').map((ev) => ev.args[2])).toEqual([spellReference('docker.io/library/valid-one:1', e.kind)]);
+      expect(report).toMatchObject({
+        _tag: 'Right',
+        right: { results: [{ _tag: 'Failed', error: { _tag: 'CommandFailed', exitCode: null } }, { _tag: 'Applied' }], verified: false },
+      });
+    }, 120_000);
+
+    test('a tag the engine refuses ends Failed with the engine\'s own message', async () => {
+      const id = await importImage(e, ['localhost/refused:1']);
+      const source = spellReference('localhost/refused:1', e.kind);
+      let removed = false;
+      // The source disappears right after the adapter's guard read and before its tag runs (onExec fires
+      // synchronously when the read ends), so the engine itself has to refuse.
+      const store = createEngineStore({
+        engine: e.kind,
+        env: { ...process.env, ...e.env },
+        onExec: (event) => {
+          if (removed || event.args[0] === 'tag') return;
+          removed = true;
+          execFileSync(e.kind, ['rmi', source], { env: { ...process.env, ...e.env } });
+        },
+      });
+      const plan: Plan = {
+        version: 1,
+        mode: 'internal',
+        findings: [],
+        actions: [{ _tag: 'Tag', source: 'localhost/refused:1', target: 'docker.io/library/refused:1', imageId: id, family: 'x', role: 'origin', reason: 'missing-name' }],
+      };
+      const report = await store.apply(plan);
+      expect(removed).toBe(true);
+      expect(report).toMatchObject({
+        _tag: 'Right',
+        right: {
+          results: [{ _tag: 'Failed', error: { _tag: 'CommandFailed', exitCode: expect.any(Number), message: expect.stringMatching(/No such image|image not known/) } }],
+          verified: false,
+        },
+      });
+    }, 120_000);
+  });
+};
+
+const docker = await requireEngine('docker', startDockerd);
+const podman = await requireEngine('podman', createPodmanStore);
+engineSuite('docker', docker);
+engineSuite('podman', podman);
+
+describe('engines that cannot be used give values, not crashes', () => {
+  test('docker: a socket nobody listens on is EngineUnreachable, for snapshot and apply', async () => {
+    const store = createEngineStore({ engine: 'docker', env: { ...process.env, DOCKER_HOST: 'unix:///tmp/imgalias-nobody-listens.sock', DOCKER_CONTEXT: '' } });
+    const message = expect.stringContaining('Cannot connect to the Docker daemon at unix:///tmp/imgalias-nobody-listens.sock');
+    expect(await store.snapshot()).toEqual({ _tag: 'Left', left: { _tag: 'EngineUnreachable', engine: 'docker', message } });
+    expect(await store.apply({ version: 1, mode: 'internal', actions: [], findings: [] })).toEqual({
+      _tag: 'Left',
+      left: { _tag: 'EngineUnreachable', engine: 'docker', message },
+    });
+  }, 60_000);
+
+  (podman ? test : test.skip)('podman: a CONTAINER_HOST nobody listens on is EngineUnreachable', async () => {
+    const store = createEngineStore({ engine: 'podman', env: { ...process.env, CONTAINER_HOST: 'unix:///tmp/imgalias-nobody-listens.sock' } });
+    expect(await store.snapshot()).toEqual({
+      _tag: 'Left',
+      left: { _tag: 'EngineUnreachable', engine: 'podman', message: expect.stringContaining('/tmp/imgalias-nobody-listens.sock') },
+    });
+  }, 60_000);
+
+  test('a missing binary is EngineMissing', async () => {
+    const store = createEngineStore({ engine: 'docker', command: 'imgalias-no-such-docker' });
+    expect(await store.snapshot()).toMatchObject({ _tag: 'Left', left: { _tag: 'EngineMissing', command: 'imgalias-no-such-docker' } });
+  });
+});

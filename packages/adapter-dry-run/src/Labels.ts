@@ -1,0 +1,82 @@
+import { formatHarborLocation, formatReference, parseReference } from '@imgalias/core';
+import type { AliasPolicy, Finding, StoreError, TagReason } from '@imgalias/core';
+
+/**
+ * How plan data is labelled for people: familiar names, short image ids, reasons, the policy in one line.
+ * Everything here may be fed untrusted text (a plan decoded from a file), so nothing returned by
+ * `printable` can move a terminal cursor or end a line.
+ */
+
+/**
+ * `docker.io/library/redis:7-alpine` -> `redis:7-alpine`. A name that does not parse (a hand-edited plan) is
+ * shown as it is, made printable, rather than hidden: the reviewer should see exactly what is there.
+ */
+export const familiarName = (name: string): string => {
+  const parsed = parseReference(name);
+  return parsed._tag === 'Right' ? formatReference(parsed.right, 'familiar') : printable(name);
+};
+
+/**
+ * The 12 hex digits `docker images` shows, keeping the algorithm so a reader can tell an image id from a
+ * digest: `sha256:abcd12345678`.
+ */
+export const shortImageId = (id: string): string => {
+  const match = /^([a-z0-9]+):([0-9a-f]{13,})$/.exec(id);
+  if (match !== null) return `${match[1]}:${match[2]!.slice(0, 12)}`;
+  return printable(/^[0-9a-f]{13,}$/.test(id) ? id.slice(0, 12) : id);
+};
+
+export const describeReason = (reason: TagReason, replaces?: string): string => {
+  switch (reason) {
+    case 'missing-name':
+      return 'missing name';
+    case 'retarget':
+      return replaces === undefined ? 'retarget' : `retarget, replaces ${shortImageId(replaces)}`;
+  }
+};
+
+/** The kind of a finding in a word or three, shown before core's `describeFinding` sentence. */
+export const FINDING_KIND: Readonly<Record<Finding['_tag'], string>> = {
+  Conflict: 'conflict',
+  Missing: 'missing',
+  DigestReference: 'digest reference',
+  InvalidRequest: 'invalid request',
+  InvalidSnapshotName: 'invalid snapshot name',
+};
+
+const onOff = (flag: boolean): string => (flag ? 'on' : 'off');
+
+/** `mode internal, harbor harbor.corp.local/proj (layout path), short names off, on conflict report, harbor tags off` */
+export const describePolicy = (policy: AliasPolicy): string =>
+  [
+    `mode ${policy.mode}`,
+    policy.harbor === undefined
+      ? 'no harbor'
+      : `harbor ${formatHarborLocation(policy.harbor)} (layout ${policy.harborLayout})`,
+    `short names ${onOff(policy.shortNames)}`,
+    `on conflict ${policy.onConflict}`,
+    `harbor tags ${onOff(policy.harborTags)}`,
+  ]
+    .map(printable)
+    .join(', ');
+
+/**
+ * Replaces control characters (C0, DEL, C1, line and paragraph separators) with visible escapes. A snapshot
+ * name is whatever an engine or a hand-written file said; printed raw it could rewrite the terminal
+ * (ANSI escapes) or start a new line in a shell script, where a comment would become a command.
+ */
+export const printable = (text: string): string =>
+  // eslint-disable-next-line no-control-regex
+  text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (ch) => {
+    const code = ch.charCodeAt(0);
+    return code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16)}`;
+  });
+
+/**
+ * What the engine said when an action failed, on one line. The engine's own words are kept (they are what a
+ * search finds); only a timeout, which has no engine output, is put in ours.
+ */
+export const engineMessage = (error: StoreError): string => {
+  const message = error._tag === 'Timeout' ? `timed out after ${error.timeoutMs} ms` : error.message;
+  return printable(message.trim().replace(/\s*\r?\n\s*/g, ' '));
+};

@@ -1,0 +1,61 @@
+import type { ActionResult, Finding, Plan } from '@imgalias/core';
+
+/** The counts a summary line reports; shared so text, Markdown and JSON never disagree. */
+export interface PlanCounts {
+  readonly toTag: number;
+  readonly conflicts: number;
+  readonly missing: number;
+  /** Requests and snapshot names that are not references. */
+  readonly invalidNames: number;
+  readonly digestReferences: number;
+}
+
+export interface ApplyCounts {
+  readonly tagged: number;
+  readonly failed: number;
+  /** Only known when the plan is at hand: conflicts are findings of the plan, not results of applying it. */
+  readonly conflicts?: number;
+}
+
+const countFindings = (findings: readonly Finding[], tags: readonly Finding['_tag'][]): number =>
+  findings.filter((finding) => tags.includes(finding._tag)).length;
+
+export const countPlan = (plan: Plan): PlanCounts => ({
+  toTag: plan.actions.length,
+  conflicts: countFindings(plan.findings, ['Conflict']),
+  missing: countFindings(plan.findings, ['Missing']),
+  invalidNames: countFindings(plan.findings, ['InvalidRequest', 'InvalidSnapshotName']),
+  digestReferences: countFindings(plan.findings, ['DigestReference']),
+});
+
+export const countResults = (results: readonly ActionResult[], plan?: Plan): ApplyCounts => ({
+  tagged: results.filter((result) => result._tag === 'Applied').length,
+  failed: results.filter((result) => result._tag === 'Failed').length,
+  ...(plan === undefined ? {} : { conflicts: countFindings(plan.findings, ['Conflict']) }),
+});
+
+const counted = (count: number, singular: string, plural: string = singular): string =>
+  `${count} ${count === 1 ? singular : plural}`;
+
+/**
+ * `3 to tag, 1 conflict, 1 missing`; invalid names and digest references are added only when there are
+ * some, so the common line stays short.
+ */
+export const summarisePlan = (counts: PlanCounts): string =>
+  [
+    counted(counts.toTag, 'to tag'),
+    counted(counts.conflicts, 'conflict', 'conflicts'),
+    counted(counts.missing, 'missing'),
+    ...(counts.invalidNames > 0 ? [counted(counts.invalidNames, 'invalid name', 'invalid names')] : []),
+    ...(counts.digestReferences > 0
+      ? [counted(counts.digestReferences, 'digest reference', 'digest references')]
+      : []),
+  ].join(', ');
+
+/** `3 tagged, 1 conflict, 1 failed` (the conflict count only when the plan was given). */
+export const summariseResults = (counts: ApplyCounts): string =>
+  [
+    counted(counts.tagged, 'tagged'),
+    ...(counts.conflicts === undefined ? [] : [counted(counts.conflicts, 'conflict', 'conflicts')]),
+    counted(counts.failed, 'failed'),
+  ].join(', ');

@@ -1,0 +1,7 @@
+export { renderPlan, renderApplyReport } from './render.js';
+export type { PlanFormat, ApplyReportFormat, RenderHeader, RenderPlanOptions, RenderApplyReportOptions } from './RenderOptions.js';
+export { shouldUseColor } from './color.js';
+export type { ColorContext } from './color.js';
+export { createDryRunStore } from './DryRunStore.js';
+export type { DryRunStoreOptions } from './DryRunStore.js';
+export { verifyPlan } from './verifyPlan.js';

@@ -1,0 +1,27 @@
+import { PlanCodec, SnapshotCodec, TagActionCodec } from '@imgalias/core';
+import type { ActionResult, ApplyReport, Plan } from '@imgalias/core';
+import { countResults } from './Summary.js';
+
+const toJson = (value: unknown): string => `${JSON.stringify(value, null, 2)}\n`;
+
+/** Exactly the core Plan codec's form, so `--format json` output can be decoded and applied later. */
+export const renderPlanJson = (plan: Plan): string => toJson(PlanCodec.encode(plan));
+
+const encodeResult = (result: ActionResult) =>
+  result._tag === 'Applied'
+    ? { _tag: result._tag, action: TagActionCodec.encode(result.action) }
+    : { _tag: result._tag, action: TagActionCodec.encode(result.action), error: result.error };
+
+/**
+ * An apply report as JSON for scripts (`jq .summary.failed`): the counts, every result with the engine's error,
+ * and the store as read afterwards, actions and snapshot in the core codecs' forms. Keys are written in a
+ * fixed order so the output is stable whichever adapter produced the report.
+ */
+export const renderApplyReportJson = (report: ApplyReport, options: { readonly plan?: Plan } = {}): string =>
+  toJson({
+    version: 1,
+    verified: report.verified,
+    summary: countResults(report.results, options.plan),
+    results: report.results.map(encodeResult),
+    after: SnapshotCodec.encode(report.after),
+  });

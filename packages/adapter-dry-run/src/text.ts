@@ -1,0 +1,90 @@
+import pc from 'picocolors';
+import { describeFinding } from '@imgalias/core';
+import type { ActionResult, ApplyReport, Finding, Plan, TagAction } from '@imgalias/core';
+import { describeReason, engineMessage, familiarName, printable, shortImageId } from './Labels.js';
+import { countPlan, countResults, summarisePlan, summariseResults } from './Summary.js';
+
+type Colors = ReturnType<typeof pc.createColors>;
+
+/** Every line starts with a word of this width, so actions and findings line up in one column. */
+const LABEL_WIDTH = 'conflict'.length;
+
+const findingLabel = (finding: Finding): string => {
+  switch (finding._tag) {
+    case 'Conflict':
+      return 'conflict';
+    case 'Missing':
+      return 'missing';
+    case 'DigestReference':
+      return 'digest';
+    case 'InvalidRequest':
+    case 'InvalidSnapshotName':
+      return 'invalid';
+  }
+};
+
+const label = (word: string, paint: (text: string) => string): string => paint(word.padEnd(LABEL_WIDTH));
+
+const findingLines = (findings: readonly Finding[], colors: Colors): string[] =>
+  findings.map(
+    (finding) =>
+      `${label(findingLabel(finding), finding._tag === 'Conflict' ? colors.yellow : colors.red)}  ${printable(describeFinding(finding))}`,
+  );
+
+/** `source -> target` with the source padded so the arrows of consecutive lines line up. */
+const arrowColumns = (actions: readonly TagAction[]): ((action: TagAction) => string) => {
+  const width = Math.max(0, ...actions.map((action) => familiarName(action.source).length));
+  return (action) => `${familiarName(action.source).padEnd(width)} -> ${familiarName(action.target)}`;
+};
+
+/**
+ * A plan for a terminal: one line per action with familiar names, then the findings, then a summary line.
+ *
+ * @example
+ * tag       localhost/redis:7-alpine -> redis:7-alpine  (sha256:abcd12345678, missing name)
+ * conflict  ...
+ *
+ * 1 to tag, 1 conflict, 0 missing
+ */
+export const renderPlanText = (plan: Plan, options: { readonly color?: boolean } = {}): string => {
+  const colors = pc.createColors(options.color ?? false);
+  const arrow = arrowColumns(plan.actions);
+  const actionLines = plan.actions.map(
+    (action) =>
+      `${label('tag', colors.green)}  ${arrow(action)}  ${colors.dim(`(${shortImageId(action.imageId)}, ${describeReason(action.reason, action.replaces)})`)}`,
+  );
+  const body = [...actionLines, ...findingLines(plan.findings, colors)];
+  return [...(body.length === 0 ? ['nothing to do'] : body), '', colors.bold(summarisePlan(countPlan(plan))), ''].join('\n');
+};
+
+const resultLine = (result: ActionResult, arrow: (action: TagAction) => string, colors: Colors): string => {
+  const id = shortImageId(result.action.imageId);
+  return result._tag === 'Applied'
+    ? `${label('tagged', colors.green)}  ${arrow(result.action)}  ${colors.dim(`(${id})`)}`
+    : `${label('failed', colors.red)}  ${arrow(result.action)}  (${id}: ${engineMessage(result.error)})`;
+};
+
+/**
+ * What applying did: one line per action (tagged, or failed with the engine's message), the plan's findings
+ * when the plan is given, whether the store was verified afterwards, and a summary line.
+ */
+export const renderApplyReportText = (
+  report: ApplyReport,
+  options: { readonly color?: boolean; readonly plan?: Plan } = {},
+): string => {
+  const colors = pc.createColors(options.color ?? false);
+  const arrow = arrowColumns(report.results.map((result) => result.action));
+  const body = [
+    ...report.results.map((result) => resultLine(result, arrow, colors)),
+    ...findingLines(options.plan?.findings ?? [], colors),
+  ];
+  return [
+    ...(body.length === 0 ? ['nothing to do'] : body),
+    '',
+    report.verified
+      ? colors.green('verified: every planned name now points at its planned image')
+      : colors.red('not verified: some planned names do not point at their planned image'),
+    colors.bold(summariseResults(countResults(report.results, options.plan))),
+    '',
+  ].join('\n');
+};

@@ -1,0 +1,75 @@
+import type { ReferenceError, StoreError } from '@imgalias/core';
+import { describeReferenceError } from '@imgalias/core';
+import { describeStoreError } from '@imgalias/adapter-docker';
+import type { ConfigError } from './config/loadSettings.js';
+import { describeConfigError } from './config/loadSettings.js';
+import { ExitCode } from './ExitCode.js';
+
+/**
+ * Everything that stops a command before it has a result, as data. Commands return these; `action` in
+ * Command.ts prints the description and exits with `exitCodeOf`.
+ */
+export type CliError =
+  | { readonly _tag: 'Config'; readonly error: ConfigError }
+  | { readonly _tag: 'InvalidImages'; readonly images: readonly { readonly input: string; readonly error: ReferenceError }[] }
+  | { readonly _tag: 'SnapshotFileUnreadable'; readonly file: string; readonly message: string }
+  | { readonly _tag: 'SnapshotFileInvalid'; readonly file: string; readonly errors: readonly string[] }
+  | { readonly _tag: 'Store'; readonly error: StoreError }
+  | { readonly _tag: 'PathNotFound'; readonly paths: readonly string[] }
+  | { readonly _tag: 'Usage'; readonly message: string };
+
+export const CliError = {
+  config: (error: ConfigError): CliError => ({ _tag: 'Config', error }),
+  invalidImages: (images: readonly { readonly input: string; readonly error: ReferenceError }[]): CliError => ({
+    _tag: 'InvalidImages',
+    images,
+  }),
+  snapshotFileUnreadable: (file: string, message: string): CliError => ({ _tag: 'SnapshotFileUnreadable', file, message }),
+  snapshotFileInvalid: (file: string, errors: readonly string[]): CliError => ({ _tag: 'SnapshotFileInvalid', file, errors }),
+  store: (error: StoreError): CliError => ({ _tag: 'Store', error }),
+  pathNotFound: (paths: readonly string[]): CliError => ({ _tag: 'PathNotFound', paths }),
+  usage: (message: string): CliError => ({ _tag: 'Usage', message }),
+};
+
+/** The message printed for an error: what failed, for what, and what to do next. */
+export function describeCliError(e: CliError): string {
+  switch (e._tag) {
+    case 'Config':
+      return describeConfigError(e.error);
+    case 'InvalidImages':
+      return [
+        ...e.images.map(({ input, error }) => `invalid image ${JSON.stringify(input)}: ${describeReferenceError(error)}`),
+        'Nothing was changed and no engine was called. Write images as docker does: redis:7-alpine, osixia/openldap:1.5.0, harbor.corp.local/proj/redis:7-alpine.',
+      ].join('\n');
+    case 'SnapshotFileUnreadable':
+      return `cannot read snapshot file ${e.file}: ${e.message}\nCreate one with: imgalias snapshot > ${e.file}`;
+    case 'SnapshotFileInvalid':
+      return [
+        `snapshot file ${e.file} is not a valid imgalias snapshot:`,
+        ...e.errors.map((line) => `  ${line}`),
+        'Create one with: imgalias snapshot > FILE',
+      ].join('\n');
+    case 'Store':
+      return describeStoreError(e.error);
+    case 'PathNotFound':
+      return `no such file or directory to scan: ${e.paths.join(', ')}. Check the --from paths (or \`from\` in the config file); nothing was changed.`;
+    case 'Usage':
+      return e.message;
+  }
+}
+
+/** Which exit code an error ends the process with. */
+export function exitCodeOf(e: CliError): ExitCode {
+  switch (e._tag) {
+    case 'Store':
+      // The command could not read or change the store at all: the engine is missing, down or misbehaving.
+      return ExitCode.engine;
+    case 'Config':
+    case 'InvalidImages':
+    case 'SnapshotFileUnreadable':
+    case 'SnapshotFileInvalid':
+    case 'PathNotFound':
+    case 'Usage':
+      return ExitCode.usage;
+  }
+}

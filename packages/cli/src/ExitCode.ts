@@ -1,0 +1,23 @@
+/**
+ * The process exit codes every `imgalias` command uses. They are a public interface: CI scripts branch on them,
+ * and `--help` and docs/cli.md list them.
+ *
+ * - `ok` (0): success; for `check`, every family is complete and consistent.
+ * - `findings` (1): the command ran, but found missing images, conflicts, failed actions, incomplete families,
+ *   or project files naming images that could not be resolved.
+ * - `usage` (2): a usage, configuration or input error; nothing was changed.
+ * - `engine` (3): the container engine is missing or unreachable.
+ */
+export const ExitCode = { ok: 0, findings: 1, usage: 2, engine: 3 } as const;
+
+export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
+
+/** The block `--help` ends with; docs/cli.md embeds it through the help text. */
+export const exitCodeHelp = [
+  'Exit codes:',
+  '  0  success; for check: every family is complete and consistent',
+  '  1  findings: missing images, conflicts, failed actions, incomplete families, or project files',
+  '     naming images that could not be resolved',
+  '  2  usage, configuration or input error (nothing was changed)',
+  '  3  the container engine is missing or unreachable',
+].join('\n');

@@ -1,0 +1,44 @@
+import type { AliasPolicy, EngineKind, Finding } from '@imgalias/core';
+import { familyOf, formatReference, parseReference, spellReference } from '@imgalias/core';
+
+const familiar = (name: string): string => {
+  const parsed = parseReference(name);
+  return parsed._tag === 'Right' ? formatReference(parsed.right, 'familiar') : name;
+};
+
+/**
+ * What to do about each family with no member in the store: which name to pull, from where the mode allows,
+ * and the command that does it. In internal mode that is the Harbor copy, never the public origin.
+ *
+ * @example
+ * hintsForMissing(plan.findings, { policy, engine: 'docker' })
+ * // ['redis:7-alpine is not in the store: pull its Harbor copy (docker pull harbor.corp.local/proj/redis:7-alpine) or run `imgalias prefetch redis:7-alpine`, then run this command again.']
+ */
+export function hintsForMissing(
+  findings: readonly Finding[],
+  options: { readonly policy: AliasPolicy; readonly engine: EngineKind },
+): string[] {
+  const { policy, engine } = options;
+  return findings.flatMap((finding) => {
+    if (finding._tag !== 'Missing') return [];
+    const origin = parseReference(finding.family);
+    if (origin._tag === 'Left') return [];
+    const name = familiar(finding.family);
+    const prefetch = `\`imgalias prefetch ${name}\``;
+    if (policy.mode === 'external') {
+      return [
+        `${name} is not in the store: pull it (${engine} pull ${spellReference(origin.right, engine)}) or run ${prefetch}, then run this command again.`,
+      ];
+    }
+    const harbor = familyOf(origin.right, policy).members.find((member) => member.role === 'harbor');
+    const harborRef = harbor === undefined ? undefined : parseReference(harbor.name);
+    if (harborRef === undefined || harborRef._tag === 'Left') {
+      return [
+        `${name} is not in the store, and in internal mode only Harbor may supply it, but no Harbor is configured: set --harbor HOST[:PORT]/PROJECT (or IMGALIAS_HARBOR / INTERNAL_REGISTRY), then run ${prefetch}.`,
+      ];
+    }
+    return [
+      `${name} is not in the store: pull its Harbor copy (${engine} pull ${spellReference(harborRef.right, engine)}) or run ${prefetch}, then run this command again.`,
+    ];
+  });
+}

@@ -1,0 +1,140 @@
+import type { Command } from 'commander';
+import type { Either } from 'fp-ts/lib/Either.js';
+import { isLeft, left, right } from 'fp-ts/lib/Either.js';
+import type { ImageStore } from '@imgalias/core';
+import type { EngineStoreOptions } from '@imgalias/adapter-docker';
+import { createEngineStore } from '@imgalias/adapter-docker';
+import { createDryRunStore, shouldUseColor } from '@imgalias/adapter-dry-run';
+import type { CliFlags } from '../config/loadSettings.js';
+import { loadSettings } from '../config/loadSettings.js';
+import type { Settings } from '../config/Settings.js';
+import type { ModeResolution } from '../mode/resolveMode.js';
+import { resolveMode } from '../mode/resolveMode.js';
+import type { CliError } from '../CliError.js';
+import { CliError as E, describeCliError, exitCodeOf } from '../CliError.js';
+import { ExitCode } from '../ExitCode.js';
+import type { Output, OutputStream } from '../Output.js';
+import { createOutput } from '../Output.js';
+import { readSnapshotFile } from '../SnapshotFile.js';
+
+/**
+ * What the process gives the CLI. `bin.ts` passes the real process's; tests pass their own, so every command
+ * runs in-process exactly as it does from a shell.
+ */
+export interface CliIO {
+  readonly stdout: OutputStream;
+  readonly stderr: OutputStream;
+  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly cwd: string;
+  /** Used by `auto` mode probes; defaults to the global fetch. */
+  readonly fetch?: typeof fetch;
+}
+
+/** One parsed invocation of a command, as its action receives it. */
+export interface Invocation {
+  /** The positional arguments (`IMAGE...`, `PATH...`), exactly as typed. */
+  readonly operands: readonly string[];
+  /** The options the user gave (defaults left out, so lower settings levels can decide). */
+  readonly flags: CliFlags;
+}
+
+/**
+ * A command's body: it returns the exit code of a completed run, or the error that stopped it. It never calls
+ * `process.exit` and never prints an error itself; `CommandContext.action` does both.
+ */
+export type CommandAction = (invocation: Invocation) => Promise<Either<CliError, ExitCode>>;
+
+/** Everything a command needs besides its own logic. One context per `run()`. */
+export interface CommandContext {
+  readonly io: CliIO;
+  /** Flags > environment > `.env` in cwd > config file > defaults. A bad file or value is a `Config` error (exit 2). */
+  loadSettings(flags: CliFlags): Promise<Either<CliError, Settings>>;
+  /** The output for these settings: `--quiet`, `--no-color`/`NO_COLOR` and the TTY decide. */
+  output(settings: Settings): Output;
+  /**
+   * The image store the settings name: the saved snapshot when `--snapshot FILE` is given (an in-memory store,
+   * no engine touched), the real engine otherwise. Creating the engine store runs nothing; the first
+   * `snapshot()` does, and reports a missing or unreachable engine as a `StoreError` (exit 3).
+   */
+  openStore(settings: Settings): Promise<Either<CliError, ImageStore>>;
+  /**
+   * How this run talks to the real engine (which CLI, its environment, concurrency): what `openStore` uses, for
+   * commands that need the engine beyond the `ImageStore` port (pull, push) and build their own adapter object.
+   */
+  engineOptions(settings: Settings): EngineStoreOptions;
+  /** The network mode, probing only when the settings say `auto`. */
+  resolveMode(settings: Settings): Promise<ModeResolution>;
+  /** Wraps a `CommandAction` for commander's `.action()`: prints a `CliError` and records the exit code. */
+  action(run: CommandAction): (...args: unknown[]) => Promise<void>;
+}
+
+/**
+ * How a command joins the program. Each `src/commands/<name>.ts` exports one of these; `main.ts` lists them.
+ *
+ * @example
+ * export const registerSnapshot: RegisterCommand = (program, context) =>
+ *   withConfigOption(program.command('snapshot').description('...'))
+ *     .action(context.action(async ({ flags }) => { ... return right(ExitCode.ok); }));
+ */
+export type RegisterCommand = (program: Command, context: CommandContext) => Command;
+
+/** A context plus the exit code its last action recorded; `run()` reads the latter. */
+export interface ContextHandle {
+  readonly context: CommandContext;
+  exitCode(): ExitCode;
+}
+
+/** Commander's option values minus those it filled from defaults, so settings can fall through to lower levels. */
+function flagsOf(command: Command): CliFlags {
+  const given: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(command.opts())) {
+    if (command.getOptionValueSource(key) !== 'default') given[key] = value;
+  }
+  return given as CliFlags;
+}
+
+export function createCommandContext(io: CliIO): ContextHandle {
+  let recorded: ExitCode = ExitCode.ok;
+
+  const engineOptions = (settings: Settings): EngineStoreOptions => ({
+    engine: settings.engine,
+    env: io.env,
+    concurrency: settings.concurrency,
+  });
+
+  const context: CommandContext = {
+    io,
+    engineOptions,
+    loadSettings: async (flags) => {
+      const loaded = await loadSettings({ flags, env: io.env, cwd: io.cwd });
+      return isLeft(loaded) ? left(E.config(loaded.left)) : loaded;
+    },
+    output: (settings) =>
+      createOutput({
+        stdout: io.stdout,
+        stderr: io.stderr,
+        quiet: settings.quiet,
+        color: shouldUseColor({ isTTY: io.stdout.isTTY, env: io.env, flag: settings.color }),
+      }),
+    openStore: async (settings) => {
+      if (settings.snapshotFile !== undefined) {
+        const snapshot = await readSnapshotFile(settings.snapshotFile);
+        return isLeft(snapshot) ? snapshot : right(createDryRunStore({ snapshot: snapshot.right, engine: settings.engine }));
+      }
+      return right(createEngineStore(engineOptions(settings)));
+    },
+    resolveMode: (settings) => resolveMode(settings, io.fetch === undefined ? {} : { fetch: io.fetch }),
+    action: (run) => async (...args) => {
+      const command = args[args.length - 1] as Command;
+      const result = await run({ operands: [...command.args], flags: flagsOf(command) });
+      if (isLeft(result)) {
+        io.stderr.write(`imgalias ${command.name()}: ${describeCliError(result.left)}\n`);
+        recorded = exitCodeOf(result.left);
+      } else {
+        recorded = result.right;
+      }
+    },
+  };
+
+  return { context, exitCode: () => recorded };
+}

@@ -1,0 +1,55 @@
+import type { Either } from 'fp-ts/lib/Either.js';
+import { isLeft, left, right } from 'fp-ts/lib/Either.js';
+import { planAliases } from '@imgalias/core';
+import { renderApplyReport } from '@imgalias/adapter-dry-run';
+import { applyWithProgress } from '../ApplyProgress.js';
+import type { CliError } from '../CliError.js';
+import { CliError as E } from '../CliError.js';
+import { ExitCode } from '../ExitCode.js';
+import { hintsForMissing } from '../MissingImageHints.js';
+import type { CommandContext } from './Command.js';
+import type { Prepared } from './prepare.js';
+import { snapshotLabel } from './snapshotLabel.js';
+
+export type ApplyFormat = 'text' | 'json' | 'markdown';
+
+/**
+ * Plans, applies and reports: what `apply` and `fix` do once they know their images. Exits 0 only when every
+ * action applied, the store verified, and nothing was found (no missing image, no conflict, no discovery problem).
+ */
+export async function applyPrepared(options: {
+  readonly context: CommandContext;
+  readonly prepared: Prepared;
+  readonly format: ApplyFormat;
+}): Promise<Either<CliError, ExitCode>> {
+  const { context, prepared, format } = options;
+  const { output, snapshot, images, policy, store, settings, discoveryProblems } = prepared;
+
+  const plan = planAliases({ snapshot, images, policy });
+  const report = await applyWithProgress({
+    store,
+    plan,
+    concurrency: settings.concurrency,
+    output,
+    terminal: context.io.stdout,
+  });
+  if (isLeft(report)) return left(E.store(report.left));
+
+  output.print(
+    renderApplyReport(report.right, {
+      format,
+      color: output.color,
+      plan,
+      header: { snapshot: snapshotLabel(settings), policy },
+    }),
+  );
+  if (format === 'text') {
+    for (const hint of hintsForMissing(plan.findings, { policy, engine: store.engine })) output.note(hint);
+    if (settings.snapshotFile !== undefined) {
+      output.note(`dry run against ${settings.snapshotFile}: no engine was touched and the file was not changed.`);
+    }
+  }
+  const failed = report.right.results.some((result) => result._tag === 'Failed');
+  const clean = !failed && report.right.verified && plan.findings.length === 0 && discoveryProblems === 0;
+  return right(clean ? ExitCode.ok : ExitCode.findings);
+}

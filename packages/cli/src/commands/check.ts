@@ -1,0 +1,116 @@
+import { isLeft, right } from 'fp-ts/lib/Either.js';
+import pc from 'picocolors';
+import type { CheckResult, FamilyStatus, NetworkMode } from '@imgalias/core';
+import { checkFamilies, describeFinding, formatReference, parseReference } from '@imgalias/core';
+import { ExitCode } from '../ExitCode.js';
+import type { RegisterCommand } from './Command.js';
+import { formatFor } from './formats.js';
+import {
+  withConfigOption,
+  withDisplayOptions,
+  withFormatOptions,
+  withFromOption,
+  withModeOptions,
+  withPolicyOptions,
+  withStoreOptions,
+} from './options.js';
+import { prepare } from './prepare.js';
+
+const familiar = (name: string): string => {
+  const parsed = parseReference(name);
+  return parsed._tag === 'Right' ? formatReference(parsed.right, 'familiar') : name;
+};
+
+const shortId = (id: string): string => id.replace(/^sha256:/, '').slice(0, 12);
+
+const STATUSES: readonly FamilyStatus[] = ['complete', 'incomplete', 'conflict', 'missing'];
+
+/** `imgalias check --json`: the core's check result with the mode it was judged in. A public interface. */
+export const checkJson = (mode: NetworkMode, result: CheckResult) => ({
+  version: 1 as const,
+  mode,
+  families: result.families,
+  findings: result.findings,
+});
+
+/**
+ * `check` for a human: each family's status, then each name with the image it points at (or `-`), then any
+ * findings and a summary line.
+ *
+ * @example
+ * complete    redis:7-alpine
+ *               origin     redis:7-alpine            4c2b1e0f5a6d
+ *               localhost  localhost/redis:7-alpine  4c2b1e0f5a6d
+ *
+ * 1 complete, 0 incomplete, 0 conflicts, 0 missing
+ */
+export function renderCheckText(result: CheckResult, options: { readonly color: boolean }): string {
+  const colors = pc.createColors(options.color);
+  const paint: Record<FamilyStatus, (text: string) => string> = {
+    complete: colors.green,
+    incomplete: colors.yellow,
+    conflict: colors.red,
+    missing: colors.red,
+  };
+  const lines: string[] = [];
+  for (const family of result.families) {
+    lines.push(`${paint[family.status](family.status.padEnd(10))}  ${familiar(family.origin)}`);
+    const roleWidth = Math.max(...family.members.map((member) => member.role.length));
+    const nameWidth = Math.max(...family.members.map((member) => familiar(member.name).length));
+    for (const member of family.members) {
+      const id = member.imageId === null ? colors.dim('-') : shortId(member.imageId);
+      lines.push(`            ${member.role.padEnd(roleWidth)}  ${familiar(member.name).padEnd(nameWidth)}  ${id}`);
+    }
+  }
+  if (result.families.length === 0) lines.push('no families to check');
+  for (const finding of result.findings) lines.push(`${colors.red('finding'.padEnd(10))}  ${describeFinding(finding)}`);
+  const counts = STATUSES.map((status) => {
+    const count = result.families.filter((family) => family.status === status).length;
+    return `${count} ${status === 'conflict' && count !== 1 ? 'conflicts' : status}`;
+  });
+  return [...lines, '', colors.bold(counts.join(', '))].join('\n');
+}
+
+/** `imgalias check [IMAGE...]`: each family's names and image ids; exit 0 only when all are complete. */
+export const registerCheck: RegisterCommand = (program, context) =>
+  withDisplayOptions(
+    withFormatOptions(
+      withFromOption(
+        withStoreOptions(
+          withPolicyOptions(
+            withModeOptions(
+              withConfigOption(
+                program
+                  .command('check')
+                  .argument('[image...]', 'images to check, any family member (default: every family in the store)')
+                  .description(
+                    "report each family's names and image ids; exit 0 only when every family is complete and consistent",
+                  ),
+              ),
+            ),
+          ),
+          { snapshot: true },
+        ),
+      ),
+      ['text', 'json'],
+    ),
+  ).action(
+    context.action(async ({ operands, flags }) => {
+      const settings = await context.loadSettings(flags);
+      if (isLeft(settings)) return settings;
+      const format = formatFor(settings.right, ['text', 'json'], 'check');
+      if (isLeft(format)) return format;
+      const prepared = await prepare({ context, settings: settings.right, operands, scope: 'requested-or-store' });
+      if (isLeft(prepared)) return prepared;
+      const { output, snapshot, images, policy, resolution, discoveryProblems } = prepared.right;
+
+      const result = checkFamilies({ snapshot, images, policy });
+      output.print(
+        format.right === 'json'
+          ? JSON.stringify(checkJson(resolution.mode, result), null, 2)
+          : renderCheckText(result, { color: output.color }),
+      );
+      const complete = result.families.every((family) => family.status === 'complete');
+      return right(complete && result.findings.length === 0 && discoveryProblems === 0 ? ExitCode.ok : ExitCode.findings);
+    }),
+  );

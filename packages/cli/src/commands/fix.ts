@@ -1,0 +1,48 @@
+import { isLeft } from 'fp-ts/lib/Either.js';
+import type { RegisterCommand } from './Command.js';
+import { applyPrepared } from './applyPlan.js';
+import { formatFor } from './formats.js';
+import {
+  withConcurrencyOption,
+  withConfigOption,
+  withDisplayOptions,
+  withFormatOptions,
+  withFromOption,
+  withModeOptions,
+  withPolicyOptions,
+  withStoreOptions,
+} from './options.js';
+import { prepare } from './prepare.js';
+
+/**
+ * `imgalias fix`: the one command for a build host. Every family with a name in the store, plus every image
+ * the project's files use (the current directory, or `--from`), made complete in one apply.
+ */
+export const registerFix: RegisterCommand = (program, context) =>
+  withDisplayOptions(
+    withFormatOptions(
+      withFromOption(
+        withConcurrencyOption(
+          withStoreOptions(
+            withPolicyOptions(withModeOptions(withConfigOption(program.command('fix')))),
+            { snapshot: true },
+          ),
+        ),
+      ),
+      ['text', 'json', 'markdown'],
+    ),
+  )
+    .description(
+      'plan and apply for every family in the store plus every image the project files use (current directory, or --from)',
+    )
+    .action(
+      context.action(async ({ flags }) => {
+        const settings = await context.loadSettings(flags);
+        if (isLeft(settings)) return settings;
+        const format = formatFor(settings.right, ['text', 'json', 'markdown'], 'fix');
+        if (isLeft(format)) return format;
+        const prepared = await prepare({ context, settings: settings.right, operands: [], scope: 'store-and-project' });
+        if (isLeft(prepared)) return prepared;
+        return applyPrepared({ context, prepared: prepared.right, format: format.right });
+      }),
+    );

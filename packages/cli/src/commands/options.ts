@@ -1,0 +1,72 @@
+import type { Command } from 'commander';
+import { Option } from 'commander';
+
+/*
+ * The options commands share, in groups, so every command spells and documents an option the same way and its
+ * --help lists only what it uses. Values stay raw strings here: loadSettings validates them once, with the
+ * source named in the error, whatever level (flag, env, .env, config) they came from.
+ */
+
+/** `--config FILE` */
+export const withConfigOption = (command: Command): Command =>
+  command.option('--config <file>', 'read settings from FILE instead of imgalias.config.{json,yaml,yml} or package.json');
+
+/** `--mode`, its synonym `--network`, and the Harbor location and layout. */
+export const withModeOptions = (command: Command): Command =>
+  command
+    .addOption(
+      new Option('--mode <mode>', 'network mode; auto probes the public registry').choices(['external', 'internal', 'auto']),
+    )
+    .addOption(
+      new Option('--network <mode>', 'same as --mode (the name the shell build script used)').choices([
+        'external',
+        'internal',
+        'auto',
+      ]),
+    )
+    .option('--harbor <location>', 'Harbor project, HOST[:PORT]/PROJECT (e.g. harbor.corp.local/proj)');
+
+/** The planner's policy beyond the mode. */
+export const withPolicyOptions = (command: Command): Command =>
+  command
+    .addOption(
+      new Option('--harbor-layout <layout>', 'how a Harbor path is derived from the origin').choices(['path', 'library', 'flatten']),
+    )
+    .option('--short-names', 'also keep short names of namespaced images (openldap:stable)')
+    .addOption(
+      new Option('--on-conflict <policy>', 'a name pointing at another image: report it, or retarget it').choices([
+        'report',
+        'retarget',
+      ]),
+    );
+
+/** Which engine to talk to, or a saved snapshot instead of any engine. */
+export const withStoreOptions = (command: Command, options: { readonly snapshot: boolean }): Command => {
+  command.addOption(new Option('--engine <engine>', 'container engine CLI to run').choices(['docker', 'podman', 'nerdctl']));
+  return options.snapshot
+    ? command.option('--snapshot <file>', 'use a snapshot saved by `imgalias snapshot` instead of the engine')
+    : command;
+};
+
+/** How many `tag` (or pull, push) processes run at once. */
+export const withConcurrencyOption = (command: Command): Command =>
+  command.option('--concurrency <n>', 'how many engine processes run at once (default 4)');
+
+const collect = (value: string, previous: readonly string[] | undefined): readonly string[] => [...(previous ?? []), value];
+
+/**
+ * `--from PATH`, repeatable: add the images that Dockerfiles and compose files under PATH use. Not a variadic
+ * option on purpose: `--from . redis:7` would swallow the image argument as a second path.
+ */
+export const withFromOption = (command: Command): Command =>
+  command.option('--from <path>', 'also use the images that Dockerfiles and compose files under PATH use (repeatable)', collect);
+
+/** `--format` and its shorthand `--json`, limited to the formats the command can print. */
+export const withFormatOptions = (command: Command, formats: readonly string[]): Command =>
+  command
+    .addOption(new Option('--format <format>', 'output format').choices([...formats]))
+    .option('--json', 'same as --format json');
+
+/** `--quiet` and `--no-color`. */
+export const withDisplayOptions = (command: Command): Command =>
+  command.option('--quiet', 'print only results and errors').option('--no-color', 'never colour the output (NO_COLOR works too)');

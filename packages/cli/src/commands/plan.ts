@@ -1,0 +1,63 @@
+import { isLeft, right } from 'fp-ts/lib/Either.js';
+import { planAliases } from '@imgalias/core';
+import { renderPlan } from '@imgalias/adapter-dry-run';
+import { ExitCode } from '../ExitCode.js';
+import { hintsForMissing } from '../MissingImageHints.js';
+import type { RegisterCommand } from './Command.js';
+import { formatFor } from './formats.js';
+import {
+  withConfigOption,
+  withDisplayOptions,
+  withFormatOptions,
+  withFromOption,
+  withModeOptions,
+  withPolicyOptions,
+  withStoreOptions,
+} from './options.js';
+import { prepare } from './prepare.js';
+import { snapshotLabel } from './snapshotLabel.js';
+
+/** `imgalias plan [IMAGE...]`: the tag operations that would make every family complete. Changes nothing. */
+export const registerPlan: RegisterCommand = (program, context) =>
+  withDisplayOptions(
+    withFormatOptions(
+      withFromOption(
+        withStoreOptions(
+          withPolicyOptions(
+            withModeOptions(
+              withConfigOption(
+                program
+                  .command('plan')
+                  .argument('[image...]', 'images to plan for, any family member (default: every family in the store)')
+                  .description('print the plan for the given (and discovered) images; changes nothing'),
+              ),
+            ),
+          ),
+          { snapshot: true },
+        ),
+      ),
+      ['text', 'json', 'markdown', 'shell'],
+    ),
+  ).action(
+    context.action(async ({ operands, flags }) => {
+      const settings = await context.loadSettings(flags);
+      if (isLeft(settings)) return settings;
+      const format = formatFor(settings.right, ['text', 'json', 'markdown', 'shell'], 'plan');
+      if (isLeft(format)) return format;
+      const prepared = await prepare({ context, settings: settings.right, operands, scope: 'requested-or-store' });
+      if (isLeft(prepared)) return prepared;
+      const { output, snapshot, images, policy, store, discoveryProblems } = prepared.right;
+
+      const plan = planAliases({ snapshot, images, policy });
+      output.print(
+        renderPlan(plan, {
+          format: format.right,
+          engine: store.engine,
+          color: output.color,
+          header: { snapshot: snapshotLabel(settings.right), policy },
+        }),
+      );
+      if (format.right === 'text') for (const hint of hintsForMissing(plan.findings, { policy, engine: store.engine })) output.note(hint);
+      return right(plan.findings.length === 0 && discoveryProblems === 0 ? ExitCode.ok : ExitCode.findings);
+    }),
+  );

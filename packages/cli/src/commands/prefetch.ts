@@ -1,0 +1,380 @@
+import type { Either } from 'fp-ts/lib/Either.js';
+import { isLeft, left, right } from 'fp-ts/lib/Either.js';
+import type { EngineKind, ImageStore, PullCandidate, PullPlan, Snapshot } from '@imgalias/core';
+import { describePullFinding, formatReference, parseReference, planAliases, planPrefetch, pullsOf, spellReference } from '@imgalias/core';
+import type { EngineStore, PullEvent, PullResult } from '@imgalias/adapter-docker';
+import { describePullError, enginePlatform, inspectPlatforms, platformMatches, pullImages } from '@imgalias/adapter-docker';
+import { renderApplyReport } from '@imgalias/adapter-dry-run';
+import { applyWithProgress } from '../ApplyProgress.js';
+import type { Settings } from '../config/Settings.js';
+import type { CliError } from '../CliError.js';
+import { CliError as E } from '../CliError.js';
+import { ExitCode } from '../ExitCode.js';
+import type { CommandContext, RegisterCommand } from './Command.js';
+import { formatFor } from './formats.js';
+import {
+  withConcurrencyOption,
+  withConfigOption,
+  withDisplayOptions,
+  withFormatOptions,
+  withFromOption,
+  withModeOptions,
+  withPolicyOptions,
+  withStoreOptions,
+} from './options.js';
+import { prepare } from './prepare.js';
+import { snapshotLabel } from './snapshotLabel.js';
+
+// Shared by prefetch, publish and clean (the lifecycle commands), which import them from here.
+
+export const familiar = (name: string): string => {
+  const parsed = parseReference(name);
+  return parsed._tag === 'Right' ? formatReference(parsed.right, 'familiar') : name;
+};
+
+/** One POSIX shell word meaning exactly `arg` (single quotes; an inner quote is closed, escaped, reopened). */
+export const shellWord = (arg: string): string => `'${arg.replace(/'/g, `'\\''`)}'`;
+
+/** The engine store behind a command, when it is a real engine (not a `--snapshot` file). */
+export const engineStoreOf = (store: ImageStore): EngineStore | undefined =>
+  'runner' in store ? (store as EngineStore) : undefined;
+
+const plural = (n: number, word: string, many = `${word}s`): string => `${n} ${n === 1 ? word : many}`;
+
+const shortId = (id: string): string => id.replace(/^sha256:/, '').slice(0, 12);
+
+/** The raw value of an option only this command has (settings do not know it). */
+const optionOf = (flags: object, key: string): unknown => (flags as Record<string, unknown>)[key];
+
+const wholeNumber = (flags: object, key: string, option: string, min: number): Either<CliError, number | undefined> => {
+  const raw = optionOf(flags, key);
+  if (raw === undefined) return right(undefined);
+  const text = String(raw);
+  const n = Number(text);
+  return /^\d+$/.test(text) && n >= min
+    ? right(n)
+    : left(E.usage(`${option} must be a whole number >= ${min}, got ${JSON.stringify(text)}. Nothing was changed.`));
+};
+
+const PLATFORM = /^[a-z0-9]+\/[a-z0-9_]+(\/[a-z0-9]+)?$/;
+
+/** The pull settings after this command's own flags: `--attempts`, `--retry-delay`, `--mirror`, `--concurrency`. */
+interface PullSettings {
+  readonly attempts: number;
+  readonly baseDelayMs: number;
+  readonly concurrency: number;
+  readonly mirrors: readonly string[];
+  /** `--platform OS/ARCH`: pull and check that platform; `--platform engine`: check against the engine's own. */
+  readonly platform?: { readonly _tag: 'Given'; readonly platform: string } | { readonly _tag: 'Engine' };
+}
+
+const pullSettingsOf = (flags: object, settings: Settings): Either<CliError, PullSettings> => {
+  const attempts = wholeNumber(flags, 'attempts', '--attempts', 1);
+  if (isLeft(attempts)) return attempts;
+  const delay = wholeNumber(flags, 'retryDelay', '--retry-delay', 0);
+  if (isLeft(delay)) return delay;
+  const concurrency = wholeNumber(flags, 'concurrency', '--concurrency', 1);
+  if (isLeft(concurrency)) return concurrency;
+  const mirrors = optionOf(flags, 'mirror');
+  const platform = optionOf(flags, 'platform');
+  if (typeof platform === 'string' && platform !== 'engine' && !PLATFORM.test(platform)) {
+    return left(
+      E.usage(`--platform must be OS/ARCH[/VARIANT] such as linux/amd64 or linux/arm64/v8, or "engine", got ${JSON.stringify(platform)}. Nothing was changed.`),
+    );
+  }
+  return right({
+    attempts: attempts.right ?? settings.prefetch.attempts,
+    baseDelayMs: delay.right ?? settings.prefetch.baseDelayMs,
+    concurrency: concurrency.right ?? settings.prefetch.concurrency,
+    mirrors: Array.isArray(mirrors) ? mirrors.map(String) : settings.prefetch.mirrors,
+    ...(platform === 'engine' ? { platform: { _tag: 'Engine' } as const } : typeof platform === 'string' ? { platform: { _tag: 'Given', platform } as const } : {}),
+  });
+};
+
+const SOURCE_LABEL: Record<PullCandidate['source'], string> = { origin: 'origin', mirror: 'mirror', harbor: 'Harbor copy' };
+const REASON_LABEL: Record<PullCandidate['reason'], string> = {
+  'internal-harbor-only': 'internal mode pulls only from Harbor',
+  'external-origin': 'external mode asks the origin registry first',
+  'external-mirror': 'configured Docker Hub mirror, after the origin',
+  'external-harbor-fallback': 'tried last, after the origin and the mirrors',
+};
+
+const candidateLine = (c: PullCandidate, i: number): string =>
+  `  ${i + 1}. ${familiar(c.reference)}  (${SOURCE_LABEL[c.source]}: ${REASON_LABEL[c.reason]}${c.tagAs === undefined ? '' : `; then tagged ${familiar(c.tagAs)}`})`;
+
+const planCounts = (plan: PullPlan): string => {
+  const pulls = pullsOf(plan).length;
+  return `${pulls} to pull, ${plan.entries.length - pulls} present, ${plural(plan.findings.length, 'finding')}`;
+};
+
+/** The pull plan in one of the four formats. Pure: the same plan gives the same text. */
+export const renderPullPlan = (plan: PullPlan, options: { readonly format: 'text' | 'json' | 'markdown' | 'shell'; readonly engine: EngineKind; readonly snapshot: string }): string => {
+  const { format, engine } = options;
+  switch (format) {
+    case 'json':
+      return `${JSON.stringify(plan, null, 2)}\n`;
+    case 'text': {
+      const lines = [`prefetch plan (${plan.mode} mode): ${planCounts(plan)}`];
+      for (const entry of plan.entries) {
+        if (entry._tag === 'Present') lines.push(`present ${familiar(entry.family)} as ${familiar(entry.name)} (${shortId(entry.imageId)})`);
+        else lines.push(`pull ${familiar(entry.family)}, trying in order:`, ...entry.candidates.map(candidateLine));
+      }
+      if (plan.findings.length > 0) lines.push('findings:', ...plan.findings.map((f) => `  - ${describePullFinding(f)}`));
+      return `${lines.join('\n')}\n`;
+    }
+    case 'markdown': {
+      const cell = (text: string): string => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+      const lines = [
+        `### imgalias prefetch plan (${plan.mode} mode)`,
+        '',
+        planCounts(plan),
+        '',
+        '| image | try | pull | from | why |',
+        '| --- | --- | --- | --- | --- |',
+      ];
+      for (const entry of plan.entries) {
+        if (entry._tag === 'Present') {
+          lines.push(`| \`${cell(familiar(entry.family))}\` | - | present as \`${cell(familiar(entry.name))}\` | - | ${shortId(entry.imageId)} |`);
+        } else {
+          entry.candidates.forEach((c, i) =>
+            lines.push(
+              `| \`${cell(familiar(entry.family))}\` | ${i + 1} | \`${cell(familiar(c.reference))}\` | ${cell(c.registry)} | ${cell(REASON_LABEL[c.reason])}${c.tagAs === undefined ? '' : `; tagged \`${cell(familiar(c.tagAs))}\``} |`,
+            ),
+          );
+        }
+      }
+      if (plan.findings.length > 0) lines.push('', '**Findings**', '', ...plan.findings.map((f) => `- ${cell(describePullFinding(f))}`));
+      return `${lines.join('\n')}\n`;
+    }
+    case 'shell': {
+      const comment = (text: string): string => `# ${text.replace(/[\r\n]+/g, ' ')}`;
+      const spell = (name: string): string => shellWord(spellReference(name, engine));
+      const lines = [
+        '#!/bin/sh',
+        comment(`imgalias prefetch plan for ${engine}, ${plan.mode} mode: ${planCounts(plan)}`),
+        comment(`snapshot: ${options.snapshot}`),
+        comment('Each image tries its candidates in order; unlike `imgalias prefetch` this script does not retry.'),
+        'set -eu',
+        '',
+      ];
+      for (const entry of pullsOf(plan)) {
+        const tries = entry.candidates.map((c) =>
+          c.tagAs === undefined
+            ? `${engine} pull ${spell(c.reference)}`
+            : `{ ${engine} pull ${spell(c.reference)} && ${engine} tag ${spell(c.reference)} ${spell(c.tagAs)}; }`,
+        );
+        lines.push(
+          comment(`${familiar(entry.family)}: no name of it is in the store`),
+          `${tries.join(' ||\n  ')} ||\n  { echo ${shellWord(`prefetch: could not pull ${familiar(entry.family)}`)} >&2; exit 1; }`,
+        );
+      }
+      if (pullsOf(plan).length === 0) lines.push(comment('nothing to pull'));
+      for (const finding of plan.findings) lines.push(comment(`finding: ${describePullFinding(finding)}`));
+      return `${lines.join('\n')}\n`;
+    }
+  }
+};
+
+const progressLine = (event: PullEvent, attempts: number): string | undefined => {
+  switch (event._tag) {
+    case 'Attempt':
+      return event.attempt === 1 ? `pulling ${familiar(event.candidate.reference)} for ${familiar(event.family)}` : undefined;
+    case 'Retry':
+      return `attempt ${event.attempt}/${attempts} of ${familiar(event.candidate.reference)} failed; retrying in ${(event.delayMs / 1000).toFixed(1)} s: ${describePullError(event.error)}`;
+    case 'GiveUp':
+      return `gave up on ${familiar(event.failure.candidate.reference)} after ${plural(event.failure.attempts, 'attempt')}${event.failure.permanent ? ' (permanent error, not retried)' : ''}: ${describePullError(event.failure.error)}`;
+    case 'Done':
+      return event.result._tag === 'Pulled' ? `pulled ${familiar(event.result.candidate.reference)}` : undefined;
+  }
+};
+
+const resultLines = (results: readonly PullResult[]): string[] =>
+  results.flatMap((r) =>
+    r._tag === 'Pulled'
+      ? [`pulled ${familiar(r.family)} from ${familiar(r.candidate.reference)} (attempt ${r.attempts}${r.tried.length > 0 ? `, after ${plural(r.tried.length, 'other candidate')}` : ''})`]
+      : [
+          `failed ${familiar(r.family)}:`,
+          ...r.tried.map((t) => `  ${familiar(t.candidate.reference)}: ${plural(t.attempts, 'attempt')}${t.permanent ? ', permanent' : ''}: ${describePullError(t.error)}`),
+        ],
+  );
+
+interface PlatformMismatch {
+  readonly family: string;
+  readonly imageId: string;
+  readonly platform: string;
+  readonly wanted: string;
+}
+
+/** The architecture guard: every requested family's image must be built for `wanted` (or the engine's platform). */
+const checkPlatforms = async (
+  store: EngineStore,
+  snapshot: Snapshot,
+  images: readonly string[],
+  policy: Parameters<typeof planPrefetch>[0]['policy'],
+  platform: NonNullable<PullSettings['platform']>,
+): Promise<Either<CliError, { readonly wanted: string; readonly mismatches: readonly PlatformMismatch[] }>> => {
+  const wanted = platform._tag === 'Given' ? right(platform.platform) : await enginePlatform(store.runner);
+  if (isLeft(wanted)) return left(E.store(wanted.left));
+  const present = planPrefetch({ snapshot, images, policy, mirrors: [] }).entries.flatMap((e) => (e._tag === 'Present' ? [e] : []));
+  const inspected = await inspectPlatforms(store.runner, [...new Set(present.map((e) => e.imageId))]);
+  if (isLeft(inspected)) return left(E.store(inspected.left));
+  const byId = new Map(inspected.right.map((p) => [p.imageId, p.platform]));
+  const mismatches = present.flatMap((e) => {
+    const actual = byId.get(e.imageId);
+    return actual === undefined || platformMatches(wanted.right, actual) ? [] : [{ family: e.family, imageId: e.imageId, platform: actual, wanted: wanted.right }];
+  });
+  return right({ wanted: wanted.right, mismatches });
+};
+
+const mismatchLine = (m: PlatformMismatch): string =>
+  `${familiar(m.family)} is built for ${m.platform}, not ${m.wanted} (image ${shortId(m.imageId)}); prefetch does not replace an image that is present: remove its names (imgalias clean ${familiar(m.family)} --apply), then run imgalias prefetch --platform ${m.wanted} ${familiar(m.family)}.`;
+
+async function runPrefetch(context: CommandContext, operands: readonly string[], flags: object): Promise<Either<CliError, ExitCode>> {
+  const loaded = await context.loadSettings(flags);
+  if (isLeft(loaded)) return loaded;
+  const settings = loaded.right;
+  const dryRun = optionOf(flags, 'dryRun') === true;
+  const format = formatFor(settings, dryRun ? ['text', 'json', 'markdown', 'shell'] : ['text', 'json', 'markdown'], dryRun ? 'prefetch --dry-run' : 'prefetch');
+  if (isLeft(format)) return format;
+  const pull = pullSettingsOf(flags, settings);
+  if (isLeft(pull)) return pull;
+
+  const prepared = await prepare({ context, settings, operands, scope: 'requested-or-store' });
+  if (isLeft(prepared)) return prepared;
+  const { output: out, snapshot, images, policy, store, discoveryProblems } = prepared.right;
+  const engineStore = engineStoreOf(store);
+  if (engineStore === undefined && !dryRun) {
+    return left(E.usage('prefetch pulls into an engine, not into a --snapshot file; add --dry-run to only print the pull plan. Nothing was changed.'));
+  }
+
+  const plan = planPrefetch({ snapshot, images, policy, mirrors: pull.right.mirrors });
+  const label = snapshotLabel(settings);
+
+  if (dryRun) {
+    out.print(renderPullPlan(plan, { format: format.right, engine: store.engine, snapshot: label }));
+    let mismatches = 0;
+    if (pull.right.platform !== undefined && engineStore !== undefined) {
+      const checked = await checkPlatforms(engineStore, snapshot, images, policy, pull.right.platform);
+      if (isLeft(checked)) return checked;
+      for (const m of checked.right.mismatches) out.error(`platform: ${mismatchLine(m)}`);
+      mismatches = checked.right.mismatches.length;
+    }
+    return right(plan.findings.length === 0 && discoveryProblems === 0 && mismatches === 0 ? ExitCode.ok : ExitCode.findings);
+  }
+
+  const runner = (engineStore as EngineStore).runner;
+  const entries = pullsOf(plan);
+  const givenPlatform = pull.right.platform?._tag === 'Given' ? pull.right.platform.platform : undefined;
+  const pulled = await pullImages({
+    runner,
+    entries,
+    attempts: pull.right.attempts,
+    baseDelayMs: pull.right.baseDelayMs,
+    concurrency: pull.right.concurrency,
+    ...(givenPlatform === undefined ? {} : { platform: givenPlatform }),
+    onProgress: (event) => {
+      const line = progressLine(event, pull.right.attempts);
+      if (line !== undefined) out.note(line);
+    },
+  });
+  if (isLeft(pulled)) return left(E.store(pulled.left));
+
+  // Then the aliases, exactly as `apply` plans them, so the names the project uses exist.
+  const after = await store.snapshot();
+  if (isLeft(after)) return left(E.store(after.left));
+  const aliasPlan = planAliases({ snapshot: after.right, images, policy });
+  const applied = await applyWithProgress({ store, plan: aliasPlan, concurrency: settings.concurrency, output: out, terminal: context.io.stdout });
+  if (isLeft(applied)) return left(E.store(applied.left));
+
+  let platform: { readonly wanted: string; readonly mismatches: readonly PlatformMismatch[] } | undefined;
+  if (pull.right.platform !== undefined) {
+    const checked = await checkPlatforms(engineStore as EngineStore, applied.right.after, images, policy, pull.right.platform);
+    if (isLeft(checked)) return checked;
+    platform = checked.right;
+  }
+
+  const results = pulled.right;
+  const failed = results.filter((r) => r._tag === 'PullFailed').length;
+  const summary = `prefetch: ${results.length - failed} pulled, ${plan.entries.length - entries.length} present, ${failed} failed${platform === undefined ? '' : `, ${platform.mismatches.length} wrong platform`}`;
+  const applyOptions = { color: out.color, plan: aliasPlan, header: { snapshot: label, policy } };
+  switch (format.right) {
+    case 'json':
+      out.print(
+        `${JSON.stringify(
+          {
+            version: 1,
+            plan,
+            pulls: results,
+            aliases: JSON.parse(renderApplyReport(applied.right, { ...applyOptions, format: 'json' })) as unknown,
+            ...(platform === undefined ? {} : { platform }),
+          },
+          null,
+          2,
+        )}\n`,
+      );
+      break;
+    case 'markdown':
+      out.print(
+        [
+          `### imgalias prefetch (${plan.mode} mode)`,
+          '',
+          ...resultLines(results).map((line) => (line.startsWith('  ') ? `  - ${line.trim()}` : `- ${line}`)),
+          ...(platform?.mismatches.map((m) => `- platform: ${mismatchLine(m)}`) ?? []),
+          '',
+          renderApplyReport(applied.right, { ...applyOptions, format: 'markdown' }),
+          summary,
+          '',
+        ].join('\n'),
+      );
+      break;
+    default:
+      out.print(
+        [
+          ...resultLines(results),
+          ...(platform?.mismatches.map((m) => `platform: ${mismatchLine(m)}`) ?? []),
+          renderApplyReport(applied.right, { ...applyOptions, format: 'text' }).trimEnd(),
+          summary,
+          '',
+        ].join('\n'),
+      );
+  }
+  for (const finding of plan.findings) out.error(describePullFinding(finding));
+  const aliasesFailed = applied.right.results.some((r) => r._tag === 'Failed') || !applied.right.verified || aliasPlan.findings.length > 0;
+  const clean = failed === 0 && !aliasesFailed && plan.findings.length === 0 && discoveryProblems === 0 && (platform?.mismatches.length ?? 0) === 0;
+  return right(clean ? ExitCode.ok : ExitCode.findings);
+}
+
+/** `imgalias prefetch [IMAGE...]`: pull what is missing (Harbor only in internal mode), then alias as `apply`. */
+export const registerPrefetch: RegisterCommand = (program, context) =>
+  withDisplayOptions(
+    withFormatOptions(
+      withFromOption(
+        withConcurrencyOption(
+          withStoreOptions(
+            withPolicyOptions(
+              withModeOptions(
+                withConfigOption(
+                  program
+                    .command('prefetch')
+                    .argument('[image...]', 'images to make present, any family member (default: every family in the store)')
+                    .description('pull the images no name of which is in the store (internal: only from Harbor), then alias them as apply does'),
+                ),
+              ),
+            ),
+            { snapshot: true },
+          ),
+        ),
+      )
+        .option('--dry-run', 'print the pull plan (which name from where, and why); pull nothing')
+        .option('--attempts <n>', 'attempts per candidate registry (default 3, config prefetch.attempts)')
+        .option('--retry-delay <ms>', 'delay before the first retry, doubled each time, with jitter (default 1000)')
+        // Repeatable rather than variadic: a variadic option would swallow the image operands that follow it.
+        .option(
+          '--mirror <location>',
+          'Docker Hub mirror HOST[:PORT]/PREFIX, tried after the origin (external mode; repeatable)',
+          (value: string, previous: readonly string[] | undefined) => [...(previous ?? []), value],
+        )
+        .option('--platform <os/arch>', 'report images not built for OS/ARCH[/VARIANT] and pull that platform; "engine" checks against the engine\'s own'),
+      ['text', 'json', 'markdown', 'shell'],
+    ),
+  ).action(context.action(async ({ operands, flags }) => runPrefetch(context, operands, flags)));

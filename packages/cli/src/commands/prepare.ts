@@ -1,0 +1,96 @@
+import type { Either } from 'fp-ts/lib/Either.js';
+import { isLeft, left, right } from 'fp-ts/lib/Either.js';
+import type { AliasPolicy, ImageStore, Snapshot } from '@imgalias/core';
+import { familiesInSnapshot, parseReference } from '@imgalias/core';
+import type { Discovery } from '@imgalias/discover';
+import { describeDiscoveryFinding, isInformationalFinding } from '@imgalias/discover';
+import type { Settings } from '../config/Settings.js';
+import { policyOf } from '../config/Settings.js';
+import type { ModeResolution } from '../mode/resolveMode.js';
+import type { CliError } from '../CliError.js';
+import { CliError as E } from '../CliError.js';
+import type { Output } from '../Output.js';
+import { discoverProjectImages, missingPaths, problemsOf } from '../ProjectImages.js';
+import type { CommandContext } from './Command.js';
+
+/** Which families a command works on besides the ones named on the command line and in the config. */
+export type FamilyScope =
+  /** `plan`, `apply`, `check`: the images asked for; every family in the store when none are. */
+  | 'requested-or-store'
+  /** `fix`: every family in the store plus every image the project uses (the current directory by default). */
+  | 'store-and-project';
+
+/** Everything a planning command has once the store is read; nothing has been changed yet. */
+export interface Prepared {
+  readonly settings: Settings;
+  readonly output: Output;
+  readonly store: ImageStore;
+  readonly snapshot: Snapshot;
+  readonly resolution: ModeResolution;
+  readonly policy: AliasPolicy;
+  /** What the planner is asked for: arguments, config `images`, discovered images, store families. */
+  readonly images: readonly string[];
+  /** Present when project files were scanned. */
+  readonly discovery?: Discovery;
+  /** Discovery findings that mean an image could not be determined; they make the command exit 1. */
+  readonly discoveryProblems: number;
+}
+
+/**
+ * The steps `plan`, `apply`, `check` and `fix` share, in the order that keeps promises: image arguments are
+ * checked before anything runs (a bad one exits 2 with nothing changed and no engine called), then project
+ * files are read, then the store (a missing engine exits 3), then the mode is resolved.
+ */
+export async function prepare(options: {
+  readonly context: CommandContext;
+  readonly settings: Settings;
+  readonly operands: readonly string[];
+  readonly scope: FamilyScope;
+}): Promise<Either<CliError, Prepared>> {
+  const { context, settings, operands, scope } = options;
+  const output = context.output(settings);
+
+  const invalid = [...operands, ...settings.images].flatMap((input) => {
+    const parsed = parseReference(input);
+    return isLeft(parsed) ? [{ input, error: parsed.left }] : [];
+  });
+  if (invalid.length > 0) return left(E.invalidImages(invalid));
+
+  const paths = scope === 'store-and-project' && settings.from.length === 0 ? [context.io.cwd] : settings.from;
+  let discovery: Discovery | undefined;
+  if (paths.length > 0) {
+    discovery = await discoverProjectImages({ cwd: context.io.cwd, paths, buildArgs: settings.buildArgs, env: context.io.env });
+    const missing = missingPaths(discovery);
+    if (missing.length > 0) return left(E.pathNotFound(missing));
+    // Discovery problems go to stderr whatever the format, so stdout stays one plan or report.
+    for (const finding of discovery.findings) {
+      const line = `${isInformationalFinding(finding) ? 'note' : 'warning'}: ${describeDiscoveryFinding(finding)}`;
+      if (isInformationalFinding(finding)) output.note(line);
+      else output.error(line);
+    }
+  }
+
+  const store = await context.openStore(settings);
+  if (isLeft(store)) return store;
+  const snapshot = await store.right.snapshot();
+  if (isLeft(snapshot)) return left(E.store(snapshot.left));
+
+  const resolution = await context.resolveMode(settings);
+  const policy = policyOf(settings, resolution.mode);
+  const requested = [...operands, ...settings.images, ...(discovery?.images.map((image) => image.reference) ?? [])];
+  // With nothing named anywhere, the store itself says which families there are (like `fix`).
+  const namedNothing = operands.length === 0 && settings.images.length === 0 && paths.length === 0;
+  const fromStore = scope === 'store-and-project' || namedNothing ? familiesInSnapshot(snapshot.right, policy) : [];
+
+  return right({
+    settings,
+    output,
+    store: store.right,
+    snapshot: snapshot.right,
+    resolution,
+    policy,
+    images: [...new Set([...requested, ...fromStore])],
+    ...(discovery === undefined ? {} : { discovery }),
+    discoveryProblems: discovery === undefined ? 0 : problemsOf(discovery).length,
+  });
+}

@@ -1,0 +1,146 @@
+import type { Either } from 'fp-ts/lib/Either.js';
+import { isLeft, left, right } from 'fp-ts/lib/Either.js';
+import type { Plan, PublishPlan } from '@imgalias/core';
+import { describePublishFinding, formatHarborLocation, planPublish, publishTags } from '@imgalias/core';
+import type { PushResult } from '@imgalias/adapter-docker';
+import { describeStoreError, pushImages } from '@imgalias/adapter-docker';
+import type { CliError } from '../CliError.js';
+import { CliError as E } from '../CliError.js';
+import { ExitCode } from '../ExitCode.js';
+import type { CommandContext, RegisterCommand } from './Command.js';
+import { formatFor } from './formats.js';
+import {
+  withConcurrencyOption,
+  withConfigOption,
+  withDisplayOptions,
+  withFormatOptions,
+  withFromOption,
+  withModeOptions,
+  withPolicyOptions,
+  withStoreOptions,
+} from './options.js';
+import { engineStoreOf, familiar } from './prefetch.js';
+import { prepare } from './prepare.js';
+
+const shortId = (id: string): string => id.replace(/^sha256:/, '').slice(0, 12);
+
+/** The publish plan in text, JSON or Markdown. Pure. */
+export const renderPublishPlan = (plan: PublishPlan, format: 'text' | 'json' | 'markdown'): string => {
+  if (format === 'json') return `${JSON.stringify(plan, null, 2)}\n`;
+  const to = plan.harbor === undefined ? '(no Harbor configured)' : formatHarborLocation(plan.harbor);
+  const counts = `${plan.entries.length} to publish, ${plan.entries.filter((e) => e.tag !== undefined).length} to tag first, ${plan.findings.length} finding${plan.findings.length === 1 ? '' : 's'}`;
+  const step = (e: PublishPlan['entries'][number]): string =>
+    e.tag === undefined
+      ? `push ${familiar(e.target)} (already on image ${shortId(e.imageId)})`
+      : `tag ${familiar(e.source)} as ${familiar(e.target)}${e.tag.reason === 'retarget' ? ` (moving it off ${shortId(e.tag.replaces ?? '')})` : ''}, then push`;
+  if (format === 'markdown') {
+    return `${[
+      `### imgalias publish plan to ${to}`,
+      '',
+      counts,
+      '',
+      '| image | Harbor name | image id | step |',
+      '| --- | --- | --- | --- |',
+      ...plan.entries.map((e) => `| \`${familiar(e.family)}\` | \`${familiar(e.target)}\` | ${shortId(e.imageId)} | ${step(e)} |`),
+      ...(plan.findings.length === 0 ? [] : ['', '**Findings**', '', ...plan.findings.map((f) => `- ${describePublishFinding(f)}`)]),
+    ].join('\n')}\n`;
+  }
+  return `${[
+    `publish plan to ${to}: ${counts}`,
+    ...plan.entries.map((e) => `${familiar(e.family)}: ${step(e)}`),
+    ...(plan.findings.length === 0 ? [] : ['findings:', ...plan.findings.map((f) => `  - ${describePublishFinding(f)}`)]),
+    'A push is skipped when the registry already has the manifest digest the engine recorded for the image.',
+  ].join('\n')}\n`;
+};
+
+const resultLine = (r: PushResult): string => {
+  switch (r._tag) {
+    case 'Pushed':
+      return `pushed ${familiar(r.entry.target)}${r.digest === undefined ? '' : ` (${r.digest})`}`;
+    case 'Skipped':
+      return `skipped ${familiar(r.entry.target)}: the registry already has it (${r.digest})`;
+    case 'PushFailed':
+      return `failed ${familiar(r.entry.target)}: ${describeStoreError(r.error)}`;
+  }
+};
+
+async function runPublish(context: CommandContext, operands: readonly string[], flags: object): Promise<Either<CliError, ExitCode>> {
+  const loaded = await context.loadSettings(flags);
+  if (isLeft(loaded)) return loaded;
+  const settings = loaded.right;
+  const dryRun = (flags as Record<string, unknown>)['dryRun'] === true;
+  const format = formatFor(settings, ['text', 'json', 'markdown'], 'publish');
+  if (isLeft(format)) return format;
+  const prepared = await prepare({ context, settings, operands, scope: 'requested-or-store' });
+  if (isLeft(prepared)) return prepared;
+  const { output, snapshot, images, policy, store, discoveryProblems } = prepared.right;
+  const plan = planPublish({ snapshot, images, policy });
+  const engineStore = engineStoreOf(store);
+
+  if (dryRun || engineStore === undefined) {
+    if (!dryRun) return left(E.usage('publish pushes from an engine, not from a --snapshot file; add --dry-run to only print the plan. Nothing was changed.'));
+    output.print(renderPublishPlan(plan, format.right));
+    return right(plan.findings.length === 0 && discoveryProblems === 0 ? ExitCode.ok : ExitCode.findings);
+  }
+  if (plan.harbor === undefined) {
+    for (const finding of plan.findings) output.error(describePublishFinding(finding));
+    return right(ExitCode.findings);
+  }
+
+  // Harbor names first, through the same store port `apply` uses (it re-checks each name before tagging).
+  const tags: Plan = { version: 1, mode: policy.mode, actions: publishTags(plan), findings: [] };
+  const tagged = await store.apply(tags, { concurrency: settings.concurrency });
+  if (isLeft(tagged)) return left(E.store(tagged.left));
+  const tagFailures = tagged.right.results.flatMap((r) => (r._tag === 'Failed' ? [r] : []));
+  const failedTargets = new Set(tagFailures.map((r) => r.action.target));
+  const digests = new Map(tagged.right.after.images.map((image) => [image.id, image.digests ?? []]));
+
+  const pushed = await pushImages({
+    runner: engineStore.runner,
+    entries: plan.entries.filter((e) => !failedTargets.has(e.target)),
+    localDigests: (imageId) => digests.get(imageId) ?? [],
+    concurrency: Math.min(settings.concurrency, 2),
+    // The report lists every result; while pushing, a terminal also sees them one by one.
+    onResult: (r) => (output.interactive ? output.note(resultLine(r)) : undefined),
+  });
+  if (isLeft(pushed)) return left(E.store(pushed.left));
+
+  const count = (tag: PushResult['_tag']): number => pushed.right.filter((r) => r._tag === tag).length;
+  const failed = count('PushFailed') + tagFailures.length;
+  const summary = `publish: ${count('Pushed')} pushed, ${count('Skipped')} skipped, ${failed} failed`;
+  const tagLines = tagFailures.map((r) => `failed ${familiar(r.action.target)}: ${describeStoreError(r.error)}`);
+  if (format.right === 'json') {
+    output.print(`${JSON.stringify({ version: 1, plan, tagged: tagged.right.results, pushes: pushed.right, summary: { pushed: count('Pushed'), skipped: count('Skipped'), failed } }, null, 2)}\n`);
+  } else if (format.right === 'markdown') {
+    output.print(`${[`### imgalias publish to ${formatHarborLocation(plan.harbor)}`, '', ...[...pushed.right.map(resultLine), ...tagLines].map((l) => `- ${l}`), '', summary].join('\n')}\n`);
+  } else {
+    output.print(`${[...pushed.right.map(resultLine), ...tagLines, summary].join('\n')}\n`);
+  }
+  for (const finding of plan.findings) output.error(describePublishFinding(finding));
+  return right(failed === 0 && plan.findings.length === 0 && discoveryProblems === 0 ? ExitCode.ok : ExitCode.findings);
+}
+
+/** `imgalias publish [IMAGE...]`: give each image its Harbor name and push it, skipping what Harbor already has. */
+export const registerPublish: RegisterCommand = (program, context) =>
+  withDisplayOptions(
+    withFormatOptions(
+      withFromOption(
+        withConcurrencyOption(
+          withStoreOptions(
+            withPolicyOptions(
+              withModeOptions(
+                withConfigOption(
+                  program
+                    .command('publish')
+                    .argument('[image...]', 'images to publish, any family member (default: every family in the store)')
+                    .description('tag each image with its Harbor name and push it, skipping images Harbor already has'),
+                ),
+              ),
+            ),
+            { snapshot: true },
+          ),
+        ),
+      ).option('--dry-run', 'print what would be tagged and pushed; change nothing'),
+      ['text', 'json', 'markdown'],
+    ),
+  ).action(context.action(async ({ operands, flags }) => runPublish(context, operands, flags)));

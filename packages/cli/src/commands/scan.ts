@@ -1,0 +1,69 @@
+import { isLeft, left, right } from 'fp-ts/lib/Either.js';
+import { formatReference, parseReference } from '@imgalias/core';
+import type { Discovery } from '@imgalias/discover';
+import { describeDiscoveryFinding, isInformationalFinding } from '@imgalias/discover';
+import { ExitCode } from '../ExitCode.js';
+import { CliError } from '../CliError.js';
+import { discoverProjectImages, missingPaths, problemsOf } from '../ProjectImages.js';
+import type { RegisterCommand } from './Command.js';
+import { formatFor } from './formats.js';
+import { withConfigOption, withDisplayOptions, withFormatOptions } from './options.js';
+
+const familiar = (reference: string): string => {
+  const parsed = parseReference(reference);
+  return parsed._tag === 'Right' ? formatReference(parsed.right, 'familiar') : reference;
+};
+
+const plural = (count: number, singular: string, plural = `${singular}s`): string => `${count} ${count === 1 ? singular : plural}`;
+
+/** `imgalias scan` for a human: one line per image with where it is used, the findings, a summary line. */
+export function renderDiscoveryText(discovery: Discovery): string {
+  const names = discovery.images.map((image) => familiar(image.reference));
+  const width = Math.max(0, ...names.map((name) => name.length));
+  const imageLines = discovery.images.map(
+    (image, i) => `${(names[i] ?? image.reference).padEnd(width)}  ${image.sources.map((s) => `${s.file}:${s.line}`).join(', ')}`,
+  );
+  const findingLines = discovery.findings.map(
+    (finding) => `${isInformationalFinding(finding) ? 'note   ' : 'finding'}  ${describeDiscoveryFinding(finding)}`,
+  );
+  const files = new Set(discovery.images.flatMap((image) => image.sources.map((source) => source.file)));
+  const problems = problemsOf(discovery).length;
+  return [
+    ...(imageLines.length === 0 ? ['no images found'] : imageLines),
+    ...(findingLines.length === 0 ? [] : ['', ...findingLines]),
+    '',
+    `${plural(discovery.images.length, 'image')} in ${plural(files.size, 'file')}, ${plural(problems, 'finding')}`,
+  ].join('\n');
+}
+
+/** `imgalias scan [PATH...]`: the images a project's Dockerfiles and compose files use, and where. */
+export const registerScan: RegisterCommand = (program, context) =>
+  withDisplayOptions(
+    withFormatOptions(
+      withConfigOption(
+        program
+          .command('scan')
+          .argument('[path...]', 'files or directories to scan (default: the --from paths, else the current directory)')
+          .description('list the images that Dockerfiles and compose files under PATH use'),
+      ),
+      ['text', 'json'],
+    ),
+  ).action(
+    context.action(async ({ operands, flags }) => {
+      const settings = await context.loadSettings(flags);
+      if (isLeft(settings)) return settings;
+      const format = formatFor(settings.right, ['text', 'json'], 'scan');
+      if (isLeft(format)) return format;
+      const output = context.output(settings.right);
+      const discovery = await discoverProjectImages({
+        cwd: context.io.cwd,
+        paths: operands.length > 0 ? operands : settings.right.from,
+        buildArgs: settings.right.buildArgs,
+        env: context.io.env,
+      });
+      const missing = missingPaths(discovery);
+      if (missing.length > 0) return left(CliError.pathNotFound(missing));
+      output.print(format.right === 'json' ? JSON.stringify(discovery, null, 2) : renderDiscoveryText(discovery));
+      return right(problemsOf(discovery).length === 0 ? ExitCode.ok : ExitCode.findings);
+    }),
+  );

@@ -1,0 +1,236 @@
+import { isLeft } from 'fp-ts/lib/Either.js';
+import * as t from 'io-ts';
+import { ConflictPolicyCodec, HarborLayoutCodec, HarborLocationFromString, ImageReferenceFromString, NetworkModeCodec } from '@imgalias/core';
+
+/**
+ * The codecs for `imgalias.config.{json,yaml,yml}` and the `imgalias` key of package.json, composed from the
+ * core's codecs. Objects are closed: an unknown key is an error (with a "did you mean" hint), because a typo such
+ * as `harborLayot` would otherwise be ignored and the default used without a word. Every bad path is reported,
+ * not just the first.
+ */
+
+/** One problem in a config file: a dotted path (`probes.timeoutMs`, `images[2]`) and what was wrong there. */
+export interface ConfigIssue {
+  readonly path: string;
+  readonly message: string;
+}
+
+const describeValue = (u: unknown): string => {
+  if (u === undefined) return 'nothing';
+  if (u === null) return 'null';
+  if (Array.isArray(u)) return 'a list';
+  if (typeof u === 'object') return 'an object';
+  return JSON.stringify(u);
+};
+
+/**
+ * A value-level codec whose failures are one error at its own path saying what was expected, instead of io-ts'
+ * per-union-member noise. A custom message from the inner codec (e.g. why a Harbor location does not parse) is kept.
+ */
+export function leaf<A, O>(codec: t.Type<A, O, unknown>, expected: string): t.Type<A, O, unknown> {
+  return new t.Type<A, O, unknown>(
+    expected,
+    codec.is,
+    (u, c) => {
+      const result = codec.validate(u, c);
+      if (!isLeft(result)) return result;
+      // A codec that explains itself (a Harbor location, an image reference) says more than "expected X".
+      const detail = result.left.find((e) => e.message !== undefined)?.message;
+      return t.failure(u, c, typeof u === 'string' && detail !== undefined ? detail : `expected ${expected}, got ${describeValue(u)}`);
+    },
+    codec.encode,
+  );
+}
+
+const editDistance = (a: string, b: string): number => {
+  const row = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    let diagonal = row[0] ?? 0;
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const above = row[j] ?? 0;
+      const cost = a[i - 1]?.toLowerCase() === b[j - 1]?.toLowerCase() ? 0 : 1;
+      row[j] = Math.min(above + 1, (row[j - 1] ?? 0) + 1, diagonal + cost);
+      diagonal = above;
+    }
+  }
+  return row[b.length] ?? 0;
+};
+
+const suggest = (key: string, known: readonly string[]): string => {
+  const best = known
+    .map((k) => ({ k, d: editDistance(key, k) }))
+    .sort((x, y) => x.d - y.d)[0];
+  return best !== undefined && best.d <= Math.max(2, Math.floor(key.length / 3)) ? ` (did you mean "${best.k}"?)` : '';
+};
+
+type ClosedOf<P extends t.Props> = { readonly [K in keyof P]?: t.TypeOf<P[K]> };
+
+/** An object whose keys are all optional and whose unknown keys are errors. */
+function closedStruct<P extends t.Props>(props: P, name: string): t.Type<ClosedOf<P>, unknown, unknown> {
+  const known = Object.keys(props);
+  const isRecord = (u: unknown): u is Record<string, unknown> => typeof u === 'object' && u !== null && !Array.isArray(u);
+  return new t.Type<ClosedOf<P>, unknown, unknown>(
+    name,
+    (u): u is ClosedOf<P> =>
+      isRecord(u) && Object.entries(u).every(([k, v]) => Object.hasOwn(props, k) && (v === undefined || props[k]?.is(v) === true)),
+    (u, c) => {
+      if (!isRecord(u)) return t.failure(u, c, `expected an object (${name}), got ${describeValue(u)}`);
+      const errors: t.ValidationError[] = [];
+      const out: Record<string, unknown> = {};
+      for (const [key, value] of Object.entries(u)) {
+        const codec = props[key];
+        const context = [...c, { key, type: codec ?? t.never, actual: value }];
+        if (codec === undefined) {
+          errors.push({ value, context, message: `unknown key${suggest(key, known)}` });
+          continue;
+        }
+        const result = codec.validate(value, context);
+        if (isLeft(result)) errors.push(...result.left);
+        else out[key] = result.right;
+      }
+      return errors.length > 0 ? t.failures(errors) : t.success(out as ClosedOf<P>);
+    },
+    t.identity,
+  );
+}
+
+/** A list whose items are checked one by one, so each bad item is reported at its index. */
+function listOf<A>(item: t.Type<A, unknown, unknown>, expected: string): t.Type<readonly A[], unknown, unknown> {
+  return new t.Type<readonly A[], unknown, unknown>(
+    `list of ${expected}`,
+    (u): u is readonly A[] => Array.isArray(u) && u.every(item.is),
+    (u, c) => {
+      if (!Array.isArray(u)) return t.failure(u, c, `expected a list of ${expected}, got ${describeValue(u)}`);
+      const errors: t.ValidationError[] = [];
+      const out: A[] = [];
+      u.forEach((value: unknown, index) => {
+        const result = item.validate(value, [...c, { key: String(index), type: item, actual: value }]);
+        if (isLeft(result)) errors.push(...result.left);
+        else out.push(result.right);
+      });
+      return errors.length > 0 ? t.failures(errors) : t.success(out);
+    },
+    t.identity,
+  );
+}
+
+const argName = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/**
+ * Build-arg values: strings only. A YAML number is refused rather than converted, because `7.10` would become
+ * `7.1` on the way and silently name another image.
+ */
+const BuildArgsCodec = new t.Type<Readonly<Record<string, string>>, unknown, unknown>(
+  'build args',
+  (u): u is Readonly<Record<string, string>> =>
+    typeof u === 'object' && u !== null && !Array.isArray(u) && Object.entries(u).every(([k, v]) => argName.test(k) && typeof v === 'string'),
+  (u, c) => {
+    if (typeof u !== 'object' || u === null || Array.isArray(u)) {
+      return t.failure(u, c, `expected an object of build-arg names to string values, got ${describeValue(u)}`);
+    }
+    const errors: t.ValidationError[] = [];
+    for (const [key, value] of Object.entries(u)) {
+      const context = [...c, { key, type: t.string, actual: value }];
+      if (!argName.test(key)) errors.push({ value, context, message: 'not a valid build-arg name (letters, digits and _, not starting with a digit)' });
+      else if (typeof value !== 'string') {
+        errors.push({ value, context, message: `expected a string, got ${describeValue(value)} (quote values in YAML: "7.10", not 7.10)` });
+      }
+    }
+    return errors.length > 0 ? t.failures(errors) : t.success(u as Readonly<Record<string, string>>);
+  },
+  t.identity,
+);
+
+const PositiveInt = leaf(
+  t.refinement(t.number, (n) => Number.isSafeInteger(n) && n > 0, 'PositiveInt'),
+  'a positive integer',
+);
+const NonNegativeInt = leaf(
+  t.refinement(t.number, (n) => Number.isSafeInteger(n) && n >= 0, 'NonNegativeInt'),
+  'a non-negative integer',
+);
+const NonEmptyString = leaf(
+  t.refinement(t.string, (s) => s.trim().length > 0, 'NonEmptyString'),
+  'a non-empty string',
+);
+
+/** An absolute http(s) URL; probes speak plain HTTP to loopback test servers and HTTPS everywhere else. */
+const HttpUrl = leaf(
+  t.refinement(t.string, (s) => URL.canParse(s) && ['http:', 'https:'].includes(new URL(s).protocol), 'HttpUrl'),
+  'an http:// or https:// URL',
+);
+
+/** An image reference as written (kept as text: commands parse it with the others they are given). */
+const ImageString = leaf(
+  new t.Type<string, string, unknown>(
+    'ImageString',
+    (u): u is string => typeof u === 'string',
+    (u, c) => {
+      const parsed = ImageReferenceFromString.validate(u, c);
+      return isLeft(parsed) ? parsed : t.success(u as string);
+    },
+    t.identity,
+  ),
+  'an image reference (redis:7-alpine)',
+);
+
+export const ModeSettingCodec = leaf(t.union([NetworkModeCodec, t.literal('auto')]), '"external", "internal" or "auto"');
+export const HarborCodec = leaf(HarborLocationFromString, 'a Harbor location HOST[:PORT]/PROJECT');
+export const HarborLayoutSettingCodec = leaf(HarborLayoutCodec, '"path", "library" or "flatten"');
+export const ConflictPolicySettingCodec = leaf(ConflictPolicyCodec, '"report" or "retarget"');
+export const EngineCodec = leaf(t.keyof({ docker: null, podman: null, nerdctl: null }), '"docker", "podman" or "nerdctl"');
+export const FormatCodec = leaf(t.keyof({ text: null, json: null, markdown: null, shell: null }), '"text", "json", "markdown" or "shell"');
+
+/** What a config file may contain. Every key is optional; paths are relative to the file's directory. */
+export const ConfigFileCodec = closedStruct(
+  {
+    mode: ModeSettingCodec,
+    harbor: HarborCodec,
+    harborLayout: HarborLayoutSettingCodec,
+    shortNames: leaf(t.boolean, 'true or false'),
+    onConflict: ConflictPolicySettingCodec,
+    engine: EngineCodec,
+    concurrency: PositiveInt,
+    format: FormatCodec,
+    snapshot: NonEmptyString,
+    images: listOf(ImageString, 'image references'),
+    from: listOf(NonEmptyString, 'paths'),
+    buildArgs: BuildArgsCodec,
+    probes: closedStruct({ publicUrl: HttpUrl, harborUrl: HttpUrl, timeoutMs: PositiveInt }, 'probe settings'),
+    prefetch: closedStruct(
+      {
+        attempts: PositiveInt,
+        baseDelayMs: NonNegativeInt,
+        concurrency: PositiveInt,
+        mirrors: listOf(NonEmptyString, 'registry mirrors'),
+      },
+      'prefetch settings',
+    ),
+  },
+  'imgalias configuration',
+);
+export type ConfigFile = t.TypeOf<typeof ConfigFileCodec>;
+
+const identifier = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
+
+/** `probes.timeoutMs`, `images[2]`, `buildArgs["bad key"]`; the root is `(root)`. */
+function pathOf(context: t.Context): string {
+  const keys = context.slice(1).map((entry) => entry.key);
+  if (keys.length === 0) return '(root)';
+  return keys.reduce((path, key, i) => {
+    if (/^(0|[1-9][0-9]*)$/.test(key) && i > 0) return `${path}[${key}]`;
+    if (identifier.test(key)) return path === '' ? key : `${path}.${key}`;
+    return `${path}[${JSON.stringify(key)}]`;
+  }, '');
+}
+
+/** Every bad path in decode order, one issue per path. */
+export function issuesOf(errors: t.Errors): readonly ConfigIssue[] {
+  const byPath = new Map<string, string>();
+  for (const error of errors) {
+    const path = pathOf(error.context);
+    if (!byPath.has(path)) byPath.set(path, error.message ?? `unexpected value ${describeValue(error.value)}`);
+  }
+  return [...byPath].map(([path, message]) => ({ path, message }));
+}

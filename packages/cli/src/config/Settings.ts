@@ -1,0 +1,124 @@
+import type { AliasPolicy, ConflictPolicy, EngineKind, HarborLayout, HarborLocation, NetworkMode } from '@imgalias/core';
+
+/** The network mode as configured: a fixed mode, or `auto` to decide by probing (see `resolveMode`). */
+export type ModeSetting = NetworkMode | 'auto';
+
+/** Where a setting's value came from, so `imgalias mode` and error messages can say which level decided. */
+export type SettingSource =
+  | { readonly kind: 'flag'; readonly name: string } // '--mode' (or '--network')
+  | { readonly kind: 'env'; readonly name: string } // 'IMGALIAS_MODE' | 'AI_INFRA_NETWORK_ENV' | ...
+  | { readonly kind: 'dotenv'; readonly name: string; readonly file: string }
+  | { readonly kind: 'config'; readonly file: string }
+  | { readonly kind: 'default' };
+
+export interface Sourced<A> {
+  readonly value: A;
+  readonly source: SettingSource;
+}
+
+/** The output formats every command understands. */
+export type OutputFormat = 'text' | 'json' | 'markdown' | 'shell';
+
+export interface ProbeSettings {
+  /** Counts as "internet reachable" only when it answers like a registry. */
+  readonly publicUrl: string;
+  /** When absent, `resolveMode` probes `https://<harbor>/v2/` (plain http for a loopback Harbor). */
+  readonly harborUrl?: string;
+  /** Total budget for all probes together, in milliseconds. */
+  readonly timeoutMs: number;
+}
+
+export interface PrefetchSettings {
+  readonly attempts: number;
+  readonly baseDelayMs: number;
+  readonly concurrency: number;
+  readonly mirrors: readonly string[];
+}
+
+/**
+ * Every setting after merging flags, environment, `.env`, the config file and defaults (in that order).
+ * Paths (`from`, `snapshotFile`, `configFile`) are absolute.
+ */
+export interface Settings {
+  readonly mode: Sourced<ModeSetting>;
+  readonly harbor?: Sourced<HarborLocation>;
+  readonly harborLayout: HarborLayout;
+  readonly shortNames: boolean;
+  readonly onConflict: ConflictPolicy;
+  readonly engine: EngineKind; // default 'docker'
+  readonly concurrency: number; // default 4
+  readonly images: readonly string[]; // config `images`
+  readonly from: readonly string[]; // discovery paths (flag --from + config)
+  readonly buildArgs: Readonly<Record<string, string>>;
+  readonly env: Readonly<Record<string, string>>; // process env merged over .env, for compose interpolation
+  readonly probes: ProbeSettings;
+  readonly prefetch: PrefetchSettings;
+  readonly format: OutputFormat;
+  readonly quiet: boolean;
+  readonly color: boolean | undefined; // undefined = decide from TTY/NO_COLOR
+  readonly snapshotFile?: string;
+  readonly configFile?: string; // the file that was loaded, if any
+}
+
+/** Defaults for every setting no level names. The mode is never `auto` by default: probing must be asked for. */
+export const defaultSettings = {
+  mode: 'external',
+  harborLayout: 'path',
+  shortNames: false,
+  onConflict: 'report',
+  engine: 'docker',
+  concurrency: 4,
+  format: 'text',
+  probes: { publicUrl: 'https://registry-1.docker.io/v2/', timeoutMs: 3000 },
+  prefetch: { attempts: 3, baseDelayMs: 1000, concurrency: 2, mirrors: [] },
+} as const satisfies {
+  mode: ModeSetting;
+  harborLayout: HarborLayout;
+  shortNames: boolean;
+  onConflict: ConflictPolicy;
+  engine: EngineKind;
+  concurrency: number;
+  format: OutputFormat;
+  probes: ProbeSettings;
+  prefetch: PrefetchSettings;
+};
+
+/**
+ * The planner's policy for a resolved mode (settings may say `auto`; the caller resolves it first).
+ *
+ * @example
+ * const resolution = await resolveMode(settings);
+ * planAliases({ snapshot, requests, policy: policyOf(settings, resolution.mode) });
+ */
+export function policyOf(settings: Settings, mode: NetworkMode): AliasPolicy {
+  return {
+    mode,
+    ...(settings.harbor === undefined ? {} : { harbor: settings.harbor.value }),
+    harborLayout: settings.harborLayout,
+    shortNames: settings.shortNames,
+    onConflict: settings.onConflict,
+    // Creating Harbor names by tagging only makes sense right before a push; `publish` turns it on itself.
+    harborTags: false,
+  };
+}
+
+/**
+ * Where a value came from, as `imgalias mode` and error messages say it.
+ *
+ * @example
+ * describeSettingSource({ kind: 'dotenv', name: 'AI_INFRA_NETWORK_ENV', file: '/srv/app/.env' }) // '.env: AI_INFRA_NETWORK_ENV'
+ */
+export function describeSettingSource(source: SettingSource): string {
+  switch (source.kind) {
+    case 'flag':
+      return source.name;
+    case 'env':
+      return `environment: ${source.name}`;
+    case 'dotenv':
+      return `.env: ${source.name}`;
+    case 'config':
+      return `config: ${source.file}`;
+    case 'default':
+      return 'default';
+  }
+}

@@ -1,0 +1,370 @@
+import { stat } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { basename, dirname, extname, join, resolve } from 'node:path';
+import type { Either } from 'fp-ts/lib/Either.js';
+import { isLeft, left, right } from 'fp-ts/lib/Either.js';
+import type * as t from 'io-ts';
+import { lilconfig } from 'lilconfig';
+import { parse as parseYaml } from 'yaml';
+import type { EngineKind, HarborLocation } from '@imgalias/core';
+import { NetworkModeCodec } from '@imgalias/core';
+import type { ConfigError } from './ConfigError.js';
+import { describeFileError } from './ConfigError.js';
+import type { ConfigFile } from './ConfigFile.js';
+import {
+  ConfigFileCodec,
+  ConflictPolicySettingCodec,
+  EngineCodec,
+  FormatCodec,
+  HarborCodec,
+  HarborLayoutSettingCodec,
+  ModeSettingCodec,
+  issuesOf,
+  leaf,
+} from './ConfigFile.js';
+import type { DotEnvFile } from './DotEnvFile.js';
+import { readDotEnv } from './DotEnvFile.js';
+import type { ModeSetting, OutputFormat, SettingSource, Settings, Sourced } from './Settings.js';
+import { defaultSettings } from './Settings.js';
+
+/**
+ * The raw commander option values, as typed (commander's defaults left out by the caller). Values are validated
+ * here, once, whatever level they come from.
+ */
+export interface CliFlags {
+  readonly mode?: string;
+  /** The shell script's spelling of `--mode`. */
+  readonly network?: string;
+  readonly harbor?: string;
+  readonly harborLayout?: string;
+  readonly shortNames?: boolean;
+  readonly onConflict?: string;
+  readonly engine?: string;
+  readonly snapshot?: string;
+  readonly from?: readonly string[] | string;
+  readonly format?: string;
+  readonly json?: boolean;
+  readonly config?: string;
+  /** Text as typed (`--concurrency 8`); a number is accepted for callers that parse it themselves. */
+  readonly concurrency?: string | number;
+  readonly quiet?: boolean;
+  /** commander's `--no-color` gives `false`. */
+  readonly color?: boolean;
+}
+
+export type { ConfigError } from './ConfigError.js';
+export { describeConfigError } from './ConfigError.js';
+
+/** The variables read from the environment and from `.env`; the `IMGALIAS_*` name wins over the compatibility name. */
+export const settingVariables = {
+  mode: ['IMGALIAS_MODE', 'AI_INFRA_NETWORK_ENV'],
+  harbor: ['IMGALIAS_HARBOR', 'INTERNAL_REGISTRY'],
+  engine: ['IMGALIAS_ENGINE'],
+} as const;
+
+const configSearchPlaces = ['imgalias.config.json', 'imgalias.config.yaml', 'imgalias.config.yml', 'package.json'];
+
+/** A parse failure, carrying the file: lilconfig's search does not say which file it was reading. */
+class ConfigParseFailure {
+  constructor(
+    readonly file: string,
+    readonly cause: unknown,
+  ) {}
+}
+
+const parsingWith =
+  (parse: (content: string) => unknown) =>
+  (file: string, content: string): unknown => {
+    try {
+      return parse(content);
+    } catch (cause) {
+      throw new ConfigParseFailure(file, cause);
+    }
+  };
+const jsonLoader = parsingWith((content) => JSON.parse(content.replace(/^\uFEFF/, '')));
+// yaml's default (YAML 1.2 core schema) builds plain data only; duplicate keys are an error, not a silent overwrite.
+const yamlLoader = parsingWith((content) => parseYaml(content));
+
+/**
+ * Where the upward search for a config file stops: the repository root (nearest `.git`), so a checkout's config
+ * is found from any subdirectory, but a file above the project never changes what a command does. Outside a
+ * repository only the working directory is searched.
+ */
+const searchStopDir = (cwd: string): string => {
+  for (let dir = cwd; ; dir = dirname(dir)) {
+    if (existsSync(join(dir, '.git'))) return dir;
+    if (dirname(dir) === dir) return cwd;
+  }
+};
+
+const unparsable = (failure: ConfigParseFailure): ConfigError => ({
+  _tag: 'ConfigFileUnreadable',
+  file: failure.file,
+  message: `not valid ${extname(failure.file) === '.json' ? 'JSON' : 'YAML'}: ${describeFileError(failure.cause)}`,
+});
+
+interface LoadedConfig {
+  readonly file: string;
+  readonly config: ConfigFile;
+}
+
+const explorerFor = (cwd: string) =>
+  lilconfig('imgalias', {
+    searchPlaces: configSearchPlaces,
+    // Only data formats: a JavaScript config would run code on every invocation, which a build host must not do.
+    loaders: { '.json': jsonLoader, '.yaml': yamlLoader, '.yml': yamlLoader },
+    packageProp: 'imgalias',
+    stopDir: searchStopDir(cwd),
+    ignoreEmptySearchPlaces: false,
+    cache: false,
+  });
+
+interface RawConfig {
+  readonly file: string;
+  readonly content: unknown;
+}
+
+/** `--config FILE`: that file or an error, never a fallback to the search. */
+async function readNamedConfig(named: string, cwd: string): Promise<Either<ConfigError, RawConfig>> {
+  const file = resolve(cwd, named);
+  if (!['.json', '.yaml', '.yml'].includes(extname(file))) {
+    return left({ _tag: 'ConfigFileUnreadable', file, message: 'unsupported file type: use .json, .yaml, .yml or a package.json with an "imgalias" key' });
+  }
+  try {
+    if (!(await stat(file)).isFile()) return left({ _tag: 'ConfigFileUnreadable', file, message: 'is not a file (named by --config)' });
+    const found = await explorerFor(cwd).load(file);
+    if (basename(file) === 'package.json' && (found?.config === undefined || found.config === null)) {
+      return left({ _tag: 'ConfigFileInvalid', file, errors: [{ path: 'imgalias', message: 'package.json has no "imgalias" key' }] });
+    }
+    return right({ file, content: found?.config });
+  } catch (error) {
+    if (error instanceof ConfigParseFailure) return left(unparsable(error));
+    return left({ _tag: 'ConfigFileUnreadable', file, message: `${describeFileError(error)} (named by --config)` });
+  }
+}
+
+async function searchConfig(cwd: string): Promise<Either<ConfigError, RawConfig | undefined>> {
+  try {
+    const found = await explorerFor(cwd).search(cwd);
+    return right(found === null ? undefined : { file: found.filepath, content: found.config });
+  } catch (error) {
+    if (error instanceof ConfigParseFailure) return left(unparsable(error));
+    return left({ _tag: 'ConfigFileUnreadable', file: join(cwd, 'imgalias.config.*'), message: describeFileError(error) });
+  }
+}
+
+async function loadConfigFile(named: string | undefined, cwd: string): Promise<Either<ConfigError, LoadedConfig | undefined>> {
+  const raw = named === undefined ? await searchConfig(cwd) : await readNamedConfig(named, cwd);
+  if (isLeft(raw)) return raw;
+  if (raw.right === undefined) return right(undefined);
+  const { file, content } = raw.right;
+  // An empty file is an empty configuration, like an empty YAML document.
+  const decoded = ConfigFileCodec.decode(content ?? {});
+  if (isLeft(decoded)) return left({ _tag: 'ConfigFileInvalid', file, errors: issuesOf(decoded.left) });
+  return right({ file, config: decoded.right });
+}
+
+/** A value from a flag or a variable: text plus where it came from. */
+interface Candidate {
+  readonly option: string;
+  readonly raw: string;
+  readonly source: SettingSource;
+}
+
+const invalidOption = (candidate: Candidate, errors: t.Errors): ConfigError => ({
+  _tag: 'InvalidOption',
+  option: candidate.option,
+  value: candidate.raw,
+  // The value is printed next to the option already; "got ..." would say it twice.
+  message: (errors[0]?.message ?? 'invalid value').replace(`, got ${JSON.stringify(candidate.raw)}`, ''),
+  source: candidate.source,
+});
+
+/**
+ * Decodes every candidate, not just the winner: a malformed value is reported wherever it is, so a typo in `.env`
+ * does not lie in wait until the flag that hides it is dropped. Returns the highest-precedence value.
+ */
+function decideFrom<A>(codec: t.Decoder<unknown, A>, candidates: readonly Candidate[]): Either<ConfigError, Sourced<A> | undefined> {
+  let winner: Sourced<A> | undefined;
+  for (const candidate of candidates) {
+    const decoded = codec.decode(candidate.raw);
+    if (isLeft(decoded)) return left(invalidOption(candidate, decoded.left));
+    winner ??= { value: decoded.right, source: candidate.source };
+  }
+  return right(winner);
+}
+
+interface Layers {
+  readonly flags: CliFlags;
+  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly dotenv: DotEnvFile | undefined;
+}
+
+/** The variable candidates for one setting: environment first, then `.env`; an empty value counts as unset. */
+function variableCandidates(layers: Layers, names: readonly string[]): Candidate[] {
+  const fromEnv = names.flatMap((name): Candidate[] => {
+    const raw = layers.env[name];
+    return raw === undefined || raw === '' ? [] : [{ option: name, raw, source: { kind: 'env', name } }];
+  });
+  const dotenv = layers.dotenv;
+  const fromDotEnv =
+    dotenv === undefined
+      ? []
+      : names.flatMap((name): Candidate[] => {
+          const raw = dotenv.values[name];
+          return raw === undefined || raw === '' ? [] : [{ option: name, raw, source: { kind: 'dotenv', name, file: dotenv.file } }];
+        });
+  return [...fromEnv, ...fromDotEnv];
+}
+
+const flagCandidate = (name: string, raw: string | undefined): Candidate[] =>
+  raw === undefined ? [] : [{ option: name, raw, source: { kind: 'flag', name } }];
+
+// The compatibility variable predates `auto`; the shell tooling that sets it only knows the two fixed modes.
+const compatibleModeCodec = leaf(NetworkModeCodec, '"external" or "internal"');
+
+function decideMode(layers: Layers, config: LoadedConfig | undefined): Either<ConfigError, Sourced<ModeSetting>> {
+  const { mode, network } = layers.flags;
+  if (mode !== undefined && network !== undefined && mode !== network) {
+    return left({
+      _tag: 'InvalidOption',
+      option: '--network',
+      value: network,
+      message: `--network is a synonym of --mode, and --mode says ${JSON.stringify(mode)}: give one of them`,
+    });
+  }
+  const candidates = [...flagCandidate('--mode', mode), ...flagCandidate('--network', network), ...variableCandidates(layers, settingVariables.mode)];
+  // Each candidate is checked with its own codec: IMGALIAS_MODE may say auto, AI_INFRA_NETWORK_ENV may not.
+  let winner: Sourced<ModeSetting> | undefined;
+  for (const candidate of candidates) {
+    const codec = candidate.option === 'AI_INFRA_NETWORK_ENV' ? compatibleModeCodec : ModeSettingCodec;
+    const decided = decideFrom<ModeSetting>(codec, [candidate]);
+    if (isLeft(decided)) return decided;
+    winner ??= decided.right;
+  }
+  if (winner !== undefined) return right(winner);
+  if (config?.config.mode !== undefined) return right({ value: config.config.mode, source: { kind: 'config', file: config.file } });
+  return right({ value: defaultSettings.mode, source: { kind: 'default' } });
+}
+
+function decideHarbor(layers: Layers, config: LoadedConfig | undefined): Either<ConfigError, Sourced<HarborLocation> | undefined> {
+  const decided = decideFrom(HarborCodec, [...flagCandidate('--harbor', layers.flags.harbor), ...variableCandidates(layers, settingVariables.harbor)]);
+  if (isLeft(decided) || decided.right !== undefined) return decided;
+  return right(config?.config.harbor === undefined ? undefined : { value: config.config.harbor, source: { kind: 'config', file: config.file } });
+}
+
+/** A flag-only setting: the flag, else the config file, else the default. */
+function flagOrConfig<A>(codec: t.Decoder<unknown, A>, option: string, raw: string | undefined, fromConfig: A | undefined, fallback: A): Either<ConfigError, A> {
+  const decided = decideFrom(codec, flagCandidate(option, raw));
+  if (isLeft(decided)) return decided;
+  return right(decided.right?.value ?? fromConfig ?? fallback);
+}
+
+function decideConcurrency(raw: string | number | undefined, fromConfig: number | undefined): Either<ConfigError, number> {
+  if (raw === undefined) return right(fromConfig ?? defaultSettings.concurrency);
+  const text = String(raw).trim();
+  // Digits only: Number() would accept '0x10', '1e3' and ' ', and parseInt would read '4abc' as 4.
+  if (!/^[1-9][0-9]*$/.test(text) || !Number.isSafeInteger(Number(text))) {
+    return left({
+      _tag: 'InvalidOption',
+      option: '--concurrency',
+      value: String(raw),
+      message: 'expected a positive integer (how many engine processes run at once)',
+      source: { kind: 'flag', name: '--concurrency' },
+    });
+  }
+  return right(Number(text));
+}
+
+function decideFormat(flags: CliFlags, fromConfig: OutputFormat | undefined): Either<ConfigError, OutputFormat> {
+  if (flags.json === true && flags.format !== undefined && flags.format !== 'json') {
+    return left({
+      _tag: 'InvalidOption',
+      option: '--json',
+      value: 'true',
+      message: `--json means --format json, and --format says ${JSON.stringify(flags.format)}: give one of them`,
+    });
+  }
+  return flagOrConfig(FormatCodec, '--format', flags.json === true ? 'json' : flags.format, fromConfig, defaultSettings.format);
+}
+
+const listOfFlag = (value: readonly string[] | string | undefined): readonly string[] =>
+  value === undefined ? [] : typeof value === 'string' ? [value] : value;
+
+/**
+ * Reads every settings level and merges them, per setting: flags > environment > `.env` in `cwd` > config file >
+ * defaults. Nothing is executed: `.env` and the config file are parsed as data. An invalid value at any level is
+ * an error naming the option and its source, never a silent default.
+ *
+ * @example
+ * const settings = await loadSettings({ flags: { mode: 'internal' }, env: process.env, cwd: process.cwd() });
+ */
+export async function loadSettings(input: {
+  flags: CliFlags;
+  env: Readonly<Record<string, string | undefined>>;
+  cwd: string;
+}): Promise<Either<ConfigError, Settings>> {
+  const { flags, env } = input;
+  const cwd = resolve(input.cwd);
+  const loaded = await loadConfigFile(flags.config, cwd);
+  if (isLeft(loaded)) return loaded;
+  const config = loaded.right;
+  const fromConfig: ConfigFile = config?.config ?? {};
+  const configDir = config === undefined ? cwd : dirname(config.file);
+
+  const dotenv = await readDotEnv(join(cwd, '.env'));
+  if (isLeft(dotenv)) return dotenv;
+  const layers: Layers = { flags, env, dotenv: dotenv.right };
+
+  const mode = decideMode(layers, config);
+  if (isLeft(mode)) return mode;
+  const harbor = decideHarbor(layers, config);
+  if (isLeft(harbor)) return harbor;
+  const engine = decideFrom<EngineKind>(EngineCodec, [...flagCandidate('--engine', flags.engine), ...variableCandidates(layers, settingVariables.engine)]);
+  if (isLeft(engine)) return engine;
+  const harborLayout = flagOrConfig(HarborLayoutSettingCodec, '--harbor-layout', flags.harborLayout, fromConfig.harborLayout, defaultSettings.harborLayout);
+  if (isLeft(harborLayout)) return harborLayout;
+  const onConflict = flagOrConfig(ConflictPolicySettingCodec, '--on-conflict', flags.onConflict, fromConfig.onConflict, defaultSettings.onConflict);
+  if (isLeft(onConflict)) return onConflict;
+  const concurrency = decideConcurrency(flags.concurrency, fromConfig.concurrency);
+  if (isLeft(concurrency)) return concurrency;
+  const format = decideFormat(flags, fromConfig.format);
+  if (isLeft(format)) return format;
+
+  const from = [
+    ...listOfFlag(flags.from).map((path) => resolve(cwd, path)),
+    ...(fromConfig.from ?? []).map((path) => resolve(configDir, path)),
+  ];
+  const snapshotFile =
+    flags.snapshot !== undefined ? resolve(cwd, flags.snapshot) : fromConfig.snapshot !== undefined ? resolve(configDir, fromConfig.snapshot) : undefined;
+
+  // Compose semantics: a variable set in the process environment wins over the same name in .env.
+  const mergedEnv: Record<string, string> = { ...(dotenv.right?.values ?? {}) };
+  for (const [name, value] of Object.entries(env)) if (value !== undefined) mergedEnv[name] = value;
+
+  const probes = { ...defaultSettings.probes, ...(fromConfig.probes ?? {}) };
+  const prefetch = { ...defaultSettings.prefetch, ...(fromConfig.prefetch ?? {}) };
+
+  const settings: Settings = {
+    mode: mode.right,
+    ...(harbor.right === undefined ? {} : { harbor: harbor.right }),
+    harborLayout: harborLayout.right,
+    shortNames: flags.shortNames ?? fromConfig.shortNames ?? defaultSettings.shortNames,
+    onConflict: onConflict.right,
+    engine: engine.right?.value ?? fromConfig.engine ?? defaultSettings.engine,
+    concurrency: concurrency.right,
+    images: fromConfig.images ?? [],
+    from: [...new Set(from)],
+    buildArgs: fromConfig.buildArgs ?? {},
+    env: mergedEnv,
+    probes,
+    prefetch,
+    format: format.right,
+    quiet: flags.quiet ?? false,
+    // Only `--no-color` is meaningful: commander gives a negatable option a default of true, which must not force colour.
+    color: flags.color === false ? false : undefined,
+    ...(snapshotFile === undefined ? {} : { snapshotFile }),
+    ...(config === undefined ? {} : { configFile: config.file }),
+  };
+  return right(settings);
+}

@@ -1,0 +1,83 @@
+import { Command, CommanderError } from 'commander';
+import type { CliIO, RegisterCommand } from './commands/Command.js';
+import { createCommandContext } from './commands/Command.js';
+import { registerApply } from './commands/apply.js';
+import { registerCheck } from './commands/check.js';
+import { registerClean } from './commands/clean.js';
+import { registerFix } from './commands/fix.js';
+import { registerMode } from './commands/mode.js';
+import { registerPlan } from './commands/plan.js';
+import { registerPrefetch } from './commands/prefetch.js';
+import { registerPublish } from './commands/publish.js';
+import { registerScan } from './commands/scan.js';
+import { registerSnapshot } from './commands/snapshot.js';
+import { ExitCode, exitCodeHelp } from './ExitCode.js';
+import { version } from './version.js';
+
+/** Every command of the `imgalias` program, in the order `--help` lists them. */
+export const commands: readonly RegisterCommand[] = [
+  registerPlan,
+  registerApply,
+  registerCheck,
+  registerFix,
+  registerPrefetch,
+  registerPublish,
+  registerClean,
+  registerScan,
+  registerSnapshot,
+  registerMode,
+];
+
+// Help is wrapped at a fixed width so it reads the same in every terminal and docs/cli.md can embed it verbatim.
+const helpWidth = 100;
+
+/**
+ * Builds the `imgalias` program for one run. Commander is told never to exit or print by itself: its output
+ * goes to `io`, and its errors become exit code 2.
+ */
+export function createProgram(io: CliIO, register: readonly RegisterCommand[] = commands) {
+  const handle = createCommandContext(io);
+  const program = new Command('imgalias')
+    .description('keep container image names consistent: origin, localhost/ twin and Harbor copy')
+    .version(version, '-V, --version', 'print the version')
+    .helpOption('-h, --help', 'show help for a command')
+    .helpCommand(false)
+    .exitOverride()
+    .configureOutput({
+      writeOut: (text) => void io.stdout.write(text),
+      writeErr: (text) => void io.stderr.write(text),
+      getOutHelpWidth: () => helpWidth,
+      getErrHelpWidth: () => helpWidth,
+      getOutHasColors: () => false,
+      getErrHasColors: () => false,
+    })
+    .showHelpAfterError('(run with --help for usage)');
+  for (const registerCommand of register) registerCommand(program, handle.context);
+  for (const command of [program, ...program.commands]) command.addHelpText('after', `\n${exitCodeHelp}`);
+  return { program, exitCode: handle.exitCode };
+}
+
+/**
+ * Runs `imgalias` with `argv` (the arguments after the program name) and returns the exit code. It never calls
+ * `process.exit`, so tests and library users can run it in-process.
+ *
+ * @example
+ * const code = await run(['plan', '--snapshot', 'snapshot.json', 'redis:7-alpine'], { stdout, stderr, env, cwd });
+ */
+export async function run(argv: readonly string[], io: CliIO): Promise<number> {
+  const { program, exitCode } = createProgram(io);
+  if (argv.length === 0) {
+    program.outputHelp({ error: true });
+    return ExitCode.usage;
+  }
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // --help and --version end through exitOverride with code 0; every other commander error is a usage error.
+      return error.exitCode === 0 ? ExitCode.ok : ExitCode.usage;
+    }
+    throw error;
+  }
+  return exitCode();
+}

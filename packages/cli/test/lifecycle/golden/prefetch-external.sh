@@ -1,0 +1,14 @@
+#!/bin/sh
+# imgalias prefetch plan for docker, external mode: 2 to pull, 2 present, 0 findings
+# snapshot: snapshot.json
+# Each image tries its candidates in order; unlike `imgalias prefetch` this script does not retry.
+set -eu
+
+# osixia/phpldapadmin:0.9.0: no name of it is in the store
+docker pull 'osixia/phpldapadmin:0.9.0' ||
+  { docker pull 'mirror.corp:5000/hub/osixia/phpldapadmin:0.9.0' && docker tag 'mirror.corp:5000/hub/osixia/phpldapadmin:0.9.0' 'osixia/phpldapadmin:0.9.0'; } ||
+  docker pull 'harbor.corp.local/proj/osixia/phpldapadmin:0.9.0' ||
+  { echo 'prefetch: could not pull osixia/phpldapadmin:0.9.0' >&2; exit 1; }
+# quay.io/keycloak/keycloak:26.0: no name of it is in the store
+docker pull 'quay.io/keycloak/keycloak:26.0' ||
+  { echo 'prefetch: could not pull quay.io/keycloak/keycloak:26.0' >&2; exit 1; }

@@ -1,0 +1,47 @@
+import { describe, expect, test } from '@jest/globals';
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { ExitCode } from '../src/ExitCode.js';
+import { runInProcess } from './support/runInProcess.js';
+
+const tmp = () => mkdtemp(path.join(tmpdir(), 'imgalias-cli-'));
+
+describe('the imgalias program', () => {
+  test('--help lists every command and the exit codes, and exits 0', async () => {
+    const result = await runInProcess(['--help'], { cwd: await tmp() });
+    expect(result.exitCode).toBe(ExitCode.ok);
+    for (const command of ['plan', 'apply', 'check', 'fix', 'scan', 'snapshot', 'mode']) {
+      expect(result.stdout).toMatch(new RegExp(`^  ${command}\\b`, 'm'));
+    }
+    expect(result.stdout).toContain('Exit codes:');
+    expect(result.stdout).toContain('3  the container engine is missing or unreachable');
+  });
+
+  test.each(['plan', 'apply', 'check', 'fix', 'scan', 'snapshot', 'mode'])('%s --help ends with the exit codes', async (command) => {
+    const result = await runInProcess([command, '--help'], { cwd: await tmp() });
+    expect(result.exitCode).toBe(ExitCode.ok);
+    expect(result.stdout).toContain(`Usage: imgalias ${command}`);
+    expect(result.stdout.trimEnd().endsWith('3  the container engine is missing or unreachable')).toBe(true);
+  });
+
+  test('--version prints a version and exits 0', async () => {
+    const result = await runInProcess(['--version'], { cwd: await tmp() });
+    expect(result.exitCode).toBe(ExitCode.ok);
+    expect(result.stdout.trim()).toMatch(/^\d+\.\d+\.\d+/);
+  });
+
+  test.each([
+    [['frobnicate'], /unknown command 'frobnicate'/],
+    [['plan', '--frobnicate'], /unknown option '--frobnicate'/],
+    [['plan', '--mode', 'intranet'], /argument 'intranet' is invalid/],
+    [['plan', '--network', 'intranet'], /argument 'intranet' is invalid/],
+    [['fix', 'redis:7'], /too many arguments/],
+    [['scan', '--format', 'shell'], /argument 'shell' is invalid/],
+    [[], /Usage: imgalias/],
+  ])('%j is a usage error: exit 2 with the reason on stderr', async (argv, message) => {
+    const result = await runInProcess(argv, { cwd: await tmp() });
+    expect(result.exitCode).toBe(ExitCode.usage);
+    expect(result.stderr + result.stdout).toMatch(message);
+  });
+});

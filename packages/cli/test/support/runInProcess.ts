@@ -1,0 +1,42 @@
+import { run } from '../../src/main.js';
+import type { CliIO } from '../../src/commands/Command.js';
+
+/** A stream that keeps what is written, optionally pretending to be a terminal. */
+export const captureStream = (isTTY = false) => {
+  const chunks: string[] = [];
+  return {
+    isTTY,
+    write: (chunk: string) => {
+      chunks.push(chunk);
+      return true;
+    },
+    text: () => chunks.join(''),
+  };
+};
+
+export interface InProcessResult {
+  readonly exitCode: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/**
+ * Runs `imgalias` in this process, as bin.ts does but with captured streams. The environment is only what the
+ * test passes (never the developer's), so DOCKER_HOST or IMGALIAS_* set in a shell cannot change a result.
+ */
+export async function runInProcess(
+  argv: readonly string[],
+  options: { readonly cwd: string; readonly env?: Readonly<Record<string, string>>; readonly fetch?: typeof fetch },
+): Promise<InProcessResult> {
+  const stdout = captureStream();
+  const stderr = captureStream();
+  const io: CliIO = {
+    stdout,
+    stderr,
+    cwd: options.cwd,
+    env: options.env ?? {},
+    ...(options.fetch === undefined ? {} : { fetch: options.fetch }),
+  };
+  const exitCode = await run(argv, io);
+  return { exitCode, stdout: stdout.text(), stderr: stderr.text() };
+}

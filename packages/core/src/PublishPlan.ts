@@ -1,0 +1,187 @@
+import type { ImageRequest, MemberRole } from './AliasFamily.js';
+import { familiesOf } from './AliasFamily.js';
+import { formatReference, parseReference } from './ImageReference.js';
+import type { Finding, TagAction } from './Plan.js';
+import { describeFinding } from './Plan.js';
+import type { AliasPolicy, HarborLocation } from './Policy.js';
+import type { Snapshot } from './Snapshot.js';
+import { indexSnapshot } from './Snapshot.js';
+
+/**
+ * Publish one family: give its image the Harbor name (when it does not have it yet), then push that name.
+ * Whether the push is needed at all is decided later, against the registry (see `isPublished`).
+ */
+export interface PublishEntry {
+  readonly _tag: 'Publish';
+  readonly family: string;
+  /** The local name the image is found under (canonical); the Harbor name is tagged from it. */
+  readonly source: string;
+  readonly imageId: string;
+  /** The Harbor name that is pushed (canonical). */
+  readonly target: string;
+  /** The tag that creates (or, with `onConflict: 'retarget'`, moves) the Harbor name; absent when it is in place. */
+  readonly tag?: TagAction;
+}
+
+export type PublishFinding =
+  | Extract<Finding, { readonly _tag: 'Missing' | 'Conflict' | 'InvalidRequest' | 'DigestReference' | 'InvalidSnapshotName' }>
+  | {
+      /** Publishing needs a Harbor location; none is configured. One finding for the whole plan. */
+      readonly _tag: 'NoHarborConfigured';
+    }
+  | {
+      /** An origin outside Docker Hub has no Harbor name under the layout policy, so it is not published. */
+      readonly _tag: 'NoHarborCopy';
+      readonly family: string;
+    };
+
+export interface PublishPlan {
+  readonly version: 1;
+  /** Where the images go; absent only when the plan is a `NoHarborConfigured` finding. */
+  readonly harbor?: HarborLocation;
+  /** One per family that can be published, sorted by family. */
+  readonly entries: readonly PublishEntry[];
+  readonly findings: readonly PublishFinding[];
+}
+
+export interface PublishPlanInput {
+  readonly snapshot: Snapshot;
+  readonly images: ReadonlyArray<ImageRequest>;
+  readonly policy: AliasPolicy;
+}
+
+// The publishing host has the upstream image: its own names come first, the Harbor name (already local,
+// e.g. after an earlier publish) last.
+const SOURCE_ORDER: readonly MemberRole[] = ['origin', 'localhost', 'short', 'localhost-short', 'harbor'];
+
+const compareStrings = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
+const FINDING_ORDER: Record<PublishFinding['_tag'], number> = {
+  NoHarborConfigured: 0,
+  Conflict: 1,
+  Missing: 2,
+  NoHarborCopy: 3,
+  DigestReference: 4,
+  InvalidRequest: 5,
+  InvalidSnapshotName: 6,
+};
+
+const findingKey = (finding: PublishFinding): string => {
+  switch (finding._tag) {
+    case 'NoHarborConfigured':
+      return '';
+    case 'Conflict':
+      return `${finding.family}\u0000${finding.name}`;
+    case 'Missing':
+    case 'NoHarborCopy':
+      return finding.family;
+    case 'DigestReference':
+      return finding.reference;
+    case 'InvalidRequest':
+      return finding.input;
+    case 'InvalidSnapshotName':
+      return `${finding.name}\u0000${finding.imageId}`;
+  }
+};
+
+const compareFindings = (a: PublishFinding, b: PublishFinding): number =>
+  FINDING_ORDER[a._tag] - FINDING_ORDER[b._tag] || compareStrings(findingKey(a), findingKey(b));
+
+/**
+ * Plans `imgalias publish`: for each requested image, its Harbor name per the layout policy, the local name
+ * to tag it from, and whether that tag is needed. Mode does not matter (publishing happens on the host that
+ * reaches both worlds); `policy.harbor`, `harborLayout` and `onConflict` do.
+ *
+ * - No Harbor location: one `NoHarborConfigured` finding, no entries.
+ * - No member present: `Missing` (with the origin to pull first). Origin outside Docker Hub: `NoHarborCopy`.
+ * - The Harbor name already on another image than the source: a `Conflict` finding and no entry, or with
+ *   `onConflict: 'retarget'` a `retarget` tag that records the image it replaces.
+ *
+ * @example
+ * planPublish({ snapshot: { version: 1, images: [{ id: 'sha256:1', names: ['redis:7'] }] }, images: ['redis:7'],
+ *   policy: { ...defaultPolicy, harbor: { registry: '127.0.0.1:5000', project: 'aihpc' } } }).entries[0]?.target
+ * // '127.0.0.1:5000/aihpc/redis:7'
+ */
+export const planPublish = ({ snapshot, images, policy }: PublishPlanInput): PublishPlan => {
+  const index = indexSnapshot(snapshot);
+  const requested = familiesOf(images, policy);
+  const findings: PublishFinding[] = [...(index.findings as PublishFinding[]), ...(requested.findings as PublishFinding[])];
+  const entries: PublishEntry[] = [];
+  const harbor = policy.harbor;
+  if (harbor === undefined) findings.push({ _tag: 'NoHarborConfigured' });
+
+  for (const family of harbor === undefined ? [] : requested.families) {
+    const target = family.members.find((member) => member.role === 'harbor');
+    if (target === undefined) {
+      findings.push({ _tag: 'NoHarborCopy', family: family.origin });
+      continue;
+    }
+    const ranked = SOURCE_ORDER.flatMap((role) => family.members.filter((member) => member.role === role));
+    const source = ranked.find((member) => index.imageIdByName.has(member.name));
+    if (source === undefined) {
+      findings.push({ _tag: 'Missing', family: family.origin, lookedFor: ranked.map((member) => member.name), pull: family.origin });
+      continue;
+    }
+    const imageId = index.imageIdByName.get(source.name) as string;
+    const holder = index.imageIdByName.get(target.name);
+    const entry = { _tag: 'Publish', family: family.origin, source: source.name, imageId, target: target.name } as const;
+    if (holder === imageId) {
+      entries.push(entry);
+      continue;
+    }
+    if (holder !== undefined && policy.onConflict === 'report') {
+      findings.push({ _tag: 'Conflict', family: family.origin, name: target.name, imageId: holder, expectedImageId: imageId, source: source.name });
+      continue;
+    }
+    const tag = { _tag: 'Tag', source: source.name, target: target.name, imageId, family: family.origin, role: 'harbor' } as const;
+    entries.push({
+      ...entry,
+      tag: holder === undefined ? { ...tag, reason: 'missing-name' } : { ...tag, reason: 'retarget', replaces: holder },
+    });
+  }
+
+  return {
+    version: 1,
+    ...(harbor === undefined ? {} : { harbor }),
+    entries: entries.sort((a, b) => compareStrings(a.family, b.family)),
+    findings: findings
+      .sort(compareFindings)
+      .filter((finding, i, sorted) => i === 0 || compareFindings(sorted[i - 1] as PublishFinding, finding) !== 0),
+  };
+};
+
+/** The `Tag` actions a publish plan needs before pushing, as a plan an `ImageStore` can apply. */
+export const publishTags = (plan: PublishPlan): readonly TagAction[] =>
+  plan.entries.flatMap((entry) => (entry.tag === undefined ? [] : [entry.tag]));
+
+/**
+ * True when the registry already holds this image: its manifest digest for the Harbor name is one the engine
+ * recorded for the image (`RepoDigests`, `repo@sha256:...`). A manifest digest names its content, so an equal
+ * digest means equal content whichever repository it was recorded under.
+ *
+ * @example
+ * isPublished({ remoteDigest: 'sha256:ab…', localDigests: ['127.0.0.1:5000/aihpc/redis@sha256:ab…'] }) // true
+ */
+export const isPublished = ({ remoteDigest, localDigests }: { readonly remoteDigest: string | undefined; readonly localDigests: readonly string[] }): boolean =>
+  remoteDigest !== undefined && localDigests.some((recorded) => recorded === remoteDigest || recorded.endsWith(`@${remoteDigest}`));
+
+const familiar = (name: string): string => {
+  const parsed = parseReference(name);
+  return parsed._tag === 'Right' ? formatReference(parsed.right, 'familiar') : name;
+};
+
+/** One sentence per publish finding: which image, what is wrong, what to do. */
+export const describePublishFinding = (finding: PublishFinding): string => {
+  switch (finding._tag) {
+    case 'NoHarborConfigured':
+      return 'publish needs a Harbor location to push to; set --harbor HOST[:PORT]/PROJECT (or IMGALIAS_HARBOR / INTERNAL_REGISTRY).';
+    case 'NoHarborCopy':
+      return `${familiar(finding.family)} is not a Docker Hub image, so the Harbor layout gives it no Harbor name; it was not published.`;
+    case 'Missing':
+      return `${familiar(finding.family)} is not in the image store under any local name (${finding.lookedFor.map(familiar).join(', ')}); pull ${familiar(finding.family)} first, then publish again.`;
+    case 'Conflict':
+      return `${familiar(finding.name)} already names image ${finding.imageId}, not ${finding.expectedImageId} (from ${familiar(finding.source)}); it was not moved or pushed: remove it by hand, or publish with --on-conflict retarget.`;
+    default:
+      return describeFinding(finding);
+  }
+};

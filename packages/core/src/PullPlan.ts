@@ -1,0 +1,247 @@
+import type { AliasFamily, ImageRequest } from './AliasFamily.js';
+import { familiesOf } from './AliasFamily.js';
+import { formatReference, parseReference } from './ImageReference.js';
+import type { Finding } from './Plan.js';
+// Shared findings read the same in every plan; Plan.ts owns their wording.
+import { describeFinding as describeSharedFinding } from './Plan.js';
+import type { AliasPolicy, HarborLocation, NetworkMode } from './Policy.js';
+import { parseHarborLocation } from './Policy.js';
+import type { Snapshot } from './Snapshot.js';
+import { indexSnapshot } from './Snapshot.js';
+
+/** Where a pull candidate comes from. */
+export type PullSource = 'origin' | 'mirror' | 'harbor';
+
+/**
+ * Why a candidate is in the list, in the words of the policy:
+ * - `internal-harbor-only`: internal mode pulls the Harbor copy and nothing else;
+ * - `external-origin`: external mode asks the image's own registry first;
+ * - `external-mirror`: a configured mirror of Docker Hub, in the order configured, after the origin;
+ * - `external-harbor-fallback`: the Harbor copy, last, when a Harbor location is configured.
+ */
+export type PullReason = 'internal-harbor-only' | 'external-origin' | 'external-mirror' | 'external-harbor-fallback';
+
+/** One name a prefetch may pull, in the order candidates are tried. Names are canonical. */
+export interface PullCandidate {
+  readonly source: PullSource;
+  /** What `docker pull` is given. */
+  readonly reference: string;
+  /** The registry (`host[:port]`) the pull asks; nothing else is contacted for this candidate. */
+  readonly registry: string;
+  /**
+   * The family name to give the pulled image when `reference` is not itself a family member (a mirror's name),
+   * so the aliasing that follows a prefetch finds a source.
+   */
+  readonly tagAs?: string;
+  readonly reason: PullReason;
+}
+
+/** What prefetch does for one requested family. */
+export type PullEntry =
+  | {
+      /** A member is in the store: nothing to pull (the aliasing step gives it the other names). */
+      readonly _tag: 'Present';
+      readonly family: string;
+      readonly name: string;
+      readonly imageId: string;
+    }
+  | {
+      /** No member is in the store: pull the first candidate that works, in order. */
+      readonly _tag: 'Pull';
+      readonly family: string;
+      /** every family name looked for in the store, none present */
+      readonly lookedFor: readonly string[];
+      readonly candidates: readonly PullCandidate[];
+    };
+
+/** Something that keeps an image from being prefetched, or a configuration problem, as data. */
+export type PullFinding =
+  | Extract<Finding, { readonly _tag: 'InvalidRequest' | 'DigestReference' | 'InvalidSnapshotName' }>
+  | {
+      /**
+       * No member present and nowhere allowed to pull from: internal mode without a Harbor location, or an
+       * origin outside Docker Hub, which has no Harbor copy under the layout policy.
+       */
+      readonly _tag: 'NoPullSource';
+      readonly family: string;
+      readonly lookedFor: readonly string[];
+      readonly reason: 'no-harbor-configured' | 'no-harbor-copy';
+    }
+  | {
+      /** A configured mirror that is not `host[:port]/prefix`; it is left out of every candidate list. */
+      readonly _tag: 'InvalidMirror';
+      readonly mirror: string;
+      readonly reason: string;
+    };
+
+/** The pull plan: plain, serialisable data, like `Plan`. Entries sorted by family; findings by kind, then key. */
+export interface PullPlan {
+  readonly version: 1;
+  readonly mode: NetworkMode;
+  readonly entries: readonly PullEntry[];
+  readonly findings: readonly PullFinding[];
+}
+
+export interface PullPlanInput {
+  readonly snapshot: Snapshot;
+  readonly images: ReadonlyArray<ImageRequest>;
+  readonly policy: AliasPolicy;
+  /**
+   * Docker Hub mirrors, `host[:port]/prefix`, tried in order after the origin in external mode. A mirror's name
+   * for `docker.io/library/redis:7` is `host[:port]/prefix/library/redis:7`.
+   */
+  readonly mirrors: readonly string[];
+}
+
+const compareStrings = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
+const domainOf = (name: string): string => {
+  const parsed = parseReference(name);
+  /* istanbul ignore next -- family names are built canonical and always parse */
+  return parsed._tag === 'Right' ? parsed.right.domain : name;
+};
+
+/** `docker.io/library/redis:7` -> `library/redis:7`, the part a mirror serves under its prefix. */
+const hubPathAndTag = (origin: string): string => origin.slice('docker.io/'.length);
+
+const candidatesFor = (family: AliasFamily, policy: AliasPolicy, mirrors: readonly HarborLocation[]): readonly PullCandidate[] => {
+  const harbor = family.members.find((member) => member.role === 'harbor');
+  const harborCandidate = (reason: PullReason): PullCandidate[] =>
+    harbor === undefined ? [] : [{ source: 'harbor', reference: harbor.name, registry: domainOf(harbor.name), reason }];
+  if (policy.mode === 'internal') return harborCandidate('internal-harbor-only');
+
+  const originRegistry = domainOf(family.origin);
+  // Mirrors stand in for Docker Hub only, as Docker's own `registry-mirrors` do: mapping quay.io/x/y onto a
+  // Docker Hub mirror could fetch another publisher's image that happens to have the same path.
+  const mirrored: PullCandidate[] =
+    originRegistry === 'docker.io'
+      ? mirrors.map((mirror) => ({
+          source: 'mirror',
+          reference: `${mirror.registry}/${mirror.project}/${hubPathAndTag(family.origin)}`,
+          registry: mirror.registry,
+          tagAs: family.origin,
+          reason: 'external-mirror',
+        }))
+      : [];
+  const all: PullCandidate[] = [
+    { source: 'origin', reference: family.origin, registry: originRegistry, reason: 'external-origin' },
+    ...mirrored,
+    ...harborCandidate('external-harbor-fallback'),
+  ];
+  // A mirror configured twice, or a mirror that is the Harbor project itself, would be asked twice.
+  return all.filter((candidate, i) => all.findIndex((other) => other.reference === candidate.reference) === i);
+};
+
+const FINDING_ORDER: Record<PullFinding['_tag'], number> = {
+  NoPullSource: 0,
+  InvalidMirror: 1,
+  DigestReference: 2,
+  InvalidRequest: 3,
+  InvalidSnapshotName: 4,
+};
+
+const findingKey = (finding: PullFinding): string => {
+  switch (finding._tag) {
+    case 'NoPullSource':
+      return finding.family;
+    case 'InvalidMirror':
+      return finding.mirror;
+    case 'DigestReference':
+      return finding.reference;
+    case 'InvalidRequest':
+      return finding.input;
+    case 'InvalidSnapshotName':
+      return `${finding.name}\u0000${finding.imageId}`;
+  }
+};
+
+const compareFindings = (a: PullFinding, b: PullFinding): number =>
+  FINDING_ORDER[a._tag] - FINDING_ORDER[b._tag] || compareStrings(findingKey(a), findingKey(b));
+
+/**
+ * Decides, for every requested image, whether prefetch has to pull it and from where, without touching
+ * anything: the pull plan `prefetch --dry-run` prints.
+ *
+ * - A family with any member in the store is `Present`: nothing is pulled.
+ * - internal mode: the Harbor copy and nothing else, never a public registry. Without a Harbor location (or
+ *   for an origin that has no Harbor copy) there is nowhere to pull from: a `NoPullSource` finding.
+ * - external mode: the origin, then each Docker Hub mirror in the order configured (with `tagAs` so the pulled
+ *   image gets its origin name), then the Harbor copy when a Harbor location is configured.
+ *
+ * @example
+ * planPrefetch({ snapshot: { version: 1, images: [] }, images: ['redis:7'], mirrors: [],
+ *   policy: { ...defaultPolicy, mode: 'internal', harbor: { registry: '127.0.0.1:5000', project: 'aihpc' } } }).entries
+ * // [{ _tag: 'Pull', family: 'docker.io/library/redis:7', lookedFor: [...], candidates: [
+ * //    { source: 'harbor', reference: '127.0.0.1:5000/aihpc/redis:7', registry: '127.0.0.1:5000', reason: 'internal-harbor-only' }] }]
+ */
+export const planPrefetch = ({ snapshot, images, policy, mirrors }: PullPlanInput): PullPlan => {
+  const index = indexSnapshot(snapshot);
+  const requested = familiesOf(images, policy);
+  const findings: PullFinding[] = [
+    ...(index.findings as PullFinding[]),
+    ...(requested.findings as PullFinding[]),
+  ];
+  const locations: HarborLocation[] = [];
+  for (const mirror of mirrors) {
+    const parsed = parseHarborLocation(mirror);
+    if (parsed._tag === 'Right') locations.push(parsed.right);
+    else findings.push({ _tag: 'InvalidMirror', mirror, reason: parsed.left.reason });
+  }
+
+  const entries: PullEntry[] = [];
+  for (const family of requested.families) {
+    const present = family.members.find((member) => index.imageIdByName.has(member.name));
+    if (present !== undefined) {
+      entries.push({ _tag: 'Present', family: family.origin, name: present.name, imageId: index.imageIdByName.get(present.name) as string });
+      continue;
+    }
+    const lookedFor = family.members.map((member) => member.name);
+    const candidates = candidatesFor(family, policy, locations);
+    if (candidates.length === 0) {
+      findings.push({
+        _tag: 'NoPullSource',
+        family: family.origin,
+        lookedFor,
+        reason: policy.harbor === undefined ? 'no-harbor-configured' : 'no-harbor-copy',
+      });
+      continue;
+    }
+    entries.push({ _tag: 'Pull', family: family.origin, lookedFor, candidates });
+  }
+
+  return {
+    version: 1,
+    mode: policy.mode,
+    entries: entries.sort((a, b) => compareStrings(a.family, b.family)),
+    findings: findings
+      .sort(compareFindings)
+      .filter((finding, i, sorted) => i === 0 || compareFindings(sorted[i - 1] as PullFinding, finding) !== 0),
+  };
+};
+
+/** The entries that need a pull, for the adapter. */
+export const pullsOf = (plan: PullPlan): readonly Extract<PullEntry, { readonly _tag: 'Pull' }>[] =>
+  plan.entries.filter((entry): entry is Extract<PullEntry, { readonly _tag: 'Pull' }> => entry._tag === 'Pull');
+
+/** `docker.io/library/redis:7` -> `redis:7`, for messages. */
+const familiar = (name: string): string => {
+  const parsed = parseReference(name);
+  return parsed._tag === 'Right' ? formatReference(parsed.right, 'familiar') : name;
+};
+
+/** One sentence per pull finding: which image, what is wrong, what to do. */
+export const describePullFinding = (finding: PullFinding): string => {
+  switch (finding._tag) {
+    case 'NoPullSource':
+      return finding.reason === 'no-harbor-configured'
+        ? `${familiar(finding.family)} is not in the image store, and internal mode pulls only from Harbor, which is not configured; set --harbor HOST[:PORT]/PROJECT (or IMGALIAS_HARBOR / INTERNAL_REGISTRY).`
+        : `${familiar(finding.family)} is not in the image store and has no Harbor copy (only Docker Hub images are kept in Harbor); internal mode never pulls from ${domainOf(finding.family)}, so load it by hand (docker load) or run in external mode.`;
+    case 'InvalidMirror':
+      return `The mirror ${JSON.stringify(finding.mirror)} is not host[:port]/prefix (${finding.reason}); it was skipped. Fix prefetch.mirrors in the config.`;
+    case 'DigestReference':
+      return `${familiar(finding.reference)} pins a digest; prefetch requests images by tag, so request it by tag.`;
+    case 'InvalidRequest':
+    case 'InvalidSnapshotName':
+      return describeSharedFinding(finding);
+  }
+};

@@ -1,0 +1,64 @@
+// The public API of @imgalias/core, named explicitly so a reader sees the whole contract in one place.
+
+export type { ImageReference, ReferenceError, ReferenceStyle, ParseReference, DigestProblem } from './ImageReference.js';
+export {
+  parseReference,
+  formatReference,
+  familiarPath,
+  withDefaultTag,
+  hasDigest,
+  canonicalTagKey,
+  describeReferenceError,
+  MAX_PATH_LENGTH,
+} from './ImageReference.js';
+
+export type {
+  NetworkMode,
+  HarborLayout,
+  ConflictPolicy,
+  HarborLocation,
+  AliasPolicy,
+  HarborLocationError,
+} from './Policy.js';
+export { defaultPolicy, parseHarborLocation, describeHarborLocationError, formatHarborLocation } from './Policy.js';
+
+export type { EngineKind, StoreError, ActionResult, ApplyOptions, ApplyReport, ImageStore } from './ImageStore.js';
+export { spellReference } from './EngineDialect.js';
+
+export type { MemberRole, FamilyMember, AliasFamily } from './AliasFamily.js';
+export type { SnapshotImage, Snapshot } from './Snapshot.js';
+export type { TagReason, TagAction, PlanAction, Finding, Plan } from './Plan.js';
+export type { ImageRequest } from './AliasFamily.js';
+export { familyOf, familiesOf, SOURCE_RANKING, isTagTarget } from './AliasFamily.js';
+export type { SnapshotIndex } from './Snapshot.js';
+export { indexSnapshot, canonicalTagName, isPlaceholderName } from './Snapshot.js';
+export type { PlanInput } from './Plan.js';
+export { planAliases, applyToSnapshot, describeFinding } from './Plan.js';
+export type { FamilyStatus, MemberCheck, FamilyCheck, CheckResult, CheckInput } from './FamilyCheck.js';
+export { checkFamilies, familiesInSnapshot } from './FamilyCheck.js';
+export type { DecodeError } from './codecs.js';
+export {
+  NetworkModeCodec,
+  HarborLayoutCodec,
+  ConflictPolicyCodec,
+  HarborLocationCodec,
+  HarborLocationFromString,
+  ImageReferenceFromString,
+  SnapshotImageCodec,
+  SnapshotCodec,
+  PolicyCodec,
+  TagActionCodec,
+  FindingCodec,
+  PlanCodec,
+  decode,
+  describeDecodeError,
+} from './codecs.js';
+
+// --- Image lifecycle (prefetch, publish, clean): pure plans and their JSON codecs. ---
+export type { PullSource, PullReason, PullCandidate, PullEntry, PullFinding, PullPlan, PullPlanInput } from './PullPlan.js';
+export { planPrefetch, pullsOf, describePullFinding } from './PullPlan.js';
+export type { PublishEntry, PublishFinding, PublishPlan, PublishPlanInput } from './PublishPlan.js';
+export { planPublish, publishTags, isPublished, describePublishFinding } from './PublishPlan.js';
+export type { ContainerUse, UntagAction, KeptName, CleanRefusal, CleanFinding, CleanPlan, CleanPlanInput } from './CleanPlan.js';
+export { planClean, describeCleanRefusal, describeCleanFinding } from './CleanPlan.js';
+export { PullPlanCodec, PublishPlanCodec, CleanPlanCodec } from './LifecycleCodecs.js';
