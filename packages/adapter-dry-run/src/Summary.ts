@@ -15,6 +15,8 @@ export interface ApplyCounts {
   readonly failed: number;
   /** Only known when the plan is at hand: conflicts are findings of the plan, not results of applying it. */
   readonly conflicts?: number;
+  /** Likewise: families with no name in the store, which applying cannot fix. */
+  readonly missing?: number;
 }
 
 const countFindings = (findings: readonly Finding[], tags: readonly Finding['_tag'][]): number =>
@@ -31,7 +33,9 @@ export const countPlan = (plan: Plan): PlanCounts => ({
 export const countResults = (results: readonly ActionResult[], plan?: Plan): ApplyCounts => ({
   tagged: results.filter((result) => result._tag === 'Applied').length,
   failed: results.filter((result) => result._tag === 'Failed').length,
-  ...(plan === undefined ? {} : { conflicts: countFindings(plan.findings, ['Conflict']) }),
+  ...(plan === undefined
+    ? {}
+    : { conflicts: countFindings(plan.findings, ['Conflict']), missing: countFindings(plan.findings, ['Missing']) }),
 });
 
 const counted = (count: number, singular: string, plural: string = singular): string =>
@@ -52,10 +56,14 @@ export const summarisePlan = (counts: PlanCounts): string =>
       : []),
   ].join(', ');
 
-/** `3 tagged, 1 conflict, 1 failed` (the conflict count only when the plan was given). */
+/**
+ * `3 tagged, 1 conflict, 1 failed` (the conflict count only when the plan was given; `1 missing` too when the plan
+ * left families without any name, so a summary never reads clean while the exit code says otherwise).
+ */
 export const summariseResults = (counts: ApplyCounts): string =>
   [
     counted(counts.tagged, 'tagged'),
     ...(counts.conflicts === undefined ? [] : [counted(counts.conflicts, 'conflict', 'conflicts')]),
+    ...(counts.missing === undefined || counts.missing === 0 ? [] : [counted(counts.missing, 'missing')]),
     counted(counts.failed, 'failed'),
   ].join(', ');

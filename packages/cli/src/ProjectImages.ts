@@ -55,6 +55,7 @@ export async function discoverProjectImages(options: {
   readonly paths: readonly string[];
   readonly buildArgs: Readonly<Record<string, string>>;
   readonly env: Readonly<Record<string, string | undefined>>;
+  readonly includeBuilt: boolean;
 }): Promise<Discovery> {
   const environment = new Map(
     Object.entries(options.env).filter((entry): entry is [string, string] => entry[1] !== undefined),
@@ -68,7 +69,13 @@ export async function discoverProjectImages(options: {
         directory: await projectDirectory(options.cwd, relative),
         environment,
       });
-      const found = await discoverImages({ root: options.cwd, paths: [relative], buildArgs, env: composeEnv.env });
+      const found = await discoverImages({
+        root: options.cwd,
+        paths: [relative],
+        buildArgs,
+        env: composeEnv.env,
+        includeBuilt: options.includeBuilt,
+      });
       return { images: found.images, findings: [...composeEnv.findings, ...found.findings] };
     }),
   );

@@ -2,6 +2,7 @@ import { describe, expect, test } from '@jest/globals';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { ExitCode } from '../src/ExitCode.js';
 import { runInProcess } from './support/runInProcess.js';
 
@@ -43,5 +44,19 @@ describe('the imgalias program', () => {
     const result = await runInProcess(argv, { cwd: await tmp() });
     expect(result.exitCode).toBe(ExitCode.usage);
     expect(result.stderr + result.stdout).toMatch(message);
+  });
+});
+
+describe('images that compose services build themselves', () => {
+  const project = fileURLToPath(new URL('../../../examples/field-project', import.meta.url));
+
+  test('are a note by default and an image with --include-built', async () => {
+    const plain = await runInProcess(['scan', project, '--json'], { cwd: await tmp() });
+    const included = await runInProcess(['scan', project, '--json', '--include-built'], { cwd: await tmp() });
+    const references = (stdout: string): string[] =>
+      (JSON.parse(stdout) as { images: { reference: string }[] }).images.map((image) => image.reference);
+    expect(references(plain.stdout)).not.toContain('docker.io/field-project/app:dev');
+    expect(references(included.stdout)).toContain('docker.io/field-project/app:dev');
+    expect(references(included.stdout)).toHaveLength(references(plain.stdout).length + 1);
   });
 });

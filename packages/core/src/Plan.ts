@@ -362,7 +362,7 @@ export const describeFinding = (finding: Finding): string => {
     case 'Missing':
       return `${familiar(finding.family)} is not in the image store under any of its names (${finding.lookedFor.map(familiar).join(', ')}); pull ${familiar(finding.pull ?? finding.family)}, then run imgalias again.`;
     case 'Conflict':
-      return `${familiar(finding.name)} points at image ${finding.imageId}, but ${familiar(finding.family)} is image ${finding.expectedImageId} (from ${familiar(finding.source)}); it was left as is: remove or retag ${familiar(finding.name)} by hand, or plan with onConflict "retarget" to move it.`;
+      return `${familiar(finding.name)} points at image ${finding.imageId}, but the ${familiar(finding.family)} family takes image ${finding.expectedImageId} from ${familiar(finding.source)}; ${familiar(finding.name)} was left as is: remove or retag it by hand, or plan with onConflict "retarget" to move it.`;
     case 'DigestReference':
       return `${familiar(finding.reference)} pins a digest, and a digest is never a tag target; request the image by tag to have its names kept.`;
     case 'InvalidRequest':

@@ -161,7 +161,7 @@ export const describeDiscoveryFinding = (f: DiscoveryFinding): string => {
     case 'BuiltImage':
       return f.reference === null
         ? `${f.file}:${f.line}: service ${f.service} builds its own image and names none; nothing to alias`
-        : `${f.file}:${f.line}: service ${f.service} builds ${f.reference} itself; not aliased (include built images to alias it)`;
+        : `${f.file}:${f.line}: service ${f.service} builds ${f.reference} itself; not aliased (--include-built or includeBuilt: true aliases it)`;
     case 'DotEnvSyntax':
       return `${f.file}:${f.line}: ${f.detail}`;
     case 'PathNotFound':

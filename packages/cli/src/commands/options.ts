@@ -59,7 +59,13 @@ const collect = (value: string, previous: readonly string[] | undefined): readon
  * option on purpose: `--from . redis:7` would swallow the image argument as a second path.
  */
 export const withFromOption = (command: Command): Command =>
-  command.option('--from <path>', 'also use the images that Dockerfiles and compose files under PATH use (repeatable)', collect);
+  withIncludeBuiltOption(
+    command.option('--from <path>', 'also use the images that Dockerfiles and compose files under PATH use (repeatable)', collect),
+  );
+
+/** `--include-built`: a compose service with `build:` names the project's own image, skipped unless asked for. */
+export const withIncludeBuiltOption = (command: Command): Command =>
+  command.option('--include-built', 'also use the images that compose services build themselves');
 
 /** `--format` and its shorthand `--json`, limited to the formats the command can print. */
 export const withFormatOptions = (command: Command, formats: readonly string[]): Command =>

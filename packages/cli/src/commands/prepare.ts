@@ -59,7 +59,13 @@ export async function prepare(options: {
   const paths = scope === 'store-and-project' && settings.from.length === 0 ? [context.io.cwd] : settings.from;
   let discovery: Discovery | undefined;
   if (paths.length > 0) {
-    discovery = await discoverProjectImages({ cwd: context.io.cwd, paths, buildArgs: settings.buildArgs, env: context.io.env });
+    discovery = await discoverProjectImages({
+      cwd: context.io.cwd,
+      paths,
+      buildArgs: settings.buildArgs,
+      env: context.io.env,
+      includeBuilt: settings.includeBuilt,
+    });
     const missing = missingPaths(discovery);
     if (missing.length > 0) return left(E.pathNotFound(missing));
     // Discovery problems go to stderr whatever the format, so stdout stays one plan or report.

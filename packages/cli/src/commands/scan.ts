@@ -7,7 +7,7 @@ import { CliError } from '../CliError.js';
 import { discoverProjectImages, missingPaths, problemsOf } from '../ProjectImages.js';
 import type { RegisterCommand } from './Command.js';
 import { formatFor } from './formats.js';
-import { withConfigOption, withDisplayOptions, withFormatOptions } from './options.js';
+import { withConfigOption, withDisplayOptions, withFormatOptions, withIncludeBuiltOption } from './options.js';
 
 const familiar = (reference: string): string => {
   const parsed = parseReference(reference);
@@ -41,10 +41,12 @@ export const registerScan: RegisterCommand = (program, context) =>
   withDisplayOptions(
     withFormatOptions(
       withConfigOption(
-        program
-          .command('scan')
-          .argument('[path...]', 'files or directories to scan (default: the --from paths, else the current directory)')
-          .description('list the images that Dockerfiles and compose files under PATH use'),
+        withIncludeBuiltOption(
+          program
+            .command('scan')
+            .argument('[path...]', 'files or directories to scan (default: the --from paths, else the current directory)')
+            .description('list the images that Dockerfiles and compose files under PATH use'),
+        ),
       ),
       ['text', 'json'],
     ),
@@ -60,6 +62,7 @@ export const registerScan: RegisterCommand = (program, context) =>
         paths: operands.length > 0 ? operands : settings.right.from,
         buildArgs: settings.right.buildArgs,
         env: context.io.env,
+        includeBuilt: settings.right.includeBuilt,
       });
       const missing = missingPaths(discovery);
       if (missing.length > 0) return left(CliError.pathNotFound(missing));

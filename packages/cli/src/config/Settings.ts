@@ -49,6 +49,7 @@ export interface Settings {
   readonly concurrency: number; // default 4
   readonly images: readonly string[]; // config `images`
   readonly from: readonly string[]; // discovery paths (flag --from + config)
+  readonly includeBuilt: boolean; // also alias images that compose services build themselves
   readonly buildArgs: Readonly<Record<string, string>>;
   readonly env: Readonly<Record<string, string>>; // process env merged over .env, for compose interpolation
   readonly probes: ProbeSettings;
@@ -69,6 +70,7 @@ export const defaultSettings = {
   engine: 'docker',
   concurrency: 4,
   format: 'text',
+  includeBuilt: false,
   probes: { publicUrl: 'https://registry-1.docker.io/v2/', timeoutMs: 3000 },
   prefetch: { attempts: 3, baseDelayMs: 1000, concurrency: 2, mirrors: [] },
 } as const satisfies {
@@ -79,6 +81,7 @@ export const defaultSettings = {
   engine: EngineKind;
   concurrency: number;
   format: OutputFormat;
+  includeBuilt: boolean;
   probes: ProbeSettings;
   prefetch: PrefetchSettings;
 };

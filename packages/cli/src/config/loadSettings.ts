@@ -42,6 +42,8 @@ export interface CliFlags {
   readonly engine?: string;
   readonly snapshot?: string;
   readonly from?: readonly string[] | string;
+  /** `--include-built`: alias the images compose services build themselves too. */
+  readonly includeBuilt?: boolean;
   readonly format?: string;
   readonly json?: boolean;
   readonly config?: string;
@@ -355,6 +357,7 @@ export async function loadSettings(input: {
     concurrency: concurrency.right,
     images: fromConfig.images ?? [],
     from: [...new Set(from)],
+    includeBuilt: flags.includeBuilt ?? fromConfig.includeBuilt ?? defaultSettings.includeBuilt,
     buildArgs: fromConfig.buildArgs ?? {},
     env: mergedEnv,
     probes,

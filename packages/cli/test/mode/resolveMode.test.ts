@@ -24,6 +24,7 @@ const baseSettings: Settings = {
   concurrency: 4,
   images: [],
   from: [],
+  includeBuilt: false,
   buildArgs: {},
   env: {},
   // Never the default public URL in a test: every auto test sets its own loopback one.
