@@ -170,7 +170,7 @@ describe('renderApplyReport', () => {
       summary: { tagged: number; failed: number; conflicts: number };
       verified: boolean;
     };
-    expect(json.summary).toEqual({ tagged: 5, failed: 1, conflicts: 1 });
+    expect(json.summary).toEqual({ tagged: 5, failed: 1, conflicts: 1, missing: 1 });
     expect(json.verified).toBe(false);
   });
 

@@ -438,7 +438,7 @@ describe('describeFinding', () => {
     ],
     [
       conflict(REDIS, REDIS_LOCAL, 'sha256:x', 'sha256:o', REDIS),
-      'localhost/redis:7-alpine points at image sha256:x, but redis:7-alpine is image sha256:o (from redis:7-alpine); it was left as is: remove or retag localhost/redis:7-alpine by hand, or plan with onConflict "retarget" to move it.',
+      'localhost/redis:7-alpine points at image sha256:x, but the redis:7-alpine family takes image sha256:o from redis:7-alpine; localhost/redis:7-alpine was left as is: remove or retag it by hand, or plan with onConflict "retarget" to move it.',
     ],
     [
       { _tag: 'DigestReference', reference: `docker.io/library/redis@${DIGEST}` } as const,
