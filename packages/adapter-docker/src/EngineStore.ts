@@ -1,10 +1,10 @@
 import type { Either } from 'fp-ts/lib/Either.js';
 import { right } from 'fp-ts/lib/Either.js';
-import { canonicalTagName, describeReferenceError, indexSnapshot, parseReference, spellReference } from '@imgalias/core';
-import type { ActionResult, ApplyOptions, ApplyReport, EngineKind, ImageStore, Plan, Snapshot, StoreError, TagAction } from '@imgalias/core';
+import { preflightPlan, spellReference, verifyPlan } from '@imgalias/core';
+import type { ActionResult, ApplyOptions, ApplyReport, ImageStore, Plan, Preflight, Snapshot, StoreError, TagAction } from '@imgalias/core';
 import type { EngineOptions, EngineRunner } from './EngineRunner.js';
 import { createEngineRunner } from './EngineRunner.js';
-import { imageListArgs, normaliseImageId, parseImageList } from './ImageList.js';
+import { imageListArgs, parseImageList } from './ImageList.js';
 
 export interface EngineStoreOptions extends EngineOptions {
   /** How many `tag` processes run at once when `apply` is not told. Default 4. */
@@ -31,70 +31,6 @@ const mapBounded = async <A, B>(items: readonly A[], limit: number, work: (item:
   };
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
   return results;
-};
-
-/** A reason not to run an action, as the `CommandFailed` (exit status null: "was not run") it ends with. */
-const notRun = (engine: EngineKind, action: TagAction, message: string): StoreError => ({
-  _tag: 'CommandFailed',
-  engine,
-  args: ['tag', action.source, action.target],
-  exitCode: null,
-  message,
-});
-
-type Decision = { readonly _tag: 'Done'; readonly result: ActionResult } | { readonly _tag: 'Run'; readonly args: readonly string[] };
-
-/**
- * Decides, against the store as it is right before applying, whether an action may run. This is what keeps
- * the adapter from removing or retargeting anything the plan does not say: `docker tag` silently moves an
- * existing name, so a stale plan (the store changed since the snapshot it was made from) must not run blind.
- */
-const decide = (
-  engine: EngineKind,
-  action: TagAction,
-  imageIdByName: ReadonlyMap<string, string>,
-  seenTargets: Set<string>,
-): Decision => {
-  const failed = (message: string): Decision => ({ _tag: 'Done', result: { _tag: 'Failed', action, error: notRun(engine, action, message) } });
-  // An invalid name never reaches the engine.
-  const source = parseReference(action.source);
-  if (source._tag === 'Left') return failed(describeReferenceError(source.left));
-  const target = parseReference(action.target);
-  if (target._tag === 'Left') return failed(describeReferenceError(target.left));
-  const targetKey = canonicalTagName(action.target);
-  if (targetKey._tag === 'Left' || targetKey.right === undefined || target.right.digest !== undefined) {
-    return failed(`${action.target} is a digest reference; a digest names content and is never a tag target`);
-  }
-  if (seenTargets.has(targetKey.right)) return failed(`the plan has more than one action for ${action.target}; only the first runs`);
-  seenTargets.add(targetKey.right);
-
-  const plannedId = normaliseImageId(action.imageId);
-  const sourceKey = canonicalTagName(action.source);
-  // A digest source names immutable content, so it cannot have moved; a tag source can.
-  if (sourceKey._tag === 'Right' && sourceKey.right !== undefined) {
-    const sourceNow = imageIdByName.get(sourceKey.right);
-    if (sourceNow === undefined) return failed(`${action.source} is no longer in the store; take a new snapshot and plan again`);
-    if (sourceNow !== plannedId) {
-      return failed(`${action.source} now names ${sourceNow}, not the planned ${plannedId}; plan again`);
-    }
-  }
-  const targetNow = imageIdByName.get(targetKey.right);
-  if (targetNow === plannedId) return { _tag: 'Done', result: { _tag: 'Applied', action } };
-  if (targetNow !== undefined) {
-    const allowed = action.reason === 'retarget' && action.replaces !== undefined && normaliseImageId(action.replaces) === targetNow;
-    if (!allowed) {
-      return failed(`${action.target} now points at ${targetNow} and the plan does not say to move it; plan again`);
-    }
-  }
-  return { _tag: 'Run', args: ['tag', spellReference(source.right, engine), spellReference(target.right, engine)] };
-};
-
-const verify = (after: Snapshot, plan: Plan): boolean => {
-  const { imageIdByName } = indexSnapshot(after);
-  return plan.actions.every((action) => {
-    const key = canonicalTagName(action.target);
-    return key._tag === 'Right' && key.right !== undefined && imageIdByName.get(key.right) === normaliseImageId(action.imageId);
-  });
 };
 
 /**
@@ -124,6 +60,12 @@ export const createEngineStore = (options: EngineStoreOptions): EngineStore => {
     return ran._tag === 'Right' ? { _tag: 'Applied', action } : { _tag: 'Failed', action, error: ran.left };
   };
 
+  // Core's preflight decides (the same rules as the dry-run store); names are spelled in this engine's dialect.
+  const settle = (decision: Preflight): Promise<ActionResult> =>
+    decision._tag === 'Done'
+      ? Promise.resolve(decision.result)
+      : runAction(decision.action, ['tag', spellReference(decision.source, engine), spellReference(decision.target, engine)]);
+
   const apply = async (plan: Plan, applyOptions: ApplyOptions = {}): Promise<Either<StoreError, ApplyReport>> => {
     const limit = Math.max(1, Math.floor(applyOptions.concurrency ?? options.concurrency ?? defaultConcurrency));
     const report = (result: ActionResult): ActionResult => {
@@ -134,17 +76,13 @@ export const createEngineStore = (options: EngineStoreOptions): EngineStore => {
     if (plan.actions.length > 0) {
       const before = await snapshot();
       if (before._tag === 'Left') return before;
-      const { imageIdByName } = indexSnapshot(before.right);
-      const seenTargets = new Set<string>();
-      const decisions = plan.actions.map((action) => decide(engine, action, imageIdByName, seenTargets));
-      results = await mapBounded(plan.actions.map((action, i) => [action, decisions[i] as Decision] as const), limit, async ([action, decision]) =>
-        report(decision._tag === 'Done' ? decision.result : await runAction(action, decision.args)),
-      );
+      const decisions = preflightPlan({ plan, snapshot: before.right, engine });
+      results = await mapBounded(decisions, limit, async (decision) => report(await settle(decision)));
     }
     // If the engine went away during the apply, this read fails too, and that error is the answer.
     const after = await snapshot();
     if (after._tag === 'Left') return after;
-    return right({ results, after: after.right, verified: verify(after.right, plan) });
+    return right({ results, after: after.right, verified: verifyPlan(after.right, plan) });
   };
 
   return { engine, runner, snapshot, apply };

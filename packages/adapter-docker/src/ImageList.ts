@@ -1,5 +1,6 @@
 import type { Either } from 'fp-ts/lib/Either.js';
 import { left, right } from 'fp-ts/lib/Either.js';
+import { normaliseImageId } from '@imgalias/core';
 import type { EngineKind, Snapshot, SnapshotImage, StoreError } from '@imgalias/core';
 
 /**
@@ -25,9 +26,6 @@ export const imageListArgs = (engine: EngineKind): readonly string[] => {
 };
 
 const placeholder = '<none>';
-
-/** Podman prints bare hex ids; docker and nerdctl print `sha256:<hex>`. One form makes plans comparable. */
-export const normaliseImageId = (id: string): string => (/^[0-9a-f]{64}$/.test(id) ? `sha256:${id}` : id);
 
 interface Accumulated {
   readonly names: Set<string>;

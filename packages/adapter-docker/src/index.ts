@@ -6,7 +6,7 @@ export { createEngineRunner, defaultTimeoutMs } from './EngineRunner.js';
 export type { EngineOptions, EngineRunner, EngineOutput, ExecEvent } from './EngineRunner.js';
 export { execaExec } from './Exec.js';
 export type { Exec, ExecRequest, ExecOutcome } from './Exec.js';
-export { imageListArgs, parseImageList, normaliseImageId } from './ImageList.js';
+export { imageListArgs, parseImageList } from './ImageList.js';
 export { describeStoreError, toStoreError, engineMessage } from './StoreError.js';
 export type { FailureContext } from './StoreError.js';
 

@@ -3,7 +3,7 @@ import { right } from 'fp-ts/lib/Either.js';
 import type { StoreError, UntagAction } from '@imgalias/core';
 import { canonicalTagName, indexSnapshot, spellReference } from '@imgalias/core';
 import type { EngineStore } from './EngineStore.js';
-import { normaliseImageId } from './ImageList.js';
+import { normaliseImageId } from '@imgalias/core';
 
 export type UntagResult =
   | { readonly _tag: 'Untagged'; readonly action: UntagAction }

@@ -1,7 +1,5 @@
-import { applyToSnapshot, indexSnapshot } from '@imgalias/core';
+import { applyToSnapshot, preflightPlan, verifyPlan } from '@imgalias/core';
 import type { ActionResult, ApplyOptions, ApplyReport, EngineKind, ImageStore, Plan, Snapshot, TagAction } from '@imgalias/core';
-import { preflight } from './Preflight.js';
-import { verifyPlan } from './verifyPlan.js';
 
 export interface DryRunStoreOptions {
   /** What the store holds at the start. */
@@ -36,14 +34,11 @@ export const createDryRunStore = (options: DryRunStoreOptions): ImageStore => {
     engine,
     snapshot: () => Promise.resolve(snapshotOk(current)),
     apply: (plan: Plan, applyOptions: ApplyOptions = {}) => {
-      const { imageIdByName } = indexSnapshot(current);
-      const seenTargets = new Set<string>();
       const toRun: TagAction[] = [];
-      const results = plan.actions.map((action): ActionResult => {
-        const decision = preflight(engine, action, imageIdByName, seenTargets);
+      const results = preflightPlan({ plan, snapshot: current, engine }).map((decision): ActionResult => {
         // applyToSnapshot keys names canonically; a hand-written plan may spell them familiarly (`redis:7`).
-        if (decision._tag === 'Run') toRun.push({ ...action, source: decision.source, target: decision.target });
-        const result: ActionResult = decision._tag === 'Done' ? decision.result : { _tag: 'Applied', action };
+        if (decision._tag === 'Run') toRun.push({ ...decision.action, source: decision.sourceName, target: decision.targetName });
+        const result: ActionResult = decision._tag === 'Done' ? decision.result : { _tag: 'Applied', action: decision.action };
         applyOptions.onResult?.(result);
         return result;
       });

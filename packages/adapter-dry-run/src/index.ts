@@ -4,4 +4,3 @@ export { shouldUseColor } from './color.js';
 export type { ColorContext } from './color.js';
 export { createDryRunStore } from './DryRunStore.js';
 export type { DryRunStoreOptions } from './DryRunStore.js';
-export { verifyPlan } from './verifyPlan.js';

@@ -36,6 +36,8 @@ export type { PlanInput } from './Plan.js';
 export { planAliases, applyToSnapshot, describeFinding } from './Plan.js';
 export type { FamilyStatus, MemberCheck, FamilyCheck, CheckResult, CheckInput } from './FamilyCheck.js';
 export { checkFamilies, familiesInSnapshot } from './FamilyCheck.js';
+export type { Preflight } from './Preflight.js';
+export { preflightPlan, verifyPlan, normaliseImageId } from './Preflight.js';
 export type { DecodeError } from './codecs.js';
 export {
   NetworkModeCodec,

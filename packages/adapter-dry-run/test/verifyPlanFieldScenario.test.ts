@@ -1,6 +1,6 @@
 import { describe, expect, test } from '@jest/globals';
 import type { Snapshot } from '@imgalias/core';
-import { verifyPlan } from '@imgalias/adapter-dry-run';
+import { verifyPlan } from '@imgalias/core';
 import { applyReport, ids, plan, snapshot } from './fixtures/fieldScenario.js';
 
 describe('verifyPlan', () => {

@@ -1,0 +1,88 @@
+import { describe, expect, test } from '@jest/globals';
+import type { Plan, Snapshot, TagAction } from '../src/index.js';
+import { normaliseImageId, preflightPlan, verifyPlan } from '../src/index.js';
+
+const hex = (c: string): string => c.repeat(64);
+const A = `sha256:${hex('a')}`;
+const B = `sha256:${hex('b')}`;
+
+const tag = (source: string, target: string, overrides: Partial<TagAction> = {}): TagAction => ({
+  _tag: 'Tag',
+  source,
+  target,
+  imageId: A,
+  family: 'docker.io/library/redis:7',
+  role: 'origin',
+  reason: 'missing-name',
+  ...overrides,
+});
+const planOf = (...actions: TagAction[]): Plan => ({ version: 1, mode: 'external', actions, findings: [] });
+const store = (...images: { id: string; names: string[] }[]): Snapshot => ({ version: 1, images });
+
+/** The outcome of each action in one word, and the message of those not run. */
+const outcomes = (plan: Plan, snapshot: Snapshot): string[] =>
+  preflightPlan({ plan, snapshot, engine: 'docker' }).map((d) =>
+    d._tag === 'Run'
+      ? `run ${d.sourceName} -> ${d.targetName}`
+      : d.result._tag === 'Applied'
+        ? 'already'
+        : `not run: ${d.result.error._tag === 'CommandFailed' ? d.result.error.message : d.result.error._tag}`,
+  );
+
+describe('preflightPlan', () => {
+  test.each<[string, Plan, Snapshot, string[]]>([
+    ['a needed tag runs, with canonical names', planOf(tag('localhost/redis:7', 'redis:7')), store({ id: A, names: ['localhost/redis:7'] }),
+      ['run localhost/redis:7 -> docker.io/library/redis:7']],
+    ['a target already on its image is applied without running', planOf(tag('localhost/redis:7', 'redis:7')),
+      store({ id: A, names: ['localhost/redis:7', 'redis:7'] }), ['already']],
+    ['bare podman ids compare equal to sha256 ids', planOf(tag('localhost/redis:7', 'redis:7')),
+      store({ id: hex('a'), names: ['localhost/redis:7'] }), ['run localhost/redis:7 -> docker.io/library/redis:7']],
+    ['an invalid source never runs', planOf(tag('Redis:7', 'redis:7')), store({ id: A, names: ['localhost/redis:7'] }),
+      ['not run: invalid reference format: repository name must be lowercase ("Redis:7")']],
+    ['an invalid target never runs', planOf(tag('localhost/redis:7', 'redis:7; rm -rf /')), store({ id: A, names: ['localhost/redis:7'] }),
+      [expect.stringMatching(/^not run: invalid reference format/) as unknown as string]],
+    ['a digest target never runs', planOf(tag('localhost/redis:7', `redis@sha256:${hex('c')}`)), store({ id: A, names: ['localhost/redis:7'] }),
+      [expect.stringContaining('is a digest reference') as unknown as string]],
+    ['a second action for one target does not run', planOf(tag('localhost/redis:7', 'redis:7'), tag('localhost/redis:7', 'docker.io/library/redis:7')),
+      store({ id: A, names: ['localhost/redis:7'] }),
+      ['run localhost/redis:7 -> docker.io/library/redis:7', expect.stringContaining('more than one action') as unknown as string]],
+    ['a source that is gone does not run', planOf(tag('localhost/redis:7', 'redis:7')), store(),
+      [expect.stringContaining('is no longer in the store') as unknown as string]],
+    ['a source that moved does not run', planOf(tag('localhost/redis:7', 'redis:7')), store({ id: B, names: ['localhost/redis:7'] }),
+      [expect.stringContaining(`now names ${B}`) as unknown as string]],
+    ['a target that points elsewhere is never moved without retarget', planOf(tag('localhost/redis:7', 'redis:7')),
+      store({ id: A, names: ['localhost/redis:7'] }, { id: B, names: ['redis:7'] }),
+      [expect.stringContaining('the plan does not say to move it') as unknown as string]],
+    ['a retarget of exactly the image it replaces runs', planOf(tag('localhost/redis:7', 'redis:7', { reason: 'retarget', replaces: B })),
+      store({ id: A, names: ['localhost/redis:7'] }, { id: B, names: ['redis:7'] }), ['run localhost/redis:7 -> docker.io/library/redis:7']],
+    ['a retarget that replaces another image than the one there does not run',
+      planOf(tag('localhost/redis:7', 'redis:7', { reason: 'retarget', replaces: `sha256:${hex('d')}` })),
+      store({ id: A, names: ['localhost/redis:7'] }, { id: B, names: ['redis:7'] }),
+      [expect.stringContaining('the plan does not say to move it') as unknown as string]],
+    ['a digest source cannot have moved and runs', planOf(tag(`redis@sha256:${hex('c')}`, 'redis:7')), store({ id: A, names: [] }),
+      [`run redis@sha256:${hex('c')} -> docker.io/library/redis:7`]],
+  ])('%s', (_name, plan, snapshot, expected) => {
+    expect(outcomes(plan, snapshot)).toEqual(expected);
+  });
+});
+
+describe('verifyPlan', () => {
+  const plan = planOf(tag('localhost/redis:7', 'redis:7'));
+  test('true when every target is on its planned image, in any spelling and id form', () => {
+    expect(verifyPlan(store({ id: hex('a'), names: ['localhost/redis:7', 'docker.io/library/redis:7'] }), plan)).toBe(true);
+  });
+  test('false when a target is missing or elsewhere, or not a tag', () => {
+    expect(verifyPlan(store({ id: A, names: ['localhost/redis:7'] }), plan)).toBe(false);
+    expect(verifyPlan(store({ id: B, names: ['redis:7'] }), plan)).toBe(false);
+    expect(verifyPlan(store(), planOf(tag('localhost/redis:7', 'Not A Name')))).toBe(false);
+  });
+  test('an empty plan is verified', () => {
+    expect(verifyPlan(store(), planOf())).toBe(true);
+  });
+});
+
+test('normaliseImageId prefixes bare hex only', () => {
+  expect(normaliseImageId(hex('a'))).toBe(A);
+  expect(normaliseImageId(A)).toBe(A);
+  expect(normaliseImageId('abc')).toBe('abc');
+});
