@@ -26,13 +26,11 @@ export async function applyPrepared(options: {
   const { output, snapshot, images, policy, store, settings, discoveryProblems } = prepared;
 
   const plan = planAliases({ snapshot, images, policy });
-  const report = await applyWithProgress({
-    store,
-    plan,
-    concurrency: settings.concurrency,
-    output,
-    terminal: context.io.stdout,
-  });
+  // Nothing to tag: the snapshot just read is the answer, so a converged host costs one engine process.
+  const report: Awaited<ReturnType<typeof applyWithProgress>> =
+    plan.actions.length === 0
+      ? right({ results: [], after: snapshot, verified: true })
+      : await applyWithProgress({ store, plan, concurrency: settings.concurrency, output, terminal: context.io.stdout });
   if (isLeft(report)) return left(E.store(report.left));
 
   output.print(

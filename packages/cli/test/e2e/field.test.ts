@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, test } from '@jest/globals';
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
+import { execa } from 'execa';
 import path from 'node:path';
 import type { TestEngine } from '../../../../test-support/engines.js';
 import { createPodmanStore, engineCli, importImage, requireEngine, startDockerd } from '../../../../test-support/engines.js';
@@ -103,11 +104,19 @@ const engineTable = engines.map((engine) => [engine.kind, engine] as const);
     expect(redis?.members.map((member) => bareId(member.imageId ?? ''))).toEqual([ids.get('redis:7.2-alpine'), ids.get('redis:7.2-alpine')]);
   }, 300_000);
 
-  test('a second fix has nothing to do and exits 0', async () => {
-    const result = await run(['fix']);
+  test('a second fix has nothing to do, exits 0 and runs one engine process', async () => {
+    // A `docker`/`podman` first on PATH that logs each call, then runs the engine the test started.
+    const shims = await tempDir();
+    const log = path.join(shims, 'calls.log');
+    const real = (await execa('sh', ['-c', `command -v ${kind}`], { env: { ...process.env, ...engine.env } })).stdout.trim();
+    await writeFile(path.join(shims, kind), `#!/bin/sh\necho "$1" >> '${log}'\nexec '${real}' "$@"\n`, { mode: 0o755 });
+    const pathEnv = `${shims}:${engine.env['PATH'] ?? process.env['PATH'] ?? ''}`;
+    const result = await imgalias(['fix', '--engine', kind], { cwd: project, env: { ...engine.env, PATH: pathEnv } });
     expect(result.exitCode).toBe(0);
     expect(result.stdout).toMatch(/^nothing to do$/m);
     expect(result.stdout).toMatch(/^0 tagged, 0 conflicts, 0 failed$/m);
+    // One `image ls` (or `images`) and nothing else: no tag, no second read.
+    expect((await readFile(log, 'utf8')).trim().split('\n')).toHaveLength(1);
   }, 120_000);
 
   test('snapshot prints the store as JSON that plan --snapshot reads back, with no engine', async () => {

@@ -1,17 +1,8 @@
 import { execFileSync } from 'node:child_process';
 import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
-import { CommanderError } from 'commander';
 import type { CliIO } from '../../src/commands/Command.js';
-import { registerClean } from '../../src/commands/clean.js';
-import { registerPrefetch } from '../../src/commands/prefetch.js';
-import { registerPublish } from '../../src/commands/publish.js';
-import { commands, createProgram } from '../../src/main.js';
-import { ExitCode } from '../../src/ExitCode.js';
+import { run } from '../../src/main.js';
 import { captureStream } from '../support/runInProcess.js';
-
-const lifecycle = [registerPrefetch, registerPublish, registerClean];
-// Once main.ts lists the lifecycle commands, use its list as is (registering a command twice is an error).
-const program = commands.includes(registerPrefetch) ? commands : [...commands, ...lifecycle];
 
 export interface Run {
   readonly exitCode: number;
@@ -20,22 +11,17 @@ export interface Run {
   readonly ms: number;
 }
 
-/** Runs `imgalias` in-process with the lifecycle commands, as `run()` in main.ts does, with captured streams. */
+/**
+ * Runs `imgalias` in-process (main.ts `run`, as bin.ts does) with captured streams and only the environment
+ * the test gives, and times it: the retry tests assert on how long a run took.
+ */
 export async function imgalias(argv: readonly string[], options: { readonly cwd: string; readonly env: Readonly<Record<string, string>> }): Promise<Run> {
   const stdout = captureStream();
   const stderr = captureStream();
   const io: CliIO = { stdout, stderr, cwd: options.cwd, env: options.env };
-  const { program: cli, exitCode } = createProgram(io, program);
   const started = performance.now();
-  let code: number;
-  try {
-    await cli.parseAsync([...argv], { from: 'user' });
-    code = exitCode();
-  } catch (error) {
-    if (!(error instanceof CommanderError)) throw error;
-    code = error.exitCode === 0 ? ExitCode.ok : ExitCode.usage;
-  }
-  return { exitCode: code, stdout: stdout.text(), stderr: stderr.text(), ms: performance.now() - started };
+  const exitCode = await run(argv, io);
+  return { exitCode, stdout: stdout.text(), stderr: stderr.text(), ms: performance.now() - started };
 }
 
 /**
