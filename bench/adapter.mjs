@@ -88,13 +88,17 @@ try {
       if (event.args[0] === 'tag') tags += 1;
     },
   });
-  /** What `imgalias apply` does: read the store, plan, apply (which reads the store again to verify). */
+  /**
+   * What `imgalias apply` does: read the store, plan, and, when the plan has actions, apply (which reads the
+   * store again before and after, to refuse stale actions and to verify). A converged store costs one read.
+   */
   const adapterRun = async () => {
     processes = 0;
     tags = 0;
     const snapshot = await store.snapshot();
     if (snapshot._tag === 'Left') throw new Error(JSON.stringify(snapshot.left));
     const plan = planAliases({ snapshot: snapshot.right, images, policy });
+    if (plan.actions.length === 0) return { actions: 0, processes, tags };
     const report = await store.apply(plan);
     if (report._tag === 'Left') throw new Error(JSON.stringify(report.left));
     const failed = report.right.results.filter((r) => r._tag === 'Failed').length;

@@ -48,9 +48,11 @@ export const withStoreOptions = (command: Command, options: { readonly snapshot:
     : command;
 };
 
-/** How many `tag` (or pull, push) processes run at once. */
-export const withConcurrencyOption = (command: Command): Command =>
-  command.option('--concurrency <n>', 'how many engine processes run at once (default 4)');
+/** How many `tag` (or pull, push) processes run at once; a command whose default differs says so. */
+export const withConcurrencyOption = (
+  command: Command,
+  description = 'how many engine processes run at once (default 4)',
+): Command => command.option('--concurrency <n>', description);
 
 const collect = (value: string, previous: readonly string[] | undefined): readonly string[] => [...(previous ?? []), value];
 

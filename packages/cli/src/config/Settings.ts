@@ -72,7 +72,7 @@ export const defaultSettings = {
   format: 'text',
   includeBuilt: false,
   probes: { publicUrl: 'https://registry-1.docker.io/v2/', timeoutMs: 3000 },
-  prefetch: { attempts: 3, baseDelayMs: 1000, concurrency: 2, mirrors: [] },
+  prefetch: { attempts: 3, baseDelayMs: 1000, concurrency: 3, mirrors: [] },
 } as const satisfies {
   mode: ModeSetting;
   harborLayout: HarborLayout;

@@ -29,7 +29,7 @@ const baseSettings: Settings = {
   env: {},
   // Never the default public URL in a test: every auto test sets its own loopback one.
   probes: { publicUrl: 'http://127.0.0.1:1/v2/', timeoutMs: 2000 },
-  prefetch: { attempts: 3, baseDelayMs: 1000, concurrency: 2, mirrors: [] },
+  prefetch: { attempts: 3, baseDelayMs: 1000, concurrency: 3, mirrors: [] },
   format: 'text',
   quiet: false,
   color: undefined,
