@@ -101,7 +101,7 @@ describe('discoverImages on the field project', () => {
     const [finding] = (await discoverImages({ root: fieldProject })).findings;
     expect(finding && isInformationalFinding(finding)).toBe(true);
     expect(finding && describeDiscoveryFinding(finding)).toBe(
-      'compose.yaml:10: service app builds docker.io/field-project/app:dev itself; not aliased (include built images to alias it)',
+      'compose.yaml:10: service app builds docker.io/field-project/app:dev itself; not aliased (--include-built or includeBuilt: true aliases it)',
     );
   });
 });

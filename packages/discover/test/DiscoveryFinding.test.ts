@@ -59,7 +59,7 @@ const cases: ReadonlyArray<readonly [DiscoveryFinding, string]> = [
   ],
   [
     { _tag: 'BuiltImage', file: 'compose.yaml', line: 3, service: 'app', reference: 'docker.io/corp/app:dev' },
-    'compose.yaml:3: service app builds docker.io/corp/app:dev itself; not aliased (include built images to alias it)',
+    'compose.yaml:3: service app builds docker.io/corp/app:dev itself; not aliased (--include-built or includeBuilt: true aliases it)',
   ],
   [
     { _tag: 'BuiltImage', file: 'compose.yaml', line: 3, service: 'worker', reference: null },

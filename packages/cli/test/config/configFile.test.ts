@@ -39,6 +39,7 @@ const fullConfig = {
   concurrency: 8,
   format: 'markdown',
   images: ['redis:7-alpine', 'minio/minio:latest'],
+  includeBuilt: true,
   buildArgs: { REDIS_VERSION: '7.2' },
   probes: { publicUrl: 'http://127.0.0.1:9/v2/', harborUrl: 'http://127.0.0.1:10/v2/', timeoutMs: 500 },
   prefetch: { attempts: 5, baseDelayMs: 0, concurrency: 3, mirrors: ['mirror.corp.local'] },
@@ -55,6 +56,7 @@ const expectFullConfig = (settings: Settings, file: string): void => {
     concurrency: 8,
     format: 'markdown',
     images: ['redis:7-alpine', 'minio/minio:latest'],
+    includeBuilt: true,
     buildArgs: { REDIS_VERSION: '7.2' },
     probes: { publicUrl: 'http://127.0.0.1:9/v2/', harborUrl: 'http://127.0.0.1:10/v2/', timeoutMs: 500 },
     prefetch: { attempts: 5, baseDelayMs: 0, concurrency: 3, mirrors: ['mirror.corp.local'] },
@@ -74,6 +76,7 @@ format: markdown
 images:
   - redis:7-alpine
   - minio/minio:latest
+includeBuilt: true
 buildArgs:
   REDIS_VERSION: "7.2"
 probes:

@@ -207,6 +207,7 @@ test('every setting falls back to its default when no level names it', async () 
       concurrency: 4,
       images: [],
       from: [],
+      includeBuilt: false,
       buildArgs: {},
       env: {},
       probes: { publicUrl: 'https://registry-1.docker.io/v2/', timeoutMs: 3000 },
