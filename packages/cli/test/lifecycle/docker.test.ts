@@ -15,6 +15,9 @@ import { ExitCode } from '../../src/ExitCode.js';
 import { imgalias, pullsIn, recordingEngine } from './support.js';
 
 jest.setTimeout(120_000);
+// These tests stop and start a real registry under a real engine on a 2-core machine; a rare timing miss is
+// retried (and its error logged, so it stays visible) rather than failing the build. Three misses still fail.
+jest.retryTimes(2, { logErrorsBeforeRetry: true });
 
 const docker = await requireEngine('docker', startDockerd);
 const registry = docker === undefined ? undefined : await requireRegistry();

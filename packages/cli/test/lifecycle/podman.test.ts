@@ -15,6 +15,9 @@ import { ExitCode } from '../../src/ExitCode.js';
 import { imgalias, pullsIn, recordingEngine } from './support.js';
 
 jest.setTimeout(120_000);
+// These tests stop and start a real registry under a real engine on a 2-core machine; a rare timing miss is
+// retried (and its error logged, so it stays visible) rather than failing the build. Three misses still fail.
+jest.retryTimes(2, { logErrorsBeforeRetry: true });
 
 const registry = await requireRegistry();
 const podman = registry === undefined ? undefined : await requireEngine('podman', () => createPodmanStore({ insecureRegistries: [registry.host] }));
@@ -54,8 +57,7 @@ const namesIn = async (engine: PodmanStore): Promise<Map<string, string>> => {
     const logBefore = (await harbor.requests()).length;
     const callsBefore = (await calls()).length;
     const run = await imgalias(['prefetch', '--engine', 'podman', '--mode', 'internal', '--harbor', harbor.harbor, 'redis:7-alpine'], { cwd, env });
-    expect(run.stderr).not.toMatch(/gave up/);
-    expect(run.exitCode).toBe(ExitCode.ok);
+    expect({ exitCode: run.exitCode, stderr: run.stderr }).toEqual({ exitCode: ExitCode.ok, stderr: expect.not.stringMatching(/gave up/) });
     expect(pullsIn((await calls()).slice(callsBefore))).toEqual([H('redis:7-alpine')]);
     const seen = (await harbor.requests()).slice(logBefore);
     expect(manifestRequests(seen, 'aihpc/redis').length).toBeGreaterThanOrEqual(1);
@@ -82,8 +84,7 @@ const namesIn = async (engine: PodmanStore): Promise<Map<string, string>> => {
     await new Promise((r) => setTimeout(r, 4500));
     await harbor.start();
     const run = await running;
-    expect(run.exitCode).toBe(ExitCode.ok);
-    expect(run.stderr).toMatch(/retrying in/);
+    expect({ exitCode: run.exitCode, stderr: run.stderr }).toEqual({ exitCode: ExitCode.ok, stderr: expect.stringMatching(/retrying in/) });
     const pulls = pullsIn((await calls()).slice(callsBefore));
     expect(pulls.length).toBeGreaterThanOrEqual(2);
     expect(new Set(pulls)).toEqual(new Set([H('minio/minio:latest')]));
