@@ -67,12 +67,15 @@ export const toStoreError = (outcome: ExecOutcome, context: FailureContext): Sto
 const hostVariables = (engine: EngineKind): string =>
   engine === 'podman' ? 'CONTAINER_HOST (or drop it to use the local store)' : engine === 'nerdctl' ? 'CONTAINERD_ADDRESS' : 'DOCKER_HOST or DOCKER_CONTEXT';
 
+/** The engine's own message as a sentence: its final punctuation kept, a full stop added only when it has none. */
+const asSentence = (message: string): string => (/[.?!]$/.test(message.trimEnd()) ? message.trimEnd() : `${message.trimEnd()}.`);
+
 const installHint = (engine: EngineKind): string =>
   engine === 'docker'
-    ? 'install the Docker CLI and engine (Debian: apt-get install docker.io)'
+    ? 'Install the Docker CLI and engine (Debian: apt-get install docker.io)'
     : engine === 'podman'
-      ? 'install Podman (Debian: apt-get install podman)'
-      : 'install nerdctl and containerd';
+      ? 'Install Podman (Debian: apt-get install podman)'
+      : 'Install nerdctl and containerd';
 
 /** A hint for the commonest causes of a refused command, keyed on the engine's own words. */
 const commandHint = (message: string): string => {
@@ -96,9 +99,9 @@ const commandHint = (message: string): string => {
 export const describeStoreError = (e: StoreError): string => {
   switch (e._tag) {
     case 'EngineMissing':
-      return `${e.engine}: the program \`${e.command}\` was not found (${e.message}). Choose another engine, pass the command's path, or ${installHint(e.engine)}.`;
+      return `${e.engine}: the program \`${e.command}\` was not found (${e.message}). ${installHint(e.engine)}, or choose another engine.`;
     case 'EngineUnreachable':
-      return `${e.engine} engine is not reachable: ${e.message}. Start the daemon, or point ${hostVariables(e.engine)} at a running one.`;
+      return `${e.engine} engine is not reachable: ${asSentence(e.message)} Start the daemon, or point ${hostVariables(e.engine)} at a running one.`;
     case 'CommandFailed': {
       const status = e.exitCode === null ? 'was not run' : `failed with exit status ${e.exitCode}`;
       const hint = commandHint(e.message);

@@ -77,12 +77,13 @@ describe('toStoreError keeps the engine\'s own message', () => {
 
 describe('describeStoreError', () => {
   const cases: readonly [StoreError, readonly string[]][] = [
-    [{ _tag: 'EngineMissing', engine: 'podman', command: 'podman', message: 'spawn podman ENOENT' }, ['`podman` was not found', 'spawn podman ENOENT', 'apt-get install podman']],
+    [{ _tag: 'EngineMissing', engine: 'podman', command: 'podman', message: 'spawn podman ENOENT' }, ['`podman` was not found', 'spawn podman ENOENT). Install Podman (Debian: apt-get install podman), or choose another engine.']],
     [
       { _tag: 'EngineUnreachable', engine: 'docker', message: 'Cannot connect to the Docker daemon at unix:///x.sock. Is the docker daemon running?' },
-      ['not reachable', 'unix:///x.sock', 'DOCKER_HOST or DOCKER_CONTEXT'],
+      ['not reachable', 'Is the docker daemon running? Start the daemon', 'DOCKER_HOST or DOCKER_CONTEXT'],
     ],
-    [{ _tag: 'EngineUnreachable', engine: 'podman', message: 'Cannot connect to Podman.' }, ['CONTAINER_HOST']],
+    [{ _tag: 'EngineUnreachable', engine: 'podman', message: 'Cannot connect to Podman.' }, ['Cannot connect to Podman. Start', 'CONTAINER_HOST']],
+    [{ _tag: 'EngineUnreachable', engine: 'docker', message: 'connection refused' }, ['connection refused. Start the daemon']],
     [
       { _tag: 'CommandFailed', engine: 'docker', args: ['tag', 'a:1', 'b:1'], exitCode: 1, message: 'Error response from daemon: No such image: a:1' },
       ['docker tag a:1 b:1 failed with exit status 1', 'No such image: a:1', 'plan again'],
