@@ -60,3 +60,25 @@ describe('images that compose services build themselves', () => {
     expect(references(included.stdout)).toHaveLength(references(plain.stdout).length + 1);
   });
 });
+
+describe('plan --prefetch', () => {
+  const snapshot = fileURLToPath(new URL('../../../examples/field-project/snapshot.json', import.meta.url));
+  const internal = ['--snapshot', snapshot, '--mode', 'internal', '--harbor', 'harbor.corp.local/aihpc', '--json'];
+
+  test('prints the same pull plan as prefetch --dry-run, and changes nothing', async () => {
+    const cwd = await tmp();
+    const viaPlan = await runInProcess(['plan', '--prefetch', 'busybox:1.36', 'redis:7.2-alpine', ...internal], { cwd });
+    const viaPrefetch = await runInProcess(['prefetch', '--dry-run', 'busybox:1.36', 'redis:7.2-alpine', ...internal], { cwd });
+    expect(viaPlan).toEqual(viaPrefetch);
+    const pullPlan = JSON.parse(viaPlan.stdout) as {
+      mode: string;
+      entries: { _tag: string; family: string; candidates?: { source: string; reference: string }[] }[];
+    };
+    expect(pullPlan.mode).toBe('internal');
+    // busybox is not in the store: it is pulled from Harbor and nowhere else; redis is there under its localhost/ name.
+    expect(pullPlan.entries.map((entry) => [entry._tag, entry.family, entry.candidates?.map((c) => [c.source, c.reference])])).toEqual([
+      ['Pull', 'docker.io/library/busybox:1.36', [['harbor', 'harbor.corp.local/aihpc/busybox:1.36']]],
+      ['Present', 'docker.io/library/redis:7.2-alpine', undefined],
+    ]);
+  });
+});

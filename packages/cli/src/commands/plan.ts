@@ -14,6 +14,7 @@ import {
   withPolicyOptions,
   withStoreOptions,
 } from './options.js';
+import { runPrefetch } from './prefetch.js';
 import { prepare } from './prepare.js';
 import { snapshotLabel } from './snapshotLabel.js';
 
@@ -29,7 +30,8 @@ export const registerPlan: RegisterCommand = (program, context) =>
                 program
                   .command('plan')
                   .argument('[image...]', 'images to plan for, any family member (default: every family in the store)')
-                  .description('print the plan for the given (and discovered) images; changes nothing'),
+                  .description('print the plan for the given (and discovered) images; changes nothing')
+                  .option('--prefetch', 'print the pull plan instead: what prefetch would pull from where, and why (= prefetch --dry-run)'),
               ),
             ),
           ),
@@ -40,6 +42,7 @@ export const registerPlan: RegisterCommand = (program, context) =>
     ),
   ).action(
     context.action(async ({ operands, flags }) => {
+      if ((flags as { prefetch?: boolean }).prefetch === true) return runPrefetch(context, operands, { ...flags, dryRun: true });
       const settings = await context.loadSettings(flags);
       if (isLeft(settings)) return settings;
       const format = formatFor(settings.right, ['text', 'json', 'markdown', 'shell'], 'plan');

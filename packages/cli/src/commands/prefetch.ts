@@ -229,7 +229,8 @@ const checkPlatforms = async (
 const mismatchLine = (m: PlatformMismatch): string =>
   `${familiar(m.family)} is built for ${m.platform}, not ${m.wanted} (image ${shortId(m.imageId)}); prefetch does not replace an image that is present: remove its names (imgalias clean ${familiar(m.family)} --apply), then run imgalias prefetch --platform ${m.wanted} ${familiar(m.family)}.`;
 
-async function runPrefetch(context: CommandContext, operands: readonly string[], flags: object): Promise<Either<CliError, ExitCode>> {
+/** `prefetch`, and `plan --prefetch` (which is `prefetch --dry-run`): the pull plan, then (unless a dry run) the pulls. */
+export async function runPrefetch(context: CommandContext, operands: readonly string[], flags: object): Promise<Either<CliError, ExitCode>> {
   const loaded = await context.loadSettings(flags);
   if (isLeft(loaded)) return loaded;
   const settings = loaded.right;
