@@ -1,22 +1,11 @@
-import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Discovery, DiscoveryFinding, ImageSource } from '@imgalias/discover';
-import { discoverImages, isInformationalFinding, readComposeEnvironment } from '@imgalias/discover';
+import { discoverImages, findProjectFiles, isInformationalFinding, readComposeEnvironment } from '@imgalias/discover';
 
 const byText = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
 /** `path` as discovery wants it: relative to the working directory, `.` for the directory itself. */
 const relativeTo = (cwd: string, target: string): string => path.relative(cwd, path.resolve(cwd, target)) || '.';
-
-/** The compose project directory of a discovery path: the directory itself, or the directory holding a file. */
-async function projectDirectory(cwd: string, relative: string): Promise<string> {
-  try {
-    return (await stat(path.resolve(cwd, relative))).isDirectory() ? relative : path.dirname(relative);
-  } catch {
-    // A path that does not exist becomes discovery's PathNotFound finding; its .env does not matter.
-    return relative;
-  }
-}
 
 /** Several discoveries over one root as one: each image once with every source, everything sorted. */
 function mergeDiscoveries(parts: readonly Discovery[]): Discovery {
@@ -47,8 +36,8 @@ function mergeDiscoveries(parts: readonly Discovery[]): Discovery {
 
 /**
  * The images the project's Dockerfiles and compose files under `paths` use, as `imgalias scan --json` prints
- * them. Each path's compose variables come from the process environment over the `.env` of that path's
- * directory, as `docker compose` would read them there; file names are relative to `cwd`.
+ * them. Each compose file's variables come from the process environment over the `.env` beside that file (its
+ * project directory), as `docker compose` would read them; file names are relative to `cwd`.
  */
 export async function discoverProjectImages(options: {
   readonly cwd: string;
@@ -62,24 +51,31 @@ export async function discoverProjectImages(options: {
   );
   const buildArgs = new Map(Object.entries(options.buildArgs));
   const relativePaths = [...new Set((options.paths.length === 0 ? ['.'] : options.paths).map((p) => relativeTo(options.cwd, p)))];
+  const found = await findProjectFiles({ root: options.cwd, paths: relativePaths });
+  // One .env read per directory that holds compose files, however many files share it.
+  const composeEnvs = new Map<string, ReturnType<typeof readComposeEnvironment>>();
+  const composeEnvOf = (file: string): ReturnType<typeof readComposeEnvironment> => {
+    const directory = path.posix.dirname(file);
+    const known = composeEnvs.get(directory);
+    if (known !== undefined) return known;
+    const read = readComposeEnvironment({ root: options.cwd, directory, environment });
+    composeEnvs.set(directory, read);
+    return read;
+  };
   const parts = await Promise.all(
-    relativePaths.map(async (relative) => {
-      const composeEnv = await readComposeEnvironment({
+    found.files.map(async (file) => {
+      const composeEnv = file.kind === 'compose' ? await composeEnvOf(file.path) : { env: environment, findings: [] };
+      const discovered = await discoverImages({
         root: options.cwd,
-        directory: await projectDirectory(options.cwd, relative),
-        environment,
-      });
-      const found = await discoverImages({
-        root: options.cwd,
-        paths: [relative],
+        paths: [file.path],
         buildArgs,
         env: composeEnv.env,
         includeBuilt: options.includeBuilt,
       });
-      return { images: found.images, findings: [...composeEnv.findings, ...found.findings] };
+      return { images: discovered.images, findings: [...composeEnv.findings, ...discovered.findings] };
     }),
   );
-  return mergeDiscoveries(parts);
+  return mergeDiscoveries([...parts, { images: [], findings: found.findings }]);
 }
 
 /** The paths discovery was asked to read that do not exist: a mistyped argument, not a finding about the project. */

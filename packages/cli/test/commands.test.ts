@@ -70,14 +70,17 @@ describe('plan', () => {
     expect(quiet.stdout).toBe(loud.stdout);
   });
 
-  test('a format the command cannot print, from the config file, is a usage error', async () => {
+  test("a config file's format is a preference: commands that cannot print it print text; --format is a demand", async () => {
     const dir = await workDir({ 'snapshot.json': onlyLocalhost, 'imgalias.config.yaml': 'format: shell\n' });
-    const check = await runInProcess(['check', '--snapshot', 'snapshot.json'], { cwd: dir });
-    expect(check.exitCode).toBe(ExitCode.usage);
-    expect(check.stderr).toContain('check cannot print --format shell; use one of: text, json');
     const plan = await runInProcess(['plan', '--snapshot', 'snapshot.json'], { cwd: dir });
     expect(plan.exitCode).toBe(ExitCode.ok);
     expect(plan.stdout).toMatch(/^set -eu$/m);
+    const check = await runInProcess(['check', '--snapshot', 'snapshot.json'], { cwd: dir });
+    expect(check.stderr).not.toContain('cannot print');
+    expect(check.stdout).toMatch(/^incomplete {2}/m);
+    const demanded = await runInProcess(['check', '--snapshot', 'snapshot.json', '--format', 'shell'], { cwd: dir });
+    expect(demanded.exitCode).toBe(ExitCode.usage);
+    expect(demanded.stderr).toContain("argument 'shell' is invalid");
   });
 });
 

@@ -82,3 +82,22 @@ describe('plan --prefetch', () => {
     ]);
   });
 });
+
+describe('compose variables', () => {
+  test("each compose file reads the .env beside it, and the process environment wins over it", async () => {
+    const cwd = await tmp();
+    const { mkdir, writeFile } = await import('node:fs/promises');
+    for (const [dir, tag] of [['a', '9'], ['b', '10']] as const) {
+      await mkdir(path.join(cwd, dir));
+      await writeFile(path.join(cwd, dir, 'compose.yaml'), 'services:\n  x:\n    image: alpine:${T}\n');
+      await writeFile(path.join(cwd, dir, '.env'), `T=${tag}\n`);
+    }
+    const scan = await runInProcess(['scan', '--json'], { cwd });
+    expect(scan.exitCode).toBe(ExitCode.ok);
+    const references = (stdout: string): string[] =>
+      (JSON.parse(stdout) as { images: { reference: string }[] }).images.map((image) => image.reference);
+    expect(references(scan.stdout)).toEqual(['docker.io/library/alpine:10', 'docker.io/library/alpine:9']);
+    const overridden = await runInProcess(['scan', '--json'], { cwd, env: { T: '11' } });
+    expect(references(overridden.stdout)).toEqual(['docker.io/library/alpine:11']);
+  });
+});

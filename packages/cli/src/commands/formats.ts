@@ -5,8 +5,9 @@ import type { CliError } from '../CliError.js';
 import { CliError as E } from '../CliError.js';
 
 /**
- * The settings' output format, when the command can print it. A format from a config file or `--format` that
- * this command has no renderer for is a usage error rather than a silent fallback to text.
+ * The settings' output format, when the command can print it. `--format` (or `--json`) that this command has no
+ * renderer for is a usage error rather than a silent fallback; a config file's `format` is a preference for the
+ * commands that can print it, and the others print text.
  */
 export function formatFor<F extends OutputFormat>(
   settings: Settings,
@@ -14,7 +15,8 @@ export function formatFor<F extends OutputFormat>(
   command: string,
 ): Either<CliError, F> {
   const wanted = settings.format;
-  return (supported as readonly OutputFormat[]).includes(wanted)
-    ? right(wanted as F)
-    : left(E.usage(`${command} cannot print --format ${wanted}; use one of: ${supported.join(', ')}. Nothing was changed.`));
+  if ((supported as readonly OutputFormat[]).includes(wanted)) return right(wanted as F);
+  const text = supported.find((format) => format === 'text');
+  if (settings.formatSource !== 'flag' && text !== undefined) return right(text);
+  return left(E.usage(`${command} cannot print --format ${wanted}; use one of: ${supported.join(', ')}. Nothing was changed.`));
 }

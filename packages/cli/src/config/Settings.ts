@@ -55,6 +55,8 @@ export interface Settings {
   readonly probes: ProbeSettings;
   readonly prefetch: PrefetchSettings;
   readonly format: OutputFormat;
+  /** Where `format` came from: a flag's format is a demand, a config file's a preference (see `formatFor`). */
+  readonly formatSource: 'flag' | 'config' | 'default';
   readonly quiet: boolean;
   readonly color: boolean | undefined; // undefined = decide from TTY/NO_COLOR
   readonly snapshotFile?: string;

@@ -363,6 +363,7 @@ export async function loadSettings(input: {
     probes,
     prefetch,
     format: format.right,
+    formatSource: flags.json === true || flags.format !== undefined ? 'flag' : fromConfig.format !== undefined ? 'config' : 'default',
     quiet: flags.quiet ?? false,
     // Only `--no-color` is meaningful: commander gives a negatable option a default of true, which must not force colour.
     color: flags.color === false ? false : undefined,

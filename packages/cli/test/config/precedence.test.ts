@@ -213,6 +213,7 @@ test('every setting falls back to its default when no level names it', async () 
       probes: { publicUrl: 'https://registry-1.docker.io/v2/', timeoutMs: 3000 },
       prefetch: { attempts: 3, baseDelayMs: 1000, concurrency: 3, mirrors: [] },
       format: 'text',
+      formatSource: 'default',
       quiet: false,
       color: undefined,
     },

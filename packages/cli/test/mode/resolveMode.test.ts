@@ -31,6 +31,7 @@ const baseSettings: Settings = {
   probes: { publicUrl: 'http://127.0.0.1:1/v2/', timeoutMs: 2000 },
   prefetch: { attempts: 3, baseDelayMs: 1000, concurrency: 3, mirrors: [] },
   format: 'text',
+  formatSource: 'default',
   quiet: false,
   color: undefined,
 };
