@@ -364,7 +364,7 @@ export const registerPrefetch: RegisterCommand = (program, context) =>
             ),
             { snapshot: true },
           ),
-          'how many pulls run at once (default 3, config prefetch.concurrency), then tags (default 4)',
+          'how many pulls run at once (default 3, config prefetch.concurrency); the tags that follow use it too (default 4)',
         ),
       )
         .option('--dry-run', 'print the pull plan (which name from where, and why); pull nothing')

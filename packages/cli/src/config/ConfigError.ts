@@ -1,3 +1,4 @@
+import path from 'node:path';
 import type { ConfigIssue } from './ConfigFile.js';
 import type { SettingSource } from './Settings.js';
 
@@ -33,7 +34,8 @@ export function describeConfigError(e: ConfigError): string {
       return `cannot read ${e.file}: ${e.message}\nNothing was changed. Fix or remove the file (see docs/configuration.md).`;
     case 'ConfigFileInvalid':
       return [
-        `${e.file} is not a valid imgalias configuration (${e.errors.length} ${e.errors.length === 1 ? 'problem' : 'problems'}):`,
+        // A .env is read as settings too (the mode, the Harbor location), but it is not a config file.
+        `${e.file} ${path.basename(e.file) === '.env' ? 'has lines imgalias cannot read as KEY=value' : 'is not a valid imgalias configuration'} (${e.errors.length} ${e.errors.length === 1 ? 'problem' : 'problems'}):`,
         ...e.errors.map((issue) => `  ${issue.path}: ${issue.message}`),
         'Nothing was changed. Fix these entries (see docs/configuration.md) and run again.',
       ].join('\n');

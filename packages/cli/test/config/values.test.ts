@@ -64,6 +64,9 @@ describe('.env', () => {
       file: project.path('.env'),
       errors: [{ path: 'line 2' }],
     });
+    expect(isLeft(loaded) && describeConfigError(loaded.left)).toMatch(
+      new RegExp(`^${project.path('.env').replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} has lines imgalias cannot read as KEY=value \\(1 problem\\):\n  line 2: `),
+    );
   });
 
   test('is only read from the working directory', async () => {
