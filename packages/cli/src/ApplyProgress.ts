@@ -4,7 +4,7 @@ import { formatReference, parseReference } from '@imgalias/core';
 import type { Either } from 'fp-ts/lib/Either.js';
 import type { Output, OutputStream } from './Output.js';
 
-/** Up to this many actions, a progress display would flash by; the report that follows says it all. */
+/** Up to this many steps, a progress display would flash by; the report that follows says it all. */
 export const progressThreshold = 5;
 
 const familiar = (name: string): string => {
@@ -12,8 +12,62 @@ const familiar = (name: string): string => {
   return parsed._tag === 'Right' ? formatReference(parsed.right, 'familiar') : name;
 };
 
+/** What a long-running step tells the display: a new title (counts) and the latest line. */
+export interface ProgressUpdate {
+  readonly title: string;
+  readonly line: string;
+}
+
 /**
- * Applies a plan, showing a progress line on a terminal when there are more than a handful of actions.
+ * Runs `work` under a listr2 display drawn on `terminal`: one task whose title and last line `work` updates.
+ * The caller decides whether a display is wanted (a terminal, not `--quiet`, enough steps); the report printed
+ * afterwards lists every step, so the display is cleared when done.
+ */
+export async function withProgressDisplay<T>(options: {
+  readonly terminal: OutputStream;
+  readonly title: string;
+  readonly work: (update: (progress: ProgressUpdate) => void) => Promise<T>;
+  /** The task's title once `work` is done, from its result. */
+  readonly doneTitle: (result: T) => string;
+}): Promise<T> {
+  let result: { readonly value: T } | undefined;
+  // Only reached when `terminal` is a TTY, which in a real process is a tty.WriteStream.
+  const stream = options.terminal as unknown as NodeJS.WriteStream;
+  const logger = new ListrLogger({ useIcons: true, processOutput: new ProcessOutput(stream, stream) });
+  const tasks = new Listr(
+    [
+      {
+        title: options.title,
+        task: async (_context, task) => {
+          const value = await options.work((progress) => {
+            task.title = progress.title;
+            task.output = progress.line;
+          });
+          result = { value };
+          task.title = options.doneTitle(value);
+        },
+      },
+    ],
+    {
+      renderer: 'default',
+      rendererOptions: { clearOutput: true, logger },
+      // listr2 falls back to line-by-line output when process.stdout is not a terminal; keep it on `terminal` too.
+      fallbackRendererOptions: { logger },
+      registerSignalListeners: false,
+    },
+  );
+  await tasks.run();
+  // Store errors are values; anything `work` throws is a bug and `run` rejects with it.
+  if (result === undefined) throw new Error('the task ended without a result');
+  return result.value;
+}
+
+/** Whether a display is worth drawing for `steps` steps (quick steps need more than `threshold` of them). */
+export const wantsProgressDisplay = (output: Output, steps: number, threshold = progressThreshold): boolean =>
+  output.interactive && !output.quiet && steps > threshold;
+
+/**
+ * Applies a plan, showing a progress display on a terminal when there are more than a handful of actions.
  * Without a terminal (CI logs, pipes) nothing is drawn: the report printed afterwards lists every action.
  */
 export async function applyWithProgress(options: {
@@ -26,45 +80,25 @@ export async function applyWithProgress(options: {
 }): Promise<Either<StoreError, ApplyReport>> {
   const { store, plan, concurrency, output, terminal } = options;
   const total = plan.actions.length;
-  if (!output.interactive || output.quiet || total <= progressThreshold) {
-    return store.apply(plan, { concurrency });
-  }
+  if (!wantsProgressDisplay(output, total)) return store.apply(plan, { concurrency });
 
-  let result: Either<StoreError, ApplyReport> | undefined;
-  // Only reached when `terminal` is a TTY, which in a real process is a tty.WriteStream.
-  const stream = terminal as unknown as NodeJS.WriteStream;
-  const logger = new ListrLogger({ useIcons: true, processOutput: new ProcessOutput(stream, stream) });
-  const tasks = new Listr(
-    [
-      {
-        title: `Tagging ${total} names`,
-        task: async (_context, task) => {
-          let done = 0;
-          let failed = 0;
-          result = await store.apply(plan, {
-            concurrency,
-            onResult: (actionResult) => {
-              done += 1;
-              if (actionResult._tag === 'Failed') failed += 1;
-              task.title = `Tagging names: ${done}/${total}${failed === 0 ? '' : `, ${failed} failed`}`;
-              task.output = `${actionResult._tag === 'Applied' ? 'tagged' : 'failed'} ${familiar(actionResult.action.target)}`;
-            },
+  let done = 0;
+  let failed = 0;
+  return withProgressDisplay({
+    terminal,
+    title: `Tagging ${total} names`,
+    work: (update) =>
+      store.apply(plan, {
+        concurrency,
+        onResult: (actionResult) => {
+          done += 1;
+          if (actionResult._tag === 'Failed') failed += 1;
+          update({
+            title: `Tagging names: ${done}/${total}${failed === 0 ? '' : `, ${failed} failed`}`,
+            line: `${actionResult._tag === 'Applied' ? 'tagged' : 'failed'} ${familiar(actionResult.action.target)}`,
           });
-          task.title = `Tagged ${done - failed} of ${total} names`;
         },
-      },
-    ],
-    {
-      renderer: 'default',
-      // The report printed next lists every action; the display is only there while waiting.
-      rendererOptions: { clearOutput: true, logger },
-      // listr2 falls back to line-by-line output when process.stdout is not a terminal; keep it on `terminal` too.
-      fallbackRendererOptions: { logger },
-      registerSignalListeners: false,
-    },
-  );
-  await tasks.run();
-  // Store errors are values; anything the task throws is a bug and `run` rejects with it.
-  if (result === undefined) throw new Error('applying the plan ended without a result');
-  return result;
+      }),
+    doneTitle: () => `Tagged ${done - failed} of ${total} names`,
+  });
 }

@@ -5,7 +5,7 @@ import { describePullFinding, formatReference, parseReference, planAliases, plan
 import type { EngineStore, PullEvent, PullResult } from '@imgalias/adapter-docker';
 import { describePullError, enginePlatform, inspectPlatforms, platformMatches, pullImages } from '@imgalias/adapter-docker';
 import { renderApplyReport } from '@imgalias/adapter-dry-run';
-import { applyWithProgress } from '../ApplyProgress.js';
+import { applyWithProgress, wantsProgressDisplay, withProgressDisplay } from '../ApplyProgress.js';
 import type { Settings } from '../config/Settings.js';
 import type { CliError } from '../CliError.js';
 import { CliError as E } from '../CliError.js';
@@ -266,18 +266,34 @@ export async function runPrefetch(context: CommandContext, operands: readonly st
   const runner = (engineStore as EngineStore).runner;
   const entries = pullsOf(plan);
   const givenPlatform = pull.right.platform?._tag === 'Given' ? pull.right.platform.platform : undefined;
-  const pulled = await pullImages({
-    runner,
-    entries,
-    attempts: pull.right.attempts,
-    baseDelayMs: pull.right.baseDelayMs,
-    concurrency: pull.right.concurrency,
-    ...(givenPlatform === undefined ? {} : { platform: givenPlatform }),
-    onProgress: (event) => {
-      const line = progressLine(event, pull.right.attempts);
-      if (line !== undefined) out.note(line);
-    },
-  });
+  const pullAll = (onEvent: (event: PullEvent, line: string | undefined) => void) =>
+    pullImages({
+      runner,
+      entries,
+      attempts: pull.right.attempts,
+      baseDelayMs: pull.right.baseDelayMs,
+      concurrency: pull.right.concurrency,
+      ...(givenPlatform === undefined ? {} : { platform: givenPlatform }),
+      onProgress: (event) => onEvent(event, progressLine(event, pull.right.attempts)),
+    });
+  // A pull takes seconds, so even one is worth a display on a terminal; elsewhere every step is a plain line.
+  let finished = 0;
+  let lastLine = '';
+  const pulled = wantsProgressDisplay(out, entries.length, 0)
+    ? await withProgressDisplay({
+        terminal: context.io.stdout,
+        title: `Pulling ${entries.length} ${entries.length === 1 ? 'image' : 'images'}`,
+        work: (update) =>
+          pullAll((event, line) => {
+            if (event._tag === 'Done') finished += 1;
+            lastLine = line ?? lastLine;
+            update({ title: `Pulling images: ${finished}/${entries.length}`, line: lastLine });
+          }),
+        doneTitle: () => `Pulled ${entries.length} ${entries.length === 1 ? 'image' : 'images'} (see the report)`,
+      })
+    : await pullAll((_event, line) => {
+        if (line !== undefined) out.note(line);
+      });
   if (isLeft(pulled)) return left(E.store(pulled.left));
 
   // Then the aliases, exactly as `apply` plans them, so the names the project uses exist.

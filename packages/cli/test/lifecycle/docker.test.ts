@@ -115,6 +115,15 @@ const namesIn = async (engine: DockerEngine): Promise<Map<string, string>> => {
     console.info(`registry-restart prefetch: ${pulls.length} pull attempts, ${Math.round(run.ms)} ms`);
   });
 
+  test('on a terminal, pulls show a progress display instead of progress lines; the report is the same', async () => {
+    await seedHarbor('busybox:1.36');
+    const run = await imgalias(['prefetch', ...internal(), 'busybox:1.36'], { cwd, env, terminal: true });
+    expect(run.exitCode).toBe(ExitCode.ok);
+    expect(run.stdout).toMatch(/Pull(ing|ed) 1 image/);
+    expect(run.stderr).not.toMatch(/^pulling /m);
+    expect(run.stdout).toMatch(/prefetch: 1 pulled, 0 present, 0 failed/);
+  });
+
   test('a missing image fails at once, without retries', async () => {
     const callsBefore = (await calls()).length;
     const run = await imgalias(['prefetch', ...internal(), '--attempts', '5', '--retry-delay', '20000', 'nothere:1'], { cwd, env });

@@ -15,8 +15,11 @@ export interface Run {
  * Runs `imgalias` in-process (main.ts `run`, as bin.ts does) with captured streams and only the environment
  * the test gives, and times it: the retry tests assert on how long a run took.
  */
-export async function imgalias(argv: readonly string[], options: { readonly cwd: string; readonly env: Readonly<Record<string, string>> }): Promise<Run> {
-  const stdout = captureStream();
+export async function imgalias(
+  argv: readonly string[],
+  options: { readonly cwd: string; readonly env: Readonly<Record<string, string>>; readonly terminal?: boolean },
+): Promise<Run> {
+  const stdout = captureStream(options.terminal === true);
   const stderr = captureStream();
   const io: CliIO = { stdout, stderr, cwd: options.cwd, env: options.env };
   const started = performance.now();
