@@ -1,18 +1,20 @@
 import { describe, expect, test } from '@jest/globals';
-import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PlanCodec, decode } from '@imgalias/core';
 import { run } from '../src/main.js';
 import { ExitCode } from '../src/ExitCode.js';
 import { captureStream, runInProcess } from './support/runInProcess.js';
+import { tempDirs } from '../../../test-support/tempDirs.js';
 
 const fixtures = fileURLToPath(new URL('./fixtures/', import.meta.url));
 const id = (c: string) => `sha256:${c.repeat(64)}`;
 
+const tempDir = tempDirs('imgalias-cli-');
+
 async function workDir(files: Readonly<Record<string, string>> = {}): Promise<string> {
-  const dir = await mkdtemp(path.join(tmpdir(), 'imgalias-cli-'));
+  const dir = await tempDir();
   for (const [name, text] of Object.entries(files)) {
     await mkdir(path.dirname(path.join(dir, name)), { recursive: true });
     await writeFile(path.join(dir, name), text);

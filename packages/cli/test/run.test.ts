@@ -1,12 +1,11 @@
 import { describe, expect, test } from '@jest/globals';
-import { mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ExitCode } from '../src/ExitCode.js';
 import { runInProcess } from './support/runInProcess.js';
+import { tempDirs } from '../../../test-support/tempDirs.js';
 
-const tmp = () => mkdtemp(path.join(tmpdir(), 'imgalias-cli-'));
+const tmp = tempDirs('imgalias-cli-');
 
 describe('the imgalias program', () => {
   test('--help lists every command and the exit codes, and exits 0', async () => {

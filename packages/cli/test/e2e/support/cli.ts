@@ -1,9 +1,8 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
-import { mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
+import { tempDirs } from '../../../../../test-support/tempDirs.js';
 
 export const repoRoot = fileURLToPath(new URL('../../../../../', import.meta.url));
 export const cliDir = path.join(repoRoot, 'packages/cli');
@@ -62,7 +61,7 @@ export async function imgalias(
 }
 
 /** A fresh directory for one test's working directory, files and config. */
-export const tempDir = (): Promise<string> => mkdtemp(path.join(tmpdir(), 'imgalias-e2e-'));
+export const tempDir = tempDirs('imgalias-e2e-');
 
 /** A DOCKER_HOST nobody listens on: the socket file does not exist. */
 export const deadDockerHost = (dir: string): string => `unix://${dir}/no-daemon-here.sock`;
