@@ -1,16 +1,11 @@
 import { Listr, ListrLogger, ProcessOutput } from 'listr2';
 import type { ApplyReport, ImageStore, Plan, StoreError } from '@imgalias/core';
-import { formatReference, parseReference } from '@imgalias/core';
+import { familiarName } from '@imgalias/core';
 import type { Either } from 'fp-ts/lib/Either.js';
 import type { Output, OutputStream } from './Output.js';
 
 /** Up to this many steps, a progress display would flash by; the report that follows says it all. */
 export const progressThreshold = 5;
-
-const familiar = (name: string): string => {
-  const parsed = parseReference(name);
-  return parsed._tag === 'Right' ? formatReference(parsed.right, 'familiar') : name;
-};
 
 /** What a long-running step tells the display: a new title (counts) and the latest line. */
 export interface ProgressUpdate {
@@ -95,7 +90,7 @@ export async function applyWithProgress(options: {
           if (actionResult._tag === 'Failed') failed += 1;
           update({
             title: `Tagging names: ${done}/${total}${failed === 0 ? '' : `, ${failed} failed`}`,
-            line: `${actionResult._tag === 'Applied' ? 'tagged' : 'failed'} ${familiar(actionResult.action.target)}`,
+            line: `${actionResult._tag === 'Applied' ? 'tagged' : 'failed'} ${familiarName(actionResult.action.target)}`,
           });
         },
       }),

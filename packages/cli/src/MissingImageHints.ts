@@ -1,10 +1,5 @@
 import type { AliasPolicy, EngineKind, Finding } from '@imgalias/core';
-import { familyOf, formatReference, parseReference, spellReference } from '@imgalias/core';
-
-const familiar = (name: string): string => {
-  const parsed = parseReference(name);
-  return parsed._tag === 'Right' ? formatReference(parsed.right, 'familiar') : name;
-};
+import { familiarName, familyOf, parseReference, spellReference } from '@imgalias/core';
 
 /**
  * What to do about each family with no member in the store: which name to pull, from where the mode allows,
@@ -23,7 +18,7 @@ export function hintsForMissing(
     if (finding._tag !== 'Missing') return [];
     const origin = parseReference(finding.family);
     if (origin._tag === 'Left') return [];
-    const name = familiar(finding.family);
+    const name = familiarName(finding.family);
     const prefetch = `\`imgalias prefetch ${name}\``;
     if (policy.mode === 'external') {
       return [

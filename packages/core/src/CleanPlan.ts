@@ -1,6 +1,7 @@
 import type { AliasFamily, ImageRequest, MemberRole } from './AliasFamily.js';
 import { familiesOf } from './AliasFamily.js';
-import { formatReference, parseReference } from './ImageReference.js';
+import { familiarName } from './ImageReference.js';
+import { compareStrings } from './Order.js';
 import type { Finding } from './Plan.js';
 import { describeFinding } from './Plan.js';
 import type { AliasPolicy } from './Policy.js';
@@ -78,7 +79,6 @@ export interface CleanPlanInput {
   readonly containers: readonly ContainerUse[];
 }
 
-const compareStrings = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
 interface FamilyNames {
   readonly family: AliasFamily;
@@ -186,23 +186,19 @@ export const planClean = ({ snapshot, images, policy, includeHarbor, containers 
   };
 };
 
-const familiar = (name: string): string => {
-  const parsed = parseReference(name);
-  return parsed._tag === 'Right' ? formatReference(parsed.right, 'familiar') : name;
-};
 
 /** One sentence per refusal: which family, what is in the way (by name), what to do. */
 export const describeCleanRefusal = (refusal: CleanRefusal): string => {
   switch (refusal._tag) {
     case 'SharedImage':
-      return `${familiar(refusal.family)} was not cleaned: image ${refusal.imageId} also carries ${refusal.names.map(familiar).join(', ')}, outside this family; clean those too (list them after ${familiar(refusal.family)}) or leave the image.`;
+      return `${familiarName(refusal.family)} was not cleaned: image ${refusal.imageId} also carries ${refusal.names.map(familiarName).join(', ')}, outside this family; clean those too (list them after ${familiarName(refusal.family)}) or leave the image.`;
     case 'InUse':
-      return `${familiar(refusal.family)} was not cleaned: image ${refusal.imageId} is used by container${refusal.containers.length === 1 ? '' : 's'} ${refusal.containers.map((c) => c.name ?? c.id.slice(0, 12)).join(', ')}; remove ${refusal.containers.length === 1 ? 'it' : 'them'} first (docker rm), then clean again.`;
+      return `${familiarName(refusal.family)} was not cleaned: image ${refusal.imageId} is used by container${refusal.containers.length === 1 ? '' : 's'} ${refusal.containers.map((c) => c.name ?? c.id.slice(0, 12)).join(', ')}; remove ${refusal.containers.length === 1 ? 'it' : 'them'} first (docker rm), then clean again.`;
   }
 };
 
 /** One sentence per clean finding. */
 export const describeCleanFinding = (finding: CleanFinding): string =>
   finding._tag === 'NotPresent'
-    ? `${familiar(finding.family)} has no name in the image store; nothing to clean.`
+    ? `${familiarName(finding.family)} has no name in the image store; nothing to clean.`
     : describeFinding(finding);

@@ -256,6 +256,18 @@ export const formatReference = (ref: ImageReference, style: ReferenceStyle): str
 };
 
 /**
+ * A name as people read it (`redis:7-alpine`, `osixia/openldap:stable`), for messages and reports. A string
+ * that is not a reference comes back unchanged, so a message can still quote it.
+ *
+ * @example
+ * familiarName('docker.io/library/redis:7-alpine') // 'redis:7-alpine'
+ */
+export const familiarName = (name: string): string => {
+  const parsed = parseReference(name);
+  return parsed._tag === 'Right' ? formatReference(parsed.right, 'familiar') : name;
+};
+
+/**
  * A name with neither tag nor digest means `:latest` when it is tagged or used as a tag source.
  *
  * @example

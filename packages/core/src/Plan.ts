@@ -1,7 +1,8 @@
 import type { AliasFamily, FamilyMember, ImageRequest, MemberRole } from './AliasFamily.js';
 import { familiesOf, isTagTarget } from './AliasFamily.js';
 import type { ReferenceError } from './ImageReference.js';
-import { canonicalTagKey, describeReferenceError, formatReference, parseReference } from './ImageReference.js';
+import { canonicalTagKey, describeReferenceError, familiarName } from './ImageReference.js';
+import { compareStrings } from './Order.js';
 import type { AliasPolicy, NetworkMode } from './Policy.js';
 import type { Snapshot, SnapshotImage } from './Snapshot.js';
 import { canonicalTagName, indexSnapshot, isPlaceholderName } from './Snapshot.js';
@@ -85,8 +86,6 @@ export interface PlanInput {
   readonly policy: AliasPolicy;
 }
 
-// Plain code-unit order: the same on every machine and locale, unlike localeCompare.
-const compareStrings = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
 const FINDING_ORDER: Record<Finding['_tag'], number> = {
   Conflict: 0,
@@ -345,10 +344,6 @@ export const applyToSnapshot = (snapshot: Snapshot, plan: Plan): Snapshot => {
 };
 
 /** `docker.io/library/redis:7-alpine` -> `redis:7-alpine`, for messages; a name that does not parse is shown as is. */
-const familiar = (name: string): string => {
-  const parsed = parseReference(name);
-  return parsed._tag === 'Right' ? formatReference(parsed.right, 'familiar') : name;
-};
 
 /**
  * One sentence per finding: which image, what is wrong, what to do next.
@@ -360,11 +355,11 @@ const familiar = (name: string): string => {
 export const describeFinding = (finding: Finding): string => {
   switch (finding._tag) {
     case 'Missing':
-      return `${familiar(finding.family)} is not in the image store under any of its names (${finding.lookedFor.map(familiar).join(', ')}); pull ${familiar(finding.pull ?? finding.family)}, then run imgalias again.`;
+      return `${familiarName(finding.family)} is not in the image store under any of its names (${finding.lookedFor.map(familiarName).join(', ')}); pull ${familiarName(finding.pull ?? finding.family)}, then run imgalias again.`;
     case 'Conflict':
-      return `${familiar(finding.name)} points at image ${finding.imageId}, but the ${familiar(finding.family)} family takes image ${finding.expectedImageId} from ${familiar(finding.source)}; ${familiar(finding.name)} was left as is: remove or retag it by hand, or plan with onConflict "retarget" to move it.`;
+      return `${familiarName(finding.name)} points at image ${finding.imageId}, but the ${familiarName(finding.family)} family takes image ${finding.expectedImageId} from ${familiarName(finding.source)}; ${familiarName(finding.name)} was left as is: remove or retag it by hand, or plan with onConflict "retarget" to move it.`;
     case 'DigestReference':
-      return `${familiar(finding.reference)} pins a digest, and a digest is never a tag target; request the image by tag to have its names kept.`;
+      return `${familiarName(finding.reference)} pins a digest, and a digest is never a tag target; request the image by tag to have its names kept.`;
     case 'InvalidRequest':
       return `The requested image ${JSON.stringify(finding.input)} is not an image reference (${describeReferenceError(finding.error)}); correct it in the image list.`;
     case 'InvalidSnapshotName':

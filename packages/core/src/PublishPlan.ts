@@ -1,6 +1,7 @@
 import type { ImageRequest, MemberRole } from './AliasFamily.js';
 import { familiesOf } from './AliasFamily.js';
-import { formatReference, parseReference } from './ImageReference.js';
+import { familiarName } from './ImageReference.js';
+import { compareStrings } from './Order.js';
 import type { Finding, TagAction } from './Plan.js';
 import { describeFinding } from './Plan.js';
 import type { AliasPolicy, HarborLocation } from './Policy.js';
@@ -54,7 +55,6 @@ export interface PublishPlanInput {
 // e.g. after an earlier publish) last.
 const SOURCE_ORDER: readonly MemberRole[] = ['origin', 'localhost', 'short', 'localhost-short', 'harbor'];
 
-const compareStrings = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
 const FINDING_ORDER: Record<PublishFinding['_tag'], number> = {
   NoHarborConfigured: 0,
@@ -165,10 +165,6 @@ export const publishTags = (plan: PublishPlan): readonly TagAction[] =>
 export const isPublished = ({ remoteDigest, localDigests }: { readonly remoteDigest: string | undefined; readonly localDigests: readonly string[] }): boolean =>
   remoteDigest !== undefined && localDigests.some((recorded) => recorded === remoteDigest || recorded.endsWith(`@${remoteDigest}`));
 
-const familiar = (name: string): string => {
-  const parsed = parseReference(name);
-  return parsed._tag === 'Right' ? formatReference(parsed.right, 'familiar') : name;
-};
 
 /** One sentence per publish finding: which image, what is wrong, what to do. */
 export const describePublishFinding = (finding: PublishFinding): string => {
@@ -176,11 +172,11 @@ export const describePublishFinding = (finding: PublishFinding): string => {
     case 'NoHarborConfigured':
       return 'publish needs a Harbor location to push to; set --harbor HOST[:PORT]/PROJECT (or IMGALIAS_HARBOR / INTERNAL_REGISTRY).';
     case 'NoHarborCopy':
-      return `${familiar(finding.family)} is not a Docker Hub image, so the Harbor layout gives it no Harbor name; it was not published.`;
+      return `${familiarName(finding.family)} is not a Docker Hub image, so the Harbor layout gives it no Harbor name; it was not published.`;
     case 'Missing':
-      return `${familiar(finding.family)} is not in the image store under any local name (${finding.lookedFor.map(familiar).join(', ')}); pull ${familiar(finding.family)} first, then publish again.`;
+      return `${familiarName(finding.family)} is not in the image store under any local name (${finding.lookedFor.map(familiarName).join(', ')}); pull ${familiarName(finding.family)} first, then publish again.`;
     case 'Conflict':
-      return `${familiar(finding.name)} already names image ${finding.imageId}, not ${finding.expectedImageId} (from ${familiar(finding.source)}); it was not moved or pushed: remove it by hand, or publish with --on-conflict retarget.`;
+      return `${familiarName(finding.name)} already names image ${finding.imageId}, not ${finding.expectedImageId} (from ${familiarName(finding.source)}); it was not moved or pushed: remove it by hand, or publish with --on-conflict retarget.`;
     default:
       return describeFinding(finding);
   }

@@ -1,6 +1,7 @@
 import type { AliasFamily, ImageRequest } from './AliasFamily.js';
 import { familiesOf } from './AliasFamily.js';
-import { formatReference, parseReference } from './ImageReference.js';
+import { familiarName, parseReference } from './ImageReference.js';
+import { compareStrings } from './Order.js';
 import type { Finding } from './Plan.js';
 // Shared findings read the same in every plan; Plan.ts owns their wording.
 import { describeFinding as describeSharedFinding } from './Plan.js';
@@ -93,7 +94,6 @@ export interface PullPlanInput {
   readonly mirrors: readonly string[];
 }
 
-const compareStrings = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
 const domainOf = (name: string): string => {
   const parsed = parseReference(name);
@@ -224,22 +224,18 @@ export const pullsOf = (plan: PullPlan): readonly Extract<PullEntry, { readonly 
   plan.entries.filter((entry): entry is Extract<PullEntry, { readonly _tag: 'Pull' }> => entry._tag === 'Pull');
 
 /** `docker.io/library/redis:7` -> `redis:7`, for messages. */
-const familiar = (name: string): string => {
-  const parsed = parseReference(name);
-  return parsed._tag === 'Right' ? formatReference(parsed.right, 'familiar') : name;
-};
 
 /** One sentence per pull finding: which image, what is wrong, what to do. */
 export const describePullFinding = (finding: PullFinding): string => {
   switch (finding._tag) {
     case 'NoPullSource':
       return finding.reason === 'no-harbor-configured'
-        ? `${familiar(finding.family)} is not in the image store, and internal mode pulls only from Harbor, which is not configured; set --harbor HOST[:PORT]/PROJECT (or IMGALIAS_HARBOR / INTERNAL_REGISTRY).`
-        : `${familiar(finding.family)} is not in the image store and has no Harbor copy (only Docker Hub images are kept in Harbor); internal mode never pulls from ${domainOf(finding.family)}, so load it by hand (docker load) or run in external mode.`;
+        ? `${familiarName(finding.family)} is not in the image store, and internal mode pulls only from Harbor, which is not configured; set --harbor HOST[:PORT]/PROJECT (or IMGALIAS_HARBOR / INTERNAL_REGISTRY).`
+        : `${familiarName(finding.family)} is not in the image store and has no Harbor copy (only Docker Hub images are kept in Harbor); internal mode never pulls from ${domainOf(finding.family)}, so load it by hand (docker load) or run in external mode.`;
     case 'InvalidMirror':
       return `The mirror ${JSON.stringify(finding.mirror)} is not host[:port]/prefix (${finding.reason}); it was skipped. Fix prefetch.mirrors in the config.`;
     case 'DigestReference':
-      return `${familiar(finding.reference)} pins a digest; prefetch requests images by tag, so request it by tag.`;
+      return `${familiarName(finding.reference)} pins a digest; prefetch requests images by tag, so request it by tag.`;
     case 'InvalidRequest':
     case 'InvalidSnapshotName':
       return describeSharedFinding(finding);

@@ -4,6 +4,7 @@ export type { ImageReference, ReferenceError, ReferenceStyle, ParseReference, Di
 export {
   parseReference,
   formatReference,
+  familiarName,
   familiarPath,
   withDefaultTag,
   hasDigest,

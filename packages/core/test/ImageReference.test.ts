@@ -1,6 +1,6 @@
 import { describe, expect, test } from '@jest/globals';
 import type { ImageReference, ReferenceError } from '@imgalias/core';
-import { describeReferenceError, formatReference, parseReference, withDefaultTag } from '@imgalias/core';
+import { describeReferenceError, familiarName, formatReference, parseReference, withDefaultTag } from '@imgalias/core';
 
 const F64 = 'f'.repeat(64);
 const F128 = 'f'.repeat(128);
@@ -250,5 +250,17 @@ describe('formatReference keeps docker.io when the familiar form would read as a
   ])('%j -> %s', (ref, familiar) => {
     expect(formatReference(ref, 'familiar')).toBe(familiar);
     expect(parseReference(familiar)).toEqual({ _tag: 'Right', right: ref });
+  });
+});
+
+describe('familiarName', () => {
+  test.each([
+    ['docker.io/library/redis:7-alpine', 'redis:7-alpine'],
+    ['docker.io/osixia/openldap:stable', 'osixia/openldap:stable'],
+    ['localhost/minio/minio:latest', 'localhost/minio/minio:latest'],
+    ['harbor.corp.local/proj/redis:7', 'harbor.corp.local/proj/redis:7'],
+    ['Not A Name', 'Not A Name'],
+  ])('%s reads as %s', (name, expected) => {
+    expect(familiarName(name)).toBe(expected);
   });
 });

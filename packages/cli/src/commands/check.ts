@@ -1,7 +1,7 @@
 import { isLeft, right } from 'fp-ts/lib/Either.js';
 import pc from 'picocolors';
 import type { CheckResult, FamilyStatus, NetworkMode } from '@imgalias/core';
-import { checkFamilies, describeFinding, formatReference, parseReference } from '@imgalias/core';
+import { checkFamilies, describeFinding, familiarName } from '@imgalias/core';
 import { ExitCode } from '../ExitCode.js';
 import type { RegisterCommand } from './Command.js';
 import { formatFor } from './formats.js';
@@ -15,13 +15,8 @@ import {
   withStoreOptions,
 } from './options.js';
 import { prepare } from './prepare.js';
+import { shortId } from '../Wording.js';
 
-const familiar = (name: string): string => {
-  const parsed = parseReference(name);
-  return parsed._tag === 'Right' ? formatReference(parsed.right, 'familiar') : name;
-};
-
-const shortId = (id: string): string => id.replace(/^sha256:/, '').slice(0, 12);
 
 const STATUSES: readonly FamilyStatus[] = ['complete', 'incomplete', 'conflict', 'missing'];
 
@@ -54,12 +49,12 @@ export function renderCheckText(result: CheckResult, options: { readonly color: 
   };
   const lines: string[] = [];
   for (const family of result.families) {
-    lines.push(`${paint[family.status](family.status.padEnd(10))}  ${familiar(family.origin)}`);
+    lines.push(`${paint[family.status](family.status.padEnd(10))}  ${familiarName(family.origin)}`);
     const roleWidth = Math.max(...family.members.map((member) => member.role.length));
-    const nameWidth = Math.max(...family.members.map((member) => familiar(member.name).length));
+    const nameWidth = Math.max(...family.members.map((member) => familiarName(member.name).length));
     for (const member of family.members) {
       const id = member.imageId === null ? colors.dim('-') : shortId(member.imageId);
-      lines.push(`            ${member.role.padEnd(roleWidth)}  ${familiar(member.name).padEnd(nameWidth)}  ${id}`);
+      lines.push(`            ${member.role.padEnd(roleWidth)}  ${familiarName(member.name).padEnd(nameWidth)}  ${id}`);
     }
   }
   if (result.families.length === 0) lines.push('no families to check');

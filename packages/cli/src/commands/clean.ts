@@ -1,7 +1,7 @@
 import type { Either } from 'fp-ts/lib/Either.js';
 import { isLeft, left, right } from 'fp-ts/lib/Either.js';
 import type { CleanPlan, ContainerUse, EngineKind } from '@imgalias/core';
-import { describeCleanFinding, describeCleanRefusal, planClean, spellReference } from '@imgalias/core';
+import { describeCleanFinding, describeCleanRefusal, familiarName, planClean, spellReference } from '@imgalias/core';
 import type { UntagResult } from '@imgalias/adapter-docker';
 import { describeStoreError, listContainers, untagImages } from '@imgalias/adapter-docker';
 import type { CliError } from '../CliError.js';
@@ -10,11 +10,12 @@ import { ExitCode } from '../ExitCode.js';
 import type { CommandContext, RegisterCommand } from './Command.js';
 import { formatFor } from './formats.js';
 import { withConfigOption, withDisplayOptions, withFormatOptions, withModeOptions, withPolicyOptions, withStoreOptions } from './options.js';
-import { engineStoreOf, familiar, shellWord } from './prefetch.js';
+import { engineStoreOf } from './prefetch.js';
 import { prepare } from './prepare.js';
 import { snapshotLabel } from './snapshotLabel.js';
+import { quoteShellArg } from '@imgalias/adapter-dry-run';
+import { shortId } from '../Wording.js';
 
-const shortId = (id: string): string => id.replace(/^sha256:/, '').slice(0, 12);
 
 const counts = (plan: CleanPlan): string =>
   `${plan.actions.length} to untag, ${plan.kept.length} kept, ${plan.refusals.length} refused, ${plan.findings.length} finding${plan.findings.length === 1 ? '' : 's'}`;
@@ -30,8 +31,8 @@ export const renderCleanPlan = (
     case 'text':
       return `${[
         `clean plan: ${counts(plan)}`,
-        ...plan.actions.map((a) => `untag ${familiar(a.name)} (${a.role}, image ${shortId(a.imageId)})`),
-        ...plan.kept.map((k) => `keep ${familiar(k.name)} (Harbor copy; --include-harbor removes it locally)`),
+        ...plan.actions.map((a) => `untag ${familiarName(a.name)} (${a.role}, image ${shortId(a.imageId)})`),
+        ...plan.kept.map((k) => `keep ${familiarName(k.name)} (Harbor copy; --include-harbor removes it locally)`),
         ...plan.refusals.map((r) => `refused: ${describeCleanRefusal(r)}`),
         ...plan.findings.map((f) => `note: ${describeCleanFinding(f)}`),
       ].join('\n')}\n`;
@@ -43,8 +44,8 @@ export const renderCleanPlan = (
         '',
         '| name | family | image id | step |',
         '| --- | --- | --- | --- |',
-        ...plan.actions.map((a) => `| \`${familiar(a.name)}\` | \`${familiar(a.family)}\` | ${shortId(a.imageId)} | untag |`),
-        ...plan.kept.map((k) => `| \`${familiar(k.name)}\` | \`${familiar(k.family)}\` | ${shortId(k.imageId)} | keep (Harbor copy) |`),
+        ...plan.actions.map((a) => `| \`${familiarName(a.name)}\` | \`${familiarName(a.family)}\` | ${shortId(a.imageId)} | untag |`),
+        ...plan.kept.map((k) => `| \`${familiarName(k.name)}\` | \`${familiarName(k.family)}\` | ${shortId(k.imageId)} | keep (Harbor copy) |`),
         ...(plan.refusals.length + plan.findings.length === 0
           ? []
           : ['', '**Refused and noted**', '', ...plan.refusals.map((r) => `- ${describeCleanRefusal(r)}`), ...plan.findings.map((f) => `- ${describeCleanFinding(f)}`)]),
@@ -58,7 +59,7 @@ export const renderCleanPlan = (
         comment('Removes names only: never an image id, never --force. The engine deletes an image when its last name goes.'),
         'set -eu',
         '',
-        ...(plan.actions.length === 0 ? [comment('nothing to untag')] : plan.actions.map((a) => `${options.engine} image rm ${shellWord(spellReference(a.name, options.engine))}`)),
+        ...(plan.actions.length === 0 ? [comment('nothing to untag')] : plan.actions.map((a) => `${options.engine} image rm ${quoteShellArg(spellReference(a.name, options.engine))}`)),
         ...plan.refusals.map((r) => comment(`refused: ${describeCleanRefusal(r)}`)),
       ].join('\n')}\n`;
     }
@@ -66,7 +67,7 @@ export const renderCleanPlan = (
 };
 
 const resultLine = (r: UntagResult): string =>
-  r._tag === 'Untagged' ? `untagged ${familiar(r.action.name)}` : `failed ${familiar(r.action.name)}: ${describeStoreError(r.error)}`;
+  r._tag === 'Untagged' ? `untagged ${familiarName(r.action.name)}` : `failed ${familiarName(r.action.name)}: ${describeStoreError(r.error)}`;
 
 async function runClean(context: CommandContext, operands: readonly string[], flags: object): Promise<Either<CliError, ExitCode>> {
   const loaded = await context.loadSettings(flags);
@@ -115,7 +116,7 @@ async function runClean(context: CommandContext, operands: readonly string[], fl
   } else {
     const lines = [
       ...untagged.right.map(resultLine),
-      ...plan.kept.map((k) => `kept ${familiar(k.name)} (Harbor copy)`),
+      ...plan.kept.map((k) => `kept ${familiarName(k.name)} (Harbor copy)`),
       ...plan.refusals.map((r) => `refused: ${describeCleanRefusal(r)}`),
       summary,
     ];

@@ -1,7 +1,7 @@
 import type { Either } from 'fp-ts/lib/Either.js';
 import { isLeft, left, right } from 'fp-ts/lib/Either.js';
 import type { EngineKind, ImageStore, PullCandidate, PullPlan, Snapshot } from '@imgalias/core';
-import { describePullFinding, formatReference, parseReference, planAliases, planPrefetch, pullsOf, spellReference } from '@imgalias/core';
+import { describePullFinding, familiarName, planAliases, planPrefetch, pullsOf, spellReference } from '@imgalias/core';
 import type { EngineStore, PullEvent, PullResult } from '@imgalias/adapter-docker';
 import { describePullError, enginePlatform, inspectPlatforms, platformMatches, pullImages } from '@imgalias/adapter-docker';
 import { renderApplyReport } from '@imgalias/adapter-dry-run';
@@ -24,24 +24,16 @@ import {
 } from './options.js';
 import { prepare } from './prepare.js';
 import { snapshotLabel } from './snapshotLabel.js';
+import { quoteShellArg } from '@imgalias/adapter-dry-run';
+import { plural, shortId } from '../Wording.js';
 
 // Shared by prefetch, publish and clean (the lifecycle commands), which import them from here.
-
-export const familiar = (name: string): string => {
-  const parsed = parseReference(name);
-  return parsed._tag === 'Right' ? formatReference(parsed.right, 'familiar') : name;
-};
-
-/** One POSIX shell word meaning exactly `arg` (single quotes; an inner quote is closed, escaped, reopened). */
-export const shellWord = (arg: string): string => `'${arg.replace(/'/g, `'\\''`)}'`;
 
 /** The engine store behind a command, when it is a real engine (not a `--snapshot` file). */
 export const engineStoreOf = (store: ImageStore): EngineStore | undefined =>
   'runner' in store ? (store as EngineStore) : undefined;
 
-const plural = (n: number, word: string, many = `${word}s`): string => `${n} ${n === 1 ? word : many}`;
 
-const shortId = (id: string): string => id.replace(/^sha256:/, '').slice(0, 12);
 
 /** The raw value of an option only this command has (settings do not know it). */
 const optionOf = (flags: object, key: string): unknown => (flags as Record<string, unknown>)[key];
@@ -100,7 +92,7 @@ const REASON_LABEL: Record<PullCandidate['reason'], string> = {
 };
 
 const candidateLine = (c: PullCandidate, i: number): string =>
-  `  ${i + 1}. ${familiar(c.reference)}  (${SOURCE_LABEL[c.source]}: ${REASON_LABEL[c.reason]}${c.tagAs === undefined ? '' : `; then tagged ${familiar(c.tagAs)}`})`;
+  `  ${i + 1}. ${familiarName(c.reference)}  (${SOURCE_LABEL[c.source]}: ${REASON_LABEL[c.reason]}${c.tagAs === undefined ? '' : `; then tagged ${familiarName(c.tagAs)}`})`;
 
 const planCounts = (plan: PullPlan): string => {
   const pulls = pullsOf(plan).length;
@@ -116,8 +108,8 @@ export const renderPullPlan = (plan: PullPlan, options: { readonly format: 'text
     case 'text': {
       const lines = [`prefetch plan (${plan.mode} mode): ${planCounts(plan)}`];
       for (const entry of plan.entries) {
-        if (entry._tag === 'Present') lines.push(`present ${familiar(entry.family)} as ${familiar(entry.name)} (${shortId(entry.imageId)})`);
-        else lines.push(`pull ${familiar(entry.family)}, trying in order:`, ...entry.candidates.map(candidateLine));
+        if (entry._tag === 'Present') lines.push(`present ${familiarName(entry.family)} as ${familiarName(entry.name)} (${shortId(entry.imageId)})`);
+        else lines.push(`pull ${familiarName(entry.family)}, trying in order:`, ...entry.candidates.map(candidateLine));
       }
       if (plan.findings.length > 0) lines.push('findings:', ...plan.findings.map((f) => `  - ${describePullFinding(f)}`));
       return `${lines.join('\n')}\n`;
@@ -134,11 +126,11 @@ export const renderPullPlan = (plan: PullPlan, options: { readonly format: 'text
       ];
       for (const entry of plan.entries) {
         if (entry._tag === 'Present') {
-          lines.push(`| \`${cell(familiar(entry.family))}\` | - | present as \`${cell(familiar(entry.name))}\` | - | ${shortId(entry.imageId)} |`);
+          lines.push(`| \`${cell(familiarName(entry.family))}\` | - | present as \`${cell(familiarName(entry.name))}\` | - | ${shortId(entry.imageId)} |`);
         } else {
           entry.candidates.forEach((c, i) =>
             lines.push(
-              `| \`${cell(familiar(entry.family))}\` | ${i + 1} | \`${cell(familiar(c.reference))}\` | ${cell(c.registry)} | ${cell(REASON_LABEL[c.reason])}${c.tagAs === undefined ? '' : `; tagged \`${cell(familiar(c.tagAs))}\``} |`,
+              `| \`${cell(familiarName(entry.family))}\` | ${i + 1} | \`${cell(familiarName(c.reference))}\` | ${cell(c.registry)} | ${cell(REASON_LABEL[c.reason])}${c.tagAs === undefined ? '' : `; tagged \`${cell(familiarName(c.tagAs))}\``} |`,
             ),
           );
         }
@@ -148,7 +140,7 @@ export const renderPullPlan = (plan: PullPlan, options: { readonly format: 'text
     }
     case 'shell': {
       const comment = (text: string): string => `# ${text.replace(/[\r\n]+/g, ' ')}`;
-      const spell = (name: string): string => shellWord(spellReference(name, engine));
+      const spell = (name: string): string => quoteShellArg(spellReference(name, engine));
       const lines = [
         '#!/bin/sh',
         comment(`imgalias prefetch plan for ${engine}, ${plan.mode} mode: ${planCounts(plan)}`),
@@ -164,8 +156,8 @@ export const renderPullPlan = (plan: PullPlan, options: { readonly format: 'text
             : `{ ${engine} pull ${spell(c.reference)} && ${engine} tag ${spell(c.reference)} ${spell(c.tagAs)}; }`,
         );
         lines.push(
-          comment(`${familiar(entry.family)}: no name of it is in the store`),
-          `${tries.join(' ||\n  ')} ||\n  { echo ${shellWord(`prefetch: could not pull ${familiar(entry.family)}`)} >&2; exit 1; }`,
+          comment(`${familiarName(entry.family)}: no name of it is in the store`),
+          `${tries.join(' ||\n  ')} ||\n  { echo ${quoteShellArg(`prefetch: could not pull ${familiarName(entry.family)}`)} >&2; exit 1; }`,
         );
       }
       if (pullsOf(plan).length === 0) lines.push(comment('nothing to pull'));
@@ -178,23 +170,23 @@ export const renderPullPlan = (plan: PullPlan, options: { readonly format: 'text
 const progressLine = (event: PullEvent, attempts: number): string | undefined => {
   switch (event._tag) {
     case 'Attempt':
-      return event.attempt === 1 ? `pulling ${familiar(event.candidate.reference)} for ${familiar(event.family)}` : undefined;
+      return event.attempt === 1 ? `pulling ${familiarName(event.candidate.reference)} for ${familiarName(event.family)}` : undefined;
     case 'Retry':
-      return `attempt ${event.attempt}/${attempts} of ${familiar(event.candidate.reference)} failed; retrying in ${(event.delayMs / 1000).toFixed(1)} s: ${describePullError(event.error)}`;
+      return `attempt ${event.attempt}/${attempts} of ${familiarName(event.candidate.reference)} failed; retrying in ${(event.delayMs / 1000).toFixed(1)} s: ${describePullError(event.error)}`;
     case 'GiveUp':
-      return `gave up on ${familiar(event.failure.candidate.reference)} after ${plural(event.failure.attempts, 'attempt')}${event.failure.permanent ? ' (permanent error, not retried)' : ''}: ${describePullError(event.failure.error)}`;
+      return `gave up on ${familiarName(event.failure.candidate.reference)} after ${plural(event.failure.attempts, 'attempt')}${event.failure.permanent ? ' (permanent error, not retried)' : ''}: ${describePullError(event.failure.error)}`;
     case 'Done':
-      return event.result._tag === 'Pulled' ? `pulled ${familiar(event.result.candidate.reference)}` : undefined;
+      return event.result._tag === 'Pulled' ? `pulled ${familiarName(event.result.candidate.reference)}` : undefined;
   }
 };
 
 const resultLines = (results: readonly PullResult[]): string[] =>
   results.flatMap((r) =>
     r._tag === 'Pulled'
-      ? [`pulled ${familiar(r.family)} from ${familiar(r.candidate.reference)} (attempt ${r.attempts}${r.tried.length > 0 ? `, after ${plural(r.tried.length, 'other candidate')}` : ''})`]
+      ? [`pulled ${familiarName(r.family)} from ${familiarName(r.candidate.reference)} (attempt ${r.attempts}${r.tried.length > 0 ? `, after ${plural(r.tried.length, 'other candidate')}` : ''})`]
       : [
-          `failed ${familiar(r.family)}:`,
-          ...r.tried.map((t) => `  ${familiar(t.candidate.reference)}: ${plural(t.attempts, 'attempt')}${t.permanent ? ', permanent' : ''}: ${describePullError(t.error)}`),
+          `failed ${familiarName(r.family)}:`,
+          ...r.tried.map((t) => `  ${familiarName(t.candidate.reference)}: ${plural(t.attempts, 'attempt')}${t.permanent ? ', permanent' : ''}: ${describePullError(t.error)}`),
         ],
   );
 
@@ -227,7 +219,7 @@ const checkPlatforms = async (
 };
 
 const mismatchLine = (m: PlatformMismatch): string =>
-  `${familiar(m.family)} is built for ${m.platform}, not ${m.wanted} (image ${shortId(m.imageId)}); prefetch does not replace an image that is present: remove its names (imgalias clean ${familiar(m.family)} --apply), then run imgalias prefetch --platform ${m.wanted} ${familiar(m.family)}.`;
+  `${familiarName(m.family)} is built for ${m.platform}, not ${m.wanted} (image ${shortId(m.imageId)}); prefetch does not replace an image that is present: remove its names (imgalias clean ${familiarName(m.family)} --apply), then run imgalias prefetch --platform ${m.wanted} ${familiarName(m.family)}.`;
 
 /** `prefetch`, and `plan --prefetch` (which is `prefetch --dry-run`): the pull plan, then (unless a dry run) the pulls. */
 export async function runPrefetch(context: CommandContext, operands: readonly string[], flags: object): Promise<Either<CliError, ExitCode>> {

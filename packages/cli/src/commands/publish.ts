@@ -1,7 +1,7 @@
 import type { Either } from 'fp-ts/lib/Either.js';
 import { isLeft, left, right } from 'fp-ts/lib/Either.js';
 import type { Plan, PublishPlan } from '@imgalias/core';
-import { describePublishFinding, formatHarborLocation, planPublish, publishTags } from '@imgalias/core';
+import { describePublishFinding, familiarName, formatHarborLocation, planPublish, publishTags } from '@imgalias/core';
 import type { PushResult } from '@imgalias/adapter-docker';
 import { describeStoreError, pushImages } from '@imgalias/adapter-docker';
 import type { CliError } from '../CliError.js';
@@ -19,10 +19,10 @@ import {
   withPolicyOptions,
   withStoreOptions,
 } from './options.js';
-import { engineStoreOf, familiar } from './prefetch.js';
+import { engineStoreOf } from './prefetch.js';
 import { prepare } from './prepare.js';
+import { shortId } from '../Wording.js';
 
-const shortId = (id: string): string => id.replace(/^sha256:/, '').slice(0, 12);
 
 /** The publish plan in text, JSON or Markdown. Pure. */
 export const renderPublishPlan = (plan: PublishPlan, format: 'text' | 'json' | 'markdown'): string => {
@@ -31,8 +31,8 @@ export const renderPublishPlan = (plan: PublishPlan, format: 'text' | 'json' | '
   const counts = `${plan.entries.length} to publish, ${plan.entries.filter((e) => e.tag !== undefined).length} to tag first, ${plan.findings.length} finding${plan.findings.length === 1 ? '' : 's'}`;
   const step = (e: PublishPlan['entries'][number]): string =>
     e.tag === undefined
-      ? `push ${familiar(e.target)} (already on image ${shortId(e.imageId)})`
-      : `tag ${familiar(e.source)} as ${familiar(e.target)}${e.tag.reason === 'retarget' ? ` (moving it off ${shortId(e.tag.replaces ?? '')})` : ''}, then push`;
+      ? `push ${familiarName(e.target)} (already on image ${shortId(e.imageId)})`
+      : `tag ${familiarName(e.source)} as ${familiarName(e.target)}${e.tag.reason === 'retarget' ? ` (moving it off ${shortId(e.tag.replaces ?? '')})` : ''}, then push`;
   if (format === 'markdown') {
     return `${[
       `### imgalias publish plan to ${to}`,
@@ -41,13 +41,13 @@ export const renderPublishPlan = (plan: PublishPlan, format: 'text' | 'json' | '
       '',
       '| image | Harbor name | image id | step |',
       '| --- | --- | --- | --- |',
-      ...plan.entries.map((e) => `| \`${familiar(e.family)}\` | \`${familiar(e.target)}\` | ${shortId(e.imageId)} | ${step(e)} |`),
+      ...plan.entries.map((e) => `| \`${familiarName(e.family)}\` | \`${familiarName(e.target)}\` | ${shortId(e.imageId)} | ${step(e)} |`),
       ...(plan.findings.length === 0 ? [] : ['', '**Findings**', '', ...plan.findings.map((f) => `- ${describePublishFinding(f)}`)]),
     ].join('\n')}\n`;
   }
   return `${[
     `publish plan to ${to}: ${counts}`,
-    ...plan.entries.map((e) => `${familiar(e.family)}: ${step(e)}`),
+    ...plan.entries.map((e) => `${familiarName(e.family)}: ${step(e)}`),
     ...(plan.findings.length === 0 ? [] : ['findings:', ...plan.findings.map((f) => `  - ${describePublishFinding(f)}`)]),
     'A push is skipped when the registry already has the manifest digest the engine recorded for the image.',
   ].join('\n')}\n`;
@@ -56,11 +56,11 @@ export const renderPublishPlan = (plan: PublishPlan, format: 'text' | 'json' | '
 const resultLine = (r: PushResult): string => {
   switch (r._tag) {
     case 'Pushed':
-      return `pushed ${familiar(r.entry.target)}${r.digest === undefined ? '' : ` (${r.digest})`}`;
+      return `pushed ${familiarName(r.entry.target)}${r.digest === undefined ? '' : ` (${r.digest})`}`;
     case 'Skipped':
-      return `skipped ${familiar(r.entry.target)}: the registry already has it (${r.digest})`;
+      return `skipped ${familiarName(r.entry.target)}: the registry already has it (${r.digest})`;
     case 'PushFailed':
-      return `failed ${familiar(r.entry.target)}: ${describeStoreError(r.error)}`;
+      return `failed ${familiarName(r.entry.target)}: ${describeStoreError(r.error)}`;
   }
 };
 
@@ -108,7 +108,7 @@ async function runPublish(context: CommandContext, operands: readonly string[], 
   const count = (tag: PushResult['_tag']): number => pushed.right.filter((r) => r._tag === tag).length;
   const failed = count('PushFailed') + tagFailures.length;
   const summary = `publish: ${count('Pushed')} pushed, ${count('Skipped')} skipped, ${failed} failed`;
-  const tagLines = tagFailures.map((r) => `failed ${familiar(r.action.target)}: ${describeStoreError(r.error)}`);
+  const tagLines = tagFailures.map((r) => `failed ${familiarName(r.action.target)}: ${describeStoreError(r.error)}`);
   if (format.right === 'json') {
     output.print(`${JSON.stringify({ version: 1, plan, tagged: tagged.right.results, pushes: pushed.right, summary: { pushed: count('Pushed'), skipped: count('Skipped'), failed } }, null, 2)}\n`);
   } else if (format.right === 'markdown') {

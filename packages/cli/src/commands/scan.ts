@@ -1,5 +1,5 @@
 import { isLeft, left, right } from 'fp-ts/lib/Either.js';
-import { formatReference, parseReference } from '@imgalias/core';
+import { familiarName } from '@imgalias/core';
 import type { Discovery } from '@imgalias/discover';
 import { describeDiscoveryFinding, isInformationalFinding } from '@imgalias/discover';
 import { ExitCode } from '../ExitCode.js';
@@ -8,17 +8,12 @@ import { discoverProjectImages, missingPaths, problemsOf } from '../ProjectImage
 import type { RegisterCommand } from './Command.js';
 import { formatFor } from './formats.js';
 import { withConfigOption, withDisplayOptions, withFormatOptions, withIncludeBuiltOption } from './options.js';
+import { plural } from '../Wording.js';
 
-const familiar = (reference: string): string => {
-  const parsed = parseReference(reference);
-  return parsed._tag === 'Right' ? formatReference(parsed.right, 'familiar') : reference;
-};
-
-const plural = (count: number, singular: string, plural = `${singular}s`): string => `${count} ${count === 1 ? singular : plural}`;
 
 /** `imgalias scan` for a human: one line per image with where it is used, the findings, a summary line. */
 export function renderDiscoveryText(discovery: Discovery): string {
-  const names = discovery.images.map((image) => familiar(image.reference));
+  const names = discovery.images.map((image) => familiarName(image.reference));
   const width = Math.max(0, ...names.map((name) => name.length));
   const imageLines = discovery.images.map(
     (image, i) => `${(names[i] ?? image.reference).padEnd(width)}  ${image.sources.map((s) => `${s.file}:${s.line}`).join(', ')}`,
