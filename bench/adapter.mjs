@@ -89,8 +89,8 @@ try {
     },
   });
   /**
-   * What `imgalias apply` does: read the store, plan, and, when the plan has actions, apply (which reads the
-   * store again before and after, to refuse stale actions and to verify). A converged store costs one read.
+   * What `imgalias apply` does: read the store, plan, and, when the plan has actions, apply against that same
+   * snapshot (no second read before tagging) and read once more to verify. A converged store costs one read.
    */
   const adapterRun = async () => {
     processes = 0;
@@ -99,7 +99,7 @@ try {
     if (snapshot._tag === 'Left') throw new Error(JSON.stringify(snapshot.left));
     const plan = planAliases({ snapshot: snapshot.right, images, policy });
     if (plan.actions.length === 0) return { actions: 0, processes, tags };
-    const report = await store.apply(plan);
+    const report = await store.apply(plan, { current: snapshot.right });
     if (report._tag === 'Left') throw new Error(JSON.stringify(report.left));
     const failed = report.right.results.filter((r) => r._tag === 'Failed').length;
     if (failed > 0 || !report.right.verified) throw new Error(`adapter run failed: ${failed} failed, verified=${report.right.verified}`);

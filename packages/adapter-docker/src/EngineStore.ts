@@ -74,7 +74,7 @@ export const createEngineStore = (options: EngineStoreOptions): EngineStore => {
     };
     let results: readonly ActionResult[] = [];
     if (plan.actions.length > 0) {
-      const before = await snapshot();
+      const before = applyOptions.current === undefined ? await snapshot() : right(applyOptions.current);
       if (before._tag === 'Left') return before;
       const decisions = preflightPlan({ plan, snapshot: before.right, engine });
       results = await mapBounded(decisions, limit, async (decision) => report(await settle(decision)));

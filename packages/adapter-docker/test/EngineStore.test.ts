@@ -91,6 +91,26 @@ describe('apply', () => {
     if (report._tag === 'Right') expect(report.right.results.map((r) => r._tag)).toEqual(['Applied', 'Applied', 'Applied']);
   });
 
+  test('given the snapshot the plan was just made from, apply does not read the store again before tagging', async () => {
+    const { store, events } = storeOn('docker', field);
+    const before = await store.snapshot();
+    if (before._tag === 'Left') throw new Error('snapshot failed');
+    const plan = planAliases({ snapshot: before.right, images: fieldImages, policy: { ...defaultPolicy, mode: 'internal' } });
+    events.length = 0;
+    const report = await store.apply(plan, { current: before.right });
+    // three tags, then the verifying read: the pre-apply read is the caller's snapshot
+    expect(events.map((e) => e.args[0])).toEqual(['tag', 'tag', 'tag', 'image']);
+    expect(report).toMatchObject({ _tag: 'Right', right: { verified: true } });
+  });
+
+  test('the snapshot a caller passes still guards: an action it shows as stale is not run', async () => {
+    const { store, tags } = storeOn('docker', field);
+    const current = { version: 1 as const, images: [{ id: id(9), names: ['redis:7-alpine'] }, ...field] };
+    const report = await store.apply(planOf(action('localhost/redis:7-alpine', 'redis:7-alpine', id(1))), { current });
+    expect(tags()).toEqual([]);
+    expect(report).toMatchObject({ _tag: 'Right', right: { results: [{ _tag: 'Failed' }], verified: false } });
+  });
+
   test('podman gets Docker Hub names spelled in full', async () => {
     const { store, tags } = storeOn('podman', field);
     await store.apply(planOf(action('localhost/redis:7-alpine', 'docker.io/library/redis:7-alpine', id(1))));

@@ -1,5 +1,5 @@
 import { Listr, ListrLogger, ProcessOutput } from 'listr2';
-import type { ApplyReport, ImageStore, Plan, StoreError } from '@imgalias/core';
+import type { ApplyReport, ImageStore, Plan, Snapshot, StoreError } from '@imgalias/core';
 import { familiarName } from '@imgalias/core';
 import type { Either } from 'fp-ts/lib/Either.js';
 import type { Output, OutputStream } from './Output.js';
@@ -68,14 +68,16 @@ export const wantsProgressDisplay = (output: Output, steps: number, threshold = 
 export async function applyWithProgress(options: {
   readonly store: ImageStore;
   readonly plan: Plan;
+  /** The snapshot the plan was just made from; the store judges the plan against it without reading again. */
+  readonly current: Snapshot;
   readonly concurrency: number;
   readonly output: Output;
   /** Where the display is drawn; only used when it is a terminal. */
   readonly terminal: OutputStream;
 }): Promise<Either<StoreError, ApplyReport>> {
-  const { store, plan, concurrency, output, terminal } = options;
+  const { store, plan, current, concurrency, output, terminal } = options;
   const total = plan.actions.length;
-  if (!wantsProgressDisplay(output, total)) return store.apply(plan, { concurrency });
+  if (!wantsProgressDisplay(output, total)) return store.apply(plan, { concurrency, current });
 
   let done = 0;
   let failed = 0;
@@ -85,6 +87,7 @@ export async function applyWithProgress(options: {
     work: (update) =>
       store.apply(plan, {
         concurrency,
+        current,
         onResult: (actionResult) => {
           done += 1;
           if (actionResult._tag === 'Failed') failed += 1;

@@ -23,6 +23,12 @@ export interface ApplyOptions {
   readonly concurrency?: number;
   /** Called after each action ends, for progress output. */
   readonly onResult?: (result: ActionResult) => void;
+  /**
+   * The store as the caller read it just before (the snapshot the plan was made from, moments ago). The store
+   * judges the plan against it instead of reading itself again; leave it out for a plan made earlier or
+   * elsewhere, so a stale plan is judged against the store as it is now.
+   */
+  readonly current?: Snapshot;
 }
 
 export interface ApplyReport {

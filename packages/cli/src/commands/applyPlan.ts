@@ -30,7 +30,7 @@ export async function applyPrepared(options: {
   const report: Awaited<ReturnType<typeof applyWithProgress>> =
     plan.actions.length === 0
       ? right({ results: [], after: snapshot, verified: true })
-      : await applyWithProgress({ store, plan, concurrency: settings.concurrency, output, terminal: context.io.stdout });
+      : await applyWithProgress({ store, plan, current: snapshot, concurrency: settings.concurrency, output, terminal: context.io.stdout });
   if (isLeft(report)) return left(E.store(report.left));
 
   output.print(

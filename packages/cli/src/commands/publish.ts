@@ -89,7 +89,7 @@ async function runPublish(context: CommandContext, operands: readonly string[], 
 
   // Harbor names first, through the same store port `apply` uses (it re-checks each name before tagging).
   const tags: Plan = { version: 1, mode: policy.mode, actions: publishTags(plan), findings: [] };
-  const tagged = await store.apply(tags, { concurrency: settings.concurrency });
+  const tagged = await store.apply(tags, { concurrency: settings.concurrency, current: snapshot });
   if (isLeft(tagged)) return left(E.store(tagged.left));
   const tagFailures = tagged.right.results.flatMap((r) => (r._tag === 'Failed' ? [r] : []));
   const failedTargets = new Set(tagFailures.map((r) => r.action.target));
