@@ -13,18 +13,36 @@ export interface Run {
 
 /**
  * Runs `imgalias` in-process (main.ts `run`, as bin.ts does) with captured streams and only the environment
- * the test gives, and times it: the retry tests assert on how long a run took.
+ * the test gives, and times it: the retry tests assert on how long a run took. `onStderr` sees each chunk as
+ * it is written, synchronously: a fault test reacts to "attempt 1 failed" before the CLI's next step.
  */
 export async function imgalias(
   argv: readonly string[],
-  options: { readonly cwd: string; readonly env: Readonly<Record<string, string>>; readonly terminal?: boolean },
+  options: {
+    readonly cwd: string;
+    readonly env: Readonly<Record<string, string>>;
+    readonly terminal?: boolean;
+    readonly onStderr?: (chunk: string) => void;
+  },
 ): Promise<Run> {
   const stdout = captureStream(options.terminal === true);
-  const stderr = captureStream();
+  const captured = captureStream();
+  const onStderr = options.onStderr;
+  const stderr =
+    onStderr === undefined
+      ? captured
+      : {
+          ...captured,
+          write: (chunk: string) => {
+            const kept = captured.write(chunk);
+            onStderr(chunk);
+            return kept;
+          },
+        };
   const io: CliIO = { stdout, stderr, cwd: options.cwd, env: options.env };
   const started = performance.now();
   const exitCode = await run(argv, io);
-  return { exitCode, stdout: stdout.text(), stderr: stderr.text(), ms: performance.now() - started };
+  return { exitCode, stdout: stdout.text(), stderr: captured.text(), ms: performance.now() - started };
 }
 
 /**
