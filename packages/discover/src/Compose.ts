@@ -5,6 +5,7 @@ import type { DiscoveryFinding } from './DiscoveryFinding.js';
 import { canonicalizeImage } from './FoundImage.js';
 import type { FoundImage } from './FoundImage.js';
 import { interpolate, lookupIn } from './Interpolation.js';
+import type { VariableLookup } from './Interpolation.js';
 
 export interface ParseComposeOptions {
   /** The file's path as it should appear in findings (relative to the discovery root). */
@@ -30,11 +31,32 @@ export interface BuiltService {
   readonly raw: string | null;
 }
 
+/**
+ * How a service builds its image (`build:`), interpolated: what discovery needs to read that Dockerfile the way
+ * compose would build it. Paths are as written (POSIX), relative to the compose file's directory.
+ */
+export interface ComposeBuild {
+  readonly service: string;
+  /** The line of `build:`. */
+  readonly line: number;
+  /** `build.context`, or the string form `build: DIR`; `.` when not given. */
+  readonly context: string;
+  /** `build.dockerfile`, relative to the context; `Dockerfile` when not given. */
+  readonly dockerfile: string;
+  /** `build.args`, map or list form; an arg named without a value takes it from the environment, or is left out. */
+  readonly args: ReadonlyMap<string, string>;
+}
+
 export interface ComposeImages {
   /** Services that run an image they do not build, in file order. */
   readonly images: readonly ComposeImage[];
   /** Services that build their image, in file order; kept apart so they are not aliased by default. */
   readonly built: readonly BuiltService[];
+  /**
+   * How each building service builds, in file order. A remote context (a git or http URL) or an inline
+   * Dockerfile names no file to read and is left out.
+   */
+  readonly builds: readonly ComposeBuild[];
   readonly findings: readonly DiscoveryFinding[];
 }
 
@@ -95,6 +117,102 @@ const findKey = (scope: Scope, map: YAMLMap, key: string): Entry | undefined =>
 const errorDetail = (message: string): string =>
   (message.split('\n')[0] ?? message).replace(/ at line \d+, column \d+:?$/, '');
 
+/** A build context that is not a directory: a git repository or a tarball URL. */
+const REMOTE_CONTEXT = /^([a-z][a-z0-9+.-]*:\/\/|git@|github\.com\/)/i;
+
+/** A scalar's text as compose reads it: strings as written, numbers and booleans spelled out. */
+const scalarText = (node: unknown): string | undefined =>
+  isScalar(node) && ['string', 'number', 'boolean'].includes(typeof node.value) ? String(node.value) : undefined;
+
+/**
+ * A service's `build:` (the string form or the mapping), interpolated like every compose value. Problems are
+ * findings; a build whose Dockerfile cannot be worked out is left out.
+ */
+const readBuild = (options: {
+  readonly scope: Scope;
+  readonly service: string;
+  readonly entry: Entry;
+  readonly env: VariableLookup;
+  readonly file: string;
+}): { readonly build?: ComposeBuild; readonly findings: readonly DiscoveryFinding[] } => {
+  const { scope, service, entry, env, file } = options;
+  const findings: DiscoveryFinding[] = [];
+  const line = lineOf(scope, entry.keyNode);
+  const expand = (raw: string, node: unknown): string | undefined => {
+    const result = interpolate(raw, { dialect: 'compose', lookup: env });
+    if (result.problems.length === 0) return result.value;
+    const at = isScalar(node) ? lineOf(scope, node) : line;
+    findings.push(...findingsForProblems({ file, line: at, text: raw, problems: result.problems, reasonFor: () => 'unset-variable' }));
+    return undefined;
+  };
+  const invalid = (node: unknown, detail: string): { readonly findings: readonly DiscoveryFinding[] } => ({
+    findings: [...findings, { _tag: 'InvalidCompose', file, line: isScalar(node) || isMap(node) || isSeq(node) ? lineOf(scope, node) : line, detail }],
+  });
+
+  const value = entry.value;
+  let contextRaw: string | undefined;
+  let contextNode: unknown = value;
+  let dockerfileRaw: string | undefined;
+  let dockerfileNode: unknown;
+  const args = new Map<string, string>();
+  if (isScalar(value)) {
+    contextRaw = scalarText(value);
+    if (contextRaw === undefined) return invalid(value, `the build of service ${service} is not a directory or a mapping`);
+  } else if (isMap(value)) {
+    const context = findKey(scope, value, 'context');
+    if (context !== undefined) {
+      contextNode = context.value;
+      contextRaw = scalarText(context.value);
+      if (contextRaw === undefined) return invalid(context.value, `build.context of service ${service} is not a string`);
+    }
+    // An inline Dockerfile is text, not a file; reading it is left for later.
+    if (findKey(scope, value, 'dockerfile_inline') !== undefined) return { findings };
+    const dockerfile = findKey(scope, value, 'dockerfile');
+    if (dockerfile !== undefined) {
+      dockerfileNode = dockerfile.value;
+      dockerfileRaw = scalarText(dockerfile.value);
+      if (dockerfileRaw === undefined) return invalid(dockerfile.value, `build.dockerfile of service ${service} is not a string`);
+    }
+    const argsEntry = findKey(scope, value, 'args');
+    const argsNode = argsEntry?.value;
+    if (isMap(argsNode)) {
+      for (const arg of entriesOf(scope, argsNode)) {
+        if (isScalar(arg.value) && arg.value.value === null) {
+          // `NAME:` with no value: compose takes it from the environment, and leaves it out when unset.
+          const fromEnv = env(arg.key);
+          if (fromEnv._tag === 'Set') args.set(arg.key, fromEnv.value);
+          continue;
+        }
+        const text = scalarText(arg.value);
+        if (text === undefined) return invalid(arg.value, `build arg ${arg.key} of service ${service} is not a string`);
+        const expanded = expand(text, arg.value);
+        if (expanded !== undefined) args.set(arg.key, expanded);
+      }
+    } else if (isSeq(argsNode)) {
+      for (const item of argsNode.items) {
+        const text = scalarText(resolve(scope, item));
+        if (text === undefined) return invalid(item, `a build arg of service ${service} is not NAME=value`);
+        const equals = text.indexOf('=');
+        if (equals === -1) {
+          const fromEnv = env(text);
+          if (fromEnv._tag === 'Set') args.set(text, fromEnv.value);
+          continue;
+        }
+        const expanded = expand(text.slice(equals + 1), item);
+        if (expanded !== undefined) args.set(text.slice(0, equals), expanded);
+      }
+    } else if (argsEntry !== undefined && !(isScalar(argsNode) && argsNode.value === null)) {
+      return invalid(argsNode, `build.args of service ${service} is neither a mapping nor a list`);
+    }
+  } else {
+    return invalid(value, `the build of service ${service} is not a directory or a mapping`);
+  }
+  const context = contextRaw === undefined ? '.' : expand(contextRaw, contextNode);
+  const dockerfile = dockerfileRaw === undefined ? 'Dockerfile' : expand(dockerfileRaw, dockerfileNode);
+  if (context === undefined || dockerfile === undefined || REMOTE_CONTEXT.test(context)) return { findings };
+  return { build: { service, line, context, dockerfile, args }, findings };
+};
+
 /**
  * The images a compose file's services use (`services.*.image`), with `${VAR}`, `$VAR`, `${VAR:-default}`,
  * `${VAR-default}`, `${VAR:?error}`, `${VAR?error}`, `${VAR:+alt}`, `${VAR+alt}` and `$$` interpolated from
@@ -103,7 +221,7 @@ const errorDetail = (message: string): string =>
  * @example
  * parseCompose('services:\n  cache:\n    image: redis:${TAG:-7}\n', { file: 'compose.yaml', env: new Map() })
  * // { images: [{ service: 'cache', reference: 'docker.io/library/redis:7', raw: 'redis:${TAG:-7}', line: 3 }],
- * //   built: [], findings: [] }
+ * //   built: [], builds: [], findings: [] }
  */
 export const parseCompose = (text: string, options: ParseComposeOptions): ComposeImages => {
   const { file } = options;
@@ -114,6 +232,7 @@ export const parseCompose = (text: string, options: ParseComposeOptions): Compos
     return {
       images: [],
       built: [],
+      builds: [],
       findings: doc.errors.map((error) => ({
         _tag: 'ComposeSyntax',
         file,
@@ -124,24 +243,25 @@ export const parseCompose = (text: string, options: ParseComposeOptions): Compos
   }
   const images: ComposeImage[] = [];
   const built: BuiltService[] = [];
+  const builds: ComposeBuild[] = [];
   const findings: DiscoveryFinding[] = [];
   const invalid = (node: Node | null | undefined, detail: string): void => {
     findings.push({ _tag: 'InvalidCompose', file, line: lineOf(scope, node), detail });
   };
 
   const root = doc.contents;
-  if (root === null || (isScalar(root) && root.value === null)) return { images, built, findings };
+  if (root === null || (isScalar(root) && root.value === null)) return { images, built, builds, findings };
   if (!isMap(root)) {
     invalid(root, 'the top level is not a mapping of compose keys');
-    return { images, built, findings };
+    return { images, built, builds, findings };
   }
   const servicesEntry = findKey(scope, root, 'services');
-  if (servicesEntry === undefined) return { images, built, findings };
+  if (servicesEntry === undefined) return { images, built, builds, findings };
   const services = servicesEntry.value;
-  if (isScalar(services) && services.value === null) return { images, built, findings };
+  if (isScalar(services) && services.value === null) return { images, built, builds, findings };
   if (!isMap(services)) {
     invalid(servicesEntry.keyNode, '"services" is not a mapping of service names to services');
-    return { images, built, findings };
+    return { images, built, builds, findings };
   }
 
   const env = lookupIn(options.env);
@@ -152,9 +272,14 @@ export const parseCompose = (text: string, options: ParseComposeOptions): Compos
     }
     const image = findKey(scope, body, 'image');
     const build = findKey(scope, body, 'build');
-    const builds = build !== undefined && !(isScalar(build.value) && (build.value.value === null || build.value.value === false));
+    const buildsImage = build !== undefined && !(isScalar(build.value) && (build.value.value === null || build.value.value === false));
+    if (buildsImage) {
+      const read = readBuild({ scope, service, entry: build, env, file });
+      findings.push(...read.findings);
+      if (read.build !== undefined) builds.push(read.build);
+    }
     if (image === undefined) {
-      if (builds) built.push({ service, line: lineOf(scope, build.keyNode), reference: null, raw: null });
+      if (buildsImage) built.push({ service, line: lineOf(scope, build.keyNode), reference: null, raw: null });
       else invalid(keyNode, `service ${service} has neither image nor build (discovery does not follow extends)`);
       continue;
     }
@@ -172,8 +297,8 @@ export const parseCompose = (text: string, options: ParseComposeOptions): Compos
     }
     const result = canonicalizeImage({ file, line, raw, text: expanded.value });
     if (result._tag === 'Finding') findings.push(result.finding);
-    else if (builds) built.push({ service, line, reference: result.reference, raw });
+    else if (buildsImage) built.push({ service, line, reference: result.reference, raw });
     else images.push({ service, reference: result.reference, raw, line });
   }
-  return { images, built, findings };
+  return { images, built, builds, findings };
 };

@@ -4,7 +4,7 @@ import { parseCompose } from './Compose.js';
 import { compareFindings, compareText } from './DiscoveryFinding.js';
 import type { DiscoveryFinding } from './DiscoveryFinding.js';
 import { parseDockerfile } from './Dockerfile.js';
-import { findProjectFiles } from './ProjectFiles.js';
+import { findProjectFiles, readComposeEnvironment } from './ProjectFiles.js';
 
 export interface ImageSource {
   /** Relative to the discovery root, POSIX separators. */
@@ -32,17 +32,43 @@ export interface DiscoverImagesOptions {
   readonly root: string;
   /** Files or directories, relative to root; default: the whole root. */
   readonly paths?: readonly string[];
-  /** `--build-arg` values for every Dockerfile. */
+  /**
+   * `--build-arg` values for every Dockerfile. A Dockerfile a compose service builds gets that service's
+   * `build.args` over these.
+   */
   readonly buildArgs?: ReadonlyMap<string, string>;
   /** Compose interpolation values; nothing else is read (see `readComposeEnvironment`). Default: empty. */
   readonly env?: ReadonlyMap<string, string>;
+  /**
+   * When given, each compose file is interpolated as `docker compose` would: the `.env` beside it, overridden by
+   * these variables (the process environment). `env` is then not used.
+   */
+  readonly environment?: ReadonlyMap<string, string>;
   /** Also list the images compose services build themselves (`build:` with `image:`). Default: false. */
   readonly includeBuilt?: boolean;
 }
 
+/** A Dockerfile to read, and the build args of one way it is built. */
+interface DockerfileRead {
+  readonly file: string;
+  readonly buildArgs: ReadonlyMap<string, string>;
+  /** The compose service that builds it this way, if any, for a finding when the file is missing. */
+  readonly builtBy?: { readonly file: string; readonly line: number; readonly service: string };
+}
+
+const errorDetail = (error: unknown): string =>
+  typeof error === 'object' && error !== null && 'code' in error ? String(error.code) : String(error);
+
+/** A map's entries in a stable order, as one key: two services passing the same args read a Dockerfile once. */
+const argsKey = (args: ReadonlyMap<string, string>): string => JSON.stringify([...args].sort(([a], [b]) => compareText(a, b)));
+
+const toPosix = (relative: string): string => relative.split(path.sep).join('/');
+
 /**
  * Finds the project's Dockerfiles and compose files and lists every image they use, with where each is used.
- * Anything that is not a usable image is a finding, never an exception (file-system errors included).
+ * A Dockerfile that a compose service builds is read with that service's `build.args` (once per distinct set of
+ * args, never also with its own defaults); every other Dockerfile with its defaults and `buildArgs`. Anything
+ * that is not a usable image is a finding, never an exception (file-system errors included).
  *
  * @example
  * await discoverImages({ root: 'examples/field-project' })
@@ -59,37 +85,88 @@ export const discoverImages = async (options: DiscoverImagesOptions): Promise<Di
     list.push(source);
     sources.set(reference, list);
   };
-
-  for (const { path: file, kind } of projectFiles.files) {
-    let text: string;
+  const read = async (file: string, builtBy?: DockerfileRead['builtBy']): Promise<string | undefined> => {
     try {
-      text = await readFile(path.resolve(root, file), 'utf8');
+      return await readFile(path.resolve(root, file), 'utf8');
     } catch (error) {
-      const detail = typeof error === 'object' && error !== null && 'code' in error ? String(error.code) : String(error);
-      findings.push({ _tag: 'UnreadableFile', file, detail });
-      continue;
+      const missing = typeof error === 'object' && error !== null && 'code' in error && (error.code === 'ENOENT' || error.code === 'ENOTDIR');
+      findings.push(
+        builtBy !== undefined && missing
+          ? { _tag: 'BuildFileNotFound', ...builtBy, dockerfile: file }
+          : { _tag: 'UnreadableFile', file, detail: errorDetail(error) },
+      );
+      return undefined;
     }
-    if (kind === 'dockerfile') {
-      const result = parseDockerfile(text, { file, ...(options.buildArgs === undefined ? {} : { buildArgs: options.buildArgs }) });
-      for (const image of result.images) use(image.reference, { file, line: image.line });
-      findings.push(...result.findings);
-    } else {
-      const result = parseCompose(text, { file, env: options.env ?? new Map() });
-      for (const image of result.images) use(image.reference, { file, line: image.line });
-      for (const built of result.built) {
-        if (options.includeBuilt === true && built.reference !== null) use(built.reference, { file, line: built.line });
-        else findings.push({ _tag: 'BuiltImage', file, line: built.line, service: built.service, reference: built.reference });
-      }
-      findings.push(...result.findings);
+  };
+  // One .env read per directory that holds compose files, however many files share it.
+  const composeEnvs = new Map<string, ReturnType<typeof readComposeEnvironment>>();
+  const composeEnvOf = async (file: string): Promise<ReadonlyMap<string, string>> => {
+    const environment = options.environment;
+    if (environment === undefined) return options.env ?? new Map();
+    const directory = path.posix.dirname(file);
+    let known = composeEnvs.get(directory);
+    if (known === undefined) {
+      known = readComposeEnvironment({ root, directory, environment });
+      composeEnvs.set(directory, known);
+      findings.push(...(await known).findings);
     }
+    return (await known).env;
+  };
+
+  const buildArgs = options.buildArgs ?? new Map<string, string>();
+  // Compose files first: the Dockerfiles they build are read with each building service's args.
+  const builtReads = new Map<string, Map<string, DockerfileRead>>();
+  for (const { path: file, kind } of projectFiles.files) {
+    if (kind !== 'compose') continue;
+    const text = await read(file);
+    if (text === undefined) continue;
+    const result = parseCompose(text, { file, env: await composeEnvOf(file) });
+    for (const image of result.images) use(image.reference, { file, line: image.line });
+    for (const built of result.built) {
+      if (options.includeBuilt === true && built.reference !== null) use(built.reference, { file, line: built.line });
+      else findings.push({ _tag: 'BuiltImage', file, line: built.line, service: built.service, reference: built.reference });
+    }
+    for (const build of result.builds) {
+      const absolute = path.resolve(root, path.dirname(file), build.context, build.dockerfile);
+      const dockerfile = toPosix(path.relative(root, absolute)) || '.';
+      const args = new Map([...buildArgs, ...build.args]);
+      const reads = builtReads.get(dockerfile) ?? new Map<string, DockerfileRead>();
+      reads.set(argsKey(args), { file: dockerfile, buildArgs: args, builtBy: { file, line: build.line, service: build.service } });
+      builtReads.set(dockerfile, reads);
+    }
+    findings.push(...result.findings);
+  }
+
+  const dockerfileReads: DockerfileRead[] = [...builtReads.values()].flatMap((reads) => [...reads.values()]);
+  for (const { path: file, kind } of projectFiles.files) {
+    if (kind === 'dockerfile' && !builtReads.has(file)) dockerfileReads.push({ file, buildArgs });
+  }
+  const texts = new Map<string, Promise<string | undefined>>();
+  for (const { file, buildArgs: args, builtBy } of dockerfileReads) {
+    let text = texts.get(file);
+    if (text === undefined) {
+      text = read(file, builtBy);
+      texts.set(file, text);
+    }
+    const content = await text;
+    if (content === undefined) continue;
+    const result = parseDockerfile(content, { file, buildArgs: args });
+    for (const image of result.images) use(image.reference, { file, line: image.line });
+    findings.push(...result.findings);
   }
 
   const images = [...sources]
     .map(([reference, list]) => ({ reference, sources: sortSources(list) }))
     .sort((a, b) => compareText(a.reference, b.reference));
-  return { images, findings: findings.sort(compareFindings) };
+  return { images, findings: dedupeFindings(findings).sort(compareFindings) };
 };
 
+/** A Dockerfile read once per service's args repeats its findings; each is reported once. */
+const dedupeFindings = (findings: readonly DiscoveryFinding[]): DiscoveryFinding[] => {
+  const seen = new Map<string, DiscoveryFinding>();
+  for (const finding of findings) seen.set(JSON.stringify(finding), finding);
+  return [...seen.values()];
+};
 
 /** Sorted, each place once: services sharing one anchored `image:` all point at the same line. */
 const sortSources = (list: readonly ImageSource[]): ImageSource[] => {

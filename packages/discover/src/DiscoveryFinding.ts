@@ -101,6 +101,17 @@ export type DiscoveryFinding =
       readonly reference: string | null;
     }
   | {
+      /** A compose service builds from a Dockerfile that does not exist (`build.context` + `build.dockerfile`). */
+      readonly _tag: 'BuildFileNotFound';
+      /** The compose file. */
+      readonly file: string;
+      /** The line of the service's `build:`. */
+      readonly line: number;
+      readonly service: string;
+      /** Relative to the discovery root. */
+      readonly dockerfile: string;
+    }
+  | {
       /** A `.env` line that is not `KEY=value`. */
       readonly _tag: 'DotEnvSyntax';
       readonly file: string;
@@ -162,6 +173,8 @@ export const describeDiscoveryFinding = (f: DiscoveryFinding): string => {
       return f.reference === null
         ? `${f.file}:${f.line}: service ${f.service} builds its own image and names none; nothing to alias`
         : `${f.file}:${f.line}: service ${f.service} builds ${f.reference} itself; not aliased (--include-built or includeBuilt: true aliases it)`;
+    case 'BuildFileNotFound':
+      return `${f.file}:${f.line}: service ${f.service} builds from ${f.dockerfile}, which does not exist: check build.context and build.dockerfile`;
     case 'DotEnvSyntax':
       return `${f.file}:${f.line}: ${f.detail}`;
     case 'PathNotFound':

@@ -5,7 +5,7 @@ export type { DiscoveryFinding, UnresolvedReason } from './DiscoveryFinding.js';
 export { parseDockerfile } from './Dockerfile.js';
 export type { DockerfileImages, ParseDockerfileOptions } from './Dockerfile.js';
 export { parseCompose } from './Compose.js';
-export type { BuiltService, ComposeImage, ComposeImages, ParseComposeOptions } from './Compose.js';
+export type { BuiltService, ComposeBuild, ComposeImage, ComposeImages, ParseComposeOptions } from './Compose.js';
 export { parseDotEnv } from './DotEnv.js';
 export type { DotEnv, ParseDotEnvOptions } from './DotEnv.js';
 export type { FoundImage } from './FoundImage.js';

@@ -6,7 +6,7 @@ interface Case {
   readonly name: string;
   readonly text: string;
   readonly env?: Readonly<Record<string, string>>;
-  readonly expected: ComposeImages;
+  readonly expected: Omit<ComposeImages, 'builds'>;
 }
 
 const file = 'compose.yaml';
@@ -274,6 +274,79 @@ const cases: readonly Case[] = [
 
 describe('parseCompose', () => {
   test.each(cases)('$name', ({ text, env, expected }) => {
-    expect(parseCompose(text, { file, env: new Map(Object.entries(env ?? {})) })).toEqual(expected);
+    const { images, built, findings } = parseCompose(text, { file, env: new Map(Object.entries(env ?? {})) });
+    expect({ images, built, findings }).toEqual(expected);
+  });
+});
+
+interface BuildCase {
+  readonly name: string;
+  readonly text: string;
+  readonly env?: Readonly<Record<string, string>>;
+  readonly expected: Pick<ComposeImages, 'builds' | 'findings'>;
+}
+
+const build = (service: string, line: number, context: string, dockerfile: string, args: Readonly<Record<string, string>> = {}) => ({
+  service,
+  line,
+  context,
+  dockerfile,
+  args: new Map(Object.entries(args)),
+});
+
+const buildCases: readonly BuildCase[] = [
+  {
+    name: 'the string form is the context, with the default Dockerfile',
+    text: services('  app:\n    build: ./app\n'),
+    expected: { builds: [build('app', 3, './app', 'Dockerfile')], findings: [] },
+  },
+  {
+    name: 'context and dockerfile, interpolated',
+    text: services('  app:\n    build:\n      context: ${DIR:-svc}\n      dockerfile: ${NAME}.Dockerfile\n'),
+    env: { NAME: 'gpu' },
+    expected: { builds: [build('app', 3, 'svc', 'gpu.Dockerfile')], findings: [] },
+  },
+  {
+    name: 'args in map form: strings interpolated, numbers spelled out, a bare name from the environment',
+    text: services('  train:\n    build:\n      context: .\n      args:\n        PYTORCH_TAG: ${TAG:-24.01}-py3\n        WORKERS: 4\n        FROM_ENV:\n        UNSET:\n'),
+    env: { FROM_ENV: 'yes' },
+    expected: { builds: [build('train', 3, '.', 'Dockerfile', { PYTORCH_TAG: '24.01-py3', WORKERS: '4', FROM_ENV: 'yes' })], findings: [] },
+  },
+  {
+    name: 'args in list form: NAME=value interpolated, a bare NAME from the environment',
+    text: services('  train:\n    build:\n      args:\n        - PYTORCH_TAG=$TAG\n        - FROM_ENV\n        - UNSET\n        - EMPTY=\n'),
+    env: { TAG: '24.01-py3', FROM_ENV: 'x' },
+    expected: { builds: [build('train', 3, '.', 'Dockerfile', { PYTORCH_TAG: '24.01-py3', FROM_ENV: 'x', EMPTY: '' })], findings: [] },
+  },
+  {
+    name: 'an arg that cannot be interpolated is a finding on its line',
+    text: services('  app:\n    build:\n      args:\n        TAG: ${MISSING}\n'),
+    expected: {
+      builds: [build('app', 3, '.', 'Dockerfile')],
+      findings: [{ _tag: 'UnresolvedVariable', file, line: 5, text: '${MISSING}', variable: 'MISSING', reason: 'unset-variable' }],
+    },
+  },
+  {
+    name: 'remote contexts and inline Dockerfiles name no file to read',
+    text: services('  a:\n    build: https://github.com/org/repo.git#main\n  b:\n    build:\n      dockerfile_inline: FROM redis:7\n  c:\n    image: redis:7\n    build: false\n'),
+    expected: { builds: [], findings: [] },
+  },
+  {
+    name: 'a build that is neither a directory nor a mapping is a finding',
+    text: services('  a:\n    build: [x]\n  b:\n    build:\n      args: 7\n'),
+    expected: {
+      builds: [],
+      findings: [
+        { _tag: 'InvalidCompose', file, line: 3, detail: 'the build of service a is not a directory or a mapping' },
+        { _tag: 'InvalidCompose', file, line: 6, detail: 'build.args of service b is neither a mapping nor a list' },
+      ],
+    },
+  },
+];
+
+describe('parseCompose builds', () => {
+  test.each(buildCases)('$name', ({ text, env, expected }) => {
+    const { builds, findings } = parseCompose(text, { file, env: new Map(Object.entries(env ?? {})) });
+    expect({ builds, findings }).toEqual(expected);
   });
 });

@@ -374,3 +374,37 @@ describe('parseDockerfile', () => {
     });
   });
 });
+
+describe('parseDockerfile: images a build pulls besides FROM', () => {
+  test('# syntax=, COPY --from=IMAGE and RUN --mount from=IMAGE are images; stage names and indexes are not', () => {
+    const text = [
+      '# syntax=docker/dockerfile:1.7',
+      'ARG UV=0.4.0',
+      'FROM python:3.12-slim AS Builder',
+      'COPY --from=ghcr.io/astral-sh/uv:${UV} --chown=1 /uv /bin/uv',
+      'COPY --from=builder /app /app',
+      'COPY --from=0 /etc/os-release /tmp/',
+      'RUN --mount=type=bind,from=busybox:1.36,source=/bin/busybox,target=/bb --mount=type=cache,target=/root/.cache true',
+      'RUN --mount=type=cache,from=BUILDER,target=/x --mount=from=later,target=/y true',
+      'FROM scratch AS later',
+      'COPY --from=scratch / /',
+    ].join('\n');
+    expect(parseDockerfile(text, { file })).toEqual({
+      images: [
+        image('docker.io/docker/dockerfile:1.7', 'docker/dockerfile:1.7', 1),
+        image('docker.io/library/python:3.12-slim', 'python:3.12-slim', 3),
+        image('ghcr.io/astral-sh/uv:0.4.0', 'ghcr.io/astral-sh/uv:${UV}', 4),
+        image('docker.io/library/busybox:1.36', 'busybox:1.36', 7),
+      ],
+      findings: [],
+    });
+  });
+
+  test('a --from that cannot be worked out is a finding; other directives are not images', () => {
+    const text = '# escape=\\\n# check=skip=all\nFROM alpine:3.20\nCOPY --from=$MISSING / /\n';
+    expect(parseDockerfile(text, { file })).toEqual({
+      images: [image('docker.io/library/alpine:3.20', 'alpine:3.20', 3)],
+      findings: [{ _tag: 'UnresolvedVariable', file, line: 4, text: '$MISSING', variable: 'MISSING', reason: 'undeclared-arg' }],
+    });
+  });
+});
