@@ -10,7 +10,7 @@
  */
 import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -44,6 +44,16 @@ export interface TestRegistry {
   requests(): Promise<readonly RegistryRequest[]>;
   /** Stop the registry and delete its directory. */
   dispose(): Promise<void>;
+}
+
+/** How a test registry authenticates and whether it serves TLS (files made by the test, e.g. with openssl). */
+export interface RegistrySecurity {
+  /** htpasswd basic auth: the path of a file with bcrypt lines (`htpasswd -B`). */
+  readonly htpasswd?: string;
+  /** bearer tokens from a token server (test-support/tokenServer.ts): distribution's `auth: token:` section. */
+  readonly token?: { readonly realm: string; readonly service: string; readonly issuer: string; readonly rootCertBundle: string };
+  /** serve HTTPS with this certificate and key (PEM files). */
+  readonly tls?: { readonly certificate: string; readonly key: string };
 }
 
 export type RegistryStart =
@@ -82,6 +92,27 @@ export function manifestRequests(requests: readonly RegistryRequest[], repositor
   });
 }
 
+// JSON strings are valid YAML scalars: paths and URLs are written quoted, never spliced in raw.
+const yamlString = (value: string): string => JSON.stringify(value);
+
+async function writeSecurity(dir: string, security: RegistrySecurity): Promise<void> {
+  if (security.tls) {
+    await writeFile(
+      join(dir, 'tls.yml'),
+      `  tls:\n    certificate: ${yamlString(security.tls.certificate)}\n    key: ${yamlString(security.tls.key)}\n`,
+    );
+  }
+  if (security.htpasswd) {
+    await writeFile(join(dir, 'auth.yml'), `auth:\n  htpasswd:\n    realm: imgalias-test\n    path: ${yamlString(security.htpasswd)}\n`);
+  } else if (security.token) {
+    const t = security.token;
+    await writeFile(
+      join(dir, 'auth.yml'),
+      `auth:\n  token:\n    realm: ${yamlString(t.realm)}\n    service: ${yamlString(t.service)}\n    issuer: ${yamlString(t.issuer)}\n    rootcertbundle: ${yamlString(t.rootCertBundle)}\n`,
+    );
+  }
+}
+
 async function hasRegistryBinary(): Promise<boolean> {
   try {
     await run('docker-registry', ['--version']);
@@ -95,7 +126,7 @@ async function hasRegistryBinary(): Promise<boolean> {
  * Start a registry on a free loopback port. Returns `Unavailable` outside CI when `docker-registry` is not
  * installed; throws in CI, where a missing registry is a broken environment, not a reason to skip.
  */
-export async function startRegistry(options: { readonly project?: string } = {}): Promise<RegistryStart> {
+export async function startRegistry(options: { readonly project?: string; readonly security?: RegistrySecurity } = {}): Promise<RegistryStart> {
   if (!(await hasRegistryBinary())) {
     const reason = 'docker-registry is not installed (apt-get install -y docker-registry)';
     if (process.env['CI'] === 'true') throw new Error(`CI: ${reason}`);
@@ -104,6 +135,7 @@ export async function startRegistry(options: { readonly project?: string } = {})
   const dir = await mkdtemp(join(tmpdir(), 'imgalias-registry-'));
   const port = await freeLoopbackPort();
   const host = `127.0.0.1:${port}`;
+  await writeSecurity(dir, options.security ?? {});
   // If the test process dies without running afterAll, do not leave the registry behind. Synchronous on
   // purpose (only synchronous work runs in an 'exit' handler); the pid file follows restarts.
   const killOnExit = (): void => {
@@ -153,7 +185,7 @@ export async function startRegistry(options: { readonly project?: string } = {})
  * (registry ? describe : describe.skip)('with a registry', () => { ... });
  * ```
  */
-export const requireRegistry = async (options: { readonly project?: string } = {}): Promise<TestRegistry | undefined> => {
+export const requireRegistry = async (options: { readonly project?: string; readonly security?: RegistrySecurity } = {}): Promise<TestRegistry | undefined> => {
   const started = await startRegistry(options);
   if (started._tag === 'Unavailable') {
     console.warn(`Skipping registry tests: ${started.reason}`);

@@ -5,6 +5,10 @@
 #   registry.sh start DIR PORT   serve 127.0.0.1:PORT with its data under DIR/data; log in DIR/registry.log
 #   registry.sh stop DIR         stop the registry whose pid is in DIR/pid (only that one)
 #
+# Optional pieces the caller writes into DIR before `start`: DIR/auth.yml (a top-level `auth:` section:
+# htpasswd or token) and DIR/tls.yml (lines for the `http:` section, indented by two spaces: `tls:` with
+# certificate and key). Without them the registry is anonymous and plain HTTP.
+#
 # Restartable: `stop` then `start` with the same DIR and PORT serves the same content again, which the
 # "registry was down, then came back" retry test needs. Nothing outside DIR is read or written, and the
 # registry only ever listens on 127.0.0.1.
@@ -26,7 +30,7 @@ case "$cmd" in
     command -v docker-registry >/dev/null 2>&1 || { echo "registry.sh: docker-registry is not installed (apt-get install -y docker-registry)" >&2; exit 3; }
     if alive; then echo "registry.sh: already running with pid $(cat "$dir/pid")" >&2; exit 1; fi
     mkdir -p "$dir/data"
-    # No auth section: the test registry is anonymous, like a Harbor public project. Deletes are enabled so
+    # Anonymous unless DIR/auth.yml adds an auth section, like a Harbor public project. Deletes are enabled so
     # tests can remove a manifest to produce "manifest unknown".
     cat > "$dir/config.yml" <<CONFIG
 version: 0.1
@@ -43,6 +47,8 @@ storage:
 http:
   addr: 127.0.0.1:$port
 CONFIG
+    if [ -f "$dir/tls.yml" ]; then cat "$dir/tls.yml" >> "$dir/config.yml"; fi
+    if [ -f "$dir/auth.yml" ]; then cat "$dir/auth.yml" >> "$dir/config.yml"; fi
     # setsid: the registry must not die with the shell that started it, and must not get its signals.
     setsid docker-registry serve "$dir/config.yml" >>"$dir/registry.log" 2>&1 < /dev/null &
     echo $! > "$dir/pid"

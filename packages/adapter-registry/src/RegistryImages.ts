@@ -1,0 +1,393 @@
+import type { Either } from 'fp-ts/lib/Either.js';
+import { left, right } from 'fp-ts/lib/Either.js';
+import { describeReferenceError, parseReference, withDefaultTag } from '@imgalias/core';
+import { repositoryScope } from './Challenge.js';
+import type { Descriptor, ManifestContent, Platform } from './Manifest.js';
+import { MANIFEST_ACCEPT, digestOf, parseManifest } from './Manifest.js';
+import type { RegistryClient, RegistryResponse } from './RegistryClient.js';
+import type { RegistryError } from './RegistryError.js';
+import { isNotFound } from './RegistryError.js';
+
+/** An image name split the way the distribution API addresses it. */
+export interface RemoteName {
+  /** `host[:port]`, e.g. `harbor.corp.local` */
+  readonly registry: string;
+  /** e.g. `proj/redis` (Docker Hub official images carry `library/`) */
+  readonly repository: string;
+  /** a tag, or a digest `sha256:...` */
+  readonly reference: string;
+}
+
+export const formatRemoteName = (n: RemoteName): string =>
+  `${n.registry}/${n.repository}${n.reference.includes(':') ? '@' : ':'}${n.reference}`;
+
+/** `harbor.corp.local/proj/redis:7` -> its registry, repository and tag (`latest` when none is written). */
+export const parseRemoteName = (name: string): Either<RegistryError, RemoteName> => {
+  const parsed = parseReference(name);
+  if (parsed._tag === 'Left') return left({ _tag: 'InvalidName', name, message: describeReferenceError(parsed.left) });
+  const ref = parsed.right.digest !== undefined ? parsed.right : withDefaultTag(parsed.right);
+  return right({ registry: ref.domain, repository: ref.path, reference: ref.digest ?? ref.tag! });
+};
+
+/** A manifest as `HEAD` reports it: enough to compare identities without reading it. */
+export interface ManifestHead {
+  readonly digest: string;
+  readonly mediaType: string;
+  readonly size: number;
+}
+
+/** A manifest read and verified: `digest` is the sha256 of exactly `bytes`. */
+export interface ManifestRead extends ManifestHead {
+  readonly name: RemoteName;
+  readonly bytes: Buffer;
+  readonly content: ManifestContent;
+}
+
+/** How one copy went: what moved, what the target had already, what the registry mounted. */
+export interface CopyReport {
+  readonly source: string;
+  readonly target: string;
+  readonly digest: string;
+  /** `unchanged` when the target already had the same digest under that tag. */
+  readonly outcome: 'copied' | 'unchanged';
+  readonly manifestsWritten: number;
+  readonly blobsUploaded: number;
+  readonly blobsMounted: number;
+  readonly blobsPresent: number;
+  readonly bytesUploaded: number;
+}
+
+export interface CopyRequest {
+  readonly source: string;
+  readonly target: string;
+}
+
+export interface RegistryImagesOptions {
+  readonly client: RegistryClient;
+  /** Images copied at once by `copyMany`. Default 8. */
+  readonly concurrency?: number;
+  /** Blobs of one image copied at once. Default 4. */
+  readonly blobConcurrency?: number;
+  /** Largest manifest read, in bytes (manifests are small; a huge one is refused, not buffered). Default 4 MiB. */
+  readonly maxManifestBytes?: number;
+}
+
+/** Images in registries: read, compare and copy them without a container engine. */
+export interface RegistryImages {
+  /** `HEAD` the manifest: its digest (the index digest for multi-arch), or `undefined` when the name is absent. */
+  head(name: string): Promise<Either<RegistryError, ManifestHead | undefined>>;
+  /** Reads a manifest's exact bytes and refuses them unless they hash to the digest the registry gave. */
+  read(name: string): Promise<Either<RegistryError, ManifestRead>>;
+  /** The platforms a name serves: each entry of its index, or the one its image config names. */
+  platforms(name: string): Promise<Either<RegistryError, readonly Platform[]>>;
+  /**
+   * Copies one image under another name: the same repository re-tags (manifest bytes `PUT` under the new tag),
+   * the same registry mounts every blob, another registry receives streamed blobs it lacks. Manifests are
+   * never re-encoded, so the target's digest is the source's. Nothing is written when the target already has
+   * the same digest.
+   */
+  copy(request: CopyRequest): Promise<Either<RegistryError, CopyReport>>;
+  /** Many copies, `concurrency` at a time, reading each source once. One result per request, in order. */
+  copyMany(requests: readonly CopyRequest[]): Promise<readonly Either<RegistryError, CopyReport>[]>;
+}
+
+/** Runs async tasks at most `n` at a time. */
+const limiter = (n: number) => {
+  let active = 0;
+  const queue: (() => void)[] = [];
+  return async <T>(task: () => Promise<T>): Promise<T> => {
+    if (active >= n) await new Promise<void>((ok) => queue.push(ok));
+    active += 1;
+    try {
+      return await task();
+    } finally {
+      active -= 1;
+      queue.shift()?.();
+    }
+  };
+};
+
+const headerValue = (headers: RegistryResponse['headers'], name: string): string | undefined => {
+  const v = headers[name];
+  return Array.isArray(v) ? v[0] : v;
+};
+
+const isDigest = (reference: string): boolean => reference.startsWith('sha256:');
+
+const pull = (repository: string): string => repositoryScope(repository, ['pull']);
+const pullPush = (repository: string): string => repositoryScope(repository, ['pull', 'push']);
+
+// An upload Location may be absolute or relative; the request goes to the same registry either way.
+const locationPath = (location: string): string => {
+  if (location.startsWith('/')) return location;
+  const url = new URL(location);
+  return `${url.pathname}${url.search}`;
+};
+
+/**
+ * Creates the registry-side image operations over a client.
+ *
+ * @example
+ * const images = createRegistryImages({ client: createRegistryClient() });
+ * await images.copy({ source: 'docker.io/library/redis:7', target: 'harbor.corp.local/proj/redis:7' });
+ */
+export const createRegistryImages = (options: RegistryImagesOptions): RegistryImages => {
+  const { client } = options;
+  const maxManifestBytes = options.maxManifestBytes ?? 4 * 1024 * 1024;
+  const blobLimit = options.blobConcurrency ?? 4;
+
+  const headRemote = async (n: RemoteName): Promise<Either<RegistryError, ManifestHead | undefined>> => {
+    const res = await client.sendWithRetry({
+      registry: n.registry,
+      method: 'HEAD',
+      path: `/v2/${n.repository}/manifests/${n.reference}`,
+      headers: { accept: MANIFEST_ACCEPT },
+      scopes: [pull(n.repository)],
+      accept: [404],
+    });
+    if (res._tag === 'Left') return isNotFound(res.left) ? right(undefined) : res;
+    await res.right.body.dump();
+    if (res.right.status === 404) return right(undefined);
+    const digest = headerValue(res.right.headers, 'docker-content-digest');
+    if (digest === undefined) {
+      return left({ _tag: 'BadManifest', registry: n.registry, name: formatRemoteName(n), message: 'HEAD gave no Docker-Content-Digest' });
+    }
+    return right({
+      digest,
+      mediaType: (headerValue(res.right.headers, 'content-type') ?? '').split(';')[0]!.trim(),
+      size: Number(headerValue(res.right.headers, 'content-length') ?? 0),
+    });
+  };
+
+  const readRemote = (n: RemoteName): Promise<Either<RegistryError, ManifestRead>> =>
+    client.retrying(async () => {
+      const res = await client.send({
+        registry: n.registry,
+        method: 'GET',
+        path: `/v2/${n.repository}/manifests/${n.reference}`,
+        headers: { accept: MANIFEST_ACCEPT },
+        scopes: [pull(n.repository)],
+      });
+      if (res._tag === 'Left') return res;
+      const chunks: Buffer[] = [];
+      let size = 0;
+      try {
+        for await (const chunk of res.right.body) {
+          size += (chunk as Buffer).length;
+          if (size > maxManifestBytes) {
+            res.right.body.destroy();
+            return left({ _tag: 'BadManifest', registry: n.registry, name: formatRemoteName(n), message: `larger than ${maxManifestBytes} bytes` });
+          }
+          chunks.push(chunk as Buffer);
+        }
+      } catch (e) {
+        return left({ _tag: 'Unreachable', registry: n.registry, message: `the connection failed while reading the manifest: ${(e as Error).message}` });
+      }
+      const bytes = Buffer.concat(chunks);
+      const actual = digestOf(bytes);
+      // The digest we asked for, else the one the registry vouches for: bytes that hash to neither are refused.
+      const expected = isDigest(n.reference) ? n.reference : headerValue(res.right.headers, 'docker-content-digest');
+      if (expected !== undefined && expected !== actual) {
+        return left({ _tag: 'DigestMismatch', registry: n.registry, name: formatRemoteName(n), expected, actual });
+      }
+      const content = parseManifest(bytes, headerValue(res.right.headers, 'content-type'));
+      if (content._tag === 'Left') return left({ _tag: 'BadManifest', registry: n.registry, name: formatRemoteName(n), message: content.left });
+      return right({ name: n, digest: actual, mediaType: content.right.mediaType, size: bytes.length, bytes, content: content.right });
+    });
+
+  const withName = <T>(name: string, op: (n: RemoteName) => Promise<Either<RegistryError, T>>): Promise<Either<RegistryError, T>> => {
+    const n = parseRemoteName(name);
+    return n._tag === 'Left' ? Promise.resolve(n) : op(n.right);
+  };
+
+  type BlobOutcome = 'present' | 'mounted' | 'uploaded';
+
+  const blobPath = (repository: string, digest: string): string => `/v2/${repository}/blobs/${digest}`;
+
+  const copyBlob = (from: RemoteName, to: RemoteName, blob: Descriptor, counters: { bytes: number }): Promise<Either<RegistryError, BlobOutcome>> =>
+    client.retrying(async (): Promise<Either<RegistryError, BlobOutcome>> => {
+      const targetScopes = [pullPush(to.repository)];
+      const present = await client.send({ registry: to.registry, method: 'HEAD', path: blobPath(to.repository, blob.digest), scopes: targetScopes, accept: [404] });
+      if (present._tag === 'Left') return present;
+      await present.right.body.dump();
+      if (present.right.status === 200) return right('present');
+      const sameRegistry = from.registry === to.registry;
+      const start = await client.send({
+        registry: to.registry,
+        method: 'POST',
+        path: sameRegistry
+          ? `/v2/${to.repository}/blobs/uploads/?mount=${encodeURIComponent(blob.digest)}&from=${encodeURIComponent(from.repository)}`
+          : `/v2/${to.repository}/blobs/uploads/`,
+        headers: { 'content-length': '0' },
+        scopes: sameRegistry ? [...targetScopes, pull(from.repository)] : targetScopes,
+      });
+      if (start._tag === 'Left') return start;
+      await start.right.body.dump();
+      if (start.right.status === 201) return right('mounted');
+      const location = headerValue(start.right.headers, 'location');
+      if (location === undefined) {
+        return left({ _tag: 'HttpStatus', registry: to.registry, method: 'POST', path: `/v2/${to.repository}/blobs/uploads/`, status: start.right.status, codes: [{ code: 'NO_LOCATION', message: 'the upload was accepted without a Location' }] });
+      }
+      const source = await client.send({ registry: from.registry, method: 'GET', path: blobPath(from.repository, blob.digest), scopes: [pull(from.repository)] });
+      if (source._tag === 'Left') return source;
+      const length = headerValue(source.right.headers, 'content-length');
+      const path = locationPath(location);
+      // The blob streams from one connection into the other: never held whole in memory. The target checks
+      // the digest, so bytes cut short or changed on the way are refused there.
+      const put = await client.send({
+        registry: to.registry,
+        method: 'PUT',
+        path: `${path}${path.includes('?') ? '&' : '?'}digest=${encodeURIComponent(blob.digest)}`,
+        headers: { 'content-type': 'application/octet-stream', ...(length !== undefined ? { 'content-length': length } : {}) },
+        body: source.right.body,
+        scopes: targetScopes,
+      });
+      if (put._tag === 'Left') {
+        source.right.body.destroy();
+        return put;
+      }
+      await put.right.body.dump();
+      counters.bytes += Number(length ?? blob.size);
+      return right('uploaded');
+    });
+
+  const putManifest = async (to: RemoteName, reference: string, m: ManifestRead): Promise<Either<RegistryError, void>> => {
+    const res = await client.sendWithRetry({
+      registry: to.registry,
+      method: 'PUT',
+      path: `/v2/${to.repository}/manifests/${reference}`,
+      headers: { 'content-type': m.mediaType },
+      body: m.bytes,
+      scopes: [pullPush(to.repository)],
+    });
+    if (res._tag === 'Left') return res;
+    await res.right.body.dump();
+    const written = headerValue(res.right.headers, 'docker-content-digest');
+    if (written !== undefined && written !== m.digest) {
+      return left({ _tag: 'DigestMismatch', registry: to.registry, name: `${to.registry}/${to.repository}:${reference}`, expected: m.digest, actual: written });
+    }
+    return right(undefined);
+  };
+
+  interface Tally {
+    manifests: number;
+    uploaded: number;
+    mounted: number;
+    present: number;
+    bytes: number;
+  }
+
+  // Makes `m` (already read from `from`) exist in `to`'s repository by digest: blobs first, then child
+  // manifests, then the manifest itself only when it is a child (the caller PUTs the top one under its tag).
+  const transferContent = async (from: RemoteName, to: RemoteName, m: ManifestRead, tally: Tally, readChild: (d: string) => Promise<Either<RegistryError, ManifestRead>>): Promise<Either<RegistryError, void>> => {
+    if (from.registry === to.registry && from.repository === to.repository) return right(undefined);
+    if (m.content._tag === 'Image') {
+      const limit = limiter(blobLimit);
+      const counters = { bytes: 0 };
+      const results = await Promise.all(m.content.blobs.map((b) => limit(() => copyBlob(from, to, b, counters))));
+      tally.bytes += counters.bytes;
+      for (const r of results) {
+        if (r._tag === 'Left') return r;
+        if (r.right === 'present') tally.present += 1;
+        else if (r.right === 'mounted') tally.mounted += 1;
+        else tally.uploaded += 1;
+      }
+      return right(undefined);
+    }
+    for (const child of m.content.manifests) {
+      const there = await headRemote({ ...to, reference: child.digest });
+      if (there._tag === 'Left') return there;
+      if (there.right !== undefined) continue;
+      const read = await readChild(child.digest);
+      if (read._tag === 'Left') return read;
+      const inner = await transferContent(from, to, read.right, tally, readChild);
+      if (inner._tag === 'Left') return inner;
+      const put = await putManifest(to, child.digest, read.right);
+      if (put._tag === 'Left') return put;
+      tally.manifests += 1;
+    }
+    return right(undefined);
+  };
+
+  const copyWith = async (request: CopyRequest, readSource: (n: RemoteName) => Promise<Either<RegistryError, ManifestRead>>): Promise<Either<RegistryError, CopyReport>> => {
+    const from = parseRemoteName(request.source);
+    if (from._tag === 'Left') return from;
+    const to = parseRemoteName(request.target);
+    if (to._tag === 'Left') return to;
+    if (isDigest(to.right.reference)) return left({ _tag: 'InvalidName', name: request.target, message: 'a copy needs a tag to write, not a digest' });
+    const source = await readSource(from.right);
+    if (source._tag === 'Left') return source;
+    const tally: Tally = { manifests: 0, uploaded: 0, mounted: 0, present: 0, bytes: 0 };
+    const report = (outcome: CopyReport['outcome']): CopyReport => ({
+      source: request.source,
+      target: request.target,
+      digest: source.right.digest,
+      outcome,
+      manifestsWritten: tally.manifests,
+      blobsUploaded: tally.uploaded,
+      blobsMounted: tally.mounted,
+      blobsPresent: tally.present,
+      bytesUploaded: tally.bytes,
+    });
+    const existing = await headRemote(to.right);
+    if (existing._tag === 'Left') return existing;
+    if (existing.right?.digest === source.right.digest) return right(report('unchanged'));
+    // The target repository may hold this manifest under another tag already: then its blobs and children are
+    // there too (the registry checked them when it was written), and only the tag is missing.
+    const byDigest = from.right.registry === to.right.registry && from.right.repository === to.right.repository
+      ? right(undefined)
+      : await headRemote({ ...to.right, reference: source.right.digest });
+    if (byDigest._tag === 'Left') return byDigest;
+    if (byDigest.right === undefined) {
+      const moved = await transferContent(from.right, to.right, source.right, tally, (d) => readSource({ ...from.right, reference: d }));
+      if (moved._tag === 'Left') return moved;
+    }
+    const put = await putManifest(to.right, to.right.reference, source.right);
+    if (put._tag === 'Left') return put;
+    tally.manifests += 1;
+    return right(report('copied'));
+  };
+
+  const memoisedReader = () => {
+    const cache = new Map<string, Promise<Either<RegistryError, ManifestRead>>>();
+    return (n: RemoteName): Promise<Either<RegistryError, ManifestRead>> => {
+      const key = formatRemoteName(n);
+      let p = cache.get(key);
+      if (!p) {
+        p = readRemote(n);
+        cache.set(key, p);
+      }
+      return p;
+    };
+  };
+
+  const platformsOf = async (n: RemoteName): Promise<Either<RegistryError, readonly Platform[]>> => {
+    const m = await readRemote(n);
+    if (m._tag === 'Left') return m;
+    if (m.right.content._tag === 'Index') {
+      return right(m.right.content.manifests.flatMap((d) => (d.platform && d.platform.architecture !== 'unknown' ? [d.platform] : [])));
+    }
+    const config = m.right.content.blobs[0]!;
+    const res = await client.sendWithRetry({ registry: n.registry, method: 'GET', path: blobPath(n.repository, config.digest), scopes: [pull(n.repository)] });
+    if (res._tag === 'Left') return res;
+    try {
+      const c = (await res.right.body.json()) as { os?: unknown; architecture?: unknown; variant?: unknown };
+      if (typeof c.os !== 'string' || typeof c.architecture !== 'string') return right([]);
+      return right([{ os: c.os, architecture: c.architecture, ...(typeof c.variant === 'string' ? { variant: c.variant } : {}) }]);
+    } catch (e) {
+      return left({ _tag: 'BadManifest', registry: n.registry, name: formatRemoteName(n), message: `its image config is not JSON (${(e as Error).message})` });
+    }
+  };
+
+  return {
+    head: (name) => withName(name, headRemote),
+    read: (name) => withName(name, readRemote),
+    platforms: (name) => withName(name, platformsOf),
+    copy: (request) => copyWith(request, memoisedReader()),
+    copyMany: async (requests) => {
+      const limit = limiter(options.concurrency ?? 8);
+      const read = memoisedReader();
+      return Promise.all(requests.map((r) => limit(() => copyWith(r, read))));
+    },
+  };
+};

@@ -1,0 +1,111 @@
+// Registry operations against real Debian docker-registry instances on 127.0.0.1: two plain ones. Every
+// copy is checked byte for byte against what was pushed, and the registry's access log shows what was asked.
+import { afterAll, describe, expect, it } from '@jest/globals';
+import { requireRegistry } from '../../../test-support/registry.js';
+import { createRegistryClient, createRegistryImages } from '../src/index.js';
+import { getBlob, getManifest, pushImage, pushIndex } from './pushImage.js';
+
+const a = await requireRegistry();
+const b = await requireRegistry();
+const client = createRegistryClient();
+const images = createRegistryImages({ client });
+
+(a && b ? describe : describe.skip)('registry images on plain loopback registries', () => {
+  const baseA = `http://${a?.host}`;
+  const baseB = `http://${b?.host}`;
+
+  it('head gives the manifest digest of a pushed image and undefined for an absent one', async () => {
+    const pushed = await pushImage({ base: baseA, repo: 'head/app', tag: '1', seed: 'head' });
+    const head = await images.head(`${a!.host}/head/app:1`);
+    expect(head).toEqual({ _tag: 'Right', right: expect.objectContaining({ digest: pushed.digest, mediaType: pushed.mediaType }) });
+    expect(await images.head(`${a!.host}/head/app:absent`)).toEqual({ _tag: 'Right', right: undefined });
+    expect(await images.head(`${a!.host}/no/such/repo:1`)).toEqual({ _tag: 'Right', right: undefined });
+  });
+
+  it('read returns the exact manifest bytes and their digest', async () => {
+    const pushed = await pushImage({ base: baseA, repo: 'read/app', tag: '1', seed: 'read' });
+    const read = await images.read(`${a!.host}/read/app:1`);
+    if (read._tag === 'Left') throw new Error(JSON.stringify(read.left));
+    expect(read.right.digest).toBe(pushed.digest);
+    expect(read.right.bytes.equals(pushed.bytes)).toBe(true);
+    expect(read.right.content._tag).toBe('Image');
+  });
+
+  it('a tag inside one repository PUTs the same bytes under the new tag, and a second run writes nothing', async () => {
+    const pushed = await pushImage({ base: baseA, repo: 'retag/app', tag: '1', seed: 'retag' });
+    const first = await images.copy({ source: `${a!.host}/retag/app:1`, target: `${a!.host}/retag/app:stable` });
+    expect(first).toEqual({ _tag: 'Right', right: expect.objectContaining({ outcome: 'copied', digest: pushed.digest, blobsUploaded: 0, blobsMounted: 0, manifestsWritten: 1 }) });
+    const got = await getManifest(baseA, 'retag/app', 'stable');
+    expect(got.bytes.equals(pushed.bytes)).toBe(true);
+    expect(got.digest).toBe(pushed.digest);
+    const before = (await a!.requests()).length;
+    const second = await images.copy({ source: `${a!.host}/retag/app:1`, target: `${a!.host}/retag/app:stable` });
+    expect(second).toEqual({ _tag: 'Right', right: expect.objectContaining({ outcome: 'unchanged' }) });
+    const after = (await a!.requests()).slice(before);
+    expect(after.filter((r) => r.method === 'PUT')).toEqual([]);
+  });
+
+  it('across repositories of one registry every blob is mounted, none uploaded', async () => {
+    const pushed = await pushImage({ base: baseA, repo: 'mount/src', tag: '1', seed: 'mount' });
+    const copied = await images.copy({ source: `${a!.host}/mount/src:1`, target: `${a!.host}/mount/dst:1` });
+    expect(copied).toEqual({ _tag: 'Right', right: expect.objectContaining({ outcome: 'copied', blobsMounted: 4, blobsUploaded: 0 }) });
+    const log = await a!.requests();
+    expect(log.filter((r) => r.method === 'POST' && r.path.startsWith('/v2/mount/dst/blobs/uploads/?mount=') && r.status === 201)).toHaveLength(4);
+    expect(log.filter((r) => r.method === 'PATCH' || (r.method === 'PUT' && r.path.includes('/mount/dst/blobs/')))).toEqual([]);
+    for (const blob of pushed.blobs) expect((await getBlob(baseA, 'mount/dst', blob.digest)).equals(blob.bytes)).toBe(true);
+    expect((await getManifest(baseA, 'mount/dst', '1')).bytes.equals(pushed.bytes)).toBe(true);
+  });
+
+  it('a multi-arch index copied to another registry keeps its digest, children and blobs byte for byte', async () => {
+    const pushed = await pushIndex({
+      base: baseA,
+      repo: 'multi/app',
+      tag: '2.0',
+      seed: 'multi',
+      platforms: [{ os: 'linux', architecture: 'amd64' }, { os: 'linux', architecture: 'arm64', variant: 'v8' }],
+    });
+    const copied = await images.copy({ source: `${a!.host}/multi/app:2.0`, target: `${b!.host}/harbor/multi/app:2.0` });
+    expect(copied).toEqual({ _tag: 'Right', right: expect.objectContaining({ outcome: 'copied', digest: pushed.digest, manifestsWritten: 3, blobsUploaded: 8 }) });
+    const top = await getManifest(baseB, 'harbor/multi/app', '2.0');
+    expect(top.bytes.equals(pushed.bytes)).toBe(true);
+    expect(top.digest).toBe(pushed.digest);
+    for (const child of pushed.children) {
+      expect((await getManifest(baseB, 'harbor/multi/app', child.digest)).bytes.equals(child.bytes)).toBe(true);
+      for (const blob of child.blobs) expect((await getBlob(baseB, 'harbor/multi/app', blob.digest)).equals(blob.bytes)).toBe(true);
+    }
+    expect(await images.platforms(`${b!.host}/harbor/multi/app:2.0`)).toEqual({
+      _tag: 'Right',
+      right: [{ os: 'linux', architecture: 'amd64' }, { os: 'linux', architecture: 'arm64', variant: 'v8' }],
+    });
+  });
+
+  it('blobs the target already holds are not sent again', async () => {
+    await pushImage({ base: baseA, repo: 'skip/app', tag: '1', seed: 'skip' });
+    await images.copy({ source: `${a!.host}/skip/app:1`, target: `${b!.host}/skip/app:1` });
+    // Same layers under another tag in the source: only the manifest moves.
+    await images.copy({ source: `${a!.host}/skip/app:1`, target: `${a!.host}/skip/app:2` });
+    const copied = await images.copy({ source: `${a!.host}/skip/app:2`, target: `${b!.host}/skip/app:2` });
+    expect(copied).toEqual({ _tag: 'Right', right: expect.objectContaining({ outcome: 'copied', blobsUploaded: 0, blobsPresent: 0, manifestsWritten: 1 }) });
+  });
+
+  it('copyMany reads each source once and copies many tags', async () => {
+    const pushed = await pushImage({ base: baseA, repo: 'many/app', tag: '1', seed: 'many' });
+    const before = (await a!.requests()).length;
+    const targets = Array.from({ length: 20 }, (_, i) => `${a!.host}/many/app:t${i}`);
+    const results = await images.copyMany(targets.map((target) => ({ source: `${a!.host}/many/app:1`, target })));
+    expect(results.every((r) => r._tag === 'Right' && r.right.digest === pushed.digest)).toBe(true);
+    const gets = (await a!.requests()).slice(before).filter((r) => r.method === 'GET' && r.path === '/v2/many/app/manifests/1');
+    expect(gets).toHaveLength(1);
+    for (const t of ['t0', 't19']) expect((await getManifest(baseA, 'many/app', t)).digest).toBe(pushed.digest);
+  });
+
+  it('a copy to a digest, or from a name that does not exist, is an error value', async () => {
+    const absent = await images.copy({ source: `${a!.host}/none/app:1`, target: `${b!.host}/none/app:1` });
+    expect(absent._tag === 'Left' && absent.left._tag === 'HttpStatus' && absent.left.status).toBe(404);
+    expect(absent._tag === 'Left' && absent.left._tag === 'HttpStatus' && absent.left.codes.map((c) => c.code)).toEqual(['MANIFEST_UNKNOWN']);
+    const bad = await images.copy({ source: 'Not A Name', target: `${b!.host}/x:1` });
+    expect(bad._tag === 'Left' && bad.left._tag).toBe('InvalidName');
+  });
+});
+
+afterAll(() => client.close());

@@ -1,0 +1,101 @@
+/**
+ * A switchable HTTP proxy on 127.0.0.1 in front of a real test registry, for the faults a registry client
+ * must survive or refuse: a 500, a 429 with Retry-After, a connection dropped in the middle of a blob, and a
+ * manifest whose bytes do not match the digest the registry vouches for. A test switches the fault on for
+ * the next N matching requests; everything else passes through unchanged. No timers: faults are counted.
+ */
+import { createServer, request } from 'node:http';
+import type { IncomingMessage } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export type Fault =
+  | { readonly _tag: 'Status'; readonly status: number; readonly retryAfter?: string }
+  /** forwards headers and about half of the body, then destroys the socket */
+  | { readonly _tag: 'DropMidBody' }
+  /** forwards the response with one byte of the body changed and the headers (digest included) unchanged */
+  | { readonly _tag: 'CorruptBody' };
+
+export interface FaultProxy {
+  /** `127.0.0.1:PORT`: the registry part of image names that go through the proxy */
+  readonly host: string;
+  /** The next `times` requests whose method and path match get `fault`. */
+  inject(fault: Fault, match: { readonly method?: string; readonly path: RegExp }, times?: number): void;
+  /** Requests seen, as `METHOD path`, and which of them were faulted. */
+  readonly seen: { readonly line: string; readonly faulted: boolean }[];
+  close(): Promise<void>;
+}
+
+export async function startFaultProxy(upstreamPort: number): Promise<FaultProxy> {
+  const rules: { fault: Fault; method?: string; path: RegExp; left: number }[] = [];
+  const seen: { line: string; faulted: boolean }[] = [];
+  const server = createServer((req, res) => {
+    const rule = rules.find((r) => r.left > 0 && (r.method === undefined || r.method === req.method) && r.path.test(req.url ?? ''));
+    seen.push({ line: `${req.method} ${req.url}`, faulted: rule !== undefined });
+    if (rule) rule.left -= 1;
+    if (rule?.fault._tag === 'Status') {
+      req.resume();
+      res.writeHead(rule.fault.status, {
+        'content-type': 'application/json',
+        ...(rule.fault.retryAfter !== undefined ? { 'retry-after': rule.fault.retryAfter } : {}),
+      });
+      const code = rule.fault.status === 429 ? 'TOOMANYREQUESTS' : 'UNKNOWN';
+      res.end(JSON.stringify({ errors: [{ code, message: `injected ${rule.fault.status}` }] }));
+      return;
+    }
+    const upstream = request(
+      { host: '127.0.0.1', port: upstreamPort, method: req.method, path: req.url, headers: req.headers },
+      (up: IncomingMessage) => {
+        const fault = rule?.fault;
+        if (fault?._tag === 'DropMidBody') {
+          res.writeHead(up.statusCode ?? 502, up.headers);
+          const total = Number(up.headers['content-length'] ?? 0);
+          let sent = 0;
+          up.on('data', (chunk: Buffer) => {
+            const room = Math.floor(total / 2) - sent;
+            if (room > 0) {
+              res.write(chunk.subarray(0, room));
+              sent += Math.min(room, chunk.length);
+            }
+            if (sent >= Math.floor(total / 2)) {
+              up.destroy();
+              res.socket?.destroy();
+            }
+          });
+          return;
+        }
+        if (fault?._tag === 'CorruptBody') {
+          const chunks: Buffer[] = [];
+          up.on('data', (c: Buffer) => chunks.push(c));
+          up.on('end', () => {
+            const body = Buffer.concat(chunks);
+            // Turn one space into a newline (or change the last byte): still the same length, different hash.
+            const i = body.indexOf(0x20);
+            if (i >= 0) body[i] = 0x0a;
+            else if (body.length > 0) body[body.length - 1] = body[body.length - 1]! ^ 1;
+            res.writeHead(up.statusCode ?? 502, up.headers);
+            res.end(body);
+          });
+          return;
+        }
+        res.writeHead(up.statusCode ?? 502, up.headers);
+        up.pipe(res);
+      },
+    );
+    upstream.on('error', () => res.destroy());
+    req.pipe(upstream);
+  });
+  await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
+  const port = (server.address() as AddressInfo).port;
+  return {
+    host: `127.0.0.1:${port}`,
+    inject: (fault, match, times = 1) => {
+      rules.push({ fault, ...(match.method !== undefined ? { method: match.method } : {}), path: match.path, left: times });
+    },
+    seen,
+    close: () =>
+      new Promise<void>((ok) => {
+        server.closeAllConnections();
+        server.close(() => ok());
+      }),
+  };
+}
