@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Sets up a fresh machine for imgalias: the pinned pnpm, the workspace's dependencies and, with --engines,
-# the container engines and registry the integration tests start privately (Debian packages).
+# the container engines and registry the integration tests start privately, and the tools their tests and
+# benchmarks use (Debian packages).
 # Usage: scripts/bootstrap.sh [--engines]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -9,7 +10,7 @@ want_engines=false
 for arg in "$@"; do
   case "$arg" in
     --engines) want_engines=true ;;
-    -h|--help) sed -n '2,4p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,5p' "$0"; exit 0 ;;
     *) echo "bootstrap: unknown option '$arg' (try --help)" >&2; exit 2 ;;
   esac
 done
@@ -25,6 +26,11 @@ if $want_engines; then
   command -v dockerd >/dev/null 2>&1 || missing+=(docker.io)
   command -v podman >/dev/null 2>&1 || missing+=(podman)
   command -v docker-registry >/dev/null 2>&1 || missing+=(docker-registry)
+  # The registry adapter's tests: htpasswd -B for basic auth, openssl for TLS and token-signing certificates;
+  # skopeo is the yardstick of the registry benchmarks.
+  command -v htpasswd >/dev/null 2>&1 || missing+=(apache2-utils)
+  command -v openssl >/dev/null 2>&1 || missing+=(openssl)
+  command -v skopeo >/dev/null 2>&1 || missing+=(skopeo)
   if [ ${#missing[@]} -gt 0 ]; then
     if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
       echo "bootstrap: installing ${missing[*]} (Debian packages; no daemon is started here)"

@@ -1,0 +1,84 @@
+// Faults between the client and a real registry, made by test-support's switchable fault proxy: a 500, a 429
+// with Retry-After, a connection dropped in the middle of a blob, and a manifest whose bytes do not match its
+// digest. The client's sleep is injected, so backoff is asserted exactly and nothing waits on a clock.
+import { afterAll, describe, expect, it } from '@jest/globals';
+import { startFaultProxy } from '../../../test-support/faultProxy.js';
+import type { FaultProxy } from '../../../test-support/faultProxy.js';
+import { requireRegistry } from '../../../test-support/registry.js';
+import { createRegistryClient, createRegistryImages, describeRegistryError } from '../src/index.js';
+import { getBlob, getManifest, pushImage } from './pushImage.js';
+
+const origin = await requireRegistry();
+const target = await requireRegistry();
+const proxy: FaultProxy | undefined = origin ? await startFaultProxy(origin.port) : undefined;
+afterAll(() => proxy?.close());
+
+const slept: number[] = [];
+const client = createRegistryClient({ retry: { attempts: 4, baseDelayMs: 100, sleep: async (ms) => void slept.push(ms) } });
+const images = createRegistryImages({ client });
+afterAll(() => client.close());
+
+(origin && target && proxy ? describe : describe.skip)('registry faults', () => {
+  const via = (path: string): string => `${proxy!.host}/${path}`;
+
+  it('a 500 on the manifest is retried with backoff, then the copy succeeds', async () => {
+    const pushed = await pushImage({ base: `http://${origin!.host}`, repo: 'f500/app', tag: '1', seed: 'f500' });
+    slept.length = 0;
+    proxy!.inject({ _tag: 'Status', status: 500 }, { method: 'GET', path: /^\/v2\/f500\/app\/manifests\/1$/ }, 2);
+    const copied = await images.copy({ source: via('f500/app:1'), target: `${target!.host}/f500/app:1` });
+    expect(copied).toEqual({ _tag: 'Right', right: expect.objectContaining({ digest: pushed.digest }) });
+    expect(slept).toEqual([100, 200]);
+    expect(proxy!.seen.filter((s) => s.faulted)).toHaveLength(2);
+  });
+
+  it('a 500 that does not pass is reported with its status after the last attempt', async () => {
+    await pushImage({ base: `http://${origin!.host}`, repo: 'f500b/app', tag: '1', seed: 'f500b' });
+    slept.length = 0;
+    proxy!.inject({ _tag: 'Status', status: 500 }, { method: 'GET', path: /^\/v2\/f500b\/app\/manifests\/1$/ }, 10);
+    const copied = await images.copy({ source: via('f500b/app:1'), target: `${target!.host}/f500b/app:1` });
+    expect(copied._tag === 'Left' && copied.left._tag === 'HttpStatus' && copied.left.status).toBe(500);
+    expect(slept).toEqual([100, 200, 400]);
+    expect(await images.head(`${target!.host}/f500b/app:1`)).toEqual({ _tag: 'Right', right: undefined });
+  });
+
+  it('a 429 waits as long as Retry-After says', async () => {
+    const pushed = await pushImage({ base: `http://${origin!.host}`, repo: 'f429/app', tag: '1', seed: 'f429' });
+    slept.length = 0;
+    proxy!.inject({ _tag: 'Status', status: 429, retryAfter: '7' }, { method: 'HEAD', path: /^\/v2\/f429\/app\/manifests\/1$/ }, 1);
+    const head = await images.head(via('f429/app:1'));
+    expect(head).toEqual({ _tag: 'Right', right: expect.objectContaining({ digest: pushed.digest }) });
+    expect(slept).toEqual([7000]);
+  });
+
+  it('a 404 is an answer, not retried', async () => {
+    slept.length = 0;
+    expect(await images.head(via('f404/app:1'))).toEqual({ _tag: 'Right', right: undefined });
+    expect(slept).toEqual([]);
+  });
+
+  it('a connection dropped in the middle of a blob is retried and the blob arrives whole', async () => {
+    const pushed = await pushImage({ base: `http://${origin!.host}`, repo: 'fdrop/app', tag: '1', seed: 'fdrop', layerSize: 256 * 1024 });
+    const layer = pushed.blobs[2]!;
+    slept.length = 0;
+    proxy!.inject({ _tag: 'DropMidBody' }, { method: 'GET', path: new RegExp(`^/v2/fdrop/app/blobs/${layer.digest}$`) }, 1);
+    const copied = await images.copy({ source: via('fdrop/app:1'), target: `${target!.host}/fdrop/app:1` });
+    expect(copied).toEqual({ _tag: 'Right', right: expect.objectContaining({ digest: pushed.digest, blobsUploaded: 4 }) });
+    expect(proxy!.seen.filter((s) => s.faulted && s.line.includes(layer.digest))).toHaveLength(1);
+    expect(slept).toEqual([100]);
+    for (const blob of pushed.blobs) expect((await getBlob(`http://${target!.host}`, 'fdrop/app', blob.digest)).equals(blob.bytes)).toBe(true);
+  });
+
+  it('a manifest whose bytes do not match its digest is refused and nothing is written', async () => {
+    await pushImage({ base: `http://${origin!.host}`, repo: 'fbad/app', tag: '1', seed: 'fbad' });
+    slept.length = 0;
+    const before = (await target!.requests()).length;
+    proxy!.inject({ _tag: 'CorruptBody' }, { method: 'GET', path: /^\/v2\/fbad\/app\/manifests\/1$/ }, 1);
+    const copied = await images.copy({ source: via('fbad/app:1'), target: `${target!.host}/fbad/app:1` });
+    expect(copied._tag === 'Left' && copied.left._tag).toBe('DigestMismatch');
+    if (copied._tag === 'Left') expect(describeRegistryError(copied.left)).toMatch(/nothing was written/);
+    expect(slept).toEqual([]);
+    const writes = (await target!.requests()).slice(before).filter((r) => r.method !== 'GET' && r.method !== 'HEAD');
+    expect(writes).toEqual([]);
+    expect((await getManifest(`http://${target!.host}`, 'fbad/app', '1')).status).toBe(404);
+  });
+});
