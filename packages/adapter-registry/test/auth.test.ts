@@ -42,7 +42,7 @@ afterAll(() => Promise.all(clients.map((c) => c.close())));
 (origin && basic && tls && tokenRegistry ? describe : describe.skip)('registry auth', () => {
   const src = (): string => `${origin!.host}/auth/app:1`;
   let pushedDigest = '';
-  let pushedBytes = Buffer.alloc(0);
+  let pushedBytes: Buffer = Buffer.alloc(0);
 
   it('pushes the origin image', async () => {
     const pushed = await pushImage({ base: `http://${origin!.host}`, repo: 'auth/app', tag: '1', seed: 'auth' });
