@@ -16,6 +16,7 @@ export type CliError =
   | { readonly _tag: 'SnapshotFileInvalid'; readonly file: string; readonly errors: readonly string[] }
   | { readonly _tag: 'Store'; readonly error: StoreError }
   | { readonly _tag: 'PathNotFound'; readonly paths: readonly string[] }
+  | { readonly _tag: 'RefusedFiles'; readonly files: readonly { readonly file: string; readonly detail: string }[] }
   | { readonly _tag: 'Usage'; readonly message: string };
 
 export const CliError = {
@@ -28,6 +29,7 @@ export const CliError = {
   snapshotFileInvalid: (file: string, errors: readonly string[]): CliError => ({ _tag: 'SnapshotFileInvalid', file, errors }),
   store: (error: StoreError): CliError => ({ _tag: 'Store', error }),
   pathNotFound: (paths: readonly string[]): CliError => ({ _tag: 'PathNotFound', paths }),
+  refusedFiles: (files: readonly { readonly file: string; readonly detail: string }[]): CliError => ({ _tag: 'RefusedFiles', files }),
   usage: (message: string): CliError => ({ _tag: 'Usage', message }),
 };
 
@@ -53,6 +55,11 @@ export function describeCliError(e: CliError): string {
       return describeStoreError(e.error);
     case 'PathNotFound':
       return `no such file or directory to scan: ${e.paths.join(', ')}. Check the --from paths (or \`from\` in the config file); nothing was changed.`;
+    case 'RefusedFiles':
+      return [
+        ...e.files.map(({ file, detail }) => `${file}: not read: ${detail}`),
+        'Nothing was changed. Replace these with regular files within the limits, or leave them out of --from.',
+      ].join('\n');
     case 'Usage':
       return e.message;
   }
@@ -69,6 +76,7 @@ export function exitCodeOf(e: CliError): ExitCode {
     case 'SnapshotFileUnreadable':
     case 'SnapshotFileInvalid':
     case 'PathNotFound':
+    case 'RefusedFiles':
     case 'Usage':
       return ExitCode.usage;
   }

@@ -35,6 +35,10 @@ export async function discoverProjectImages(options: {
 export const missingPaths = (discovery: Discovery): readonly string[] =>
   discovery.findings.flatMap((finding) => (finding._tag === 'PathNotFound' ? [finding.file] : []));
 
+/** Files discovery refused to read (a FIFO, a device, over a size limit): an input error, like a missing path. */
+export const refusedFiles = (discovery: Discovery): readonly { readonly file: string; readonly detail: string }[] =>
+  discovery.findings.flatMap((finding) => (finding._tag === 'RefusedFile' ? [{ file: finding.file, detail: finding.detail }] : []));
+
 /** Findings that mean an image could not be determined (everything but facts such as "this service builds its own image"). */
 export const problemsOf = (discovery: Discovery): readonly DiscoveryFinding[] =>
   discovery.findings.filter((finding) => !isInformationalFinding(finding));

@@ -1,19 +1,17 @@
-import { readFile } from 'node:fs/promises';
 import type { Either } from 'fp-ts/lib/Either.js';
 import { isLeft, left, right } from 'fp-ts/lib/Either.js';
 import type { Snapshot } from '@imgalias/core';
 import { SnapshotCodec, decode, describeDecodeError } from '@imgalias/core';
+import { describeTextFileProblem, inputLimits, readTextFile } from '@imgalias/discover';
 import type { CliError } from './CliError.js';
 import { CliError as E } from './CliError.js';
 
 /** Reads a snapshot saved by `imgalias snapshot` (or written by hand), decoded with the core's codec. */
 export async function readSnapshotFile(file: string): Promise<Either<CliError, Snapshot>> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (error) {
-    return left(E.snapshotFileUnreadable(file, (error as NodeJS.ErrnoException).code ?? String(error)));
-  }
+  // No line limit: a snapshot written by another tool may be one long line of JSON.
+  const read = await readTextFile(file, { maxBytes: inputLimits.snapshotFileBytes });
+  if (read._tag !== 'Text') return left(E.snapshotFileUnreadable(file, read._tag === 'Unreadable' ? read.code : describeTextFileProblem(read)));
+  const text = read.text;
   let json: unknown;
   try {
     json = JSON.parse(text);

@@ -1,10 +1,10 @@
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseCompose } from './Compose.js';
 import { compareFindings, compareText } from './DiscoveryFinding.js';
 import type { DiscoveryFinding } from './DiscoveryFinding.js';
 import { parseDockerfile } from './Dockerfile.js';
-import { findProjectFiles, readComposeEnvironment } from './ProjectFiles.js';
+import { findProjectFiles, findingForUnread, readComposeEnvironment } from './ProjectFiles.js';
+import { inputLimits, readTextFile } from './TextFile.js';
 
 export interface ImageSource {
   /** Relative to the discovery root, POSIX separators. */
@@ -56,9 +56,6 @@ interface DockerfileRead {
   readonly builtBy?: { readonly file: string; readonly line: number; readonly service: string };
 }
 
-const errorDetail = (error: unknown): string =>
-  typeof error === 'object' && error !== null && 'code' in error ? String(error.code) : String(error);
-
 /** A map's entries in a stable order, as one key: two services passing the same args read a Dockerfile once. */
 const argsKey = (args: ReadonlyMap<string, string>): string => JSON.stringify([...args].sort(([a], [b]) => compareText(a, b)));
 
@@ -86,17 +83,14 @@ export const discoverImages = async (options: DiscoverImagesOptions): Promise<Di
     sources.set(reference, list);
   };
   const read = async (file: string, builtBy?: DockerfileRead['builtBy']): Promise<string | undefined> => {
-    try {
-      return await readFile(path.resolve(root, file), 'utf8');
-    } catch (error) {
-      const missing = typeof error === 'object' && error !== null && 'code' in error && (error.code === 'ENOENT' || error.code === 'ENOTDIR');
-      findings.push(
-        builtBy !== undefined && missing
-          ? { _tag: 'BuildFileNotFound', ...builtBy, dockerfile: file }
-          : { _tag: 'UnreadableFile', file, detail: errorDetail(error) },
-      );
-      return undefined;
-    }
+    const result = await readTextFile(path.resolve(root, file), { maxBytes: inputLimits.projectFileBytes, maxLineBytes: inputLimits.lineBytes });
+    if (result._tag === 'Text') return result.text;
+    findings.push(
+      builtBy !== undefined && result._tag === 'Missing'
+        ? { _tag: 'BuildFileNotFound', ...builtBy, dockerfile: file }
+        : findingForUnread(file, result),
+    );
+    return undefined;
   };
   // One .env read per directory that holds compose files, however many files share it.
   const composeEnvs = new Map<string, ReturnType<typeof readComposeEnvironment>>();

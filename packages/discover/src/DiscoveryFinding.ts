@@ -128,6 +128,15 @@ export type DiscoveryFinding =
       readonly _tag: 'UnreadableFile';
       readonly file: string;
       readonly detail: string;
+    }
+  | {
+      /**
+       * A file imgalias will not read: not a regular file (a FIFO would block forever, a device never end), or
+       * over a size limit (docs/configuration.md#input-limits). An input error, not a fact about the project.
+       */
+      readonly _tag: 'RefusedFile';
+      readonly file: string;
+      readonly detail: string;
     };
 
 const describeUnresolved = (f: Extract<DiscoveryFinding, { _tag: 'UnresolvedVariable' }>): string => {
@@ -181,6 +190,8 @@ export const describeDiscoveryFinding = (f: DiscoveryFinding): string => {
       return `${f.file}: no such file or directory`;
     case 'UnreadableFile':
       return `${f.file}: cannot be read: ${f.detail}`;
+    case 'RefusedFile':
+      return `${f.file}: not read: ${f.detail}`;
   }
 };
 

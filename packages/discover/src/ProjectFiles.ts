@@ -1,8 +1,10 @@
-import { readFile, readdir, stat } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { compareText } from './DiscoveryFinding.js';
 import type { DiscoveryFinding } from './DiscoveryFinding.js';
 import { parseDotEnv } from './DotEnv.js';
+import type { TextFileResult } from './TextFile.js';
+import { describeTextFileProblem, inputLimits, readTextFile } from './TextFile.js';
 
 export type ProjectFileKind = 'dockerfile' | 'compose';
 
@@ -103,7 +105,7 @@ export const findProjectFiles = async (options: FindProjectFilesOptions): Promis
       await walk(absolute);
     } else if (!info.isFile()) {
       // A FIFO or device would block or never end when read.
-      findings.push({ _tag: 'UnreadableFile', file: toPosix(given), detail: 'not a regular file or directory' });
+      findings.push({ _tag: 'RefusedFile', file: toPosix(given), detail: 'is neither a regular file nor a directory; imgalias reads only regular files' });
     } else {
       // Named explicitly, so taken whatever the name; YAML is read as compose, anything else as a Dockerfile.
       const name = path.basename(absolute);
@@ -133,15 +135,27 @@ export const readComposeEnvironment = async (
   const root = path.resolve(options.root);
   const absolute = path.resolve(root, options.directory ?? '.', '.env');
   const file = toPosix(path.relative(root, absolute));
-  let text: string;
-  try {
-    text = await readFile(absolute, 'utf8');
-  } catch (error) {
-    return {
-      env: new Map(options.environment ?? []),
-      findings: isNotFound(error) ? [] : [{ _tag: 'UnreadableFile', file, detail: errorDetail(error) }],
-    };
+  const read = await readTextFile(absolute, { maxBytes: inputLimits.projectFileBytes, maxLineBytes: inputLimits.lineBytes });
+  if (read._tag !== 'Text') {
+    return { env: new Map(options.environment ?? []), findings: read._tag === 'Missing' ? [] : [findingForUnread(file, read)] };
   }
-  const dotEnv = parseDotEnv(text, { file });
+  const dotEnv = parseDotEnv(read.text, { file });
   return { env: new Map([...dotEnv.env, ...(options.environment ?? [])]), findings: dotEnv.findings };
+};
+
+/**
+ * The finding for a file `readTextFile` gave no text for: refused (not a regular file, over a limit) is an input
+ * error; anything else (permission denied, vanished) is an unreadable file.
+ */
+export const findingForUnread = (file: string, read: Exclude<TextFileResult, { _tag: 'Text' }>): DiscoveryFinding => {
+  switch (read._tag) {
+    case 'NotRegularFile':
+    case 'TooLarge':
+    case 'LineTooLong':
+      return { _tag: 'RefusedFile', file, detail: describeTextFileProblem(read) };
+    case 'Missing':
+      return { _tag: 'UnreadableFile', file, detail: 'ENOENT' };
+    case 'Unreadable':
+      return { _tag: 'UnreadableFile', file, detail: read.code };
+  }
 };

@@ -17,3 +17,5 @@ export type {
   ProjectFiles,
   ReadComposeEnvironmentOptions,
 } from './ProjectFiles.js';
+export { describeTextFileProblem, inputLimits, readTextFile } from './TextFile.js';
+export type { ReadTextFileOptions, TextFileResult } from './TextFile.js';

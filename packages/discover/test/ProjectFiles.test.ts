@@ -112,7 +112,7 @@ describe('findProjectFiles', () => {
   test('a path that is neither file nor directory is a finding, never read', async () => {
     expect(await findProjectFiles({ root, paths: ['/dev/null'] })).toEqual({
       files: [],
-      findings: [{ _tag: 'UnreadableFile', file: '/dev/null', detail: 'not a regular file or directory' }],
+      findings: [{ _tag: 'RefusedFile', file: '/dev/null', detail: 'is neither a regular file nor a directory; imgalias reads only regular files' }],
     });
   });
 });
@@ -139,12 +139,12 @@ describe('readComposeEnvironment', () => {
     expect(result.findings).toEqual([]);
   });
 
-  test('a .env that is a directory is an unreadable file', async () => {
+  test('a .env that is a directory is refused, never read', async () => {
     const dir = path.join(root, 'odd');
     await mkdir(path.join(dir, '.env'), { recursive: true });
     expect(await readComposeEnvironment({ root, directory: 'odd' })).toEqual({
       env: new Map(),
-      findings: [{ _tag: 'UnreadableFile', file: 'odd/.env', detail: 'EISDIR' }],
+      findings: [{ _tag: 'RefusedFile', file: 'odd/.env', detail: 'is a directory, not a regular file; imgalias reads only regular files' }],
     });
   });
 });

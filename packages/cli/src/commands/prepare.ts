@@ -10,7 +10,7 @@ import type { ModeResolution } from '../mode/resolveMode.js';
 import type { CliError } from '../CliError.js';
 import { CliError as E } from '../CliError.js';
 import type { Output } from '../Output.js';
-import { discoverProjectImages, missingPaths, problemsOf } from '../ProjectImages.js';
+import { discoverProjectImages, missingPaths, problemsOf, refusedFiles } from '../ProjectImages.js';
 import type { CommandContext } from './Command.js';
 
 /** Which families a command works on besides the ones named on the command line and in the config. */
@@ -68,6 +68,8 @@ export async function prepare(options: {
     });
     const missing = missingPaths(discovery);
     if (missing.length > 0) return left(E.pathNotFound(missing));
+    const refused = refusedFiles(discovery);
+    if (refused.length > 0) return left(E.refusedFiles(refused));
     // Discovery problems go to stderr whatever the format, so stdout stays one plan or report.
     for (const finding of discovery.findings) {
       const line = `${isInformationalFinding(finding) ? 'note' : 'warning'}: ${describeDiscoveryFinding(finding)}`;

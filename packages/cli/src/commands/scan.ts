@@ -4,7 +4,7 @@ import type { Discovery } from '@imgalias/discover';
 import { describeDiscoveryFinding, isInformationalFinding } from '@imgalias/discover';
 import { ExitCode } from '../ExitCode.js';
 import { CliError } from '../CliError.js';
-import { discoverProjectImages, missingPaths, problemsOf } from '../ProjectImages.js';
+import { discoverProjectImages, missingPaths, problemsOf, refusedFiles } from '../ProjectImages.js';
 import type { RegisterCommand } from './Command.js';
 import { formatFor } from './formats.js';
 import { withConfigOption, withDisplayOptions, withFormatOptions, withIncludeBuiltOption } from './options.js';
@@ -61,6 +61,8 @@ export const registerScan: RegisterCommand = (program, context) =>
       });
       const missing = missingPaths(discovery);
       if (missing.length > 0) return left(CliError.pathNotFound(missing));
+      const refused = refusedFiles(discovery);
+      if (refused.length > 0) return left(CliError.refusedFiles(refused));
       output.print(format.right === 'json' ? JSON.stringify(discovery, null, 2) : renderDiscoveryText(discovery));
       return right(problemsOf(discovery).length === 0 ? ExitCode.ok : ExitCode.findings);
     }),

@@ -79,7 +79,8 @@ function closedStruct<P extends t.Props>(props: P, name: string): t.Type<ClosedO
       const errors: t.ValidationError[] = [];
       const out: Record<string, unknown> = {};
       for (const [key, value] of Object.entries(u)) {
-        const codec = props[key];
+        // Own keys only: `props.constructor` or `props.toString` is Object's, not a codec.
+        const codec = Object.hasOwn(props, key) ? props[key] : undefined;
         const context = [...c, { key, type: codec ?? t.never, actual: value }];
         if (codec === undefined) {
           errors.push({ value, context, message: `unknown key${suggest(key, known)}` });

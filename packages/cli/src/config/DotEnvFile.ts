@@ -1,9 +1,7 @@
-import { readFile } from 'node:fs/promises';
 import type { Either } from 'fp-ts/lib/Either.js';
 import { left, right } from 'fp-ts/lib/Either.js';
-import { describeDiscoveryFinding, parseDotEnv } from '@imgalias/discover';
+import { describeDiscoveryFinding, describeTextFileProblem, inputLimits, parseDotEnv, readTextFile } from '@imgalias/discover';
 import type { ConfigError } from './ConfigError.js';
-import { describeFileError } from './ConfigError.js';
 
 /** The values of the working directory's `.env`, and the file they came from (for `SettingSource`). */
 export interface DotEnvFile {
@@ -16,14 +14,10 @@ export interface DotEnvFile {
  * no `.env`; a line that does not parse is an error, because the line might be the one that sets the mode.
  */
 export async function readDotEnv(file: string): Promise<Either<ConfigError, DotEnvFile | undefined>> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (error) {
-    if ((error as { code?: unknown }).code === 'ENOENT') return right(undefined);
-    return left({ _tag: 'ConfigFileUnreadable', file, message: describeFileError(error) });
-  }
-  const parsed = parseDotEnv(text, { file });
+  const read = await readTextFile(file, { maxBytes: inputLimits.projectFileBytes, maxLineBytes: inputLimits.lineBytes });
+  if (read._tag === 'Missing') return right(undefined);
+  if (read._tag !== 'Text') return left({ _tag: 'ConfigFileUnreadable', file, message: describeTextFileProblem(read) });
+  const parsed = parseDotEnv(read.text, { file });
   if (parsed.findings.length > 0) {
     return left({
       _tag: 'ConfigFileInvalid',

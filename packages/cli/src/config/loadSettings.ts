@@ -1,13 +1,12 @@
-import { stat } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import type { Either } from 'fp-ts/lib/Either.js';
 import { isLeft, left, right } from 'fp-ts/lib/Either.js';
 import type * as t from 'io-ts';
-import { lilconfig } from 'lilconfig';
 import { parse as parseYaml } from 'yaml';
 import type { EngineKind, HarborLocation } from '@imgalias/core';
 import { NetworkModeCodec } from '@imgalias/core';
+import { describeTextFileProblem, inputLimits, readTextFile } from '@imgalias/discover';
 import type { ConfigError } from './ConfigError.js';
 import { describeFileError } from './ConfigError.js';
 import type { ConfigFile } from './ConfigFile.js';
@@ -66,26 +65,16 @@ export const settingVariables = {
 
 const configSearchPlaces = ['imgalias.config.json', 'imgalias.config.yaml', 'imgalias.config.yml', 'package.json'];
 
-/** A parse failure, carrying the file: lilconfig's search does not say which file it was reading. */
-class ConfigParseFailure {
-  constructor(
-    readonly file: string,
-    readonly cause: unknown,
-  ) {}
+/** A file's text parsed as the data format its name says; a config file is never executed. */
+function parseConfigText(file: string, text: string): Either<ConfigError, unknown> {
+  const json = extname(file) === '.json';
+  try {
+    // yaml's default (YAML 1.2 core schema) builds plain data only; duplicate keys are an error, not a silent overwrite.
+    return right(json ? JSON.parse(text.replace(/^\uFEFF/, '')) : parseYaml(text));
+  } catch (cause) {
+    return left({ _tag: 'ConfigFileUnreadable', file, message: `not valid ${json ? 'JSON' : 'YAML'}: ${describeFileError(cause)}` });
+  }
 }
-
-const parsingWith =
-  (parse: (content: string) => unknown) =>
-  (file: string, content: string): unknown => {
-    try {
-      return parse(content);
-    } catch (cause) {
-      throw new ConfigParseFailure(file, cause);
-    }
-  };
-const jsonLoader = parsingWith((content) => JSON.parse(content.replace(/^\uFEFF/, '')));
-// yaml's default (YAML 1.2 core schema) builds plain data only; duplicate keys are an error, not a silent overwrite.
-const yamlLoader = parsingWith((content) => parseYaml(content));
 
 /**
  * Where the upward search for a config file stops: the repository root (nearest `.git`), so a checkout's config
@@ -99,32 +88,26 @@ const searchStopDir = (cwd: string): string => {
   }
 };
 
-const unparsable = (failure: ConfigParseFailure): ConfigError => ({
-  _tag: 'ConfigFileUnreadable',
-  file: failure.file,
-  message: `not valid ${extname(failure.file) === '.json' ? 'JSON' : 'YAML'}: ${describeFileError(failure.cause)}`,
-});
-
 interface LoadedConfig {
   readonly file: string;
   readonly config: ConfigFile;
 }
 
-const explorerFor = (cwd: string) =>
-  lilconfig('imgalias', {
-    searchPlaces: configSearchPlaces,
-    // Only data formats: a JavaScript config would run code on every invocation, which a build host must not do.
-    loaders: { '.json': jsonLoader, '.yaml': yamlLoader, '.yml': yamlLoader },
-    packageProp: 'imgalias',
-    stopDir: searchStopDir(cwd),
-    ignoreEmptySearchPlaces: false,
-    cache: false,
-  });
-
 interface RawConfig {
   readonly file: string;
   readonly content: unknown;
 }
+
+/** A config file's text through the bounded regular-file reader; `undefined` when there is no such file. */
+async function readConfigText(file: string, suffix = ''): Promise<Either<ConfigError, string | undefined>> {
+  const read = await readTextFile(file, { maxBytes: inputLimits.projectFileBytes });
+  if (read._tag === 'Text') return right(read.text);
+  if (read._tag === 'Missing') return right(undefined);
+  return left({ _tag: 'ConfigFileUnreadable', file, message: `${describeTextFileProblem(read)}${suffix}` });
+}
+
+const packageConfig = (pkg: unknown): unknown =>
+  typeof pkg === 'object' && pkg !== null && Object.hasOwn(pkg, 'imgalias') ? (pkg as Record<string, unknown>)['imgalias'] : undefined;
 
 /** `--config FILE`: that file or an error, never a fallback to the search. */
 async function readNamedConfig(named: string, cwd: string): Promise<Either<ConfigError, RawConfig>> {
@@ -132,26 +115,41 @@ async function readNamedConfig(named: string, cwd: string): Promise<Either<Confi
   if (!['.json', '.yaml', '.yml'].includes(extname(file))) {
     return left({ _tag: 'ConfigFileUnreadable', file, message: 'unsupported file type: use .json, .yaml, .yml or a package.json with an "imgalias" key' });
   }
-  try {
-    if (!(await stat(file)).isFile()) return left({ _tag: 'ConfigFileUnreadable', file, message: 'is not a file (named by --config)' });
-    const found = await explorerFor(cwd).load(file);
-    if (basename(file) === 'package.json' && (found?.config === undefined || found.config === null)) {
-      return left({ _tag: 'ConfigFileInvalid', file, errors: [{ path: 'imgalias', message: 'package.json has no "imgalias" key' }] });
-    }
-    return right({ file, content: found?.config });
-  } catch (error) {
-    if (error instanceof ConfigParseFailure) return left(unparsable(error));
-    return left({ _tag: 'ConfigFileUnreadable', file, message: `${describeFileError(error)} (named by --config)` });
+  const text = await readConfigText(file, ' (named by --config)');
+  if (isLeft(text)) return text;
+  if (text.right === undefined) return left({ _tag: 'ConfigFileUnreadable', file, message: 'no such file (named by --config)' });
+  if (basename(file) !== 'package.json' && text.right.trim() === '') return right({ file, content: undefined });
+  const parsed = parseConfigText(file, text.right);
+  if (isLeft(parsed)) return parsed;
+  if (basename(file) !== 'package.json') return right({ file, content: parsed.right });
+  const content = packageConfig(parsed.right);
+  if (content === undefined || content === null) {
+    return left({ _tag: 'ConfigFileInvalid', file, errors: [{ path: 'imgalias', message: 'package.json has no "imgalias" key' }] });
   }
+  return right({ file, content });
 }
 
+/**
+ * The nearest config file from `cwd` up to the search's stop directory: in each directory the first of
+ * `configSearchPlaces` that exists (a package.json only when it has an `imgalias` key). An empty file is an
+ * empty configuration.
+ */
 async function searchConfig(cwd: string): Promise<Either<ConfigError, RawConfig | undefined>> {
-  try {
-    const found = await explorerFor(cwd).search(cwd);
-    return right(found === null ? undefined : { file: found.filepath, content: found.config });
-  } catch (error) {
-    if (error instanceof ConfigParseFailure) return left(unparsable(error));
-    return left({ _tag: 'ConfigFileUnreadable', file: join(cwd, 'imgalias.config.*'), message: describeFileError(error) });
+  const stopDir = searchStopDir(cwd);
+  for (let dir = cwd; ; dir = dirname(dir)) {
+    for (const place of configSearchPlaces) {
+      const file = join(dir, place);
+      const text = await readConfigText(file);
+      if (isLeft(text)) return text;
+      if (text.right === undefined) continue;
+      if (place !== 'package.json' && text.right.trim() === '') return right({ file, content: undefined });
+      const parsed = parseConfigText(file, text.right);
+      if (isLeft(parsed)) return parsed;
+      if (place !== 'package.json') return right({ file, content: parsed.right });
+      const content = packageConfig(parsed.right);
+      if (content !== undefined && content !== null) return right({ file, content });
+    }
+    if (dir === stopDir || dirname(dir) === dir) return right(undefined);
   }
 }
 
@@ -341,8 +339,11 @@ export async function loadSettings(input: {
     flags.snapshot !== undefined ? resolve(cwd, flags.snapshot) : fromConfig.snapshot !== undefined ? resolve(configDir, fromConfig.snapshot) : undefined;
 
   // Compose semantics: a variable set in the process environment wins over the same name in .env.
-  const mergedEnv: Record<string, string> = { ...(dotenv.right?.values ?? {}) };
-  for (const [name, value] of Object.entries(env)) if (value !== undefined) mergedEnv[name] = value;
+  // fromEntries defines own properties, so a variable named __proto__ is a variable, not a prototype.
+  const mergedEnv: Record<string, string> = Object.fromEntries([
+    ...Object.entries(dotenv.right?.values ?? {}),
+    ...Object.entries(env).filter((entry): entry is [string, string] => entry[1] !== undefined),
+  ]);
 
   const probes = { ...defaultSettings.probes, ...(fromConfig.probes ?? {}) };
   const prefetch = { ...defaultSettings.prefetch, ...(fromConfig.prefetch ?? {}) };
