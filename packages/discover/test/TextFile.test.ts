@@ -1,7 +1,7 @@
 import { describe, expect, test } from '@jest/globals';
 import { symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { execa } from 'execa';
+import { execFileSync } from 'node:child_process';
 import { describeTextFileProblem, inputLimits, readTextFile } from '@imgalias/discover';
 import { tempDirs } from '../../../test-support/tempDirs.js';
 
@@ -25,7 +25,7 @@ describe('readTextFile', () => {
 
   test('a FIFO is refused without waiting for a writer', async () => {
     const dir = await tempDir();
-    await execa('mkfifo', [path.join(dir, 'pipe')]);
+    execFileSync('mkfifo', [path.join(dir, 'pipe')]);
     expect(await readTextFile(path.join(dir, 'pipe'), { maxBytes: 10 })).toEqual({ _tag: 'NotRegularFile', kind: 'a FIFO (named pipe)' });
   });
 
