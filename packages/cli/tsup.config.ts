@@ -1,9 +1,30 @@
 import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type { Options } from 'tsup';
 import { defineConfig } from 'tsup';
+
+type Plugin = NonNullable<Options['esbuildPlugins']>[number];
 
 const { version } = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8')) as { version: string };
 // Baked in so `imgalias --version` answers without reading package.json at run time.
 const define = { __IMGALIAS_VERSION__: JSON.stringify(version) };
+
+// The bin bundles the workspace packages from their sources, not their single-file dist builds, so esbuild can
+// leave out (or defer to a lazily loaded chunk) each module a command does not reach, e.g. discover's Dockerfile
+// parser for `--version`. The packages' public entry points are unchanged.
+const workspaceSources: Plugin = {
+  name: 'imgalias-workspace-sources',
+  setup(build) {
+    build.onResolve({ filter: /^@imgalias\/[a-z-]+$/ }, (args) => ({
+      path: fileURLToPath(new URL(`../${args.path.slice('@imgalias/'.length)}/src/index.ts`, import.meta.url)),
+    }));
+    // fp-ts's ES module build instead of its CommonJS one (`fp-ts/lib/...`, what the packages import so their own
+    // CommonJS builds work): esbuild can tree-shake it, and the bin then carries only the functions it calls.
+    build.onResolve({ filter: /^fp-ts\/lib\// }, (args) =>
+      build.resolve(args.path.replace('fp-ts/lib/', 'fp-ts/es6/'), { kind: args.kind, resolveDir: args.resolveDir }),
+    );
+  },
+};
 
 export default defineConfig([
   {
@@ -12,18 +33,33 @@ export default defineConfig([
     format: ['esm', 'cjs'],
     dts: { compilerOptions: { ignoreDeprecations: '6.0' } },
     clean: ['index.*'], // the two builds run at once: each cleans only its own files
+    splitting: false, // one file per format, as before the bin's lazy imports
     sourcemap: true,
     target: 'node20',
     define,
   },
   {
+    // The installed program: every dependency bundled in (resolving and loading hundreds of files from
+    // node_modules was most of a start-up), with the lazily imported modules (listr2, execa, the settings loader
+    // with lilconfig and the config codecs, the stores) in chunks of their own under dist/chunks that only the
+    // commands needing them load. The library entry above stays unbundled.
     entry: ['src/bin.ts'],
     tsconfig: 'tsconfig.build.json',
     format: ['esm'],
-    clean: ['bin.*'],
+    clean: ['bin.*', 'chunks'],
+    splitting: true,
+    esbuildPlugins: [workspaceSources],
+    esbuildOptions(options) {
+      options.chunkNames = 'chunks/[name]-[hash]';
+      // ES module builds first (io-ts, fp-ts): tree-shakeable, unlike their CommonJS `main`.
+      options.mainFields = ['module', 'main'];
+    },
+    noExternal: [/.*/],
     sourcemap: true,
     target: 'node20',
-    banner: { js: '#!/usr/bin/env node' },
+    platform: 'node',
+    // Bundled CommonJS dependencies (commander, yaml) call require() for Node's own modules.
+    banner: { js: "#!/usr/bin/env node\nimport { createRequire as __imgaliasCreateRequire } from 'node:module';\nconst require = __imgaliasCreateRequire(import.meta.url);" },
     define,
   },
 ]);

@@ -1,4 +1,3 @@
-import { Listr, ListrLogger, ProcessOutput } from 'listr2';
 import type { ApplyReport, ImageStore, Plan, Snapshot, StoreError } from '@imgalias/core';
 import { familiarName } from '@imgalias/core';
 import type { Either } from 'fp-ts/lib/Either.js';
@@ -25,6 +24,8 @@ export async function withProgressDisplay<T>(options: {
   /** The task's title once `work` is done, from its result. */
   readonly doneTitle: (result: T) => string;
 }): Promise<T> {
+  // listr2 and its terminal helpers load only when a display is drawn: most runs (pipes, CI, `--quiet`) never do.
+  const { Listr, ListrLogger, ProcessOutput } = await import('listr2');
   let result: { readonly value: T } | undefined;
   // Only reached when `terminal` is a TTY, which in a real process is a tty.WriteStream.
   const stream = options.terminal as unknown as NodeJS.WriteStream;

@@ -1,8 +1,8 @@
 import type { ReferenceError, StoreError } from '@imgalias/core';
 import { describeReferenceError } from '@imgalias/core';
 import { describeStoreError } from '@imgalias/adapter-docker';
-import type { ConfigError } from './config/loadSettings.js';
-import { describeConfigError } from './config/loadSettings.js';
+import type { ConfigError } from './config/ConfigError.js';
+import { describeConfigError } from './config/ConfigError.js';
 import { ExitCode } from './ExitCode.js';
 
 /**

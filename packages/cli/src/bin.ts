@@ -1,30 +1,10 @@
-import { run } from './main.js';
+import module from 'node:module';
 
-// The only place that touches process.argv, process.exit and the real streams: everything else is a function
-// of its io, so tests run the same code in-process.
+// Node 22.1+ can keep the compiled bundle between runs (in its own cache directory under the system's temp
+// directory); most of a short run such as `imgalias --version` is compiling JavaScript. Older Nodes lack the
+// function and run as before. It must run before the rest of the program is loaded, hence the dynamic import.
+const withCompileCache = module as { enableCompileCache?: () => unknown };
+withCompileCache.enableCompileCache?.();
 
-// `imgalias plan | head` closes the pipe early; that is the reader's choice, not an error worth a stack trace.
-for (const stream of [process.stdout, process.stderr]) {
-  stream.on('error', (error: NodeJS.ErrnoException) => {
-    if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
-    throw error;
-  });
-}
-
-run(process.argv.slice(2), {
-  stdout: process.stdout,
-  stderr: process.stderr,
-  env: process.env,
-  cwd: process.cwd(),
-}).then(
-  (code) => {
-    // Not process.exit(): pending output to a pipe must be flushed first.
-    process.exitCode = code;
-  },
-  (error: unknown) => {
-    process.stderr.write(`imgalias: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-    process.stderr.write('This is a bug in imgalias; please report it with the command you ran.\n');
-    // Outside 0-3 on purpose: a crash must not read as "findings" (1) to a calling script.
-    process.exitCode = 70;
-  },
-);
+const { runProcess } = await import('./runProcess.js');
+runProcess();

@@ -3,19 +3,15 @@ import type { Either } from 'fp-ts/lib/Either.js';
 import { isLeft, left, right } from 'fp-ts/lib/Either.js';
 import type { ImageStore } from '@imgalias/core';
 import type { EngineStoreOptions } from '@imgalias/adapter-docker';
-import { createEngineStore } from '@imgalias/adapter-docker';
-import { createDryRunStore, shouldUseColor } from '@imgalias/adapter-dry-run';
+import { shouldUseColor } from '@imgalias/adapter-dry-run';
 import type { CliFlags } from '../config/loadSettings.js';
-import { loadSettings } from '../config/loadSettings.js';
 import type { Settings } from '../config/Settings.js';
 import type { ModeResolution } from '../mode/resolveMode.js';
-import { resolveMode } from '../mode/resolveMode.js';
 import type { CliError } from '../CliError.js';
 import { CliError as E, describeCliError, exitCodeOf } from '../CliError.js';
 import { ExitCode } from '../ExitCode.js';
 import type { Output, OutputStream } from '../Output.js';
 import { createOutput } from '../Output.js';
-import { readSnapshotFile } from '../SnapshotFile.js';
 
 /**
  * What the process gives the CLI. `bin.ts` passes the real process's; tests pass their own, so every command
@@ -105,7 +101,10 @@ export function createCommandContext(io: CliIO): ContextHandle {
   const context: CommandContext = {
     io,
     engineOptions,
+    // The settings loader (yaml, lilconfig, the config codecs), the stores and the mode probe are imported when
+    // a command first needs them: `--help` and `--version` load none of them (see tsup.config.ts).
     loadSettings: async (flags) => {
+      const { loadSettings } = await import('../config/loadSettings.js');
       const loaded = await loadSettings({ flags, env: io.env, cwd: io.cwd });
       return isLeft(loaded) ? left(E.config(loaded.left)) : loaded;
     },
@@ -118,12 +117,20 @@ export function createCommandContext(io: CliIO): ContextHandle {
       }),
     openStore: async (settings) => {
       if (settings.snapshotFile !== undefined) {
+        const [{ readSnapshotFile }, { createDryRunStore }] = await Promise.all([
+          import('../SnapshotFile.js'),
+          import('@imgalias/adapter-dry-run'),
+        ]);
         const snapshot = await readSnapshotFile(settings.snapshotFile);
         return isLeft(snapshot) ? snapshot : right(createDryRunStore({ snapshot: snapshot.right, engine: settings.engine }));
       }
+      const { createEngineStore } = await import('@imgalias/adapter-docker');
       return right(createEngineStore(engineOptions(settings)));
     },
-    resolveMode: (settings) => resolveMode(settings, io.fetch === undefined ? {} : { fetch: io.fetch }),
+    resolveMode: async (settings) => {
+      const { resolveMode } = await import('../mode/resolveMode.js');
+      return resolveMode(settings, io.fetch === undefined ? {} : { fetch: io.fetch });
+    },
     action: (run) => async (...args) => {
       const command = args[args.length - 1] as Command;
       const result = await run({ operands: [...command.args], flags: flagsOf(command) });

@@ -1,0 +1,65 @@
+import { beforeAll, describe, expect, test } from '@jest/globals';
+import { cp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { execa } from 'execa';
+import { binPath, ensureBuilt, tempDir } from './support/cli.js';
+
+beforeAll(ensureBuilt, 600_000);
+
+const distDir = path.dirname(binPath);
+
+/** A copy of the built program (bin.js and its chunks) in a temp directory with no node_modules above it. */
+async function copyOfBin(): Promise<string> {
+  const dir = await tempDir();
+  await cp(path.join(distDir, 'bin.js'), path.join(dir, 'bin.js'));
+  await cp(path.join(distDir, 'chunks'), path.join(dir, 'chunks'), { recursive: true });
+  return dir;
+}
+
+const run = (dir: string, args: readonly string[]) =>
+  execa(process.execPath, [path.join(dir, 'bin.js'), ...args], {
+    cwd: dir,
+    env: { PATH: process.env['PATH'] ?? '/usr/bin:/bin', HOME: dir, NO_COLOR: '1' },
+    extendEnv: false,
+    reject: false,
+  });
+
+describe('the bundled bin', () => {
+  test('is self-contained: a copy without node_modules plans from a snapshot', async () => {
+    const dir = await copyOfBin();
+    const snapshot = {
+      version: 1,
+      images: [{ id: `sha256:${'a'.repeat(64)}`, names: ['localhost/redis:7-alpine'] }],
+    };
+    await writeFile(path.join(dir, 'snapshot.json'), JSON.stringify(snapshot));
+    const result = await run(dir, ['plan', '--snapshot', 'snapshot.json', '--format', 'json', 'redis:7-alpine']);
+    expect(result.stderr).toBe('');
+    expect(result.exitCode).toBe(0);
+    const plan = JSON.parse(String(result.stdout)) as { actions: readonly { target: string }[] };
+    expect(plan.actions.map((action) => action.target)).toEqual(['docker.io/library/redis:7-alpine']);
+  });
+
+  test('--version and --help load neither listr2, execa, lilconfig nor the settings loader', async () => {
+    const dir = await copyOfBin();
+    // Remove every chunk that holds one of the lazily loaded modules: start-up must not need any of them.
+    const lazy = /node_modules\/\.pnpm\/(listr2|execa|lilconfig)@|src\/config\/loadSettings\.ts/;
+    let removed = 0;
+    for (const name of await readdir(path.join(dir, 'chunks'))) {
+      const file = path.join(dir, 'chunks', name);
+      if (name.endsWith('.js') && lazy.test(await readFile(file, 'utf8'))) {
+        await rm(file);
+        removed += 1;
+      }
+    }
+    expect(removed).toBeGreaterThanOrEqual(3);
+    const version = await run(dir, ['--version']);
+    expect(version.exitCode).toBe(0);
+    expect(String(version.stdout)).toMatch(/^\d+\.\d+\.\d+/);
+    const help = await run(dir, ['apply', '--help']);
+    expect(help.exitCode).toBe(0);
+    expect(String(help.stdout)).toMatch(/^Usage: imgalias apply/m);
+    // A command that reads settings does need its chunk: the check above is not vacuous.
+    const plan = await run(dir, ['plan', '--snapshot', 'none.json', 'redis:7-alpine']);
+    expect(plan.exitCode).toBe(70);
+  });
+});
