@@ -46,7 +46,11 @@ export const FINDING_KIND: Readonly<Record<Finding['_tag'], string>> = {
 
 const onOff = (flag: boolean): string => (flag ? 'on' : 'off');
 
-/** `mode internal, harbor harbor.corp.local/proj (layout path), short names off, on conflict report, harbor tags off` */
+/**
+ * `mode internal, harbor harbor.corp.local/proj (layout path), short names off, on conflict report`. Harbor
+ * tags are named only when on (`publish` turns them on right before a push): no setting a user can give turns
+ * them on, so "off" on every plan would name a switch that does not exist.
+ */
 export const describePolicy = (policy: AliasPolicy): string =>
   [
     `mode ${policy.mode}`,
@@ -55,7 +59,7 @@ export const describePolicy = (policy: AliasPolicy): string =>
       : `harbor ${formatHarborLocation(policy.harbor)} (layout ${policy.harborLayout})`,
     `short names ${onOff(policy.shortNames)}`,
     `on conflict ${policy.onConflict}`,
-    `harbor tags ${onOff(policy.harborTags)}`,
+    ...(policy.harborTags ? ['harbor tags on (publish: Harbor names are tagged before the push)'] : []),
   ]
     .map(printable)
     .join(', ');

@@ -2,6 +2,7 @@ import { describe, expect, test } from '@jest/globals';
 import { PlanCodec } from '@imgalias/core';
 import type { Plan } from '@imgalias/core';
 import { renderApplyReport, renderPlan } from '@imgalias/adapter-dry-run';
+import { describePolicy } from '../src/Labels.js';
 import { expectGolden } from './expectGolden.js';
 import { applyReport, header, plan } from './fixtures/fieldScenario.js';
 
@@ -123,7 +124,7 @@ describe('labels', () => {
 
   test('a policy without Harbor says so', () => {
     const script = renderPlan(plan, { format: 'shell', header: { policy: { ...header.policy, harbor: undefined, shortNames: true } } });
-    expect(script).toContain('# policy: mode internal, no harbor, short names on, on conflict report, harbor tags off\n');
+    expect(script).toContain('# policy: mode internal, no harbor, short names on, on conflict report\n');
     expect(renderPlan(plan, { format: 'shell' })).toContain('# snapshot: (not recorded)\n# policy: (not recorded)\n');
   });
 });
@@ -178,5 +179,13 @@ describe('renderApplyReport', () => {
     const verified = { ...applyReport, results: applyReport.results.filter((r) => r._tag === 'Applied'), verified: true };
     expect(renderApplyReport(verified, { format: 'text' })).toContain('verified: every planned name now points at its planned image');
     expect(renderApplyReport(verified, { format: 'markdown' })).toContain('Verified: every planned name');
+  });
+});
+
+describe('the policy line names harbor tags only when they are on', () => {
+  test('off by default (no user setting turns them on), named when publish turns them on', () => {
+    const base = { mode: 'internal', harbor: { registry: 'h.local', project: 'p' }, harborLayout: 'path', shortNames: false, onConflict: 'report' } as const;
+    expect(describePolicy({ ...base, harborTags: false })).toBe('mode internal, harbor h.local/p (layout path), short names off, on conflict report');
+    expect(describePolicy({ ...base, harborTags: true })).toContain('harbor tags on');
   });
 });

@@ -97,7 +97,7 @@ describe('renderPlan shell', () => {
     expect(lines[0]).toBe('#!/bin/sh');
     expect(lines).toContain('# snapshot: podman images (build-host-07)');
     expect(lines.find((line) => line.startsWith('# policy: '))).toBe(
-      '# policy: mode internal, harbor harbor.corp.local/proj (layout path), short names off, on conflict report, harbor tags off',
+      '# policy: mode internal, harbor harbor.corp.local/proj (layout path), short names off, on conflict report',
     );
     const firstCommand = lines.findIndex((line) => line.startsWith('docker '));
     expect(lines.indexOf('set -eu')).toBeGreaterThan(0);

@@ -3,7 +3,8 @@ import { familiarName, familyOf, parseReference, spellReference } from '@imgalia
 
 /**
  * What to do about each family with no member in the store: which name to pull, from where the mode allows,
- * and the command that does it. In internal mode that is the Harbor copy, never the public origin.
+ * and the command that does it. In internal mode that is the Harbor copy, never the public origin; an image
+ * Harbor has no name for gets no pull advice at all. Every hint is true for the policy it is given.
  *
  * @example
  * hintsForMissing(plan.findings, { policy, engine: 'docker' })
@@ -27,6 +28,12 @@ export function hintsForMissing(
     }
     const harbor = familyOf(origin.right, policy).members.find((member) => member.role === 'harbor');
     const harborRef = harbor === undefined ? undefined : parseReference(harbor.name);
+    if (policy.harbor !== undefined && (harborRef === undefined || harborRef._tag === 'Left')) {
+      // Harbor is set, but the layout gives this origin no Harbor path: prefetch could not pull it either.
+      return [
+        `${name} is not in the store, and in internal mode only Harbor may supply it, but ${policy.harbor.registry}/${policy.harbor.project} has no name for images from ${origin.right.domain} (the ${policy.harborLayout} layout names Docker Hub images only): load it into the store (${engine} load -i FILE), then run this command again.`,
+      ];
+    }
     if (harborRef === undefined || harborRef._tag === 'Left') {
       return [
         `${name} is not in the store, and in internal mode only Harbor may supply it, but no Harbor is configured: set --harbor HOST[:PORT]/PROJECT (or IMGALIAS_HARBOR / INTERNAL_REGISTRY), then run ${prefetch}.`,

@@ -37,7 +37,11 @@ export type Finding =
       readonly _tag: 'Missing';
       readonly family: string;
       readonly lookedFor: readonly string[];
-      /** The name to pull to heal the family: the Harbor copy in internal mode when Harbor is configured, else the origin. */
+      /**
+       * The name to pull to heal the family: the Harbor copy in internal mode, the origin in external mode.
+       * Absent when the mode allows no registry for it: internal mode with no Harbor name for this family
+       * (no Harbor configured, or a layout that gives this origin no Harbor path).
+       */
       readonly pull?: string;
     }
   | {
@@ -127,9 +131,12 @@ const compareFindings = (a: Finding, b: Finding): number => {
 const uniqueFindings = (sorted: readonly Finding[]): Finding[] =>
   sorted.filter((finding, i) => i === 0 || compareFindings(sorted[i - 1] as Finding, finding) !== 0);
 
-const pullNameFor = (family: AliasFamily, policy: AliasPolicy): string => {
-  const harbor = family.members.find((member) => member.role === 'harbor');
-  return policy.mode === 'internal' && harbor !== undefined ? harbor.name : family.origin;
+const pullOf = (pull: string | undefined): { readonly pull?: string } => (pull === undefined ? {} : { pull });
+
+/** In internal mode only Harbor may supply an image: never name a public pull there. */
+const pullNameFor = (family: AliasFamily, policy: AliasPolicy): string | undefined => {
+  if (policy.mode === 'external') return family.origin;
+  return family.members.find((member) => member.role === 'harbor')?.name;
 };
 
 /**
@@ -233,7 +240,7 @@ export const planAliases = ({ snapshot, images, policy }: PlanInput): Plan => {
       _tag: 'Missing',
       family: family.origin,
       lookedFor: family.members.map((member) => member.name),
-      pull: pullNameFor(family, policy),
+      ...pullOf(pullNameFor(family, policy)),
     });
   }
 
@@ -355,9 +362,13 @@ export const applyToSnapshot = (snapshot: Snapshot, plan: Plan): Snapshot => {
 export const describeFinding = (finding: Finding): string => {
   switch (finding._tag) {
     case 'Missing':
-      return `${familiarName(finding.family)} is not in the image store under any of its names (${finding.lookedFor.map(familiarName).join(', ')}); pull ${familiarName(finding.pull ?? finding.family)}, then run imgalias again.`;
+      return `${familiarName(finding.family)} is not in the image store under any of its names (${finding.lookedFor.map(familiarName).join(', ')}); ${
+        finding.pull === undefined
+          ? 'no registry the mode allows has it (internal mode pulls only Harbor copies, and this image has no Harbor name): load it into the store'
+          : `pull ${familiarName(finding.pull)}`
+      }, then run imgalias again.`;
     case 'Conflict':
-      return `${familiarName(finding.name)} points at image ${finding.imageId}, but the ${familiarName(finding.family)} family takes image ${finding.expectedImageId} from ${familiarName(finding.source)}; ${familiarName(finding.name)} was left as is: remove or retag it by hand, or plan with onConflict "retarget" to move it.`;
+      return `${familiarName(finding.name)} points at image ${finding.imageId}, but the ${familiarName(finding.family)} family takes image ${finding.expectedImageId} from ${familiarName(finding.source)}; ${familiarName(finding.name)} was left as is: remove or retag it by hand, or run with --on-conflict retarget (config key onConflict: "retarget") to move it.`;
     case 'DigestReference':
       return `${familiarName(finding.reference)} pins a digest, and a digest is never a tag target; request the image by tag to have its names kept.`;
     case 'InvalidRequest':

@@ -168,7 +168,8 @@ const situations: readonly Situation[] = [
       version: 1,
       mode: 'internal',
       actions: [],
-      findings: [missing('quay.io/keycloak/keycloak:26.0', ['quay.io/keycloak/keycloak:26.0'], 'quay.io/keycloak/keycloak:26.0')],
+      // Internal mode: no Harbor name for a quay.io origin, so no pull is named at all (never the public origin).
+      findings: [{ _tag: 'Missing', family: 'quay.io/keycloak/keycloak:26.0', lookedFor: ['quay.io/keycloak/keycloak:26.0'] }],
     },
   },
   {
@@ -434,11 +435,11 @@ describe('describeFinding', () => {
     ],
     [
       { _tag: 'Missing', family: 'quay.io/keycloak/keycloak:26.0', lookedFor: ['quay.io/keycloak/keycloak:26.0'] } as const,
-      'quay.io/keycloak/keycloak:26.0 is not in the image store under any of its names (quay.io/keycloak/keycloak:26.0); pull quay.io/keycloak/keycloak:26.0, then run imgalias again.',
+      'quay.io/keycloak/keycloak:26.0 is not in the image store under any of its names (quay.io/keycloak/keycloak:26.0); no registry the mode allows has it (internal mode pulls only Harbor copies, and this image has no Harbor name): load it into the store, then run imgalias again.',
     ],
     [
       conflict(REDIS, REDIS_LOCAL, 'sha256:x', 'sha256:o', REDIS),
-      'localhost/redis:7-alpine points at image sha256:x, but the redis:7-alpine family takes image sha256:o from redis:7-alpine; localhost/redis:7-alpine was left as is: remove or retag it by hand, or plan with onConflict "retarget" to move it.',
+      'localhost/redis:7-alpine points at image sha256:x, but the redis:7-alpine family takes image sha256:o from redis:7-alpine; localhost/redis:7-alpine was left as is: remove or retag it by hand, or run with --on-conflict retarget (config key onConflict: "retarget") to move it.',
     ],
     [
       { _tag: 'DigestReference', reference: `docker.io/library/redis@${DIGEST}` } as const,
