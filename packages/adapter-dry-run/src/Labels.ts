@@ -1,4 +1,4 @@
-import { formatHarborLocation, formatReference, parseReference } from '@imgalias/core';
+import { formatHarborLocation, formatMirrorRule, formatReference, parseReference } from '@imgalias/core';
 import type { AliasPolicy, Finding, StoreError, TagReason } from '@imgalias/core';
 
 /**
@@ -39,6 +39,8 @@ export const describeReason = (reason: TagReason, replaces?: string): string => 
 export const FINDING_KIND: Readonly<Record<Finding['_tag'], string>> = {
   Conflict: 'conflict',
   Missing: 'missing',
+  AmbiguousMirror: 'ambiguous mirror',
+  MirrorTooDeep: 'mirror too deep',
   DigestReference: 'digest reference',
   InvalidRequest: 'invalid request',
   InvalidSnapshotName: 'invalid snapshot name',
@@ -57,6 +59,7 @@ export const describePolicy = (policy: AliasPolicy): string =>
     policy.harbor === undefined
       ? 'no harbor'
       : `harbor ${formatHarborLocation(policy.harbor)} (layout ${policy.harborLayout})`,
+    ...(policy.mirrors === undefined || policy.mirrors.length === 0 ? [] : [`mirrors ${policy.mirrors.map(formatMirrorRule).join(' ')}`]),
     `short names ${onOff(policy.shortNames)}`,
     `on conflict ${policy.onConflict}`,
     ...(policy.harborTags ? ['harbor tags on (publish: Harbor names are tagged before the push)'] : []),

@@ -1,4 +1,4 @@
-import { describeFinding } from '@imgalias/core';
+import { describeFinding, formatMirrorRule } from '@imgalias/core';
 import type { ActionResult, ApplyReport, Finding, Plan } from '@imgalias/core';
 import { FINDING_KIND, describePolicy, describeReason, engineMessage, familiarName, printable, shortImageId } from './Labels.js';
 import type { RenderHeader } from './RenderOptions.js';
@@ -55,6 +55,21 @@ const findingSection = (findings: readonly Finding[]): string[] =>
         '',
       ];
 
+/** Which mirror rule gave each family its Harbor name, as a table; nothing when no family has one. */
+const harborNameSection = (plan: Plan): string[] => {
+  const names = plan.harborNames ?? [];
+  if (names.length === 0) return [];
+  return [
+    '### Harbor names',
+    '',
+    ...table(
+      ['Image', 'Harbor name', 'Mirror rule'],
+      names.map((h) => [codeSpan(familiarName(h.family)), codeSpan(familiarName(h.name)), codeSpan(formatMirrorRule(h.rule))]),
+    ),
+    '',
+  ];
+};
+
 /**
  * A plan for a pull request or an issue: a table of source, target, image id and why, the findings as a list,
  * and the summary line.
@@ -77,6 +92,7 @@ export const renderPlanMarkdown = (plan: Plan, options: { readonly header?: Rend
         )),
     '',
     ...findingSection(plan.findings),
+    ...harborNameSection(plan),
     `**${escapeMarkdown(summarisePlan(countPlan(plan)))}**`,
     '',
   ].join('\n');

@@ -1,5 +1,5 @@
 import pc from 'picocolors';
-import { describeFinding } from '@imgalias/core';
+import { describeFinding, formatMirrorRule } from '@imgalias/core';
 import type { ActionResult, ApplyReport, Finding, Plan, TagAction } from '@imgalias/core';
 import { describeReason, engineMessage, familiarName, printable, shortImageId } from './Labels.js';
 import { countPlan, countResults, summarisePlan, summariseResults } from './Summary.js';
@@ -15,6 +15,9 @@ const findingLabel = (finding: Finding): string => {
       return 'conflict';
     case 'Missing':
       return 'missing';
+    case 'AmbiguousMirror':
+    case 'MirrorTooDeep':
+      return 'mirror';
     case 'DigestReference':
       return 'digest';
     case 'InvalidRequest':
@@ -54,7 +57,27 @@ export const renderPlanText = (plan: Plan, options: { readonly color?: boolean }
       `${label('tag', colors.green)}  ${arrow(action)}  ${colors.dim(`(${shortImageId(action.imageId)}, ${describeReason(action.reason, action.replaces)})`)}`,
   );
   const body = [...actionLines, ...findingLines(plan.findings, colors)];
-  return [...(body.length === 0 ? ['nothing to do'] : body), '', colors.bold(summarisePlan(countPlan(plan))), ''].join('\n');
+  return [
+    ...(body.length === 0 ? ['nothing to do'] : body),
+    ...harborNameLines(plan, colors),
+    '',
+    colors.bold(summarisePlan(countPlan(plan))),
+    '',
+  ].join('\n');
+};
+
+/** Which mirror rule gave each family its Harbor name, after a blank line; nothing when no family has one. */
+const harborNameLines = (plan: Plan, colors: Colors): string[] => {
+  const names = plan.harborNames ?? [];
+  if (names.length === 0) return [];
+  const width = Math.max(...names.map((h) => familiarName(h.name).length));
+  return [
+    '',
+    ...names.map(
+      (h) =>
+        `${label('harbor', colors.cyan)}  ${familiarName(h.name).padEnd(width)}  ${colors.dim(`for ${familiarName(h.family)}, rule ${printable(formatMirrorRule(h.rule))}`)}`,
+    ),
+  ];
 };
 
 const resultLine = (result: ActionResult, arrow: (action: TagAction) => string, colors: Colors): string => {

@@ -37,7 +37,15 @@ describe('renderPlan markdown', () => {
     const lines = renderPlan(plan, { format: 'markdown' }).split('\n');
     expect(lines).toContain('| Source | Target | Image id | Why |');
     expect(lines).toContain('| `localhost/redis:7-alpine` | `redis:7-alpine` | `sha256:34fb46c847bb` | missing name |');
-    expect(lines.filter((line) => line.startsWith('| `'))).toHaveLength(plan.actions.length);
+    const rowsOfFour = lines.filter((line) => line.startsWith('| `') && line.split(' | ').length === 4);
+    expect(rowsOfFour).toHaveLength(plan.actions.length);
+  });
+
+  test('a second table says which mirror rule gave each family its Harbor name', () => {
+    const lines = renderPlan(plan, { format: 'markdown' }).split('\n');
+    expect(lines).toContain('| Image | Harbor name | Mirror rule |');
+    expect(lines).toContain('| `redis:7-alpine` | `harbor.corp.local/proj/redis:7-alpine` | `*=harbor.corp.local/proj@path` |');
+    expect(lines.filter((line) => line.includes('`*=harbor.corp.local/proj@path`'))).toHaveLength(plan.harborNames?.length ?? -1);
   });
 
   test('hostile names stay inside their cell and their list item', () => {

@@ -81,11 +81,16 @@ describe('renderPlan', () => {
       ...plan,
       actions: [{ ...plan.actions[0]!, source: 'evil\u001b[2J\u001b]0;pwned\u0007\nname', imageId: 'x\ry' }],
       findings: [],
+      harborNames: [
+        { family: 'bad\u001b[2Jfamily', name: 'bad\nharbor', rule: { origin: '*\u0007', location: { registry: 'h.local', project: 'p\r' }, layout: 'path' } },
+      ],
     };
     const text = renderPlan(hostile, { format: 'text' });
     for (const control of [ESC, '\u0007', '\r']) expect(text).not.toContain(control);
     expect(text).toContain('evil\\x1b[2J\\x1b]0;pwned\\x07\\x0aname');
-    expect(text.split('\n')).toHaveLength(4);
+    expect(text).toContain('bad\\x0aharbor  for bad\\x1b[2Jfamily, rule *\\x07=h.local/p\\x0d@path');
+    // the action, a blank line, the Harbor name line, a blank line, the summary, the final newline
+    expect(text.split('\n')).toHaveLength(6);
   });
 });
 

@@ -1,7 +1,10 @@
 import type { ImageReference } from './ImageReference.js';
 import { familiarPath, formatReference, parseReference } from './ImageReference.js';
+import { compareStrings } from './Order.js';
 import type { Finding } from './Plan.js';
-import type { AliasPolicy, HarborLayout, NetworkMode } from './Policy.js';
+import type { MirrorRule } from './MirrorRule.js';
+import { ANY_ORIGIN, mirrorRulesOf, resolveMirror } from './MirrorRule.js';
+import type { AliasPolicy, NetworkMode } from './Policy.js';
 
 /** The role a name plays in its family; also the order sources are ranked in, per mode. */
 export type MemberRole = 'harbor' | 'localhost' | 'origin' | 'short' | 'localhost-short';
@@ -20,6 +23,10 @@ export interface AliasFamily {
   /** canonical name of the origin; the family's identity */
   readonly origin: string;
   readonly members: readonly FamilyMember[];
+  /** The mirror rule that gave the `harbor` member; present exactly when there is one. */
+  readonly harborRule?: MirrorRule;
+  /** A `flatten-N` rule deeper than the origin's namespace: no Harbor member, a `MirrorTooDeep` finding. */
+  readonly tooDeep?: { readonly rule: MirrorRule; readonly components: number; readonly level: number };
 }
 
 const DOCKER_HUB = 'docker.io';
@@ -38,27 +45,38 @@ const hubPath = (path: string): string => (path.includes('/') ? path : OFFICIAL_
 const lastComponent = (path: string): string => path.slice(path.lastIndexOf('/') + 1);
 
 /**
- * The origin a requested reference stands for. Only the configured Harbor prefix and the bare `localhost`
- * domain are undone; every other registry (`quay.io`, `localhost:5000`, another Harbor project) is an origin.
+ * The localhost twin of an origin: what Podman names an unqualified image (`podman import`, `podman load` of an
+ * archive saved as `redis:7`), so only Docker Hub origins have one. An image that carried a fully qualified name
+ * (`quay.io/keycloak/keycloak:26.0`) keeps that very name when Podman or Docker loads it: the engine's own
+ * spelling of a non-Hub image is its origin name, so it has no separate twin.
+ *
+ * @example
+ * localhostTwin({ domain: 'docker.io', path: 'library/redis' }) // 'localhost/redis'
+ * localhostTwin({ domain: 'quay.io', path: 'keycloak/keycloak' }) // undefined
  */
-const originOf = (ref: ImageReference, policy: AliasPolicy): { domain: string; path: string } => {
-  const harbor = policy.harbor;
-  if (harbor !== undefined && ref.domain === harbor.registry && ref.path.startsWith(`${harbor.project}/`)) {
-    return { domain: DOCKER_HUB, path: hubPath(ref.path.slice(harbor.project.length + 1)) };
+export const localhostTwin = (origin: { readonly domain: string; readonly path: string }): string | undefined =>
+  origin.domain === DOCKER_HUB ? `${LOCALHOST}/${familiarPath(origin)}` : undefined;
+
+/**
+ * The origin a requested reference stands for. A name under a mirror rule's Harbor location is undone when the
+ * rule gives that very name back for the origin it reads as (a `*` rule reads as Docker Hub, as Harbor copies
+ * were before rules per registry; a flattened name reads as the path it spells); the bare `localhost` domain
+ * stands for Docker Hub. Every other registry (`quay.io`, `localhost:5000`, another Harbor project) is an origin.
+ */
+const originOf = (ref: ImageReference, rules: readonly MirrorRule[]): { domain: string; path: string } => {
+  // The deepest location first: `harbor/proj/quay/...` is under a `harbor/proj/quay` rule before a `harbor/proj` one.
+  const byDepth = rules.length < 2 ? rules : [...rules].sort((a, b) => b.location.project.length - a.location.project.length);
+  for (const rule of byDepth) {
+    const { registry, project } = rule.location;
+    if (ref.domain !== registry || !ref.path.startsWith(`${project}/`)) continue;
+    const rest = ref.path.slice(project.length + 1);
+    const origin =
+      rule.origin === ANY_ORIGIN || rule.origin === DOCKER_HUB ? { domain: DOCKER_HUB, path: hubPath(rest) } : { domain: rule.origin, path: rest };
+    const back = resolveMirror(origin, rules);
+    if (back._tag === 'Mirrored' && back.repository === `${ref.domain}/${ref.path}`) return origin;
   }
   if (ref.domain === LOCALHOST) return { domain: DOCKER_HUB, path: hubPath(ref.path) };
   return { domain: ref.domain, path: ref.path };
-};
-
-const harborPath = (origin: { domain: string; path: string }, layout: HarborLayout): string => {
-  switch (layout) {
-    case 'path':
-      return familiarPath(origin);
-    case 'library':
-      return origin.path;
-    case 'flatten':
-      return lastComponent(origin.path);
-  }
 };
 
 /**
@@ -78,8 +96,8 @@ const harborPath = (origin: { domain: string; path: string }, layout: HarborLayo
  * @example
  * familyOf(parseRight('localhost/minio'), defaultPolicy).origin // 'docker.io/library/minio:latest'
  */
-export const familyOf = (ref: ImageReference, policy: AliasPolicy): AliasFamily => {
-  const origin = originOf(ref, policy);
+export const familyOf = (ref: ImageReference, policy: AliasPolicy, rules: readonly MirrorRule[] = mirrorRulesOf(policy)): AliasFamily => {
+  const origin = originOf(ref, rules);
   const tag = `:${ref.tag ?? 'latest'}`;
   const originName = `${origin.domain}/${origin.path}${tag}`;
   // Built straight into ranking order (no intermediate map): this runs once per requested image.
@@ -87,17 +105,17 @@ export const familyOf = (ref: ImageReference, policy: AliasPolicy): AliasFamily 
   let short: string | undefined;
   let localhostShort: string | undefined;
   let harbor: string | undefined;
-  if (origin.domain === DOCKER_HUB) {
-    localhost = `${LOCALHOST}/${familiarPath(origin)}${tag}`;
+  const twin = localhostTwin(origin);
+  if (twin !== undefined) {
+    localhost = `${twin}${tag}`;
     if (policy.shortNames && !origin.path.startsWith(OFFICIAL_PREFIX)) {
       const last = lastComponent(origin.path);
       short = `${DOCKER_HUB}/${OFFICIAL_PREFIX}${last}${tag}`;
       localhostShort = `${LOCALHOST}/${last}${tag}`;
     }
-    if (policy.harbor !== undefined) {
-      harbor = `${policy.harbor.registry}/${policy.harbor.project}/${harborPath(origin, policy.harborLayout)}${tag}`;
-    }
   }
+  const mirror = rules.length === 0 ? undefined : resolveMirror(origin, rules);
+  if (mirror?._tag === 'Mirrored') harbor = `${mirror.repository}${tag}`;
   const members: FamilyMember[] = [];
   const add = (role: MemberRole, name: string | undefined): void => {
     if (name !== undefined) members.push({ role, name });
@@ -108,6 +126,8 @@ export const familyOf = (ref: ImageReference, policy: AliasPolicy): AliasFamily 
   add('short', short);
   add('localhost-short', localhostShort);
   add(external ? 'harbor' : 'origin', external ? harbor : originName);
+  if (mirror?._tag === 'Mirrored') return { origin: originName, members, harborRule: mirror.rule };
+  if (mirror?._tag === 'TooDeep') return { origin: originName, members, tooDeep: { rule: mirror.rule, components: mirror.components, level: mirror.level } };
   return { origin: originName, members };
 };
 
@@ -128,6 +148,7 @@ export const familiesOf = (
 ): { readonly families: readonly AliasFamily[]; readonly findings: readonly Finding[] } => {
   const families = new Map<string, AliasFamily>();
   const findings: Finding[] = [];
+  const rules = mirrorRulesOf(policy);
   for (const image of images) {
     let ref: ImageReference;
     if (typeof image === 'string') {
@@ -144,8 +165,39 @@ export const familiesOf = (
       findings.push({ _tag: 'DigestReference', reference: formatReference(ref, 'canonical') });
       continue;
     }
-    const family = familyOf(ref, policy);
-    if (!families.has(family.origin)) families.set(family.origin, family);
+    const family = familyOf(ref, policy, rules);
+    if (families.has(family.origin)) continue;
+    families.set(family.origin, family);
+    if (family.tooDeep !== undefined) {
+      findings.push({ _tag: 'MirrorTooDeep', family: family.origin, rule: family.tooDeep.rule, components: family.tooDeep.components, level: family.tooDeep.level });
+    }
   }
-  return { families: [...families.values()], findings };
+  return { families: withoutAmbiguousHarborNames([...families.values()], findings), findings };
+};
+
+/**
+ * Two families of different origins whose rules give one Harbor name (`keycloak/keycloak` from Docker Hub and
+ * from quay.io under one `path` rule): which origin the Harbor copy holds cannot be told, so neither family
+ * keeps that Harbor name and an `AmbiguousMirror` finding names both.
+ */
+const withoutAmbiguousHarborNames = (families: readonly AliasFamily[], findings: Finding[]): AliasFamily[] => {
+  const byHarborName = new Map<string, string[]>();
+  for (const family of families) {
+    if (family.harborRule === undefined) continue;
+    const harbor = family.members.find((member) => member.role === 'harbor') as FamilyMember;
+    const owners = byHarborName.get(harbor.name);
+    if (owners === undefined) byHarborName.set(harbor.name, [family.origin]);
+    else owners.push(family.origin);
+  }
+  const ambiguous = new Set<string>();
+  for (const [name, owners] of byHarborName) {
+    if (owners.length < 2) continue;
+    ambiguous.add(name);
+    findings.push({ _tag: 'AmbiguousMirror', name, families: [...owners].sort(compareStrings) });
+  }
+  if (ambiguous.size === 0) return [...families];
+  return families.map((family) => {
+    if (!family.members.some((member) => member.role === 'harbor' && ambiguous.has(member.name))) return family;
+    return { origin: family.origin, members: family.members.filter((member) => member.role !== 'harbor') };
+  });
 };

@@ -54,7 +54,7 @@ export type CleanRefusal =
     };
 
 export type CleanFinding =
-  | Extract<Finding, { readonly _tag: 'InvalidRequest' | 'DigestReference' | 'InvalidSnapshotName' }>
+  | Extract<Finding, { readonly _tag: 'InvalidRequest' | 'DigestReference' | 'InvalidSnapshotName' | 'AmbiguousMirror' | 'MirrorTooDeep' }>
   | {
       /** No local member of the family is in the store: nothing to clean. */
       readonly _tag: 'NotPresent';
@@ -98,6 +98,10 @@ const findingKey = (f: CleanFinding): string => {
       return `2${f.input}`;
     case 'InvalidSnapshotName':
       return `3${f.name}\u0000${f.imageId}`;
+    case 'AmbiguousMirror':
+      return `4${f.name}`;
+    case 'MirrorTooDeep':
+      return `5${f.family}`;
   }
 };
 

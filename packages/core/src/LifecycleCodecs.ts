@@ -75,6 +75,8 @@ const PullFindingCodec = byTag<PullFinding>('PullFinding', {
   InvalidRequest: shared<'InvalidRequest'>(),
   DigestReference: shared<'DigestReference'>(),
   InvalidSnapshotName: shared<'InvalidSnapshotName'>(),
+  AmbiguousMirror: shared<'AmbiguousMirror'>(),
+  MirrorTooDeep: shared<'MirrorTooDeep'>(),
 });
 
 /** The pull plan as JSON (`imgalias prefetch --dry-run --json`). */
@@ -102,6 +104,8 @@ const PublishFindingCodec = byTag<PublishFinding>('PublishFinding', {
   InvalidRequest: shared<'InvalidRequest'>(),
   DigestReference: shared<'DigestReference'>(),
   InvalidSnapshotName: shared<'InvalidSnapshotName'>(),
+  AmbiguousMirror: shared<'AmbiguousMirror'>(),
+  MirrorTooDeep: shared<'MirrorTooDeep'>(),
 });
 
 /** The publish plan as JSON (`imgalias publish --dry-run --json`). */
@@ -145,6 +149,8 @@ const CleanFindingCodec = byTag<CleanFinding>('CleanFinding', {
   InvalidRequest: shared<'InvalidRequest'>(),
   DigestReference: shared<'DigestReference'>(),
   InvalidSnapshotName: shared<'InvalidSnapshotName'>(),
+  AmbiguousMirror: shared<'AmbiguousMirror'>(),
+  MirrorTooDeep: shared<'MirrorTooDeep'>(),
 });
 
 /** The clean plan as JSON (`imgalias clean --json`). */

@@ -3,6 +3,8 @@ import { familiesOf, isTagTarget } from './AliasFamily.js';
 import type { ReferenceError } from './ImageReference.js';
 import { canonicalTagKey, describeReferenceError, familiarName } from './ImageReference.js';
 import { compareStrings } from './Order.js';
+import type { MirrorRule } from './MirrorRule.js';
+import { formatMirrorRule, mirrorRulesOf } from './MirrorRule.js';
 import type { AliasPolicy, NetworkMode } from './Policy.js';
 import type { Snapshot, SnapshotImage } from './Snapshot.js';
 import { canonicalTagName, indexSnapshot, isPlaceholderName } from './Snapshot.js';
@@ -65,6 +67,26 @@ export type Finding =
       readonly error: ReferenceError;
     }
   | {
+      /**
+       * Requested images of different origins whose mirror rules give one Harbor name; none of them is aliased
+       * from (or to) that name.
+       */
+      readonly _tag: 'AmbiguousMirror';
+      readonly name: string;
+      /** the families' origins, sorted */
+      readonly families: readonly string[];
+    }
+  | {
+      /** The family's `flatten-N` rule drops more namespace components than its origin path has: no Harbor name. */
+      readonly _tag: 'MirrorTooDeep';
+      readonly family: string;
+      readonly rule: MirrorRule;
+      /** namespace components of the origin path (`library/redis`: 1) */
+      readonly components: number;
+      /** components the rule drops */
+      readonly level: number;
+    }
+  | {
       /** A name in the snapshot that does not parse; kept so it is never dropped silently. */
       readonly _tag: 'InvalidSnapshotName';
       readonly name: string;
@@ -81,6 +103,15 @@ export interface Plan {
   readonly mode: NetworkMode;
   readonly actions: readonly PlanAction[];
   readonly findings: readonly Finding[];
+  /** Which mirror rule gave each requested family its Harbor name, sorted by family; absent when none has one. */
+  readonly harborNames?: readonly HarborNameSource[];
+}
+
+/** One family's Harbor name and the rule it comes from. */
+export interface HarborNameSource {
+  readonly family: string;
+  readonly name: string;
+  readonly rule: MirrorRule;
 }
 
 /** What `planAliases` needs: the store as it is, the images the project uses, and the policy. */
@@ -94,9 +125,11 @@ export interface PlanInput {
 const FINDING_ORDER: Record<Finding['_tag'], number> = {
   Conflict: 0,
   Missing: 1,
-  DigestReference: 2,
-  InvalidRequest: 3,
-  InvalidSnapshotName: 4,
+  AmbiguousMirror: 2,
+  MirrorTooDeep: 3,
+  DigestReference: 4,
+  InvalidRequest: 5,
+  InvalidSnapshotName: 6,
 };
 
 /** The fields a finding is ordered by after its kind, most significant first. */
@@ -105,7 +138,10 @@ const findingKey = (finding: Finding): readonly string[] => {
     case 'Conflict':
       return [finding.family, finding.name, finding.imageId];
     case 'Missing':
+    case 'MirrorTooDeep':
       return [finding.family];
+    case 'AmbiguousMirror':
+      return [finding.name];
     case 'DigestReference':
       return [finding.reference];
     case 'InvalidRequest':
@@ -175,11 +211,13 @@ export const planAliases = ({ snapshot, images, policy }: PlanInput): Plan => {
   // A name in two requested families (a short name that is also an official image, a flattened Harbor name) is
   // never moved: which family would own it depends on the order they are looked at, so it is a conflict to
   // resolve by hand.
-  // Without short names, a `flatten` layout or a Harbor on `localhost`, every name belongs to one family only
-  // (origins, twins and Harbor paths are one-to-one), and the scan is skipped on large inputs.
+  // Without short names or mirror rules, every name belongs to one family only (origins and twins are
+  // one-to-one), and the scan is skipped on large inputs. Harbor names two families share are already taken
+  // out (`AmbiguousMirror`), but a Harbor name may still spell another family's origin or twin.
   const seenIn = new Set<string>();
   const shared = new Set<string>();
-  if (policy.shortNames || policy.harborLayout === 'flatten' || policy.harbor?.registry === 'localhost') {
+  const rules = mirrorRulesOf(policy);
+  if (policy.shortNames || rules.length > 0) {
     for (const family of requested.families) {
       for (const { name } of family.members) {
         if (seenIn.has(name)) shared.add(name);
@@ -244,13 +282,24 @@ export const planAliases = ({ snapshot, images, policy }: PlanInput): Plan => {
     });
   }
 
+  const harborNames = harborNamesOf(requested.families);
   return {
     version: 1,
     mode: policy.mode,
     actions: actions.sort((a, b) => compareStrings(a.target, b.target)),
     findings: uniqueFindings(findings.sort(compareFindings)),
+    ...(harborNames.length === 0 ? {} : { harborNames }),
   };
 };
+
+/** Each family's Harbor name with the rule that gave it, sorted by family: what `plan` shows beside the actions. */
+export const harborNamesOf = (families: readonly AliasFamily[]): HarborNameSource[] =>
+  families
+    .flatMap((family) => {
+      const harbor = family.members.find((member) => member.role === 'harbor');
+      return harbor === undefined || family.harborRule === undefined ? [] : [{ family: family.origin, name: harbor.name, rule: family.harborRule }];
+    })
+    .sort((a, b) => compareStrings(a.family, b.family));
 
 /**
  * The pure model of what an engine does with a plan: each action, in order, is `docker tag source target`.
@@ -369,6 +418,10 @@ export const describeFinding = (finding: Finding): string => {
       }, then run imgalias again.`;
     case 'Conflict':
       return `${familiarName(finding.name)} points at image ${finding.imageId}, but the ${familiarName(finding.family)} family takes image ${finding.expectedImageId} from ${familiarName(finding.source)}; ${familiarName(finding.name)} was left as is: remove or retag it by hand, or run with --on-conflict retarget (config key onConflict: "retarget") to move it.`;
+    case 'AmbiguousMirror':
+      return `${finding.families.map(familiarName).join(' and ')} would all have the Harbor name ${familiarName(finding.name)} under the mirror rules, so which one a Harbor copy holds cannot be told; none of them is aliased from or to it. Give one origin registry a mirror rule of its own (--mirror ORIGIN=LOCATION[@LAYOUT]) or a layout that keeps the namespace.`;
+    case 'MirrorTooDeep':
+      return `${familiarName(finding.family)} has ${finding.components} namespace component${finding.components === 1 ? '' : 's'}, but the mirror rule ${formatMirrorRule(finding.rule)} drops ${finding.level} (Harbor's replication refuses it too), so it has no Harbor name; use flatten-${finding.components} or flatten-all, or a rule of its own for ${finding.rule.origin === '*' ? 'its registry' : finding.rule.origin}.`;
     case 'DigestReference':
       return `${familiarName(finding.reference)} pins a digest, and a digest is never a tag target; request the image by tag to have its names kept.`;
     case 'InvalidRequest':

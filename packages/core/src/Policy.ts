@@ -1,11 +1,27 @@
 import type { Either } from 'fp-ts/lib/Either.js';
 import { left, right } from 'fp-ts/lib/Either.js';
+import type { MirrorRule } from './MirrorRule.js';
 
 /** `external`: the public internet is reachable. `internal`: an intranet whose source of truth is Harbor. */
 export type NetworkMode = 'external' | 'internal';
 
-/** How a Harbor copy's path is derived from the origin's path. See docs/guide.md#harbor-layouts. */
-export type HarborLayout = 'path' | 'library' | 'flatten';
+/**
+ * How a Harbor copy's path is derived from the origin's path. See docs/guide.md#images-from-other-registries.
+ * `path`: the path without the registry host (and without `library/` for Docker Hub); `proxy-cache`: the
+ * origin's full path, as a Harbor proxy-cache project keeps it; `flatten-0`..`flatten-3`, `flatten-all`: Harbor
+ * replication's namespace flattening. `library` and `flatten` are the older names of `proxy-cache` and
+ * `flatten-all`.
+ */
+export type HarborLayout =
+  | 'path'
+  | 'proxy-cache'
+  | 'flatten-0'
+  | 'flatten-1'
+  | 'flatten-2'
+  | 'flatten-3'
+  | 'flatten-all'
+  | 'library'
+  | 'flatten';
 
 /** What to do with a name that already points at a different image than the chosen source. */
 export type ConflictPolicy = 'report' | 'retarget';
@@ -27,8 +43,15 @@ export interface HarborLocation {
  */
 export interface AliasPolicy {
   readonly mode: NetworkMode;
+  /** The Harbor location of the `*` rule (every registry without a rule of its own in `mirrors`). */
   readonly harbor?: HarborLocation;
+  /** The layout of the `harbor` location, and the default of rules written without one. */
   readonly harborLayout: HarborLayout;
+  /**
+   * Harbor locations per origin registry; the rule for an image's registry wins over the `*` rule. See
+   * `resolveMirror`.
+   */
+  readonly mirrors?: readonly MirrorRule[];
   /** Also keep `openldap:stable` / `localhost/openldap:stable` for namespaced Docker Hub images. */
   readonly shortNames: boolean;
   readonly onConflict: ConflictPolicy;

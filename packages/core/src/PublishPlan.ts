@@ -4,6 +4,7 @@ import { familiarName } from './ImageReference.js';
 import { compareStrings } from './Order.js';
 import type { Finding, TagAction } from './Plan.js';
 import { describeFinding } from './Plan.js';
+import { mirrorRulesOf } from './MirrorRule.js';
 import type { AliasPolicy, HarborLocation } from './Policy.js';
 import type { Snapshot } from './Snapshot.js';
 import { indexSnapshot } from './Snapshot.js';
@@ -25,20 +26,23 @@ export interface PublishEntry {
 }
 
 export type PublishFinding =
-  | Extract<Finding, { readonly _tag: 'Missing' | 'Conflict' | 'InvalidRequest' | 'DigestReference' | 'InvalidSnapshotName' }>
+  | Extract<
+      Finding,
+      { readonly _tag: 'Missing' | 'Conflict' | 'InvalidRequest' | 'DigestReference' | 'InvalidSnapshotName' | 'AmbiguousMirror' | 'MirrorTooDeep' }
+    >
   | {
-      /** Publishing needs a Harbor location; none is configured. One finding for the whole plan. */
+      /** Publishing needs a Harbor location (a mirror rule); none is configured. One finding for the whole plan. */
       readonly _tag: 'NoHarborConfigured';
     }
   | {
-      /** An origin outside Docker Hub has no Harbor name under the layout policy, so it is not published. */
+      /** No mirror rule gives the origin a Harbor name (no rule for its registry and no `*` rule), so it is not published. */
       readonly _tag: 'NoHarborCopy';
       readonly family: string;
     };
 
 export interface PublishPlan {
   readonly version: 1;
-  /** Where the images go; absent only when the plan is a `NoHarborConfigured` finding. */
+  /** The `*` rule's location (`--harbor`), when there is one; each entry's target names its own rule's location. */
   readonly harbor?: HarborLocation;
   /** One per family that can be published, sorted by family. */
   readonly entries: readonly PublishEntry[];
@@ -61,9 +65,11 @@ const FINDING_ORDER: Record<PublishFinding['_tag'], number> = {
   Conflict: 1,
   Missing: 2,
   NoHarborCopy: 3,
-  DigestReference: 4,
-  InvalidRequest: 5,
-  InvalidSnapshotName: 6,
+  AmbiguousMirror: 4,
+  MirrorTooDeep: 5,
+  DigestReference: 6,
+  InvalidRequest: 7,
+  InvalidSnapshotName: 8,
 };
 
 const findingKey = (finding: PublishFinding): string => {
@@ -74,7 +80,10 @@ const findingKey = (finding: PublishFinding): string => {
       return `${finding.family}\u0000${finding.name}`;
     case 'Missing':
     case 'NoHarborCopy':
+    case 'MirrorTooDeep':
       return finding.family;
+    case 'AmbiguousMirror':
+      return finding.name;
     case 'DigestReference':
       return finding.reference;
     case 'InvalidRequest':
@@ -88,12 +97,12 @@ const compareFindings = (a: PublishFinding, b: PublishFinding): number =>
   FINDING_ORDER[a._tag] - FINDING_ORDER[b._tag] || compareStrings(findingKey(a), findingKey(b));
 
 /**
- * Plans `imgalias publish`: for each requested image, its Harbor name per the layout policy, the local name
+ * Plans `imgalias publish`: for each requested image, its Harbor name per its mirror rule, the local name
  * to tag it from, and whether that tag is needed. Mode does not matter (publishing happens on the host that
  * reaches both worlds); `policy.harbor`, `harborLayout` and `onConflict` do.
  *
- * - No Harbor location: one `NoHarborConfigured` finding, no entries.
- * - No member present: `Missing` (with the origin to pull first). Origin outside Docker Hub: `NoHarborCopy`.
+ * - No mirror rule at all: one `NoHarborConfigured` finding, no entries.
+ * - No member present: `Missing` (with the origin to pull first). No rule for the origin: `NoHarborCopy`.
  * - The Harbor name already on another image than the source: a `Conflict` finding and no entry, or with
  *   `onConflict: 'retarget'` a `retarget` tag that records the image it replaces.
  *
@@ -108,12 +117,16 @@ export const planPublish = ({ snapshot, images, policy }: PublishPlanInput): Pub
   const findings: PublishFinding[] = [...(index.findings as PublishFinding[]), ...(requested.findings as PublishFinding[])];
   const entries: PublishEntry[] = [];
   const harbor = policy.harbor;
-  if (harbor === undefined) findings.push({ _tag: 'NoHarborConfigured' });
+  const configured = mirrorRulesOf(policy).length > 0;
+  if (!configured) findings.push({ _tag: 'NoHarborConfigured' });
 
-  for (const family of harbor === undefined ? [] : requested.families) {
+  for (const family of configured ? requested.families : []) {
     const target = family.members.find((member) => member.role === 'harbor');
     if (target === undefined) {
-      findings.push({ _tag: 'NoHarborCopy', family: family.origin });
+      // A too-deep rule or a shared Harbor name already has a finding of its own that says why.
+      if (family.tooDeep === undefined && !findings.some((f) => f._tag === 'AmbiguousMirror' && f.families.includes(family.origin))) {
+        findings.push({ _tag: 'NoHarborCopy', family: family.origin });
+      }
       continue;
     }
     const ranked = SOURCE_ORDER.flatMap((role) => family.members.filter((member) => member.role === role));
@@ -172,7 +185,7 @@ export const describePublishFinding = (finding: PublishFinding): string => {
     case 'NoHarborConfigured':
       return 'publish needs a Harbor location to push to; set --harbor HOST[:PORT]/PROJECT (or IMGALIAS_HARBOR / INTERNAL_REGISTRY).';
     case 'NoHarborCopy':
-      return `${familiarName(finding.family)} is not a Docker Hub image, so the Harbor layout gives it no Harbor name; it was not published.`;
+      return `${familiarName(finding.family)} has no Harbor name: no mirror rule for its registry and no * rule (--harbor); it was not published. Add one with --mirror ORIGIN=HOST/PROJECT[@LAYOUT].`;
     case 'Missing':
       return `${familiarName(finding.family)} is not in the image store under any local name (${finding.lookedFor.map(familiarName).join(', ')}); pull ${familiarName(finding.family)} first, then publish again.`;
     case 'Conflict':

@@ -7,6 +7,7 @@ import type { Finding } from './Plan.js';
 import { describeFinding as describeSharedFinding } from './Plan.js';
 import type { AliasPolicy, HarborLocation, NetworkMode } from './Policy.js';
 import { parseHarborLocation } from './Policy.js';
+import { mirrorRulesOf } from './MirrorRule.js';
 import type { Snapshot } from './Snapshot.js';
 import { indexSnapshot } from './Snapshot.js';
 
@@ -57,11 +58,12 @@ export type PullEntry =
 
 /** Something that keeps an image from being prefetched, or a configuration problem, as data. */
 export type PullFinding =
-  | Extract<Finding, { readonly _tag: 'InvalidRequest' | 'DigestReference' | 'InvalidSnapshotName' }>
+  | Extract<Finding, { readonly _tag: 'InvalidRequest' | 'DigestReference' | 'InvalidSnapshotName' | 'AmbiguousMirror' | 'MirrorTooDeep' }>
   | {
       /**
-       * No member present and nowhere allowed to pull from: internal mode without a Harbor location, or an
-       * origin outside Docker Hub, which has no Harbor copy under the layout policy.
+       * No member present and nowhere allowed to pull from: internal mode without any mirror rule
+       * (`no-harbor-configured`), or an origin no rule gives a Harbor name (`no-harbor-copy`: no rule for its
+       * registry and no `*` rule, a too-deep `flatten-N`, or a Harbor name two requested origins share).
        */
       readonly _tag: 'NoPullSource';
       readonly family: string;
@@ -135,15 +137,20 @@ const candidatesFor = (family: AliasFamily, policy: AliasPolicy, mirrors: readon
 const FINDING_ORDER: Record<PullFinding['_tag'], number> = {
   NoPullSource: 0,
   InvalidMirror: 1,
-  DigestReference: 2,
-  InvalidRequest: 3,
-  InvalidSnapshotName: 4,
+  AmbiguousMirror: 2,
+  MirrorTooDeep: 3,
+  DigestReference: 4,
+  InvalidRequest: 5,
+  InvalidSnapshotName: 6,
 };
 
 const findingKey = (finding: PullFinding): string => {
   switch (finding._tag) {
     case 'NoPullSource':
+    case 'MirrorTooDeep':
       return finding.family;
+    case 'AmbiguousMirror':
+      return finding.name;
     case 'InvalidMirror':
       return finding.mirror;
     case 'DigestReference':
@@ -163,8 +170,8 @@ const compareFindings = (a: PullFinding, b: PullFinding): number =>
  * anything: the pull plan `prefetch --dry-run` prints.
  *
  * - A family with any member in the store is `Present`: nothing is pulled.
- * - internal mode: the Harbor copy and nothing else, never a public registry. Without a Harbor location (or
- *   for an origin that has no Harbor copy) there is nowhere to pull from: a `NoPullSource` finding.
+ * - internal mode: the Harbor copy its mirror rule gives (`resolveMirror`) and nothing else, never a public
+ *   registry. Without a rule for it there is nowhere to pull from: a `NoPullSource` finding.
  * - external mode: the origin, then each Docker Hub mirror in the order configured (with `tagAs` so the pulled
  *   image gets its origin name), then the Harbor copy when a Harbor location is configured.
  *
@@ -202,7 +209,7 @@ export const planPrefetch = ({ snapshot, images, policy, mirrors }: PullPlanInpu
         _tag: 'NoPullSource',
         family: family.origin,
         lookedFor,
-        reason: policy.harbor === undefined ? 'no-harbor-configured' : 'no-harbor-copy',
+        reason: mirrorRulesOf(policy).length === 0 ? 'no-harbor-configured' : 'no-harbor-copy',
       });
       continue;
     }
@@ -231,13 +238,15 @@ export const describePullFinding = (finding: PullFinding): string => {
     case 'NoPullSource':
       return finding.reason === 'no-harbor-configured'
         ? `${familiarName(finding.family)} is not in the image store, and internal mode pulls only from Harbor, which is not configured; set --harbor HOST[:PORT]/PROJECT (or IMGALIAS_HARBOR / INTERNAL_REGISTRY).`
-        : `${familiarName(finding.family)} is not in the image store and has no Harbor copy (only Docker Hub images are kept in Harbor); internal mode never pulls from ${domainOf(finding.family)}, so load it by hand (docker load) or run in external mode.`;
+        : `${familiarName(finding.family)} is not in the image store and the mirror rules give it no Harbor name (no rule for ${domainOf(finding.family)} and no * rule, or a finding below says why); internal mode never pulls from ${domainOf(finding.family)}, so add a rule (--mirror ${domainOf(finding.family)}=HOST/PROJECT), load it by hand (docker load) or run in external mode.`;
     case 'InvalidMirror':
       return `The mirror ${JSON.stringify(finding.mirror)} is not host[:port]/prefix (${finding.reason}); it was skipped. Fix prefetch.mirrors in the config.`;
     case 'DigestReference':
       return `${familiarName(finding.reference)} pins a digest; prefetch requests images by tag, so request it by tag.`;
     case 'InvalidRequest':
     case 'InvalidSnapshotName':
+    case 'AmbiguousMirror':
+    case 'MirrorTooDeep':
       return describeSharedFinding(finding);
   }
 };

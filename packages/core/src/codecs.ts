@@ -3,7 +3,8 @@ import { isLeft, left, right } from 'fp-ts/lib/Either.js';
 import * as t from 'io-ts';
 import type { ImageReference, ReferenceError } from './ImageReference.js';
 import { describeReferenceError, formatReference, parseReference } from './ImageReference.js';
-import type { Finding, Plan, TagAction } from './Plan.js';
+import type { MirrorRule } from './MirrorRule.js';
+import type { Finding, HarborNameSource, Plan, TagAction } from './Plan.js';
 import type { AliasPolicy, HarborLocation } from './Policy.js';
 import { describeHarborLocationError, formatHarborLocation, parseHarborLocation } from './Policy.js';
 import type { Snapshot } from './Snapshot.js';
@@ -12,7 +13,20 @@ import type { Snapshot } from './Snapshot.js';
 // decoded value goes straight into the planner.
 
 export const NetworkModeCodec = t.keyof({ external: null, internal: null }, '"external" | "internal"');
-export const HarborLayoutCodec = t.keyof({ path: null, library: null, flatten: null }, '"path" | "library" | "flatten"');
+export const HarborLayoutCodec = t.keyof(
+  {
+    path: null,
+    'proxy-cache': null,
+    'flatten-0': null,
+    'flatten-1': null,
+    'flatten-2': null,
+    'flatten-3': null,
+    'flatten-all': null,
+    library: null,
+    flatten: null,
+  },
+  '"path" | "proxy-cache" | "flatten-0" | "flatten-1" | "flatten-2" | "flatten-3" | "flatten-all" | "library" | "flatten"',
+);
 export const ConflictPolicyCodec = t.keyof({ report: null, retarget: null }, '"report" | "retarget"');
 const MemberRoleCodec = t.keyof(
   { harbor: null, localhost: null, origin: null, short: null, 'localhost-short': null },
@@ -95,6 +109,16 @@ export const SnapshotCodec: t.Type<Snapshot, Snapshot, unknown> = struct(
   'Snapshot',
 );
 
+/** A mirror rule as JSON: `location` as an object or the `host[:port]/project` string; origins are not checked here. */
+export const MirrorRuleCodec: t.Type<MirrorRule, MirrorRule, unknown> = struct(
+  {
+    origin: t.string,
+    location: t.union([HarborLocationCodec, HarborLocationFromString], 'HarborLocation') as unknown as t.Type<HarborLocation, HarborLocation, unknown>,
+    layout: HarborLayoutCodec,
+  },
+  'MirrorRule',
+);
+
 /** A policy as JSON. `harbor` may be an object or the `host[:port]/project` string; it encodes as an object. */
 export const PolicyCodec: t.Type<AliasPolicy, unknown, unknown> = withOptional(
   {
@@ -104,7 +128,7 @@ export const PolicyCodec: t.Type<AliasPolicy, unknown, unknown> = withOptional(
     onConflict: ConflictPolicyCodec,
     harborTags: t.boolean,
   },
-  { harbor: t.union([HarborLocationCodec, HarborLocationFromString], 'HarborLocation') },
+  { harbor: t.union([HarborLocationCodec, HarborLocationFromString], 'HarborLocation'), mirrors: t.readonlyArray(MirrorRuleCodec) },
   'AliasPolicy',
 );
 
@@ -149,18 +173,26 @@ export const FindingCodec = taggedUnion<Finding>('Finding', {
     expectedImageId: t.string,
     source: t.string,
   }),
+  AmbiguousMirror: struct({ _tag: t.literal('AmbiguousMirror'), name: t.string, families: t.readonlyArray(t.string) }),
+  MirrorTooDeep: struct({ _tag: t.literal('MirrorTooDeep'), family: t.string, rule: MirrorRuleCodec, components: t.number, level: t.number }),
   DigestReference: struct({ _tag: t.literal('DigestReference'), reference: t.string }),
   InvalidRequest: struct({ _tag: t.literal('InvalidRequest'), input: t.string, error: ReferenceErrorCodec }),
   InvalidSnapshotName: struct({ _tag: t.literal('InvalidSnapshotName'), name: t.string, imageId: t.string, error: ReferenceErrorCodec }),
 });
 
-export const PlanCodec: t.Type<Plan, Plan, unknown> = struct(
+const HarborNameSourceCodec: t.Type<HarborNameSource, HarborNameSource, unknown> = struct(
+  { family: t.string, name: t.string, rule: MirrorRuleCodec },
+  'HarborNameSource',
+);
+
+export const PlanCodec: t.Type<Plan, Plan, unknown> = withOptional(
   {
     version: t.literal(1),
     mode: NetworkModeCodec,
     actions: t.readonlyArray(TagActionCodec),
     findings: t.readonlyArray(FindingCodec),
   },
+  { harborNames: t.readonlyArray(HarborNameSourceCodec) },
   'Plan',
 );
 

@@ -28,13 +28,28 @@ export { spellReference } from './EngineDialect.js';
 
 export type { MemberRole, FamilyMember, AliasFamily } from './AliasFamily.js';
 export type { SnapshotImage, Snapshot } from './Snapshot.js';
-export type { TagReason, TagAction, PlanAction, Finding, Plan } from './Plan.js';
+export type { TagReason, TagAction, PlanAction, Finding, Plan, HarborNameSource } from './Plan.js';
+export type { MirrorRule, MirrorResolution, MirrorRuleError } from './MirrorRule.js';
+export {
+  ANY_ORIGIN,
+  HARBOR_LAYOUTS,
+  isHarborLayout,
+  mirrorRulesOf,
+  formatMirrorRule,
+  layoutPath,
+  resolveMirror,
+  parseMirrorOrigin,
+  makeMirrorRule,
+  parseMirrorRule,
+  duplicateMirrorOrigin,
+  describeMirrorRuleError,
+} from './MirrorRule.js';
 export type { ImageRequest } from './AliasFamily.js';
-export { familyOf, familiesOf, SOURCE_RANKING, isTagTarget } from './AliasFamily.js';
+export { familyOf, familiesOf, localhostTwin, SOURCE_RANKING, isTagTarget } from './AliasFamily.js';
 export type { SnapshotIndex } from './Snapshot.js';
 export { indexSnapshot, canonicalTagName, isPlaceholderName } from './Snapshot.js';
 export type { PlanInput } from './Plan.js';
-export { planAliases, applyToSnapshot, describeFinding } from './Plan.js';
+export { planAliases, applyToSnapshot, describeFinding, harborNamesOf } from './Plan.js';
 export type { FamilyStatus, MemberCheck, FamilyCheck, CheckResult, CheckInput } from './FamilyCheck.js';
 export { checkFamilies, familiesInSnapshot } from './FamilyCheck.js';
 export type { Preflight } from './Preflight.js';
@@ -46,6 +61,7 @@ export {
   ConflictPolicyCodec,
   HarborLocationCodec,
   HarborLocationFromString,
+  MirrorRuleCodec,
   ImageReferenceFromString,
   SnapshotImageCodec,
   SnapshotCodec,

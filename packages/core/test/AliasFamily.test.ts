@@ -3,6 +3,10 @@ import type { AliasFamily, AliasPolicy } from '@imgalias/core';
 import { SOURCE_RANKING, familyOf, parseReference } from '@imgalias/core';
 import { HARBOR, policy } from './support/builders.js';
 
+/** The `*` rule `--harbor` stands for. */
+const star = (layout: AliasPolicy['harborLayout'] = 'path', location: AliasPolicy['harbor'] = HARBOR) =>
+  ({ origin: '*', location, layout }) as const;
+
 const family = (input: string, rules: AliasPolicy): AliasFamily => {
   const parsed = parseReference(input);
   if (parsed._tag === 'Left') throw new Error(`test input ${input} does not parse`);
@@ -36,6 +40,7 @@ describe('familyOf', () => {
           { role: 'localhost-short', name: 'localhost/openldap:stable' },
           { role: 'origin', name: 'docker.io/osixia/openldap:stable' },
         ],
+        harborRule: star(),
       },
     ],
     [
@@ -51,6 +56,7 @@ describe('familyOf', () => {
           { role: 'localhost-short', name: 'localhost/openldap:stable' },
           { role: 'harbor', name: 'harbor.corp.local/proj/osixia/openldap:stable' },
         ],
+        harborRule: star(),
       },
     ],
     [
@@ -64,6 +70,7 @@ describe('familyOf', () => {
           { role: 'localhost', name: 'localhost/redis:latest' },
           { role: 'harbor', name: 'harbor.corp.local/proj/library/redis:latest' },
         ],
+        harborRule: star('library'),
       },
     ],
     [
@@ -77,24 +84,38 @@ describe('familyOf', () => {
           { role: 'localhost', name: 'localhost/osixia/openldap:stable' },
           { role: 'harbor', name: 'harbor.corp.local/proj/openldap:stable' },
         ],
+        harborRule: star('flatten'),
       },
     ],
     [
-      'a registry with a port is an origin, alone in its family',
+      'a registry with a port is an origin with no localhost twin and no short names; no mirror rule, no Harbor name',
       'localhost:5000/team/app:1.0',
-      policy({ mode: 'internal', harbor: HARBOR, shortNames: true }),
+      policy({ mode: 'internal', shortNames: true }),
       { origin: 'localhost:5000/team/app:1.0', members: [{ role: 'origin', name: 'localhost:5000/team/app:1.0' }] },
     ],
     [
-      'quay.io is an origin, not a Harbor copy',
+      'quay.io is an origin; the * rule (--harbor) gives it a Harbor name, registry host dropped (path layout)',
       'quay.io/keycloak/keycloak:26.0',
       policy({ harbor: HARBOR }),
+      {
+        origin: 'quay.io/keycloak/keycloak:26.0',
+        members: [
+          { role: 'origin', name: 'quay.io/keycloak/keycloak:26.0' },
+          { role: 'harbor', name: 'harbor.corp.local/proj/keycloak/keycloak:26.0' },
+        ],
+        harborRule: star(),
+      },
+    ],
+    [
+      'quay.io without a rule of its own and no * rule: no Harbor name',
+      'quay.io/keycloak/keycloak:26.0',
+      policy({ mirrors: [{ origin: 'docker.io', location: HARBOR, layout: 'path' }] }),
       { origin: 'quay.io/keycloak/keycloak:26.0', members: [{ role: 'origin', name: 'quay.io/keycloak/keycloak:26.0' }] },
     ],
     [
       'another project on the Harbor host is an origin: only the configured prefix is stripped',
       'harbor.corp.local/other/redis:7',
-      policy({ harbor: HARBOR }),
+      policy(),
       { origin: 'harbor.corp.local/other/redis:7', members: [{ role: 'origin', name: 'harbor.corp.local/other/redis:7' }] },
     ],
     [
@@ -108,6 +129,7 @@ describe('familyOf', () => {
           { role: 'localhost', name: 'localhost/redis:7' },
           { role: 'harbor', name: '127.0.0.1:5000/team/images/redis:7' },
         ],
+        harborRule: star('path', { registry: '127.0.0.1:5000', project: 'team/images' }),
       },
     ],
   ])('%s', (_title, input, rules, expected) => {
@@ -131,12 +153,38 @@ describe('familyOf', () => {
     for (const layout of ['path', 'library'] as const) {
       for (const mode of ['external', 'internal'] as const) {
         const rules = policy({ mode, harbor: HARBOR, harborLayout: layout });
-        for (const input of ['redis:7-alpine', 'osixia/openldap:stable', 'library/foo/bar:1', 'quay.io/keycloak/keycloak:26.0']) {
+        for (const input of ['redis:7-alpine', 'osixia/openldap:stable', 'library/foo/bar:1']) {
           const expected = family(input, rules);
           for (const member of expected.members) expect(family(member.name, rules)).toEqual(expected);
         }
       }
     }
+  });
+
+  test('with a rule per registry, every member of a non-Hub family resolves to the same family (path, proxy-cache, flatten-0)', () => {
+    for (const layout of ['path', 'proxy-cache', 'flatten-0'] as const) {
+      const rules = policy({
+        mode: 'internal',
+        harbor: HARBOR,
+        mirrors: [
+          { origin: 'quay.io', location: { registry: 'harbor.corp.local', project: 'quay' }, layout },
+          { origin: 'nvcr.io', location: { registry: 'harbor.corp.local', project: 'proj/nvcr' }, layout },
+        ],
+      });
+      for (const input of ['quay.io/keycloak/keycloak:26.0', 'nvcr.io/nvidia/pytorch:24.01-py3', 'redis:7']) {
+        const expected = family(input, rules);
+        expect(expected.members.some((member) => member.role === 'harbor')).toBe(true);
+        for (const member of expected.members) expect(family(member.name, rules)).toEqual(expected);
+      }
+    }
+  });
+
+  test('a Harbor name no rule gives back for the origin it spells is an origin of its own (flatten-2 of a one-component path)', () => {
+    const rules = policy({ harbor: HARBOR, harborLayout: 'flatten-2' });
+    expect(family('harbor.corp.local/proj/openldap:stable', rules)).toEqual({
+      origin: 'harbor.corp.local/proj/openldap:stable',
+      members: [{ role: 'origin', name: 'harbor.corp.local/proj/openldap:stable' }],
+    });
   });
 
   test('a digest on the reference is ignored: the family is about tags', () => {

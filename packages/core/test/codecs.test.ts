@@ -89,7 +89,7 @@ describe('PolicyCodec', () => {
   test('explains a bad Harbor string once, and bad enums with their choices', () => {
     expect(errorsOf(decode(PolicyCodec, { ...base, mode: 'offline', harborLayout: 'deep', onConflict: 'move', harbor: 'nope' }))).toEqual([
       { path: 'mode', message: 'expected "external" | "internal", got "offline"' },
-      { path: 'harborLayout', message: 'expected "path" | "library" | "flatten", got "deep"' },
+      { path: 'harborLayout', message: 'expected "path" | "proxy-cache" | "flatten-0" | "flatten-1" | "flatten-2" | "flatten-3" | "flatten-all" | "library" | "flatten", got "deep"' },
       { path: 'onConflict', message: 'expected "report" | "retarget", got "move"' },
       { path: 'harbor', message: 'invalid Harbor location "nope": expected host[:port]/project' },
     ]);
@@ -157,11 +157,11 @@ describe('PlanCodec', () => {
       ),
     ).toEqual([
       { path: 'actions[0].role', message: 'expected "harbor" | "localhost" | "origin" | "short" | "localhost-short", got "boss"' },
-      { path: 'findings[0]._tag', message: 'expected "Missing" | "Conflict" | "DigestReference" | "InvalidRequest" | "InvalidSnapshotName", got "Nope"' },
+      { path: 'findings[0]._tag', message: 'expected "Missing" | "Conflict" | "AmbiguousMirror" | "MirrorTooDeep" | "DigestReference" | "InvalidRequest" | "InvalidSnapshotName", got "Nope"' },
       { path: 'findings[1].lookedFor[0]', message: 'expected string, got 1' },
       {
         path: 'findings[2]',
-        message: 'expected Finding (an object with _tag "Missing" | "Conflict" | "DigestReference" | "InvalidRequest" | "InvalidSnapshotName"), got 5',
+        message: 'expected Finding (an object with _tag "Missing" | "Conflict" | "AmbiguousMirror" | "MirrorTooDeep" | "DigestReference" | "InvalidRequest" | "InvalidSnapshotName"), got 5',
       },
       { path: 'findings[3].error.input', message: 'expected string, got nothing' },
       {

@@ -6,6 +6,7 @@ import {
   canonicalTagKey,
   checkFamilies,
   formatReference,
+  HARBOR_LAYOUTS,
   indexSnapshot,
   parseReference,
   planAliases,
@@ -38,8 +39,18 @@ const nameArb = fc
     const options = spellings(repo, tag);
     return options[pick % options.length] as string;
   });
+// One repository path under two registries: Docker Hub's and quay.io's `keycloak/keycloak`, with the Harbor
+// names a `path` * rule and a quay.io rule give them, so mirror rules that collide are exercised.
+const otherRegistryArb = fc.constantFrom(
+  'quay.io/keycloak/keycloak:7',
+  'keycloak/keycloak:7',
+  'harbor.corp.local/proj/keycloak/keycloak:7',
+  'harbor.corp.local/quay/keycloak/keycloak:7',
+  'harbor.corp.local/proj/keycloak:7',
+);
 const extraNameArb = fc.oneof(
   { weight: 12, arbitrary: nameArb },
+  { weight: 2, arbitrary: otherRegistryArb },
   { weight: 1, arbitrary: fc.constantFrom('Not A Name', 'localhost:5000/team/app:1.0', `redis@sha256:${'b'.repeat(64)}`) },
 );
 
@@ -66,19 +77,25 @@ const snapshotArb: fc.Arbitrary<Snapshot> = fc
     return true;
   });
 
-const requestsArb = fc.array(fc.oneof({ weight: 10, arbitrary: nameArb }, { weight: 1, arbitrary: fc.constantFrom('Bad', `redis@sha256:${'c'.repeat(64)}`) }), {
+const requestsArb = fc.array(fc.oneof({ weight: 10, arbitrary: nameArb }, { weight: 2, arbitrary: otherRegistryArb }, { weight: 1, arbitrary: fc.constantFrom('Bad', `redis@sha256:${'c'.repeat(64)}`) }), {
   minLength: 1,
   maxLength: 6,
 });
 
 const policyArb: fc.Arbitrary<AliasPolicy> = fc.record({
   mode: fc.constantFrom('external' as const, 'internal' as const),
-  harborLayout: fc.constantFrom('path' as const, 'library' as const, 'flatten' as const),
+  harborLayout: fc.constantFrom(...HARBOR_LAYOUTS),
   shortNames: fc.boolean(),
   onConflict: fc.constantFrom('report' as const, 'retarget' as const),
   harborTags: fc.boolean(),
   harbor: fc.option(fc.constant(HARBOR), { nil: undefined }),
-}).map(({ harbor, ...rest }) => (harbor === undefined ? rest : { ...rest, harbor }));
+  // A rule of its own for quay.io, beside (or instead of) the * rule `harbor` stands for.
+  quay: fc.option(fc.constantFrom(...HARBOR_LAYOUTS), { nil: undefined }),
+}).map(({ harbor, quay, ...rest }) => ({
+  ...rest,
+  ...(harbor === undefined ? {} : { harbor }),
+  ...(quay === undefined ? {} : { mirrors: [{ origin: 'quay.io', location: { registry: HARBOR.registry, project: 'quay' }, layout: quay }] }),
+}));
 
 const shuffled = <A>(items: readonly A[], seed: number): A[] => {
   // A deterministic permutation from the seed fast-check gives us (core tests stay free of Math.random too).
@@ -102,7 +119,7 @@ describe('planning laws', () => {
     },
   );
 
-  test.prop([snapshotArb, requestsArb, policyArb.map((p) => ({ ...p, onConflict: 'retarget' as const, shortNames: false, harborLayout: p.harborLayout === 'flatten' ? ('path' as const) : p.harborLayout }))], { numRuns: 400 })(
+  test.prop([snapshotArb, requestsArb, policyArb.map((p) => ({ ...p, onConflict: 'retarget' as const, shortNames: false, harborLayout: p.harborLayout.startsWith('flatten') ? ('path' as const) : p.harborLayout, mirrors: [] }))], { numRuns: 400 })(
     'convergence: with retarget and no shared names, every family with a source ends complete',
     (store, images, policy) => {
       const after = applyToSnapshot(store, planAliases({ snapshot: store, images, policy }));

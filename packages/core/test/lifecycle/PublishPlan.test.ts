@@ -1,7 +1,7 @@
 import { describe, expect, test } from '@jest/globals';
 import type { PublishPlan, PublishPlanInput } from '@imgalias/core';
 import { decode, describePublishFinding, isPublished, planPublish, PublishPlanCodec, publishTags } from '@imgalias/core';
-import { EMPTY, HARBOR, rules, store } from './builders.js';
+import { EMPTY, HARBOR, HUB_ONLY, rules, store } from './builders.js';
 
 const REDIS = 'docker.io/library/redis:7-alpine';
 const H_REDIS = '127.0.0.1:5000/aihpc/redis:7-alpine';
@@ -117,15 +117,14 @@ describe('planPublish', () => {
       },
     ],
     [
-      'missing images, non-Docker-Hub origins and bad requests are findings; the rest is still published',
+      'missing images, origins no rule covers and bad requests are findings; the rest is still published',
       {
         snapshot: store(['sha256:1', 'redis:7-alpine']),
         images: ['minio/minio', 'quay.io/keycloak/keycloak:26.0', 'redis:7-alpine', 'Nope'],
-        policy: rules({ harbor: HARBOR }),
+        policy: rules({ mirrors: HUB_ONLY }),
       },
       {
         version: 1,
-        harbor: HARBOR,
         entries: [
           {
             _tag: 'Publish',
@@ -176,12 +175,12 @@ describe('planPublish', () => {
     const plan = planPublish({
       snapshot: store(['sha256:1', 'redis:7-alpine'], ['sha256:9', H_REDIS]),
       images: ['redis:7-alpine', 'minio/minio', 'quay.io/a/b:1', 'Nope'],
-      policy: rules({ harbor: HARBOR }),
+      policy: rules({ mirrors: HUB_ONLY }),
     });
     expect([...plan.findings.map(describePublishFinding), describePublishFinding({ _tag: 'NoHarborConfigured' })]).toEqual([
       expect.stringMatching(/^127.0.0.1:5000\/aihpc\/redis:7-alpine already names image sha256:9, not sha256:1 .* --on-conflict retarget/),
       expect.stringMatching(/^minio\/minio:latest is not in the image store .* pull minio\/minio:latest first/),
-      expect.stringMatching(/^quay.io\/a\/b:1 is not a Docker Hub image/),
+      expect.stringMatching(/^quay.io\/a\/b:1 has no Harbor name: no mirror rule for its registry and no \* rule/),
       expect.stringMatching(/"Nope"/),
       expect.stringMatching(/^publish needs a Harbor location .* --harbor/),
     ]);

@@ -2,7 +2,7 @@ import { describe, expect, test } from '@jest/globals';
 import { fc, test as propTest } from '@fast-check/jest';
 import type { PullPlan, PullPlanInput } from '@imgalias/core';
 import { decode, describePullFinding, indexSnapshot, planPrefetch, PullPlanCodec, pullsOf } from '@imgalias/core';
-import { EMPTY, HARBOR, rules, store } from './builders.js';
+import { EMPTY, HARBOR, HUB_ONLY, rules, store } from './builders.js';
 
 const REDIS = 'docker.io/library/redis:7-alpine';
 const REDIS_LOOKED_FOR_EXTERNAL = [REDIS, 'localhost/redis:7-alpine'];
@@ -39,8 +39,8 @@ describe('planPrefetch', () => {
       },
     ],
     [
-      'internal mode, origin outside Docker Hub: no Harbor copy exists under the layout, never the public registry',
-      { snapshot: EMPTY, images: ['quay.io/keycloak/keycloak:26.0'], policy: rules({ mode: 'internal', harbor: HARBOR }), mirrors: [] },
+      'internal mode, an origin no mirror rule covers: no Harbor copy, never the public registry',
+      { snapshot: EMPTY, images: ['quay.io/keycloak/keycloak:26.0'], policy: rules({ mode: 'internal', mirrors: HUB_ONLY }), mirrors: [] },
       {
         version: 1,
         mode: 'internal',
@@ -113,8 +113,8 @@ describe('planPrefetch', () => {
       },
     ],
     [
-      'external mode: mirrors stand in for Docker Hub only; a quay.io image is pulled from quay.io alone',
-      { snapshot: EMPTY, images: ['quay.io/keycloak/keycloak:26.0'], policy: rules({ harbor: HARBOR }), mirrors: ['mirror.corp/hub'] },
+      'external mode: mirrors stand in for Docker Hub only; a quay.io image without a Harbor rule is pulled from quay.io alone',
+      { snapshot: EMPTY, images: ['quay.io/keycloak/keycloak:26.0'], policy: rules({ mirrors: HUB_ONLY }), mirrors: ['mirror.corp/hub'] },
       {
         version: 1,
         mode: 'external',
@@ -222,7 +222,7 @@ describe('planPrefetch', () => {
       policy: rules({ mode: 'internal' }),
       mirrors: ['nohost'],
     });
-    const withHarbor = planPrefetch({ snapshot: EMPTY, images: ['quay.io/a/b:1'], policy: rules({ mode: 'internal', harbor: HARBOR }), mirrors: [] });
+    const withHarbor = planPrefetch({ snapshot: EMPTY, images: ['quay.io/a/b:1'], policy: rules({ mode: 'internal', mirrors: HUB_ONLY }), mirrors: [] });
     const sentences = [...plan.findings, ...withHarbor.findings].map(describePullFinding);
     expect(sentences).toEqual([
       expect.stringMatching(/^redis:7 is not in the image store, and internal mode pulls only from Harbor, which is not configured; set --harbor/),
@@ -231,7 +231,7 @@ describe('planPrefetch', () => {
       expect.stringMatching(/^redis@sha256:b+ pins a digest/),
       expect.stringMatching(/"Redis"/),
       expect.stringMatching(/"Bad:Name"/),
-      expect.stringMatching(/^quay.io\/a\/b:1 is not in the image store and has no Harbor copy .* never pulls from quay.io/),
+      expect.stringMatching(/^quay.io\/a\/b:1 is not in the image store and the mirror rules give it no Harbor name .* never pulls from quay.io, so add a rule \(--mirror quay.io=HOST\/PROJECT\)/),
     ]);
   });
 

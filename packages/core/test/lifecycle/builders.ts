@@ -13,3 +13,6 @@ export const EMPTY: Snapshot = { version: 1, images: [] };
 export const HARBOR = { registry: '127.0.0.1:5000', project: 'aihpc' } as const;
 
 export const rules = (overrides: Partial<AliasPolicy> = {}): AliasPolicy => ({ ...defaultPolicy, ...overrides });
+
+/** A single mirror rule for Docker Hub on the test registry: other registries have no Harbor name. */
+export const HUB_ONLY = [{ origin: 'docker.io', location: HARBOR, layout: 'path' }] as const;

@@ -2,7 +2,7 @@ import { describe, expect, test } from '@jest/globals';
 import { fc, test as propTest } from '@fast-check/jest';
 import type { Snapshot } from '@imgalias/core';
 import { CleanPlanCodec, planClean, planPrefetch, planPublish, PublishPlanCodec, PullPlanCodec } from '@imgalias/core';
-import { HARBOR, rules, store } from './builders.js';
+import { HARBOR, HUB_ONLY, rules, store } from './builders.js';
 
 // Requests and snapshot names with at least two findings of every kind, so ordering within a kind is exercised.
 const D1 = `redis@sha256:${'1'.repeat(64)}`;
@@ -17,7 +17,7 @@ const reversed = (s: Snapshot): Snapshot => ({ version: 1, images: [...s.images]
 
 describe('lifecycle plans do not depend on the order of requests or of the snapshot', () => {
   test('prefetch, publish and clean, with two findings of every kind', () => {
-    const policy = rules({ harbor: HARBOR, mode: 'internal' });
+    const policy = rules({ mirrors: HUB_ONLY, mode: 'internal' });
     const variants = [REQUESTS, [...REQUESTS].reverse()].flatMap((images) => [SNAPSHOT, reversed(SNAPSHOT)].map((snapshot) => ({ images, snapshot })));
     const pulls = variants.map((v) => planPrefetch({ ...v, policy, mirrors: ['m.corp/x', 'Bad Mirror', 'also bad'] }));
     const publishes = variants.map((v) => planPublish({ ...v, policy }));
