@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { Option } from 'commander';
+import { HARBOR_LAYOUTS } from '@imgalias/core';
 
 /*
  * The options commands share, in groups, so every command spells and documents an option the same way and its
@@ -30,7 +31,7 @@ export const withModeOptions = (command: Command): Command =>
 export const withPolicyOptions = (command: Command): Command =>
   command
     .addOption(
-      new Option('--harbor-layout <layout>', 'how a Harbor path is derived from the origin').choices(['path', 'library', 'flatten']),
+      new Option('--harbor-layout <layout>', 'how a Harbor path is derived from the origin').choices([...HARBOR_LAYOUTS]),
     )
     .option('--short-names', 'also keep short names of namespaced images (openldap:stable)')
     .addOption(

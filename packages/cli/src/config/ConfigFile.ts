@@ -178,7 +178,7 @@ const ImageString = leaf(
 
 export const ModeSettingCodec = leaf(t.union([NetworkModeCodec, t.literal('auto')]), '"external", "internal" or "auto"');
 export const HarborCodec = leaf(HarborLocationFromString, 'a Harbor location HOST[:PORT]/PROJECT');
-export const HarborLayoutSettingCodec = leaf(HarborLayoutCodec, '"path", "library" or "flatten"');
+export const HarborLayoutSettingCodec = leaf(HarborLayoutCodec, 'one of "path", "proxy-cache", "flatten-0", "flatten-1", "flatten-2", "flatten-3", "flatten-all", "library", "flatten"');
 export const ConflictPolicySettingCodec = leaf(ConflictPolicyCodec, '"report" or "retarget"');
 export const EngineCodec = leaf(t.keyof({ docker: null, podman: null, nerdctl: null }), '"docker", "podman" or "nerdctl"');
 export const FormatCodec = leaf(t.keyof({ text: null, json: null, markdown: null, shell: null }), '"text", "json", "markdown" or "shell"');

@@ -46,8 +46,10 @@ describe('prefetch --dry-run prints the pull plan in every format', () => {
   test('internal mode names only Harbor; without Harbor an absent image is a finding (exit 1)', async () => {
     const withHarbor = await imgalias(['prefetch', '--dry-run', ...SNAP, ...HARBOR, '--mode', 'internal', '--mirror', 'mirror.corp:5000/hub', ...PREFETCH_IMAGES], { cwd, env });
     await golden('prefetch-internal.text', withHarbor.stdout);
-    // The Harbor copy is the only candidate; the quay.io image has none, so it is a finding, never a public pull.
-    expect(withHarbor.exitCode).toBe(ExitCode.findings);
+    // The Harbor copy is the only candidate, the quay.io image's too (the * rule --harbor stands for gives it
+    // one), never a public pull.
+    expect(withHarbor.exitCode).toBe(ExitCode.ok);
+    expect(withHarbor.stdout).toContain('1. harbor.corp.local/proj/keycloak/keycloak:26.0  (Harbor copy');
     expect(withHarbor.stdout).not.toMatch(/mirror\.corp|\d\. (osixia|quay)/);
     const without = await imgalias(['prefetch', '--dry-run', ...SNAP, '--mode', 'internal', '--format', 'markdown', 'osixia/phpldapadmin:0.9.0'], { cwd, env });
     expect(without.exitCode).toBe(ExitCode.findings);

@@ -11,4 +11,5 @@ docker pull 'osixia/phpldapadmin:0.9.0' ||
   { echo 'prefetch: could not pull osixia/phpldapadmin:0.9.0' >&2; exit 1; }
 # quay.io/keycloak/keycloak:26.0: no name of it is in the store
 docker pull 'quay.io/keycloak/keycloak:26.0' ||
+  docker pull 'harbor.corp.local/proj/keycloak/keycloak:26.0' ||
   { echo 'prefetch: could not pull quay.io/keycloak/keycloak:26.0' >&2; exit 1; }
