@@ -235,9 +235,9 @@ describe('AmbiguousMirror and MirrorTooDeep findings', () => {
         _tag: 'Missing',
         family: 'docker.io/keycloak/keycloak:26.0',
         lookedFor: ['localhost/keycloak/keycloak:26.0', 'docker.io/keycloak/keycloak:26.0'],
-        pull: 'docker.io/keycloak/keycloak:26.0',
       },
-      { _tag: 'Missing', family: 'quay.io/keycloak/keycloak:26.0', lookedFor: ['quay.io/keycloak/keycloak:26.0'], pull: 'quay.io/keycloak/keycloak:26.0' },
+      // internal mode: without a Harbor name there is nothing the mode allows to pull
+      { _tag: 'Missing', family: 'quay.io/keycloak/keycloak:26.0', lookedFor: ['quay.io/keycloak/keycloak:26.0'] },
       {
         _tag: 'AmbiguousMirror',
         name: 'harbor.corp.local/aihpc/keycloak/keycloak:26.0',
