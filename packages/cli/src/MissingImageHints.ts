@@ -1,5 +1,5 @@
 import type { AliasPolicy, EngineKind, Finding } from '@imgalias/core';
-import { familiarName, familyOf, parseReference, spellReference } from '@imgalias/core';
+import { familiarName, familyOf, mirrorRulesOf, parseReference, spellReference } from '@imgalias/core';
 
 /**
  * What to do about each family with no member in the store: which name to pull, from where the mode allows,
@@ -28,10 +28,11 @@ export function hintsForMissing(
     }
     const harbor = familyOf(origin.right, policy).members.find((member) => member.role === 'harbor');
     const harborRef = harbor === undefined ? undefined : parseReference(harbor.name);
-    if (policy.harbor !== undefined && (harborRef === undefined || harborRef._tag === 'Left')) {
-      // Harbor is set, but the layout gives this origin no Harbor path: prefetch could not pull it either.
+    if (mirrorRulesOf(policy).length > 0 && (harborRef === undefined || harborRef._tag === 'Left')) {
+      // Rules are set, but none gives this origin a Harbor name (no rule for its registry and no * rule, a
+      // too-deep flatten level, or a Harbor name two requests share): prefetch could not pull it either.
       return [
-        `${name} is not in the store, and in internal mode only Harbor may supply it, but ${policy.harbor.registry}/${policy.harbor.project} has no name for images from ${origin.right.domain} (the ${policy.harborLayout} layout names Docker Hub images only): load it into the store (${engine} load -i FILE), then run this command again.`,
+        `${name} is not in the store, and in internal mode only Harbor may supply it, but the mirror rules give it no Harbor name (no rule for ${origin.right.domain} and no * rule, or a mirror finding says why): add one (--mirror ${origin.right.domain}=HOST[:PORT]/PROJECT[@LAYOUT]) or load it into the store (${engine} load -i FILE), then run this command again.`,
       ];
     }
     if (harborRef === undefined || harborRef._tag === 'Left') {

@@ -38,12 +38,20 @@ const cases: readonly Case[] = [
     hint: 'redis:7-alpine is not in the store: pull its Harbor copy (docker pull harbor.corp.local/proj/redis:7-alpine) or run `imgalias prefetch redis:7-alpine`, then run this command again.',
   },
   {
-    name: 'internal mode with Harbor, an image Harbor has no name for: no pull, and Harbor is not called missing',
+    name: 'internal mode with Harbor (the * rule), a quay.io image: pull its Harbor copy',
     policy: { ...defaultPolicy, mode: 'internal', harbor: HARBOR },
     image: 'quay.io/keycloak/keycloak:26.0',
     finding:
+      'quay.io/keycloak/keycloak:26.0 is not in the image store under any of its names (harbor.corp.local/proj/keycloak/keycloak:26.0, quay.io/keycloak/keycloak:26.0); pull harbor.corp.local/proj/keycloak/keycloak:26.0, then run imgalias again.',
+    hint: 'quay.io/keycloak/keycloak:26.0 is not in the store: pull its Harbor copy (docker pull harbor.corp.local/proj/keycloak/keycloak:26.0) or run `imgalias prefetch quay.io/keycloak/keycloak:26.0`, then run this command again.',
+  },
+  {
+    name: 'internal mode with a rule for Docker Hub only, an image no rule covers: no pull, and Harbor is not called missing',
+    policy: { ...defaultPolicy, mode: 'internal', mirrors: [{ origin: 'docker.io', location: HARBOR, layout: 'path' }] },
+    image: 'quay.io/keycloak/keycloak:26.0',
+    finding:
       'quay.io/keycloak/keycloak:26.0 is not in the image store under any of its names (quay.io/keycloak/keycloak:26.0); no registry the mode allows has it (internal mode pulls only Harbor copies, and this image has no Harbor name): load it into the store, then run imgalias again.',
-    hint: 'quay.io/keycloak/keycloak:26.0 is not in the store, and in internal mode only Harbor may supply it, but harbor.corp.local/proj has no name for images from quay.io (the path layout names Docker Hub images only): load it into the store (docker load -i FILE), then run this command again.',
+    hint: 'quay.io/keycloak/keycloak:26.0 is not in the store, and in internal mode only Harbor may supply it, but the mirror rules give it no Harbor name (no rule for quay.io and no * rule, or a mirror finding says why): add one (--mirror quay.io=HOST[:PORT]/PROJECT[@LAYOUT]) or load it into the store (docker load -i FILE), then run this command again.',
   },
   {
     name: 'internal mode without Harbor: set it',
