@@ -15,7 +15,8 @@ export type CliError =
   | { readonly _tag: 'SnapshotFileUnreadable'; readonly file: string; readonly message: string }
   | { readonly _tag: 'SnapshotFileInvalid'; readonly file: string; readonly errors: readonly string[] }
   | { readonly _tag: 'Store'; readonly error: StoreError }
-  | { readonly _tag: 'PathNotFound'; readonly paths: readonly string[] }
+  /** `givenAs`: how the paths were given, so the message names the right thing to correct. */
+  | { readonly _tag: 'PathNotFound'; readonly paths: readonly string[]; readonly givenAs: 'argument' | 'from' }
   | { readonly _tag: 'RefusedFiles'; readonly files: readonly { readonly file: string; readonly detail: string }[] }
   | { readonly _tag: 'Usage'; readonly message: string };
 
@@ -28,7 +29,7 @@ export const CliError = {
   snapshotFileUnreadable: (file: string, message: string): CliError => ({ _tag: 'SnapshotFileUnreadable', file, message }),
   snapshotFileInvalid: (file: string, errors: readonly string[]): CliError => ({ _tag: 'SnapshotFileInvalid', file, errors }),
   store: (error: StoreError): CliError => ({ _tag: 'Store', error }),
-  pathNotFound: (paths: readonly string[]): CliError => ({ _tag: 'PathNotFound', paths }),
+  pathNotFound: (paths: readonly string[], givenAs: 'argument' | 'from' = 'from'): CliError => ({ _tag: 'PathNotFound', paths, givenAs }),
   refusedFiles: (files: readonly { readonly file: string; readonly detail: string }[]): CliError => ({ _tag: 'RefusedFiles', files }),
   usage: (message: string): CliError => ({ _tag: 'Usage', message }),
 };
@@ -54,7 +55,9 @@ export function describeCliError(e: CliError): string {
     case 'Store':
       return describeStoreError(e.error);
     case 'PathNotFound':
-      return `no such file or directory to scan: ${e.paths.join(', ')}. Check the --from paths (or \`from\` in the config file); nothing was changed.`;
+      return e.givenAs === 'argument'
+        ? `no such file or directory to scan: ${e.paths.join(', ')}. Check the PATH arguments; nothing was changed.`
+        : `no such file or directory to scan: ${e.paths.join(', ')}. Check the --from paths (or \`from\` in the config file); nothing was changed.`;
     case 'RefusedFiles':
       return [
         ...e.files.map(({ file, detail }) => `${file}: not read: ${detail}`),

@@ -41,7 +41,7 @@ export function createProgram(io: CliIO, register: readonly RegisterCommand[] = 
     .description('keep container image names consistent: origin, localhost/ twin and Harbor copy')
     .version(version, '-V, --version', 'print the version')
     .helpOption('-h, --help', 'show help for a command')
-    .helpCommand(false)
+    .helpCommand('help [command]', 'show help for a command (same as COMMAND --help)')
     .exitOverride()
     .configureOutput({
       writeOut: (text) => void io.stdout.write(text),
@@ -53,7 +53,15 @@ export function createProgram(io: CliIO, register: readonly RegisterCommand[] = 
     })
     .showHelpAfterError('(run with --help for usage)');
   for (const registerCommand of register) registerCommand(program, handle.context);
-  for (const command of [program, ...program.commands]) command.addHelpText('after', `\n${exitCodeHelp}`);
+  for (const command of [program, ...program.commands]) {
+    command.addHelpText('after', `\n${exitCodeHelp}`);
+    // Commander's own errors (an unknown option, a bad choice) carry the same prefix as every other error.
+    const name = command === program ? 'imgalias' : `imgalias ${command.name()}`;
+    command.configureOutput({
+      ...command.configureOutput(),
+      outputError: (text, write) => write(`${name}: ${text.replace(/^error: /, '')}`),
+    });
+  }
   return { program, exitCode: handle.exitCode };
 }
 

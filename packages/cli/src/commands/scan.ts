@@ -12,15 +12,16 @@ import { plural } from '../Wording.js';
 
 
 /** `imgalias scan` for a human: one line per image with where it is used, the findings, a summary line. */
-export function renderDiscoveryText(discovery: Discovery): string {
+export function renderDiscoveryText(discovery: Discovery, options: { readonly quiet?: boolean } = {}): string {
   const names = discovery.images.map((image) => familiarName(image.reference));
   const width = Math.max(0, ...names.map((name) => name.length));
   const imageLines = discovery.images.map(
     (image, i) => `${(names[i] ?? image.reference).padEnd(width)}  ${image.sources.map((s) => `${s.file}:${s.line}`).join(', ')}`,
   );
-  const findingLines = discovery.findings.map(
-    (finding) => `${isInformationalFinding(finding) ? 'note   ' : 'finding'}  ${describeDiscoveryFinding(finding)}`,
-  );
+  // --quiet prints results and errors only: notes (facts such as "this service builds its own image") go.
+  const findingLines = discovery.findings
+    .filter((finding) => options.quiet !== true || !isInformationalFinding(finding))
+    .map((finding) => `${isInformationalFinding(finding) ? 'note   ' : 'finding'}  ${describeDiscoveryFinding(finding)}`);
   const files = new Set(discovery.images.flatMap((image) => image.sources.map((source) => source.file)));
   const problems = problemsOf(discovery).length;
   return [
@@ -39,7 +40,7 @@ export const registerScan: RegisterCommand = (program, context) =>
         withIncludeBuiltOption(
           program
             .command('scan')
-            .argument('[path...]', 'files or directories to scan (default: the --from paths, else the current directory)')
+            .argument('[path...]', 'files or directories to scan (default: the config file\'s `from` paths, else the current directory)')
             .description('list the images that Dockerfiles and compose files under PATH use'),
         ),
       ),
@@ -60,10 +61,12 @@ export const registerScan: RegisterCommand = (program, context) =>
         includeBuilt: settings.right.includeBuilt,
       });
       const missing = missingPaths(discovery);
-      if (missing.length > 0) return left(CliError.pathNotFound(missing));
+      if (missing.length > 0) return left(CliError.pathNotFound(missing, operands.length > 0 ? 'argument' : 'from'));
       const refused = refusedFiles(discovery);
       if (refused.length > 0) return left(CliError.refusedFiles(refused));
-      output.print(format.right === 'json' ? JSON.stringify(discovery, null, 2) : renderDiscoveryText(discovery));
+      output.print(
+        format.right === 'json' ? JSON.stringify(discovery, null, 2) : renderDiscoveryText(discovery, { quiet: settings.right.quiet }),
+      );
       return right(problemsOf(discovery).length === 0 ? ExitCode.ok : ExitCode.findings);
     }),
   );
