@@ -63,3 +63,70 @@ describe('scan conventions', () => {
     expect(result.stderr).toBe('imgalias scan: no such file or directory to scan: nope. Check the PATH arguments; nothing was changed.\n');
   });
 });
+
+const id = (c: string) => `sha256:${c.repeat(64)}`;
+const snapshot = JSON.stringify({
+  version: 1,
+  images: [
+    { id: id('1'), names: ['localhost/redis:7'] },
+    { id: id('2'), names: ['harbor.corp.local/proj/nginx:1', 'nginx:1'] },
+  ],
+});
+const internal = ['--mode', 'internal', '--harbor', 'harbor.corp.local/proj'];
+
+describe('one acting convention: --dry-run on every command that changes anything', () => {
+  test.each(['apply', 'fix', 'prefetch', 'publish', 'clean'])('%s --help offers --dry-run', async (command) => {
+    const result = await runInProcess([command, '--help'], { cwd: await workDir() });
+    expect(result.stdout).toMatch(/^ {2}--dry-run /m);
+  });
+
+  test('apply --dry-run prints the plan, as plan does, and tags nothing', async () => {
+    const dir = await workDir({ 'snapshot.json': snapshot });
+    const dry = await runInProcess(['apply', '--dry-run', '--snapshot', 'snapshot.json', 'redis:7'], { cwd: dir });
+    const plan = await runInProcess(['plan', '--snapshot', 'snapshot.json', 'redis:7'], { cwd: dir });
+    expect(dry.exitCode).toBe(ExitCode.ok);
+    expect(dry.stdout).toBe(plan.stdout);
+    expect(dry.stderr).toContain('dry run: nothing was tagged');
+  });
+
+  test('fix --dry-run --format shell prints the plan as a script; fix without --dry-run refuses shell', async () => {
+    const dir = await workDir({ 'snapshot.json': snapshot });
+    const dry = await runInProcess(['fix', '--dry-run', '--format', 'shell', '--snapshot', 'snapshot.json'], { cwd: dir });
+    expect(dry.stdout.startsWith('#!/bin/sh\n')).toBe(true);
+    const acting = await runInProcess(['fix', '--format', 'shell', '--snapshot', 'snapshot.json'], { cwd: dir });
+    expect(acting.exitCode).toBe(ExitCode.usage);
+  });
+
+  test('clean --apply --dry-run is a usage error; clean with nothing named is one too', async () => {
+    const dir = await workDir({ 'snapshot.json': snapshot });
+    const both = await runInProcess(['clean', '--apply', '--dry-run', '--snapshot', 'snapshot.json', 'redis:7'], { cwd: dir });
+    expect(both.exitCode).toBe(ExitCode.usage);
+    expect(both.stderr).toMatch(/^imgalias clean: --apply removes names and --dry-run only prints the plan/);
+    const nothing = await runInProcess(['clean', '--snapshot', 'snapshot.json'], { cwd: dir });
+    expect(nothing.exitCode).toBe(ExitCode.usage);
+    expect(nothing.stderr).toMatch(/IMAGE\.\.\.\) or a project to take them from \(--from PATH\)/);
+  });
+});
+
+describe('clean --from and unrecoverable families', () => {
+  test('--from PATH cleans the families the project uses, as fix reads them', async () => {
+    const dir = await workDir({ 'snapshot.json': snapshot, 'app/Dockerfile': 'FROM redis:7\n' });
+    const result = await runInProcess(['clean', '--from', 'app', '--snapshot', 'snapshot.json', '--json'], { cwd: dir });
+    const plan = JSON.parse(result.stdout) as { actions: { name: string }[] };
+    expect(plan.actions.map((action) => action.name)).toEqual(['localhost/redis:7']);
+  });
+
+  test('internal mode refuses a family with no Harbor copy, warning once for it; --include-unrecoverable cleans it with a warning', async () => {
+    const dir = await workDir({ 'snapshot.json': snapshot });
+    const refused = await runInProcess(['clean', ...internal, '--snapshot', 'snapshot.json', 'redis:7', 'nginx:1'], { cwd: dir });
+    expect(refused.exitCode).toBe(ExitCode.findings);
+    expect(refused.stdout).toContain('untag nginx:1 (origin');
+    expect(refused.stdout).not.toContain('untag localhost/redis:7');
+    expect(refused.stderr.match(/^warning: redis:7 was not cleaned: .* no Harbor name here/gm)).toHaveLength(1);
+
+    const forced = await runInProcess(['clean', ...internal, '--include-unrecoverable', '--snapshot', 'snapshot.json', 'redis:7'], { cwd: dir });
+    expect(forced.exitCode).toBe(ExitCode.ok);
+    expect(forced.stdout).toContain('untag localhost/redis:7');
+    expect(forced.stderr).toMatch(/^warning: redis:7 has no Harbor name here: once removed, internal mode cannot pull it back/m);
+  });
+});

@@ -51,6 +51,15 @@ export type CleanRefusal =
       readonly family: string;
       readonly imageId: string;
       readonly containers: readonly ContainerUse[];
+    }
+  | {
+      /**
+       * Internal mode, and the image carries no Harbor name in the store: it did not come from Harbor, so once
+       * removed internal mode has nowhere to pull it back from. Cleaned only with `includeUnrecoverable`.
+       */
+      readonly _tag: 'Unrecoverable';
+      readonly family: string;
+      readonly imageId: string;
     };
 
 export type CleanFinding =
@@ -58,6 +67,11 @@ export type CleanFinding =
   | {
       /** No local member of the family is in the store: nothing to clean. */
       readonly _tag: 'NotPresent';
+      readonly family: string;
+    }
+  | {
+      /** An `Unrecoverable` family cleaned anyway (`includeUnrecoverable`): a warning, once per family. */
+      readonly _tag: 'UnrecoverableCleaned';
       readonly family: string;
     };
 
@@ -77,6 +91,11 @@ export interface CleanPlanInput {
   /** Also remove the local Harbor name (never anything in the registry itself). */
   readonly includeHarbor: boolean;
   readonly containers: readonly ContainerUse[];
+  /**
+   * In internal mode, also clean families whose image carries no Harbor name in the store (it cannot be pulled
+   * back from Harbor). Default false: such families are refused as `Unrecoverable`.
+   */
+  readonly includeUnrecoverable?: boolean;
 }
 
 
@@ -102,6 +121,8 @@ const findingKey = (f: CleanFinding): string => {
       return `4${f.name}`;
     case 'MirrorTooDeep':
       return `5${f.family}`;
+    case 'UnrecoverableCleaned':
+      return `6${f.family}`;
   }
 };
 
@@ -119,7 +140,7 @@ const findingKey = (f: CleanFinding): string => {
  *   images: ['redis:7'], policy: defaultPolicy, includeHarbor: false, containers: [] }).actions.map((a) => a.name)
  * // ['docker.io/library/redis:7', 'localhost/redis:7']
  */
-export const planClean = ({ snapshot, images, policy, includeHarbor, containers }: CleanPlanInput): CleanPlan => {
+export const planClean = ({ snapshot, images, policy, includeHarbor, containers, includeUnrecoverable = false }: CleanPlanInput): CleanPlan => {
   const index = indexSnapshot(snapshot);
   const requested = familiesOf(images, policy);
   const findings: CleanFinding[] = [...(index.findings as CleanFinding[]), ...(requested.findings as CleanFinding[])];
@@ -146,6 +167,19 @@ export const planClean = ({ snapshot, images, policy, includeHarbor, containers 
   }
 
   const refused = new Map<string, CleanRefusal[]>();
+  // Internal mode gets images only from Harbor: an image with no Harbor name here did not come from there, and
+  // removing it would leave the host without it for good.
+  if (policy.mode === 'internal') {
+    for (const p of planned) {
+      const fromHarbor = p.keep.length > 0 || p.remove.some((m) => m.role === 'harbor');
+      if (fromHarbor || p.remove.length === 0) continue;
+      if (includeUnrecoverable) findings.push({ _tag: 'UnrecoverableCleaned', family: p.family.origin });
+      else {
+        const ids = [...new Set(p.remove.map((m) => m.imageId))].sort(compareStrings);
+        refused.set(p.family.origin, ids.map((imageId) => ({ _tag: 'Unrecoverable', family: p.family.origin, imageId })));
+      }
+    }
+  }
   const active = (): FamilyNames[] => planned.filter((p) => !refused.has(p.family.origin));
   for (;;) {
     // Names that stay on their image whatever happens: kept Harbor copies, and all names of refused families.
@@ -198,11 +232,19 @@ export const describeCleanRefusal = (refusal: CleanRefusal): string => {
       return `${familiarName(refusal.family)} was not cleaned: image ${refusal.imageId} also carries ${refusal.names.map(familiarName).join(', ')}, outside this family; clean those too (list them after ${familiarName(refusal.family)}) or leave the image.`;
     case 'InUse':
       return `${familiarName(refusal.family)} was not cleaned: image ${refusal.imageId} is used by container${refusal.containers.length === 1 ? '' : 's'} ${refusal.containers.map((c) => c.name ?? c.id.slice(0, 12)).join(', ')}; remove ${refusal.containers.length === 1 ? 'it' : 'them'} first (docker rm), then clean again.`;
+    case 'Unrecoverable':
+      return `${familiarName(refusal.family)} was not cleaned: image ${refusal.imageId} has no Harbor name here, so internal mode could not pull it back once removed; push it to Harbor first (imgalias publish), or clean with --include-unrecoverable to remove it anyway.`;
   }
 };
 
 /** One sentence per clean finding. */
-export const describeCleanFinding = (finding: CleanFinding): string =>
-  finding._tag === 'NotPresent'
-    ? `${familiarName(finding.family)} has no name in the image store; nothing to clean.`
-    : describeFinding(finding);
+export const describeCleanFinding = (finding: CleanFinding): string => {
+  switch (finding._tag) {
+    case 'NotPresent':
+      return `${familiarName(finding.family)} has no name in the image store; nothing to clean.`;
+    case 'UnrecoverableCleaned':
+      return `${familiarName(finding.family)} has no Harbor name here: once removed, internal mode cannot pull it back; cleaned anyway (--include-unrecoverable).`;
+    default:
+      return describeFinding(finding);
+  }
+};

@@ -142,10 +142,12 @@ const CleanRefusalCodec = byTag<CleanRefusal>('CleanRefusal', {
     { _tag: t.literal('InUse'), family: t.string, imageId: t.string, containers: t.readonlyArray(ContainerUseCodec) },
     'InUse',
   ),
+  Unrecoverable: struct({ _tag: t.literal('Unrecoverable'), family: t.string, imageId: t.string }, 'Unrecoverable'),
 });
 
 const CleanFindingCodec = byTag<CleanFinding>('CleanFinding', {
   NotPresent: struct({ _tag: t.literal('NotPresent'), family: t.string }, 'NotPresent'),
+  UnrecoverableCleaned: struct({ _tag: t.literal('UnrecoverableCleaned'), family: t.string }, 'UnrecoverableCleaned'),
   InvalidRequest: shared<'InvalidRequest'>(),
   DigestReference: shared<'DigestReference'>(),
   InvalidSnapshotName: shared<'InvalidSnapshotName'>(),

@@ -1,6 +1,6 @@
 import { isLeft } from 'fp-ts/lib/Either.js';
 import type { RegisterCommand } from './Command.js';
-import { applyPrepared } from './applyPlan.js';
+import { applyFormats, applyPrepared } from './applyPlan.js';
 import { formatFor } from './formats.js';
 import {
   withConcurrencyOption,
@@ -27,7 +27,8 @@ export const registerApply: RegisterCommand = (program, context) =>
                   program
                     .command('apply')
                     .argument('[image...]', 'images to make complete, any family member (default: every family in the store)')
-                    .description('apply the plan for the given (and discovered) images to the engine, then verify'),
+                    .description('apply the plan for the given (and discovered) images to the engine, then verify')
+                    .option('--dry-run', 'print the plan (as plan does) and tag nothing'),
                 ),
               ),
             ),
@@ -35,16 +36,17 @@ export const registerApply: RegisterCommand = (program, context) =>
           ),
         ),
       ),
-      ['text', 'json', 'markdown'],
+      ['text', 'json', 'markdown', 'shell'],
     ),
   ).action(
     context.action(async ({ operands, flags }) => {
       const settings = await context.loadSettings(flags);
       if (isLeft(settings)) return settings;
-      const format = formatFor(settings.right, ['text', 'json', 'markdown'], 'apply');
+      const dryRun = (flags as { dryRun?: boolean }).dryRun === true;
+      const format = formatFor(settings.right, applyFormats(dryRun), dryRun ? 'apply --dry-run' : 'apply');
       if (isLeft(format)) return format;
       const prepared = await prepare({ context, settings: settings.right, operands, scope: 'requested-or-store' });
       if (isLeft(prepared)) return prepared;
-      return applyPrepared({ context, prepared: prepared.right, format: format.right });
+      return applyPrepared({ context, prepared: prepared.right, format: format.right, dryRun });
     }),
   );

@@ -2,6 +2,7 @@ import type { Either } from 'fp-ts/lib/Either.js';
 import { isLeft, left, right } from 'fp-ts/lib/Either.js';
 import type { CleanPlan, ContainerUse, EngineKind } from '@imgalias/core';
 import { describeCleanFinding, describeCleanRefusal, familiarName, planClean, spellReference } from '@imgalias/core';
+import { resolve } from 'node:path';
 import type { UntagResult } from '@imgalias/adapter-docker';
 import { describeStoreError, listContainers, untagImages } from '@imgalias/adapter-docker';
 import type { CliError } from '../CliError.js';
@@ -9,7 +10,15 @@ import { CliError as E } from '../CliError.js';
 import { ExitCode } from '../ExitCode.js';
 import type { CommandContext, RegisterCommand } from './Command.js';
 import { formatFor } from './formats.js';
-import { withConfigOption, withDisplayOptions, withFormatOptions, withModeOptions, withPolicyOptions, withStoreOptions } from './options.js';
+import {
+  withConfigOption,
+  withDisplayOptions,
+  withFormatOptions,
+  withFromOption,
+  withModeOptions,
+  withPolicyOptions,
+  withStoreOptions,
+} from './options.js';
 import { engineStoreOf } from './prefetch.js';
 import { prepare } from './prepare.js';
 import { snapshotLabel } from './snapshotLabel.js';
@@ -75,15 +84,26 @@ async function runClean(context: CommandContext, operands: readonly string[], fl
   const settings = loaded.right;
   const options = flags as Record<string, unknown>;
   const apply = options['apply'] === true;
+  if (apply && options['dryRun'] === true) {
+    return left(E.usage('--apply removes names and --dry-run only prints the plan: give one of them. Nothing was changed.'));
+  }
   const includeHarbor = options['includeHarbor'] === true;
+  const includeUnrecoverable = options['includeUnrecoverable'] === true;
+  // Only what the operator typed: image arguments and --from paths. Config `images` and `from` describe what a
+  // project uses, and cleaning must never reach beyond the command line.
+  const fromFlag = options['from'];
+  const from = (typeof fromFlag === 'string' ? [fromFlag] : Array.isArray(fromFlag) ? (fromFlag as string[]) : []).map((p) =>
+    resolve(context.io.cwd, p),
+  );
+  if (operands.length === 0 && from.length === 0) {
+    return left(E.usage('name the images to clean (IMAGE...) or a project to take them from (--from PATH). Nothing was changed.'));
+  }
   const format = formatFor(settings, apply ? ['text', 'json', 'markdown'] : ['text', 'json', 'markdown', 'shell'], apply ? 'clean --apply' : 'clean');
   if (isLeft(format)) return format;
-  const prepared = await prepare({ context, settings, operands, scope: 'requested-or-store' });
+  const prepared = await prepare({ context, settings: { ...settings, from, images: [] }, operands, scope: 'requested-or-store' });
   if (isLeft(prepared)) return prepared;
-  // Only the images named on the command line: config `images` and discovered images are what a project
-  // uses, and cleaning must never reach beyond what the operator typed.
-  const { output, snapshot, policy, store } = prepared.right;
-  const images = operands;
+  const { output, snapshot, policy, store, discovery } = prepared.right;
+  const images = [...operands, ...(discovery?.images.map((image) => image.reference) ?? [])];
   const engineStore = engineStoreOf(store);
   if (engineStore === undefined && apply) {
     return left(E.usage('clean --apply removes names in an engine, not in a --snapshot file. Nothing was changed.'));
@@ -98,7 +118,10 @@ async function runClean(context: CommandContext, operands: readonly string[], fl
   } else {
     output.note(`planned against ${settings.snapshotFile ?? 'a snapshot'}: containers were not checked.`);
   }
-  const plan = planClean({ snapshot, images, policy, includeHarbor, containers });
+  const plan = planClean({ snapshot, images, policy, includeHarbor, containers, includeUnrecoverable });
+  // One warning per family whose image internal mode could not get back, whether refused or cleaned anyway.
+  for (const refusal of plan.refusals) if (refusal._tag === 'Unrecoverable') output.error(`warning: ${describeCleanRefusal(refusal)}`);
+  for (const finding of plan.findings) if (finding._tag === 'UnrecoverableCleaned') output.error(`warning: ${describeCleanFinding(finding)}`);
   const blocked = plan.refusals.length > 0;
 
   if (!apply) {
@@ -125,24 +148,37 @@ async function runClean(context: CommandContext, operands: readonly string[], fl
   return right(failed === 0 && !blocked ? ExitCode.ok : ExitCode.findings);
 }
 
-/** `imgalias clean IMAGE...`: untag a family's local names; dry by default, `--apply` to do it. */
+/**
+ * `imgalias clean IMAGE... | --from PATH`: untag a family's local names. The one destructive command, so the
+ * one that prints by default: `--apply` acts, `--dry-run` (the default) prints. Every other command that
+ * changes something acts by default and takes `--dry-run`.
+ */
 export const registerClean: RegisterCommand = (program, context) =>
   withDisplayOptions(
     withFormatOptions(
-      withStoreOptions(
-        withPolicyOptions(
-          withModeOptions(
-            withConfigOption(
-              program
-                .command('clean')
-                .argument('<image...>', 'images whose local names to remove, any family member')
-                .description('untag the local names of the given families (origin, localhost/, short names); prints the plan unless --apply')
-                .option('--apply', 'untag for real (default: print what would be untagged)')
-                .option('--include-harbor', 'also remove the local Harbor name (never anything in the registry)'),
+      withFromOption(
+        withStoreOptions(
+          withPolicyOptions(
+            withModeOptions(
+              withConfigOption(
+                program
+                  .command('clean')
+                  .argument('[image...]', 'images whose local names to remove, any family member')
+                  .description(
+                    'untag the local names of the given (or --from) families (origin, localhost/, short names); removes nothing unless --apply',
+                  )
+                  .option('--apply', 'untag for real (clean alone only prints: it is the one command that removes)')
+                  .option('--dry-run', 'print what would be untagged and remove nothing (the default for clean)')
+                  .option('--include-harbor', 'also remove the local Harbor name (never anything in the registry)')
+                  .option(
+                    '--include-unrecoverable',
+                    'internal mode: also clean images with no Harbor name here, which internal mode could not pull back',
+                  ),
+              ),
             ),
           ),
+          { snapshot: true },
         ),
-        { snapshot: true },
       ),
       ['text', 'json', 'markdown', 'shell'],
     ),

@@ -1,6 +1,6 @@
 import { isLeft } from 'fp-ts/lib/Either.js';
 import type { RegisterCommand } from './Command.js';
-import { applyPrepared } from './applyPlan.js';
+import { applyFormats, applyPrepared } from './applyPlan.js';
 import { formatFor } from './formats.js';
 import {
   withConcurrencyOption,
@@ -24,12 +24,14 @@ export const registerFix: RegisterCommand = (program, context) =>
       withFromOption(
         withConcurrencyOption(
           withStoreOptions(
-            withPolicyOptions(withModeOptions(withConfigOption(program.command('fix')))),
+            withPolicyOptions(
+              withModeOptions(withConfigOption(program.command('fix').option('--dry-run', 'print the plan (as plan does) and tag nothing'))),
+            ),
             { snapshot: true },
           ),
         ),
       ),
-      ['text', 'json', 'markdown'],
+      ['text', 'json', 'markdown', 'shell'],
     ),
   )
     .description(
@@ -39,10 +41,11 @@ export const registerFix: RegisterCommand = (program, context) =>
       context.action(async ({ flags }) => {
         const settings = await context.loadSettings(flags);
         if (isLeft(settings)) return settings;
-        const format = formatFor(settings.right, ['text', 'json', 'markdown'], 'fix');
+        const dryRun = (flags as { dryRun?: boolean }).dryRun === true;
+        const format = formatFor(settings.right, applyFormats(dryRun), dryRun ? 'fix --dry-run' : 'fix');
         if (isLeft(format)) return format;
         const prepared = await prepare({ context, settings: settings.right, operands: [], scope: 'store-and-project' });
         if (isLeft(prepared)) return prepared;
-        return applyPrepared({ context, prepared: prepared.right, format: format.right });
+        return applyPrepared({ context, prepared: prepared.right, format: format.right, dryRun });
       }),
     );

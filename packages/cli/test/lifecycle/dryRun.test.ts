@@ -93,7 +93,7 @@ describe('usage errors exit 2 and change nothing', () => {
     [['prefetch', ...SNAP, '--format', 'shell', 'redis:7'], /prefetch cannot print --format shell/],
     [['clean', ...SNAP, '--apply', '--format', 'shell', 'redis:7'], /clean --apply cannot print --format shell/],
     [['prefetch', '--dry-run', ...SNAP, 'Redis:7'], /"Redis:7".*must be lowercase/],
-    [['clean'], /missing required argument 'image'/],
+    [['clean'], /name the images to clean \(IMAGE\.\.\.\) or a project to take them from \(--from PATH\)/],
   ])('%j', async (argv, message) => {
     const run = await imgalias(argv, { cwd, env });
     expect(run.stderr).toMatch(message);

@@ -232,3 +232,29 @@ describe('planClean laws', () => {
     if (!input.includeHarbor) expect(plan.actions.some((a) => a.role === 'harbor')).toBe(false);
   });
 });
+
+describe('planClean in internal mode: images Harbor cannot give back', () => {
+  const snapshot = store(['sha256:1', 'redis:7-alpine', L_REDIS], ['sha256:2', 'minio/minio:latest', '127.0.0.1:5000/aihpc/minio/minio:latest']);
+  const input = { snapshot, images: ['redis:7-alpine', 'minio/minio:latest'], policy: rules({ mode: 'internal', harbor: HARBOR }), includeHarbor: false, containers: [] };
+
+  test('a family whose image has no Harbor name is refused; one with a Harbor name is cleaned', () => {
+    const plan = planClean(input);
+    expect(plan.refusals).toEqual([{ _tag: 'Unrecoverable', family: REDIS, imageId: 'sha256:1' }]);
+    expect(plan.actions).toEqual([untag(MINIO, 'sha256:2', MINIO, 'origin')]);
+    expect(describeCleanRefusal(plan.refusals[0] as CleanPlan['refusals'][number])).toBe(
+      'redis:7-alpine was not cleaned: image sha256:1 has no Harbor name here, so internal mode could not pull it back once removed; push it to Harbor first (imgalias publish), or clean with --include-unrecoverable to remove it anyway.',
+    );
+  });
+
+  test('includeUnrecoverable cleans it, with one warning finding per family', () => {
+    const plan = planClean({ ...input, includeUnrecoverable: true });
+    expect(plan.refusals).toEqual([]);
+    expect(plan.actions.map((a) => a.name)).toEqual([REDIS, MINIO, L_REDIS]);
+    expect(plan.findings).toEqual([{ _tag: 'UnrecoverableCleaned', family: REDIS }]);
+    expect(decode(CleanPlanCodec, JSON.parse(JSON.stringify(plan)))._tag).toBe('Right');
+  });
+
+  test('external mode can pull anything back: nothing is refused for it', () => {
+    expect(planClean({ ...input, policy: rules({ mode: 'external', harbor: HARBOR }) }).refusals).toEqual([]);
+  });
+});
