@@ -1,4 +1,4 @@
-import { formatHarborLocation, formatMirrorRule, formatReference, parseReference } from '@imgalias/core';
+import { formatHarborLocation, formatMirrorRule, formatReference, parseReference, printable } from '@imgalias/core';
 import type { AliasPolicy, Finding, StoreError, TagReason } from '@imgalias/core';
 
 /**
@@ -64,20 +64,11 @@ export const describePolicy = (policy: AliasPolicy): string =>
     `on conflict ${policy.onConflict}`,
     ...(policy.harborTags ? ['harbor tags on (publish: Harbor names are tagged before the push)'] : []),
   ]
-    .map(printable)
+    .map((part) => printable(part))
     .join(', ');
 
-/**
- * Replaces control characters (C0, DEL, C1, line and paragraph separators) with visible escapes. A snapshot
- * name is whatever an engine or a hand-written file said; printed raw it could rewrite the terminal
- * (ANSI escapes) or start a new line in a shell script, where a comment would become a command.
- */
-export const printable = (text: string): string =>
-  // eslint-disable-next-line no-control-regex
-  text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (ch) => {
-    const code = ch.charCodeAt(0);
-    return code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16)}`;
-  });
+// One escaping function for every renderer and message: core's.
+export { printable } from '@imgalias/core';
 
 /**
  * What the engine said when an action failed, on one line. The engine's own words are kept (they are what a

@@ -36,7 +36,8 @@ const findingLines = (findings: readonly Finding[], colors: Colors): string[] =>
 
 /** `source -> target` with the source padded so the arrows of consecutive lines line up. */
 const arrowColumns = (actions: readonly TagAction[]): ((action: TagAction) => string) => {
-  const width = Math.max(0, ...actions.map((action) => familiarName(action.source).length));
+  // A loop, not Math.max(...list): spreading a list of more than about 110k actions overflows the call stack.
+  const width = actions.reduce((widest, action) => Math.max(widest, familiarName(action.source).length), 0);
   return (action) => `${familiarName(action.source).padEnd(width)} -> ${familiarName(action.target)}`;
 };
 

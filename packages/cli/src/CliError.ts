@@ -1,5 +1,5 @@
 import type { ReferenceError, StoreError } from '@imgalias/core';
-import { describeReferenceError } from '@imgalias/core';
+import { describeReferenceError, quoteExcerpt } from '@imgalias/core';
 import { describeStoreError } from '@imgalias/adapter-docker';
 import type { ConfigError } from './config/ConfigError.js';
 import { describeConfigError } from './config/ConfigError.js';
@@ -41,7 +41,7 @@ export function describeCliError(e: CliError): string {
       return describeConfigError(e.error);
     case 'InvalidImages':
       return [
-        ...e.images.map(({ input, error }) => `invalid image ${JSON.stringify(input)}: ${describeReferenceError(error)}`),
+        ...e.images.map(({ input, error }) => `invalid image ${quoteExcerpt(input)}: ${describeReferenceError(error)}`),
         'Nothing was changed and no engine was called. Write images as docker does: redis:7-alpine, osixia/openldap:1.5.0, harbor.corp.local/proj/redis:7-alpine.',
       ].join('\n');
     case 'SnapshotFileUnreadable':

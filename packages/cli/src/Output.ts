@@ -1,3 +1,5 @@
+import { printable } from '@imgalias/core';
+
 /** A stream the CLI writes to. `process.stdout` is one; tests pass their own. */
 export interface OutputStream {
   write(chunk: string): unknown;
@@ -34,10 +36,13 @@ export function createOutput(options: {
     interactive: stdout.isTTY === true,
     color,
     quiet,
-    print: (text) => void stdout.write(withNewline(text)),
+    // The last line of defence: values are escaped where they are put into text, and whatever still holds a
+    // control character (an engine's stderr, a path) is escaped here, keeping newlines and our own colours. JSON
+    // is unchanged: it holds no raw control character but the newline, and the \uNNNN escapes stay valid JSON.
+    print: (text) => void stdout.write(withNewline(printable(text, { lines: true }))),
     note: (text) => {
-      if (!quiet) stderr.write(withNewline(text));
+      if (!quiet) stderr.write(withNewline(printable(text, { lines: true })));
     },
-    error: (text) => void stderr.write(withNewline(text)),
+    error: (text) => void stderr.write(withNewline(printable(text, { lines: true }))),
   };
 }

@@ -1,3 +1,4 @@
+import { printable } from '@imgalias/core';
 import { Command, CommanderError } from 'commander';
 import type { CliIO, RegisterCommand } from './commands/Command.js';
 import { createCommandContext } from './commands/Command.js';
@@ -45,7 +46,8 @@ export function createProgram(io: CliIO, register: readonly RegisterCommand[] = 
     .exitOverride()
     .configureOutput({
       writeOut: (text) => void io.stdout.write(text),
-      writeErr: (text) => void io.stderr.write(text),
+      // commander's messages quote the arguments as typed: escape what they may hold.
+      writeErr: (text) => void io.stderr.write(printable(text, { lines: true })),
       getOutHelpWidth: () => helpWidth,
       getErrHelpWidth: () => helpWidth,
       getOutHasColors: () => false,

@@ -1,3 +1,4 @@
+import { printable } from '@imgalias/core';
 import { run } from './main.js';
 
 // With bin.ts, the only place that touches process.argv, process.exit and the real streams: everything else is
@@ -24,7 +25,7 @@ export function runProcess(): void {
       process.exitCode = code;
     },
     (error: unknown) => {
-      process.stderr.write(`imgalias: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+      process.stderr.write(printable(`imgalias: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`, { lines: true }));
       process.stderr.write('This is a bug in imgalias; please report it with the command you ran.\n');
       // Outside 0-3 on purpose: a crash must not read as "findings" (1) to a calling script.
       process.exitCode = 70;

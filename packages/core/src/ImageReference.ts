@@ -1,5 +1,6 @@
 import type { Either } from 'fp-ts/lib/Either.js';
 import { left, right } from 'fp-ts/lib/Either.js';
+import { quoteExcerpt } from './PrintableText.js';
 
 /**
  * A parsed image reference, following Docker's own grammar (distribution/reference).
@@ -293,7 +294,7 @@ const DIGEST_PROBLEM_TEXT: Record<DigestProblem, string> = {
  * // 'invalid reference format: repository name must be lowercase ("Redis")'
  */
 export const describeReferenceError = (error: ReferenceError): string => {
-  const quoted = JSON.stringify(error.input);
+  const quoted = quoteExcerpt(error.input);
   switch (error._tag) {
     case 'EmptyReference':
       return 'invalid reference format: repository name must have at least one component (the name is empty)';

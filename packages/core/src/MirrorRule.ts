@@ -1,6 +1,7 @@
 import type { Either } from 'fp-ts/lib/Either.js';
 import { left, right } from 'fp-ts/lib/Either.js';
 import { familiarPath } from './ImageReference.js';
+import { quoteExcerpt } from './PrintableText.js';
 import type { AliasPolicy, HarborLayout, HarborLocation } from './Policy.js';
 import { formatHarborLocation, parseHarborLocation } from './Policy.js';
 
@@ -225,4 +226,4 @@ export const duplicateMirrorOrigin = (rules: readonly MirrorRule[]): string | un
   rules.find((rule, i) => rules.findIndex((other) => other.origin === rule.origin) !== i)?.origin;
 
 export const describeMirrorRuleError = (error: MirrorRuleError): string =>
-  `invalid mirror rule ${JSON.stringify(error.input)}: ${error.reason}`;
+  `invalid mirror rule ${quoteExcerpt(error.input)}: ${error.reason}`;

@@ -5,6 +5,7 @@ import { canonicalTagKey, describeReferenceError, familiarName } from './ImageRe
 import { compareStrings } from './Order.js';
 import type { MirrorRule } from './MirrorRule.js';
 import { formatMirrorRule, mirrorRulesOf } from './MirrorRule.js';
+import { excerpt, quoteExcerpt } from './PrintableText.js';
 import type { AliasPolicy, NetworkMode } from './Policy.js';
 import type { Snapshot, SnapshotImage } from './Snapshot.js';
 import { canonicalTagName, indexSnapshot, isPlaceholderName } from './Snapshot.js';
@@ -425,8 +426,8 @@ export const describeFinding = (finding: Finding): string => {
     case 'DigestReference':
       return `${familiarName(finding.reference)} pins a digest, and a digest is never a tag target; request the image by tag to have its names kept.`;
     case 'InvalidRequest':
-      return `The requested image ${JSON.stringify(finding.input)} is not an image reference (${describeReferenceError(finding.error)}); correct it in the image list.`;
+      return `The requested image ${quoteExcerpt(finding.input)} is not an image reference (${describeReferenceError(finding.error)}); correct it in the image list.`;
     case 'InvalidSnapshotName':
-      return `The image store lists ${JSON.stringify(finding.name)} on image ${finding.imageId}, which is not an image reference (${describeReferenceError(finding.error)}); it was ignored, so remove or rename it with the engine.`;
+      return `The image store lists ${quoteExcerpt(finding.name)} on image ${excerpt(finding.imageId)}, which is not an image reference (${describeReferenceError(finding.error)}); it was ignored, so remove or rename it with the engine.`;
   }
 };

@@ -1,6 +1,7 @@
 import type { Either } from 'fp-ts/lib/Either.js';
 import { left, right } from 'fp-ts/lib/Either.js';
 import type { MirrorRule } from './MirrorRule.js';
+import { quoteExcerpt } from './PrintableText.js';
 
 /** `external`: the public internet is reachable. `internal`: an intranet whose source of truth is Harbor. */
 export type NetworkMode = 'external' | 'internal';
@@ -113,7 +114,7 @@ export const parseHarborLocation = (input: string): Either<HarborLocationError, 
 };
 
 export const describeHarborLocationError = (error: HarborLocationError): string =>
-  `invalid Harbor location ${JSON.stringify(error.input)}: ${error.reason}`;
+  `invalid Harbor location ${quoteExcerpt(error.input)}: ${error.reason}`;
 
 /** `harbor.corp.local/proj` */
 export const formatHarborLocation = (location: HarborLocation): string => `${location.registry}/${location.project}`;

@@ -2,6 +2,7 @@ import type { AliasFamily, ImageRequest } from './AliasFamily.js';
 import { familiesOf } from './AliasFamily.js';
 import { familiarName, parseReference } from './ImageReference.js';
 import { compareStrings } from './Order.js';
+import { quoteExcerpt } from './PrintableText.js';
 import type { Finding } from './Plan.js';
 // Shared findings read the same in every plan; Plan.ts owns their wording.
 import { describeFinding as describeSharedFinding } from './Plan.js';
@@ -240,7 +241,7 @@ export const describePullFinding = (finding: PullFinding): string => {
         ? `${familiarName(finding.family)} is not in the image store, and internal mode pulls only from Harbor, which is not configured; set --harbor HOST[:PORT]/PROJECT (or IMGALIAS_HARBOR / INTERNAL_REGISTRY).`
         : `${familiarName(finding.family)} is not in the image store and the mirror rules give it no Harbor name (no rule for ${domainOf(finding.family)} and no * rule, or a finding below says why); internal mode never pulls from ${domainOf(finding.family)}, so add a rule (--mirror ${domainOf(finding.family)}=HOST/PROJECT), load it by hand (docker load) or run in external mode.`;
     case 'InvalidMirror':
-      return `The mirror ${JSON.stringify(finding.mirror)} is not host[:port]/prefix (${finding.reason}); it was skipped. Fix prefetch.mirrors in the config.`;
+      return `The mirror ${quoteExcerpt(finding.mirror)} is not host[:port]/prefix (${finding.reason}); it was skipped. Fix prefetch.mirrors in the config.`;
     case 'DigestReference':
       return `${familiarName(finding.reference)} pins a digest; prefetch requests images by tag, so request it by tag.`;
     case 'InvalidRequest':

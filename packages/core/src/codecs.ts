@@ -1,6 +1,7 @@
 import type { Either } from 'fp-ts/lib/Either.js';
 import { isLeft, left, right } from 'fp-ts/lib/Either.js';
 import * as t from 'io-ts';
+import { quoteExcerpt } from './PrintableText.js';
 import type { ImageReference, ReferenceError } from './ImageReference.js';
 import { describeReferenceError, formatReference, parseReference } from './ImageReference.js';
 import type { MirrorRule } from './MirrorRule.js';
@@ -202,14 +203,47 @@ export interface DecodeError {
   readonly errors: readonly { readonly path: string; readonly message: string }[];
 }
 
+/**
+ * At most `budget` characters of a value's JSON, built only as far as needed: a 60 MB string or a list nested
+ * 200k deep costs as much as a short one (JSON.stringify would walk all of it, or overflow the stack).
+ */
+const jsonPreview = (value: unknown, budget: number): string => {
+  let out = '';
+  const visit = (v: unknown): void => {
+    if (out.length >= budget) return;
+    if (Array.isArray(v)) {
+      out += '[';
+      for (let i = 0; i < v.length && out.length < budget; i++) {
+        if (i > 0) out += ',';
+        visit(v[i]);
+      }
+      out += ']';
+    } else if (typeof v === 'object' && v !== null) {
+      out += '{';
+      let first = true;
+      for (const key of Object.keys(v)) {
+        if (out.length >= budget) break;
+        out += `${first ? '' : ','}${JSON.stringify(key.slice(0, budget))}:`;
+        first = false;
+        visit((v as Record<string, unknown>)[key]);
+      }
+      out += '}';
+    } else {
+      out +=
+        typeof v === 'string'
+          ? JSON.stringify(v.slice(0, budget))
+          : typeof v === 'number' || typeof v === 'boolean'
+            ? JSON.stringify(v)
+            : String(v); // a bigint or symbol, which JSON cannot show (never in parsed JSON)
+    }
+  };
+  visit(value);
+  return out;
+};
+
 const show = (value: unknown): string => {
   if (value === undefined) return 'nothing';
-  let text: string;
-  try {
-    text = JSON.stringify(value) ?? String(value);
-  } catch {
-    text = String(value);
-  }
+  const text = jsonPreview(value, 61);
   return text.length > 60 ? `${text.slice(0, 57)}...` : text;
 };
 
@@ -234,7 +268,7 @@ const pathOf = (context: t.Context): string => {
     const entry = context[i] as t.ContextEntry;
     const step = parent === undefined ? (entry.key === '' ? undefined : 'key') : PATH_PARENTS[parent];
     if (step === 'index') path += `[${entry.key}]`;
-    else if (step === 'key') path += /^[A-Za-z_$][\w$]*$/.test(entry.key) ? `.${entry.key}` : `[${JSON.stringify(entry.key)}]`;
+    else if (step === 'key') path += /^[A-Za-z_$][\w$]*$/.test(entry.key) ? `.${entry.key}` : `[${quoteExcerpt(entry.key)}]`;
   }
   return path.startsWith('.') ? path.slice(1) : path;
 };

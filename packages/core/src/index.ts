@@ -81,3 +81,4 @@ export { planPublish, publishTags, isPublished, describePublishFinding } from '.
 export type { ContainerUse, UntagAction, KeptName, CleanRefusal, CleanFinding, CleanPlan, CleanPlanInput } from './CleanPlan.js';
 export { planClean, describeCleanRefusal, describeCleanFinding } from './CleanPlan.js';
 export { PullPlanCodec, PublishPlanCodec, CleanPlanCodec } from './LifecycleCodecs.js';
+export { EXCERPT_LENGTH, excerpt, printable, quoteExcerpt } from './PrintableText.js';

@@ -1,4 +1,4 @@
-import { describeReferenceError } from '@imgalias/core';
+import { describeReferenceError, excerpt } from '@imgalias/core';
 import type { ReferenceError } from '@imgalias/core';
 import type { InterpolationProblem } from './Interpolation.js';
 
@@ -154,13 +154,23 @@ const describeUnresolved = (f: Extract<DiscoveryFinding, { _tag: 'UnresolvedVari
 };
 
 /**
+ * The finding with every text field cut to an excerpt and made printable: the text comes from the project's files
+ * (a 256 KiB FROM line, an ESC sequence in a `.env`), and a message must neither flood nor rewrite the terminal.
+ */
+const shown = (f: DiscoveryFinding): DiscoveryFinding =>
+  Object.fromEntries(
+    Object.entries(f).map(([key, value]) => [key, typeof value === 'string' && key !== '_tag' && key !== 'reason' ? excerpt(value) : value]),
+  ) as DiscoveryFinding;
+
+/**
  * One line saying what was found, where, and what to do.
  *
  * @example
  * describeDiscoveryFinding({ _tag: 'MalformedFrom', file: 'Dockerfile', line: 3, text: 'FROM' })
  * // 'Dockerfile:3: "FROM" is not FROM image [AS name]; Docker would reject it too'
  */
-export const describeDiscoveryFinding = (f: DiscoveryFinding): string => {
+export const describeDiscoveryFinding = (finding: DiscoveryFinding): string => {
+  const f = shown(finding);
   switch (f._tag) {
     case 'UnresolvedVariable':
       return `${f.file}:${f.line}: "${f.text}": ${describeUnresolved(f)}`;

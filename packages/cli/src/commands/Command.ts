@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import type { Either } from 'fp-ts/lib/Either.js';
 import { isLeft, left, right } from 'fp-ts/lib/Either.js';
 import type { ImageStore } from '@imgalias/core';
+import { printable } from '@imgalias/core';
 import type { EngineStoreOptions } from '@imgalias/adapter-docker';
 import { shouldUseColor } from '@imgalias/adapter-dry-run';
 import type { CliFlags } from '../config/loadSettings.js';
@@ -135,7 +136,7 @@ export function createCommandContext(io: CliIO): ContextHandle {
       const command = args[args.length - 1] as Command;
       const result = await run({ operands: [...command.args], flags: flagsOf(command) });
       if (isLeft(result)) {
-        io.stderr.write(`imgalias ${command.name()}: ${describeCliError(result.left)}\n`);
+        io.stderr.write(printable(`imgalias ${command.name()}: ${describeCliError(result.left)}\n`, { lines: true }));
         recorded = exitCodeOf(result.left);
       } else {
         recorded = result.right;

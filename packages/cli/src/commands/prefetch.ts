@@ -1,7 +1,7 @@
 import type { Either } from 'fp-ts/lib/Either.js';
 import { isLeft, left, right } from 'fp-ts/lib/Either.js';
 import type { EngineKind, ImageStore, PullCandidate, PullPlan, Snapshot } from '@imgalias/core';
-import { describePullFinding, familiarName, planAliases, planPrefetch, pullsOf, spellReference } from '@imgalias/core';
+import { describePullFinding, familiarName, planAliases, planPrefetch, pullsOf, quoteExcerpt, spellReference } from '@imgalias/core';
 import type { EngineStore, PullEvent, PullResult } from '@imgalias/adapter-docker';
 import { describePullError, enginePlatform, inspectPlatforms, platformMatches, pullImages } from '@imgalias/adapter-docker';
 import { renderApplyReport } from '@imgalias/adapter-dry-run';
@@ -45,7 +45,7 @@ const wholeNumber = (flags: object, key: string, option: string, min: number): E
   const n = Number(text);
   return /^\d+$/.test(text) && n >= min
     ? right(n)
-    : left(E.usage(`${option} must be a whole number >= ${min}, got ${JSON.stringify(text)}. Nothing was changed.`));
+    : left(E.usage(`${option} must be a whole number >= ${min}, got ${quoteExcerpt(text)}. Nothing was changed.`));
 };
 
 const PLATFORM = /^[a-z0-9]+\/[a-z0-9_]+(\/[a-z0-9]+)?$/;
@@ -71,7 +71,7 @@ const pullSettingsOf = (flags: object, settings: Settings): Either<CliError, Pul
   const platform = optionOf(flags, 'platform');
   if (typeof platform === 'string' && platform !== 'engine' && !PLATFORM.test(platform)) {
     return left(
-      E.usage(`--platform must be OS/ARCH[/VARIANT] such as linux/amd64 or linux/arm64/v8, or "engine", got ${JSON.stringify(platform)}. Nothing was changed.`),
+      E.usage(`--platform must be OS/ARCH[/VARIANT] such as linux/amd64 or linux/arm64/v8, or "engine", got ${quoteExcerpt(platform)}. Nothing was changed.`),
     );
   }
   return right({

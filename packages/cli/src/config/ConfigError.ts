@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { quoteExcerpt } from '@imgalias/core';
 import type { ConfigIssue } from './ConfigFile.js';
 import type { SettingSource } from './Settings.js';
 
@@ -40,7 +41,7 @@ export function describeConfigError(e: ConfigError): string {
         'Nothing was changed. Fix these entries (see docs/configuration.md) and run again.',
       ].join('\n');
     case 'InvalidOption':
-      return `invalid ${e.option} ${JSON.stringify(e.value)}${where(e.source)}: ${e.message}\nNothing was changed.`;
+      return `invalid ${e.option} ${quoteExcerpt(e.value)}${where(e.source)}: ${e.message}\nNothing was changed.`;
   }
 }
 

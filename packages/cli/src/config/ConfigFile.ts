@@ -1,5 +1,6 @@
 import { isLeft } from 'fp-ts/lib/Either.js';
 import * as t from 'io-ts';
+import { quoteExcerpt } from '@imgalias/core';
 import { ConflictPolicyCodec, HarborLayoutCodec, HarborLocationFromString, ImageReferenceFromString, NetworkModeCodec } from '@imgalias/core';
 
 /**
@@ -20,7 +21,7 @@ const describeValue = (u: unknown): string => {
   if (u === null) return 'null';
   if (Array.isArray(u)) return 'a list';
   if (typeof u === 'object') return 'an object';
-  return JSON.stringify(u);
+  return typeof u === 'string' ? quoteExcerpt(u) : JSON.stringify(u);
 };
 
 /**
@@ -223,7 +224,7 @@ function pathOf(context: t.Context): string {
   return keys.reduce((path, key, i) => {
     if (/^(0|[1-9][0-9]*)$/.test(key) && i > 0) return `${path}[${key}]`;
     if (identifier.test(key)) return path === '' ? key : `${path}.${key}`;
-    return `${path}[${JSON.stringify(key)}]`;
+    return `${path}[${quoteExcerpt(key)}]`;
   }, '');
 }
 

@@ -5,7 +5,7 @@ import { isLeft, left, right } from 'fp-ts/lib/Either.js';
 import type * as t from 'io-ts';
 import { parse as parseYaml } from 'yaml';
 import type { EngineKind, HarborLocation } from '@imgalias/core';
-import { NetworkModeCodec } from '@imgalias/core';
+import { NetworkModeCodec, quoteExcerpt } from '@imgalias/core';
 import { describeTextFileProblem, inputLimits, readTextFile } from '@imgalias/discover';
 import type { ConfigError } from './ConfigError.js';
 import { describeFileError } from './ConfigError.js';
@@ -176,7 +176,7 @@ const invalidOption = (candidate: Candidate, errors: t.Errors): ConfigError => (
   option: candidate.option,
   value: candidate.raw,
   // The value is printed next to the option already; "got ..." would say it twice.
-  message: (errors[0]?.message ?? 'invalid value').replace(`, got ${JSON.stringify(candidate.raw)}`, ''),
+  message: (errors[0]?.message ?? 'invalid value').replace(`, got ${quoteExcerpt(candidate.raw)}`, ''),
   source: candidate.source,
 });
 
@@ -230,7 +230,7 @@ function decideMode(layers: Layers, config: LoadedConfig | undefined): Either<Co
       _tag: 'InvalidOption',
       option: '--network',
       value: network,
-      message: `--network is a synonym of --mode, and --mode says ${JSON.stringify(mode)}: give one of them`,
+      message: `--network is a synonym of --mode, and --mode says ${quoteExcerpt(mode)}: give one of them`,
     });
   }
   const candidates = [...flagCandidate('--mode', mode), ...flagCandidate('--network', network), ...variableCandidates(layers, settingVariables.mode)];
@@ -282,7 +282,7 @@ function decideFormat(flags: CliFlags, fromConfig: OutputFormat | undefined): Ei
       _tag: 'InvalidOption',
       option: '--json',
       value: 'true',
-      message: `--json means --format json, and --format says ${JSON.stringify(flags.format)}: give one of them`,
+      message: `--json means --format json, and --format says ${quoteExcerpt(flags.format)}: give one of them`,
     });
   }
   return flagOrConfig(FormatCodec, '--format', flags.json === true ? 'json' : flags.format, fromConfig, defaultSettings.format);

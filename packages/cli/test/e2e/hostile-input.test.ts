@@ -146,3 +146,83 @@ describe('config keys that name Object.prototype members', () => {
     expect(result.stderr).toContain('prefetch.__proto__: unknown key');
   }, 60_000);
 });
+
+const ESC = '\u001b';
+const BEL = '\u0007';
+// ESC and BEL (C0), and CSI as one C1 character, which JSON.stringify leaves raw.
+const hostile = `${ESC}]0;pwned${BEL}${ESC}[2J\u009b1m`;
+/** Anything that can steer a terminal: C0 but newline, DEL, C1. */
+// eslint-disable-next-line no-control-regex
+const rawControl = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/;
+
+describe('terminal control characters are printed escaped', () => {
+  test('from .env: an invalid mode value', async () => {
+    const { dir, env } = await sandbox({ '.env': `IMGALIAS_MODE=ext${hostile}ernal\n` });
+    const result = await run(['mode'], { cwd: dir, env });
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr).toContain('invalid IMGALIAS_MODE "ext\\u001b]0;pwned\\u0007\\u001b[2J\\u009b1mernal"');
+    expect(result.stderr).not.toMatch(rawControl);
+  }, 60_000);
+
+  test('from a Dockerfile: FROM lines and file names, in scan text and on stderr', async () => {
+    const { dir, env } = await sandbox({ [`Dockerfile.${hostile.replace(/\//g, '')}`]: `FROM redis:7${hostile}\nFROM \u009b31mx\n` });
+    const scan = await run(['scan', '.'], { cwd: dir, env });
+    expect(scan.exitCode).toBe(1);
+    expect(scan.stdout).toContain('redis:7\\x1b]0;pwned\\x07\\x1b[2J\\u009b1m');
+    expect(scan.stdout).toContain('\\u009b31mx');
+    expect(scan.stdout).toContain('Dockerfile.\\x1b]0;pwned\\x07\\x1b[2J');
+    expect(scan.stdout).not.toMatch(rawControl);
+    const plan = await run(['plan', '--snapshot', 'none.json', '--from', '.'], { cwd: dir, env });
+    expect(plan.stderr).toContain('redis:7\\x1b]0;pwned');
+    expect(plan.stderr).not.toMatch(rawControl);
+    // JSON output is escaped by JSON itself, and stays the data.
+    const json = await run(['scan', '.', '--json'], { cwd: dir, env });
+    expect(json.stdout).not.toMatch(rawControl);
+    const parsed = JSON.parse(json.stdout) as { findings: { text?: string }[] };
+    expect(parsed.findings.map((f) => f.text)).toContain(`redis:7${hostile}`);
+  }, 60_000);
+
+  test('from an image argument', async () => {
+    const { dir, env } = await sandbox();
+    const result = await run(['plan', '--snapshot', 'none.json', `redis:7${hostile}`], { cwd: dir, env });
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr).toContain('invalid image "redis:7\\u001b]0;pwned\\u0007\\u001b[2J\\u009b1m"');
+    expect(result.stderr).not.toMatch(rawControl);
+  }, 60_000);
+
+  test('from an unknown option commander echoes', async () => {
+    const { dir, env } = await sandbox();
+    const result = await run(['plan', `--${hostile}`], { cwd: dir, env });
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr).toContain('\\x1b]0;pwned');
+    expect(result.stderr).not.toMatch(rawControl);
+  }, 60_000);
+});
+
+describe('bad values are echoed bounded', () => {
+  test('a 3 MB invalid mode in the config file', async () => {
+    const { dir, env } = await sandbox({ 'imgalias.config.json': JSON.stringify({ mode: 'x'.repeat(3 * 1024 * 1024) }) });
+    const result = await run(['mode'], { cwd: dir, env });
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr).toContain('more characters');
+    expect(result.stderr.length).toBeLessThan(2000);
+  }, 60_000);
+
+  test('a 200 KiB FROM line (under the line limit) that is not an image', async () => {
+    const { dir, env } = await sandbox({ 'Dockerfile': `FROM ${'A'.repeat(200 * 1024)}\n` });
+    const result = await run(['scan', '.'], { cwd: dir, env });
+    expect(result.exitCode).toBe(1);
+    expect(result.stdout).toContain('more characters');
+    expect(result.stdout.length).toBeLessThan(2000);
+  }, 60_000);
+
+  test('a snapshot nested 200k deep is a clear exit 2 with a bounded message', async () => {
+    const depth = 200_000;
+    const { dir, env } = await sandbox({ 'deep.json': `{"version":1,"images":${'['.repeat(depth)}${']'.repeat(depth)}}` });
+    const result = await run(['plan', '--snapshot', 'deep.json', 'redis:7'], { cwd: dir, env });
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr).toContain('snapshot file');
+    expect(result.stderr).toContain('images[0]: expected');
+    expect(result.stderr.length).toBeLessThan(2000);
+  }, 60_000);
+});
