@@ -2,18 +2,36 @@ import type { Either } from 'fp-ts/lib/Either.js';
 import { right } from 'fp-ts/lib/Either.js';
 import { preflightPlan, spellReference, verifyPlan } from '@imgalias/core';
 import type { ActionResult, ApplyOptions, ApplyReport, ImageStore, Plan, Preflight, Snapshot, StoreError, TagAction } from '@imgalias/core';
+import type { DockerEndpoint } from './DockerEndpoint.js';
+import type { InspectedImage, RequestEvent } from './EngineApi.js';
 import type { EngineOptions, EngineRunner } from './EngineRunner.js';
 import { createEngineRunner } from './EngineRunner.js';
-import { imageListArgs, parseImageList } from './ImageList.js';
+import type { EngineTransport, TransportChoice, TransportInfo } from './EngineTransport.js';
+import { selectTransport } from './EngineTransport.js';
 
 export interface EngineStoreOptions extends EngineOptions {
-  /** How many `tag` processes run at once when `apply` is not told. Default 4. */
+  /** How many `tag` calls run at once when `apply` is not told. Default 4. */
   readonly concurrency?: number;
+  /**
+   * How to reach the engine: `cli` (default here) runs the engine's program; `api` talks to Docker's Engine API
+   * socket (DOCKER_HOST or the current docker context); `auto` takes the API when it can, else the CLI.
+   */
+  readonly transport?: TransportChoice;
+  /** The Engine API address; default: resolved from `env` and the docker config the way the docker CLI does. */
+  readonly endpoint?: DockerEndpoint;
+  /** Called after each Engine API request ends (the API transport's `onExec`). */
+  readonly onRequest?: (event: RequestEvent) => void;
 }
 
-/** An `ImageStore` backed by a container engine's CLI, plus the runner it uses (for verbs beyond the port). */
+/** An `ImageStore` backed by a container engine, plus the runner it uses (for verbs beyond the port). */
 export interface EngineStore extends ImageStore {
   readonly runner: EngineRunner;
+  /** Which transport the store used last (it can change once, when `auto` falls back to the CLI). */
+  transport(): TransportInfo;
+  /** One name's image, or `undefined` when no image has it: a read of that name alone. */
+  inspect(name: string): Promise<Either<StoreError, InspectedImage | undefined>>;
+  /** Releases the Engine API's kept-alive connections (idle ones never hold the process open anyway). */
+  close(): void;
 }
 
 export const defaultConcurrency = 4;
@@ -34,11 +52,12 @@ const mapBounded = async <A, B>(items: readonly A[], limit: number, work: (item:
 };
 
 /**
- * An `ImageStore` for docker, podman or nerdctl, driven through its CLI.
+ * An `ImageStore` for docker, podman or nerdctl, driven through its CLI or (docker) its Engine API socket.
  *
- * `snapshot()` runs one process (`imageListArgs`). `apply(plan)` reads the store once, runs one `tag` process
- * per action that is still needed (names spelled in the engine's dialect, at most `concurrency` at a time, each
- * with a timeout), and reads the store once more to report `verified`. An empty plan runs only the final read.
+ * `snapshot()` is one call (`imageListArgs`, or `GET /images/json`). `apply(plan)` reads the store once (unless
+ * given `current`), tags every name that is still needed (names spelled in the engine's dialect, at most
+ * `concurrency` calls at a time, each with a timeout; podman gets one `tag SOURCE T1 T2 ...` process per
+ * source), and reads the store once more to report `verified`. An empty plan runs only the final read.
  * Every action ends `Applied` or `Failed` with the engine's message; one failure does not stop the others.
  * Only an engine that cannot be used at all (missing, unreachable) makes `apply` itself fail.
  *
@@ -49,25 +68,82 @@ const mapBounded = async <A, B>(items: readonly A[], limit: number, work: (item:
 export const createEngineStore = (options: EngineStoreOptions): EngineStore => {
   const runner = createEngineRunner(options);
   const engine = options.engine;
-
-  const snapshot = async (): Promise<Either<StoreError, Snapshot>> => {
-    const listed = await runner.run(imageListArgs(engine));
-    return listed._tag === 'Left' ? listed : parseImageList(engine, listed.right.stdout);
+  const limitOf = (concurrency: number | undefined): number => Math.max(1, Math.floor(concurrency ?? options.concurrency ?? defaultConcurrency));
+  // Chosen once, on first use: `api` with an unusable endpoint is an error value returned by the first call.
+  let chosen: Either<StoreError, EngineTransport> | undefined;
+  const transportOf = (): Either<StoreError, EngineTransport> => {
+    chosen ??= selectTransport({
+      engine,
+      choice: options.transport ?? 'cli',
+      runner,
+      env: options.env ?? process.env,
+      globalArgs: options.globalArgs ?? [],
+      maxSockets: limitOf(undefined),
+      ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
+      ...(options.endpoint === undefined ? {} : { endpoint: options.endpoint }),
+      ...(options.onRequest === undefined ? {} : { onRequest: options.onRequest }),
+    });
+    return chosen;
   };
 
-  const runAction = async (action: TagAction, args: readonly string[]): Promise<ActionResult> => {
-    const ran = await runner.run(args);
-    return ran._tag === 'Right' ? { _tag: 'Applied', action } : { _tag: 'Failed', action, error: ran.left };
+  const snapshot = async (): Promise<Either<StoreError, Snapshot>> => {
+    const transport = transportOf();
+    return transport._tag === 'Left' ? transport : transport.right.list();
+  };
+
+  const inspect = async (name: string): Promise<Either<StoreError, InspectedImage | undefined>> => {
+    const transport = transportOf();
+    return transport._tag === 'Left' ? transport : transport.right.inspect(name);
+  };
+
+  // One tag call for a source and all its targets (podman's multi-name `tag`), or one per target. When a call
+  // for several targets fails, each target is tried alone, so every action ends with its own error.
+  const tagGroup = async (transport: EngineTransport, source: string, actions: readonly TagAction[]): Promise<readonly ActionResult[]> => {
+    const targetOf = (action: TagAction): string => spellReference(action.target, engine);
+    const tagged = await transport.tag(source, actions.map(targetOf));
+    if (tagged._tag === 'Right') return actions.map((action) => ({ _tag: 'Applied', action }));
+    if (actions.length === 1) return actions.map((action) => ({ _tag: 'Failed', action, error: tagged.left }));
+    const results: ActionResult[] = [];
+    for (const action of actions) {
+      const alone = await transport.tag(source, [targetOf(action)]);
+      results.push(alone._tag === 'Right' ? { _tag: 'Applied', action } : { _tag: 'Failed', action, error: alone.left });
+    }
+    return results;
   };
 
   // Core's preflight decides (the same rules as the dry-run store); names are spelled in this engine's dialect.
-  const settle = (decision: Preflight): Promise<ActionResult> =>
-    decision._tag === 'Done'
-      ? Promise.resolve(decision.result)
-      : runAction(decision.action, ['tag', spellReference(decision.source, engine), spellReference(decision.target, engine)]);
+  // Actions that share a source form one group when the transport tags many names in one call.
+  const settleAll = async (
+    transport: EngineTransport,
+    decisions: readonly Preflight[],
+    limit: number,
+    report: (result: ActionResult) => ActionResult,
+  ): Promise<readonly ActionResult[]> => {
+    const results = new Array<ActionResult>(decisions.length);
+    const groups = new Map<string, { readonly source: string; readonly indexes: number[]; readonly actions: TagAction[] }>();
+    for (const [index, decision] of decisions.entries()) {
+      if (decision._tag === 'Done') {
+        results[index] = report(decision.result);
+        continue;
+      }
+      const source = spellReference(decision.source, engine);
+      const key = transport.multiTarget ? source : `${index}`;
+      const group = groups.get(key) ?? { source, indexes: [], actions: [] };
+      group.indexes.push(index);
+      group.actions.push(decision.action);
+      groups.set(key, group);
+    }
+    await mapBounded([...groups.values()], limit, async (group) => {
+      const settled = await tagGroup(transport, group.source, group.actions);
+      settled.forEach((result, i) => {
+        results[group.indexes[i] as number] = report(result);
+      });
+    });
+    return results;
+  };
 
   const apply = async (plan: Plan, applyOptions: ApplyOptions = {}): Promise<Either<StoreError, ApplyReport>> => {
-    const limit = Math.max(1, Math.floor(applyOptions.concurrency ?? options.concurrency ?? defaultConcurrency));
+    const limit = limitOf(applyOptions.concurrency);
     const report = (result: ActionResult): ActionResult => {
       applyOptions.onResult?.(result);
       return result;
@@ -77,13 +153,23 @@ export const createEngineStore = (options: EngineStoreOptions): EngineStore => {
       const before = applyOptions.current === undefined ? await snapshot() : right(applyOptions.current);
       if (before._tag === 'Left') return before;
       const decisions = preflightPlan({ plan, snapshot: before.right, engine });
-      results = await mapBounded(decisions, limit, async (decision) => report(await settle(decision)));
+      const transport = transportOf();
+      if (transport._tag === 'Left') return transport;
+      results = await settleAll(transport.right, decisions, limit, report);
     }
     // If the engine went away during the apply, this read fails too, and that error is the answer.
     const after = await snapshot();
     if (after._tag === 'Left') return after;
-    return right({ results, after: after.right, verified: verifyPlan(after.right, plan) });
+    return right({ results, after: after.right, verified: verifyPlan(after.right, plan), via: transport().description });
   };
 
-  return { engine, runner, snapshot, apply };
+  const transport = (): TransportInfo => {
+    const current = transportOf();
+    return current._tag === 'Right' ? current.right.info() : { kind: 'cli', description: `${runner.command} CLI` };
+  };
+  const close = (): void => {
+    if (chosen?._tag === 'Right') chosen.right.close();
+  };
+
+  return { engine, runner, snapshot, inspect, apply, transport, close };
 };

@@ -3,6 +3,12 @@
 export { createEngineStore, defaultConcurrency } from './EngineStore.js';
 export type { EngineStore, EngineStoreOptions } from './EngineStore.js';
 export { createEngineRunner, defaultTimeoutMs } from './EngineRunner.js';
+export { createApiTransport, createCliTransport, selectTransport } from './EngineTransport.js';
+export type { EngineTransport, TransportChoice, TransportInfo, TransportKind, TransportOptions } from './EngineTransport.js';
+export { createEngineApiClient } from './EngineApi.js';
+export type { EngineApiClient, EngineApiOptions, InspectedImage, RequestEvent } from './EngineApi.js';
+export { describeEndpoint, endpointOfHost, resolveDockerEndpoint } from './DockerEndpoint.js';
+export type { DockerEndpoint, EndpointSources } from './DockerEndpoint.js';
 export type { EngineOptions, EngineRunner, EngineOutput, ExecEvent } from './EngineRunner.js';
 export { execaExec } from './Exec.js';
 export type { Exec, ExecRequest, ExecOutcome } from './Exec.js';

@@ -145,6 +145,7 @@ describe('apply', () => {
         ],
         after: expect.anything(),
         verified: false,
+        via: 'docker CLI',
       },
     });
     expect(seen).toHaveLength(2);

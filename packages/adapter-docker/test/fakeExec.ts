@@ -106,6 +106,14 @@ export const fakeEngine = (options: FakeEngineOptions): FakeEngine => {
       const overridden = options.override?.(args);
       if (overridden !== undefined) return overridden;
       if (args[0] === 'tag' && args.length === 3) return tag(args[1] as string, args[2] as string);
+      // `podman tag SOURCE T1 T2 ...` gives every target in turn and stops at the first it refuses.
+      if (args[0] === 'tag' && args.length > 3 && options.engine === 'podman') {
+        for (const target of args.slice(2)) {
+          const done = tag(args[1] as string, target);
+          if (done._tag !== 'Exited' || done.exitCode !== 0) return done;
+        }
+        return exited(0);
+      }
       if (args[0] === 'image' && args[1] === 'ls') return list();
       if (args[0] === 'images') return list();
       return exited(125, '', `unknown command ${args.join(' ')}`);

@@ -21,6 +21,7 @@ export const renderApplyReportJson = (report: ApplyReport, options: { readonly p
   toJson({
     version: 1,
     verified: report.verified,
+    ...(report.via === undefined ? {} : { via: report.via }),
     summary: countResults(report.results, options.plan),
     results: report.results.map(encodeResult),
     after: SnapshotCodec.encode(report.after),

@@ -122,6 +122,7 @@ export const renderApplyReportMarkdown = (
     report.verified
       ? 'Verified: every planned name now points at its planned image.'
       : '**Not verified**: some planned names do not point at their planned image.',
+    ...(report.via === undefined ? [] : ['', `Applied through the ${escapeMarkdown(report.via)}.`]),
     '',
     `**${escapeMarkdown(summariseResults(countResults(report.results, options.plan)))}**`,
     '',

@@ -108,6 +108,7 @@ export const renderApplyReportText = (
     report.verified
       ? colors.green('verified: every planned name now points at its planned image')
       : colors.red('not verified: some planned names do not point at their planned image'),
+    ...(report.via === undefined ? [] : [`through: ${report.via}`]),
     colors.bold(summariseResults(countResults(report.results, options.plan))),
     '',
   ].join('\n');

@@ -37,6 +37,8 @@ export interface ApplyReport {
   readonly after: Snapshot;
   /** True when every action's target now points at its planned image. */
   readonly verified: boolean;
+  /** How the store reached the engine (`docker CLI`, `Docker Engine API at unix:///run/docker.sock`), if it says. */
+  readonly via?: string;
 }
 
 /**

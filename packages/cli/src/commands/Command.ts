@@ -97,6 +97,7 @@ export function createCommandContext(io: CliIO): ContextHandle {
     engine: settings.engine,
     env: io.env,
     concurrency: settings.concurrency,
+    transport: settings.transport,
   });
 
   const context: CommandContext = {
@@ -126,7 +127,31 @@ export function createCommandContext(io: CliIO): ContextHandle {
         return isLeft(snapshot) ? snapshot : right(createDryRunStore({ snapshot: snapshot.right, engine: settings.engine }));
       }
       const { createEngineStore } = await import('@imgalias/adapter-docker');
-      return right(createEngineStore(engineOptions(settings)));
+      const store = createEngineStore(engineOptions(settings));
+      if (!settings.verbose) return right(store);
+      // `--verbose` says how the engine was reached, once, and again if `auto` fell back to the CLI midway.
+      const output = context.output(settings);
+      let said = '';
+      const say = (): void => {
+        const { description } = store.transport();
+        if (description === said) return;
+        said = description;
+        output.note(`${settings.engine} engine reached through the ${description} (--transport ${settings.transport})`);
+      };
+      const told: ImageStore = {
+        engine: store.engine,
+        snapshot: async () => {
+          const read = await store.snapshot();
+          say();
+          return read;
+        },
+        apply: async (plan, applyOptions) => {
+          const applied = await store.apply(plan, applyOptions);
+          say();
+          return applied;
+        },
+      };
+      return right(told);
     },
     resolveMode: async (settings) => {
       const { resolveMode } = await import('../mode/resolveMode.js');

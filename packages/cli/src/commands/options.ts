@@ -44,6 +44,9 @@ export const withPolicyOptions = (command: Command): Command =>
 /** Which engine to talk to, or a saved snapshot instead of any engine. */
 export const withStoreOptions = (command: Command, options: { readonly snapshot: boolean }): Command => {
   command.addOption(new Option('--engine <engine>', 'container engine CLI to run').choices(['docker', 'podman', 'nerdctl']));
+  command.addOption(
+    new Option('--transport <transport>', "docker: the Engine API socket, the CLI, or auto (the API when it can)").choices(['auto', 'cli', 'api']),
+  );
   return options.snapshot
     ? command.option('--snapshot <file>', 'use a snapshot saved by `imgalias snapshot` instead of the engine')
     : command;
@@ -78,4 +81,7 @@ export const withFormatOptions = (command: Command, formats: readonly string[]):
 
 /** `--quiet` and `--no-color`. */
 export const withDisplayOptions = (command: Command): Command =>
-  command.option('--quiet', 'print only results and errors').option('--no-color', 'never colour the output (NO_COLOR works too)');
+  command
+    .option('--quiet', 'print only results and errors')
+    .option('--verbose', 'also say how the engine is reached')
+    .option('--no-color', 'never colour the output (NO_COLOR works too)');

@@ -182,6 +182,7 @@ export const HarborCodec = leaf(HarborLocationFromString, 'a Harbor location HOS
 export const HarborLayoutSettingCodec = leaf(HarborLayoutCodec, 'one of "path", "proxy-cache", "flatten-0", "flatten-1", "flatten-2", "flatten-3", "flatten-all", "library", "flatten"');
 export const ConflictPolicySettingCodec = leaf(ConflictPolicyCodec, '"report" or "retarget"');
 export const EngineCodec = leaf(t.keyof({ docker: null, podman: null, nerdctl: null }), '"docker", "podman" or "nerdctl"');
+export const TransportCodec = leaf(t.keyof({ auto: null, cli: null, api: null }), '"auto", "cli" or "api"');
 export const FormatCodec = leaf(t.keyof({ text: null, json: null, markdown: null, shell: null }), '"text", "json", "markdown" or "shell"');
 
 /** What a config file may contain. Every key is optional; paths are relative to the file's directory. */
@@ -193,6 +194,7 @@ export const ConfigFileCodec = closedStruct(
     shortNames: leaf(t.boolean, 'true or false'),
     onConflict: ConflictPolicySettingCodec,
     engine: EngineCodec,
+    transport: TransportCodec,
     concurrency: PositiveInt,
     format: FormatCodec,
     snapshot: NonEmptyString,

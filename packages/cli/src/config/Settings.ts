@@ -1,5 +1,8 @@
 import type { AliasPolicy, ConflictPolicy, EngineKind, HarborLayout, HarborLocation, NetworkMode } from '@imgalias/core';
 
+/** `--transport`: how the engine is reached (see `@imgalias/adapter-docker`'s `TransportChoice`). */
+export type EngineTransportSetting = 'auto' | 'cli' | 'api';
+
 /** The network mode as configured: a fixed mode, or `auto` to decide by probing (see `resolveMode`). */
 export type ModeSetting = NetworkMode | 'auto';
 
@@ -46,6 +49,10 @@ export interface Settings {
   readonly shortNames: boolean;
   readonly onConflict: ConflictPolicy;
   readonly engine: EngineKind; // default 'docker'
+  /** How the engine is reached: its CLI, Docker's Engine API socket, or `auto` (the API when it can). */
+  readonly transport: EngineTransportSetting; // default 'auto'
+  /** `--verbose`: say how the engine is reached (and other details) on stderr. */
+  readonly verbose: boolean;
   readonly concurrency: number; // default 4
   readonly images: readonly string[]; // config `images`
   readonly from: readonly string[]; // discovery paths (flag --from + config)
@@ -70,6 +77,7 @@ export const defaultSettings = {
   shortNames: false,
   onConflict: 'report',
   engine: 'docker',
+  transport: 'auto',
   concurrency: 4,
   format: 'text',
   includeBuilt: false,
@@ -81,6 +89,7 @@ export const defaultSettings = {
   shortNames: boolean;
   onConflict: ConflictPolicy;
   engine: EngineKind;
+  transport: EngineTransportSetting;
   concurrency: number;
   format: OutputFormat;
   includeBuilt: boolean;

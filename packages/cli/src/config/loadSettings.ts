@@ -14,6 +14,7 @@ import {
   ConfigFileCodec,
   ConflictPolicySettingCodec,
   EngineCodec,
+  TransportCodec,
   FormatCodec,
   HarborCodec,
   HarborLayoutSettingCodec,
@@ -23,7 +24,7 @@ import {
 } from './ConfigFile.js';
 import type { DotEnvFile } from './DotEnvFile.js';
 import { readDotEnv } from './DotEnvFile.js';
-import type { ModeSetting, OutputFormat, SettingSource, Settings, Sourced } from './Settings.js';
+import type { EngineTransportSetting, ModeSetting, OutputFormat, SettingSource, Settings, Sourced } from './Settings.js';
 import { defaultSettings } from './Settings.js';
 
 /**
@@ -39,6 +40,9 @@ export interface CliFlags {
   readonly shortNames?: boolean;
   readonly onConflict?: string;
   readonly engine?: string;
+  /** `--transport auto|cli|api`. */
+  readonly transport?: string;
+  readonly verbose?: boolean;
   readonly snapshot?: string;
   readonly from?: readonly string[] | string;
   /** `--include-built`: alias the images compose services build themselves too. */
@@ -61,6 +65,7 @@ export const settingVariables = {
   mode: ['IMGALIAS_MODE', 'AI_INFRA_NETWORK_ENV'],
   harbor: ['IMGALIAS_HARBOR', 'INTERNAL_REGISTRY'],
   engine: ['IMGALIAS_ENGINE'],
+  transport: ['IMGALIAS_TRANSPORT'],
 } as const;
 
 const configSearchPlaces = ['imgalias.config.json', 'imgalias.config.yaml', 'imgalias.config.yml', 'package.json'];
@@ -322,6 +327,11 @@ export async function loadSettings(input: {
   if (isLeft(harbor)) return harbor;
   const engine = decideFrom<EngineKind>(EngineCodec, [...flagCandidate('--engine', flags.engine), ...variableCandidates(layers, settingVariables.engine)]);
   if (isLeft(engine)) return engine;
+  const transport = decideFrom<EngineTransportSetting>(TransportCodec, [
+    ...flagCandidate('--transport', flags.transport),
+    ...variableCandidates(layers, settingVariables.transport),
+  ]);
+  if (isLeft(transport)) return transport;
   const harborLayout = flagOrConfig(HarborLayoutSettingCodec, '--harbor-layout', flags.harborLayout, fromConfig.harborLayout, defaultSettings.harborLayout);
   if (isLeft(harborLayout)) return harborLayout;
   const onConflict = flagOrConfig(ConflictPolicySettingCodec, '--on-conflict', flags.onConflict, fromConfig.onConflict, defaultSettings.onConflict);
@@ -355,6 +365,8 @@ export async function loadSettings(input: {
     shortNames: flags.shortNames ?? fromConfig.shortNames ?? defaultSettings.shortNames,
     onConflict: onConflict.right,
     engine: engine.right?.value ?? fromConfig.engine ?? defaultSettings.engine,
+    transport: transport.right?.value ?? fromConfig.transport ?? defaultSettings.transport,
+    verbose: flags.verbose ?? false,
     concurrency: concurrency.right,
     images: fromConfig.images ?? [],
     from: [...new Set(from)],

@@ -76,6 +76,18 @@ const rows: readonly Row[] = [
     expectedValue: () => 'podman',
   },
   {
+    setting: 'transport',
+    levels: [
+      { kind: 'flag', name: 'transport', label: '--transport' },
+      { kind: 'env', name: 'IMGALIAS_TRANSPORT' },
+      { kind: 'dotenv', name: 'IMGALIAS_TRANSPORT' },
+      { kind: 'config', key: 'transport' },
+    ],
+    valueAt: (i) => (i === 0 ? 'api' : 'cli'),
+    read: (s) => ({ value: s.transport }),
+    expectedValue: () => 'api',
+  },
+  {
     setting: 'harborLayout',
     levels: [
       { kind: 'flag', name: 'harborLayout', label: '--harbor-layout' },
@@ -204,6 +216,8 @@ test('every setting falls back to its default when no level names it', async () 
       shortNames: false,
       onConflict: 'report',
       engine: 'docker',
+      transport: 'auto',
+      verbose: false,
       concurrency: 4,
       images: [],
       from: [],

@@ -92,6 +92,8 @@ describe('invalid values are errors naming the option and its source', () => {
     [{ env: { INTERNAL_REGISTRY: 'harbor.corp.local' } }, 'INTERNAL_REGISTRY', 'harbor.corp.local', 'env'],
     [{ dotenv: { IMGALIAS_HARBOR: 'Harbor.corp.local/PROJ' } }, 'IMGALIAS_HARBOR', 'Harbor.corp.local/PROJ', 'dotenv'],
     [{ env: { IMGALIAS_ENGINE: 'dockr' } }, 'IMGALIAS_ENGINE', 'dockr', 'env'],
+    [{ flags: { transport: 'socket' } }, '--transport', 'socket', 'flag'],
+    [{ env: { IMGALIAS_TRANSPORT: 'API' } }, 'IMGALIAS_TRANSPORT', 'API', 'env'],
     [{ flags: { harborLayout: 'tree' } }, '--harbor-layout', 'tree', 'flag'],
     [{ flags: { onConflict: 'overwrite' } }, '--on-conflict', 'overwrite', 'flag'],
     [{ flags: { format: 'yaml' } }, '--format', 'yaml', 'flag'],

@@ -111,12 +111,27 @@ const engineTable = engines.map((engine) => [engine.kind, engine] as const);
     const real = (await execa('sh', ['-c', `command -v ${kind}`], { env: { ...process.env, ...engine.env } })).stdout.trim();
     await writeFile(path.join(shims, kind), `#!/bin/sh\necho "$1" >> '${log}'\nexec '${real}' "$@"\n`, { mode: 0o755 });
     const pathEnv = `${shims}:${engine.env['PATH'] ?? process.env['PATH'] ?? ''}`;
-    const result = await imgalias(['fix', '--engine', kind], { cwd: project, env: { ...engine.env, PATH: pathEnv } });
+    const result = await imgalias(['fix', '--engine', kind, '--transport', 'cli'], { cwd: project, env: { ...engine.env, PATH: pathEnv } });
     expect(result.exitCode).toBe(0);
     expect(result.stdout).toMatch(/^nothing to do$/m);
     expect(result.stdout).toMatch(/^0 tagged, 0 conflicts, 0 failed$/m);
     // One `image ls` (or `images`) and nothing else: no tag, no second read.
     expect((await readFile(log, 'utf8')).trim().split('\n')).toHaveLength(1);
+
+    // By default (`--transport auto`) docker is read through its Engine API socket: no engine process at all,
+    // and `--verbose` says which transport ran. Podman stays on its CLI.
+    await writeFile(log, '');
+    const auto = await imgalias(['fix', '--engine', kind, '--verbose'], { cwd: project, env: { ...engine.env, PATH: pathEnv } });
+    expect(auto.exitCode).toBe(0);
+    expect(auto.stdout).toMatch(/^nothing to do$/m);
+    const ran = (await readFile(log, 'utf8')).trim();
+    if (kind === 'docker') {
+      expect(ran).toBe('');
+      expect(auto.stderr).toContain(`docker engine reached through the Docker Engine API at ${engine.env['DOCKER_HOST'] ?? ''} (--transport auto)`);
+    } else {
+      expect(ran.split('\n')).toHaveLength(1);
+      expect(auto.stderr).toContain('podman engine reached through the podman CLI (the Engine API transport is not used: podman is driven through its CLI)');
+    }
   }, 120_000);
 
   test('snapshot prints the store as JSON that plan --snapshot reads back, with no engine', async () => {

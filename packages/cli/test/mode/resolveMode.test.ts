@@ -21,6 +21,8 @@ const baseSettings: Settings = {
   shortNames: false,
   onConflict: 'report',
   engine: 'docker',
+  transport: 'auto',
+  verbose: false,
   concurrency: 4,
   images: [],
   from: [],

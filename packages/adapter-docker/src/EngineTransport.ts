@@ -1,0 +1,166 @@
+import type { Either } from 'fp-ts/lib/Either.js';
+import { left, right } from 'fp-ts/lib/Either.js';
+import type { EngineKind, Snapshot, StoreError } from '@imgalias/core';
+import type { DockerEndpoint } from './DockerEndpoint.js';
+import { resolveDockerEndpoint } from './DockerEndpoint.js';
+import type { EngineApiClient, InspectedImage, RequestEvent } from './EngineApi.js';
+import { createEngineApiClient } from './EngineApi.js';
+import type { EngineRunner } from './EngineRunner.js';
+import { imageListArgs, parseImageList } from './ImageList.js';
+
+/** Which way the store talks to the engine: its CLI (one process per call) or Docker's Engine API socket. */
+export type TransportKind = 'cli' | 'api';
+
+/** What the caller asks for: `auto` takes the API when it can reach the daemon with it, else the CLI. */
+export type TransportChoice = TransportKind | 'auto';
+
+/** Which transport ran, and why, for `--verbose` and the apply report. */
+export interface TransportInfo {
+  readonly kind: TransportKind;
+  /** One line: `docker CLI` or `Docker Engine API at unix:///run/docker.sock`, with the reason for a fallback. */
+  readonly description: string;
+}
+
+/**
+ * How the image store reaches an engine, independent of the transport: read the whole store, read one name,
+ * give an image more names. Names are spelled in the engine's dialect. The store decides what to do; the
+ * transport only does it.
+ */
+export interface EngineTransport {
+  info(): TransportInfo;
+  list(): Promise<Either<StoreError, Snapshot>>;
+  inspect(name: string): Promise<Either<StoreError, InspectedImage | undefined>>;
+  /**
+   * Gives `source` every name in `targets`. `podman tag SOURCE T1 T2 ...` does it in one process; docker's CLI
+   * and the API take one target per call, run here one after another.
+   */
+  tag(source: string, targets: readonly string[]): Promise<Either<StoreError, void>>;
+  /** True when `tag` with several targets costs one call, so grouping actions by source pays. */
+  readonly multiTarget: boolean;
+  /** Releases kept-alive connections. */
+  close(): void;
+}
+
+const sequentially = async (
+  targets: readonly string[],
+  one: (target: string) => Promise<Either<StoreError, void>>,
+): Promise<Either<StoreError, void>> => {
+  for (const target of targets) {
+    const done = await one(target);
+    if (done._tag === 'Left') return done;
+  }
+  return right(undefined);
+};
+
+/** The engine's CLI through a runner: `image ls`, `image inspect`, `tag`. */
+export const createCliTransport = (runner: EngineRunner, note?: string): EngineTransport => {
+  const engine = runner.engine;
+  const info: TransportInfo = { kind: 'cli', description: `${runner.command} CLI${note === undefined ? '' : ` (${note})`}` };
+  return {
+    info: () => info,
+    multiTarget: engine === 'podman',
+    list: async () => {
+      const listed = await runner.run(imageListArgs(engine));
+      return listed._tag === 'Left' ? listed : parseImageList(engine, listed.right.stdout);
+    },
+    inspect: async (name) => {
+      const args = engine === 'podman' ? ['images', '--format', 'json', name] : ['image', 'ls', '--all', '--no-trunc', '--digests', '--format', '{{json .}}', name];
+      const listed = await runner.run(engine === 'nerdctl' ? args.filter((arg) => arg !== '--all') : args);
+      if (listed._tag === 'Left') return listed;
+      const parsed = parseImageList(engine, listed.right.stdout);
+      if (parsed._tag === 'Left') return parsed;
+      const image = parsed.right.images[0];
+      return right(image === undefined ? undefined : { id: image.id, names: image.names, digests: image.digests ?? [] });
+    },
+    tag: async (source, targets) => {
+      if (engine === 'podman') {
+        const ran = await runner.run(['tag', source, ...targets]);
+        return ran._tag === 'Left' ? ran : right(undefined);
+      }
+      return sequentially(targets, async (target) => {
+        const ran = await runner.run(['tag', source, target]);
+        return ran._tag === 'Left' ? ran : right(undefined);
+      });
+    },
+    close: () => undefined,
+  };
+};
+
+/** Docker's Engine API over the daemon's socket. */
+export const createApiTransport = (client: EngineApiClient, endpoint: DockerEndpoint): EngineTransport => {
+  const info: TransportInfo = { kind: 'api', description: `Docker Engine API at ${endpoint.host}` };
+  return {
+    info: () => info,
+    multiTarget: false,
+    list: () => client.listImages(),
+    inspect: (name) => client.inspectImage(name),
+    tag: (source, targets) => sequentially(targets, (target) => client.tagImage(source, target)),
+    close: () => client.close(),
+  };
+};
+
+/**
+ * `auto`: the API while it reaches the daemon; on the first call that cannot connect, the CLI from then on (it
+ * may reach what the API cannot, and it reports a missing program or daemon in the engine's own words).
+ */
+const withFallback = (api: EngineTransport, cli: () => EngineTransport): EngineTransport => {
+  let current = api;
+  let fellBack = false;
+  const attempt = async <A>(call: (transport: EngineTransport) => Promise<Either<StoreError, A>>): Promise<Either<StoreError, A>> => {
+    const result = await call(current);
+    if (fellBack || result._tag === 'Right' || result.left._tag !== 'EngineUnreachable') return result;
+    fellBack = true;
+    current.close();
+    current = cli();
+    return call(current);
+  };
+  return {
+    info: () => current.info(),
+    get multiTarget() {
+      return current.multiTarget;
+    },
+    list: () => attempt((transport) => transport.list()),
+    inspect: (name) => attempt((transport) => transport.inspect(name)),
+    tag: (source, targets) => attempt((transport) => transport.tag(source, targets)),
+    close: () => current.close(),
+  };
+};
+
+export interface TransportOptions {
+  readonly engine: EngineKind;
+  readonly choice: TransportChoice;
+  readonly runner: EngineRunner;
+  readonly env: Readonly<Record<string, string | undefined>>;
+  /** Global CLI arguments (`--context`, `--host`, podman's `--root`): only the CLI understands them. */
+  readonly globalArgs: readonly string[];
+  readonly maxSockets: number;
+  readonly timeoutMs?: number;
+  /** Where the endpoint comes from; default: resolved from `env` and the docker config directory. */
+  readonly endpoint?: DockerEndpoint;
+  readonly onRequest?: (event: RequestEvent) => void;
+}
+
+/**
+ * The transport for a choice. `api` is an error value when the engine is not docker or the endpoint is one the
+ * API transport cannot reach; `auto` then quietly uses the CLI and says why in `info()`.
+ */
+export const selectTransport = (options: TransportOptions): Either<StoreError, EngineTransport> => {
+  const cli = (note?: string): EngineTransport => createCliTransport(options.runner, note);
+  if (options.choice === 'cli') return right(cli());
+  const refuse = (reason: string): Either<StoreError, EngineTransport> =>
+    options.choice === 'api'
+      ? left({ _tag: 'EngineUnreachable', engine: options.engine, message: `the Engine API transport cannot be used: ${reason}; use --transport cli` })
+      : right(cli(`the Engine API transport is not used: ${reason}`));
+  if (options.engine !== 'docker') return refuse(`${options.engine} is driven through its CLI`);
+  if (options.globalArgs.length > 0) return refuse(`global CLI arguments are set (${options.globalArgs.join(' ')})`);
+  const endpoint = options.endpoint ?? resolveDockerEndpoint({ env: options.env });
+  if (endpoint._tag === 'CliOnly') return refuse(`${endpoint.host}: ${endpoint.reason}`);
+  const client = createEngineApiClient({
+    endpoint,
+    maxSockets: options.maxSockets,
+    ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
+    ...(options.onRequest === undefined ? {} : { onRequest: options.onRequest }),
+  });
+  const api = createApiTransport(client, endpoint);
+  return right(options.choice === 'api' ? api : withFallback(api, () => cli(`the Engine API at ${endpoint.host} did not answer`)));
+};
