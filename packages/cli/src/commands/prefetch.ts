@@ -146,6 +146,8 @@ export const renderPullPlan = (plan: PullPlan, options: { readonly format: 'text
         comment(`imgalias prefetch plan for ${engine}, ${plan.mode} mode: ${planCounts(plan)}`),
         comment(`snapshot: ${options.snapshot}`),
         comment('Each image tries its candidates in order; unlike `imgalias prefetch` this script does not retry.'),
+        comment('This script only pulls. `imgalias prefetch` then tags every pulled image with the names its family'),
+        comment('needs (as `imgalias apply` does); after running it, run `imgalias apply` with the same images and options.'),
         'set -eu',
         '',
       ];

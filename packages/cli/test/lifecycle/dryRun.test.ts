@@ -36,6 +36,13 @@ describe('prefetch --dry-run prints the pull plan in every format', () => {
     if (format === 'json') expect(decode(PullPlanCodec, JSON.parse(run.stdout))._tag).toBe('Right');
   });
 
+  test('the shell script says at its top that it only pulls, and what to run for the alias names', async () => {
+    const run = await imgalias(['prefetch', '--dry-run', ...SNAP, '--format', 'shell', 'redis:7'], { cwd, env });
+    const header = run.stdout.split('set -eu')[0] ?? '';
+    expect(header).toContain('# This script only pulls.');
+    expect(header).toContain('run `imgalias apply` with the same images and options.');
+  });
+
   test('--mirror is repeatable, keeps its order, and does not swallow the images after it', async () => {
     const run = await imgalias(['prefetch', '--dry-run', ...SNAP, '--mirror', 'm1.corp/hub', '--mirror', 'm2.corp:5000/dh', 'osixia/phpldapadmin:0.9.0'], { cwd, env });
     expect(run.exitCode).toBe(ExitCode.ok);

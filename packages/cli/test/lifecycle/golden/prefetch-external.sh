@@ -2,6 +2,8 @@
 # imgalias prefetch plan for docker, external mode: 2 to pull, 2 present, 0 findings
 # snapshot: snapshot.json
 # Each image tries its candidates in order; unlike `imgalias prefetch` this script does not retry.
+# This script only pulls. `imgalias prefetch` then tags every pulled image with the names its family
+# needs (as `imgalias apply` does); after running it, run `imgalias apply` with the same images and options.
 set -eu
 
 # osixia/phpldapadmin:0.9.0: no name of it is in the store
