@@ -130,3 +130,30 @@ describe('clean --from and unrecoverable families', () => {
     expect(forced.stderr).toMatch(/^warning: redis:7 has no Harbor name here: once removed, internal mode cannot pull it back/m);
   });
 });
+
+describe('exclude: images a project leaves out on purpose', () => {
+  const files = {
+    'snapshot.json': snapshot,
+    'project/Dockerfile': 'FROM redis:7\nCOPY --from=nvcr.io/nvidia/pytorch:24.01-py3 /x /x\n',
+  };
+
+  test.each(['plan', 'check'])('config exclude keeps %s green for an image left out on purpose', async (command) => {
+    const dir = await workDir({ ...files, 'imgalias.config.json': JSON.stringify({ exclude: ['nvcr.io/**'] }) });
+    const result = await runInProcess([command, '--snapshot', 'snapshot.json', '--from', 'project', '--json'], { cwd: dir });
+    expect(result.stdout).not.toContain('pytorch');
+    expect(result.stderr).toContain('note: nvcr.io/nvidia/pytorch:24.01-py3 left out: it matches exclude nvcr.io/**');
+    const without = await runInProcess([command, '--snapshot', 'snapshot.json', '--from', 'project', '--json'], {
+      cwd: await workDir(files),
+    });
+    expect(without.exitCode).toBe(ExitCode.findings);
+    expect(without.stdout).toContain('pytorch');
+  });
+
+  test.each(['fix', 'prefetch --dry-run', 'publish --dry-run --harbor harbor.corp.local/proj'])('--exclude is honoured by %s', async (command) => {
+    const dir = await workDir(files);
+    const result = await runInProcess([...command.split(' '), '--snapshot', 'snapshot.json', '--from', 'project', '--exclude', 'nvcr.io/**', '--json'], { cwd: dir });
+    expect(result.stdout).not.toContain('pytorch');
+    expect(result.stdout).toContain('redis');
+    expect(result.stderr).toContain('left out: it matches exclude nvcr.io/**');
+  });
+});

@@ -82,3 +82,5 @@ export type { ContainerUse, UntagAction, KeptName, CleanRefusal, CleanFinding, C
 export { planClean, describeCleanRefusal, describeCleanFinding } from './CleanPlan.js';
 export { PullPlanCodec, PublishPlanCodec, CleanPlanCodec } from './LifecycleCodecs.js';
 export { EXCERPT_LENGTH, excerpt, printable, quoteExcerpt } from './PrintableText.js';
+export { excludeImages, imageGlobMatches } from './ImageGlob.js';
+export type { ExcludedImage } from './ImageGlob.js';

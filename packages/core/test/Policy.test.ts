@@ -1,5 +1,5 @@
 import { describe, expect, test } from '@jest/globals';
-import { defaultPolicy, describeHarborLocationError, formatHarborLocation, parseHarborLocation, spellReference } from '@imgalias/core';
+import { defaultPolicy, describeHarborLocationError, excludeImages, formatHarborLocation, imageGlobMatches, parseHarborLocation, spellReference } from '@imgalias/core';
 
 describe('parseHarborLocation', () => {
   test.each([
@@ -53,5 +53,31 @@ describe('spellReference', () => {
 
   test('a string that does not parse is returned unchanged for the engine to refuse', () => {
     expect(spellReference('Not/Valid', 'podman')).toBe('Not/Valid');
+  });
+});
+
+describe('exclude globs over canonical names', () => {
+  test.each([
+    ['docker.io/library/redis:*', 'docker.io/library/redis:7-alpine', true],
+    ['docker.io/library/redis:*', 'docker.io/library/redis-stack:7', false],
+    ['nvcr.io/**', 'nvcr.io/nvidia/pytorch:24.01-py3', true],
+    ['docker.io/*:1', 'docker.io/library/redis:1', false],
+    ['docker.io/*/*:1', 'docker.io/library/redis:1', true],
+    ['quay.io/keycloak/keycloak:2?.0', 'quay.io/keycloak/keycloak:26.0', true],
+    ['quay.io/keycloak/keycloak:26.0', 'quay.io/keycloak/keycloak:2600', false],
+  ])('%s against %s: %s', (glob, name, expected) => {
+    expect(imageGlobMatches(glob, name)).toBe(expected);
+  });
+
+  test('any spelling of a family is matched through its canonical origin; non-references are kept for the planner', () => {
+    expect(
+      excludeImages({ images: ['localhost/redis:7', 'redis:7', 'nginx:1', 'Not A Ref'], exclude: ['docker.io/library/redis:*'], policy: defaultPolicy }),
+    ).toEqual({
+      images: ['nginx:1', 'Not A Ref'],
+      excluded: [
+        { image: 'localhost/redis:7', family: 'docker.io/library/redis:7', glob: 'docker.io/library/redis:*' },
+        { image: 'redis:7', family: 'docker.io/library/redis:7', glob: 'docker.io/library/redis:*' },
+      ],
+    });
   });
 });

@@ -67,6 +67,10 @@ const collect = (value: string, previous: readonly string[] | undefined): readon
 export const withFromOption = (command: Command): Command =>
   withIncludeBuiltOption(
     command.option('--from <path>', 'also use the images that Dockerfiles and compose files under PATH use (repeatable)', collect),
+  ).option(
+    '--exclude <glob>',
+    'leave out images whose canonical name matches GLOB, e.g. docker.io/library/redis:* or nvcr.io/** (repeatable)',
+    collect,
   );
 
 /** `--include-built`: a compose service with `build:` names the project's own image, skipped unless asked for. */

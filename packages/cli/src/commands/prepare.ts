@@ -1,7 +1,7 @@
 import type { Either } from 'fp-ts/lib/Either.js';
 import { isLeft, left, right } from 'fp-ts/lib/Either.js';
 import type { AliasPolicy, ImageStore, Snapshot } from '@imgalias/core';
-import { familiesInSnapshot, parseReference } from '@imgalias/core';
+import { excludeImages, familiarName, familiesInSnapshot, parseReference } from '@imgalias/core';
 import type { Discovery } from '@imgalias/discover';
 import { describeDiscoveryFinding, isInformationalFinding } from '@imgalias/discover';
 import type { Settings } from '../config/Settings.js';
@@ -90,6 +90,11 @@ export async function prepare(options: {
   const namedNothing = operands.length === 0 && settings.images.length === 0 && paths.length === 0;
   const fromStore = scope === 'store-and-project' || namedNothing ? familiesInSnapshot(snapshot.right, policy) : [];
 
+  // Images the project leaves out on purpose (`exclude`, `--exclude`), wherever they were named.
+  const chosen = excludeImages({ images: [...new Set([...requested, ...fromStore])], exclude: settings.exclude, policy });
+  const excludedFamilies = new Map(chosen.excluded.map((excluded) => [excluded.family, excluded.glob]));
+  for (const [family, glob] of excludedFamilies) output.note(`note: ${familiarName(family)} left out: it matches exclude ${glob}`);
+
   return right({
     settings,
     output,
@@ -97,7 +102,7 @@ export async function prepare(options: {
     snapshot: snapshot.right,
     resolution,
     policy,
-    images: [...new Set([...requested, ...fromStore])],
+    images: chosen.images,
     ...(discovery === undefined ? {} : { discovery }),
     discoveryProblems: discovery === undefined ? 0 : problemsOf(discovery).length,
   });

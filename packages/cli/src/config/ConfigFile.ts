@@ -200,6 +200,7 @@ export const ConfigFileCodec = closedStruct(
     snapshot: NonEmptyString,
     images: listOf(ImageString, 'image references'),
     from: listOf(NonEmptyString, 'paths'),
+    exclude: listOf(NonEmptyString, 'image globs'),
     includeBuilt: leaf(t.boolean, 'true or false'),
     buildArgs: BuildArgsCodec,
     probes: closedStruct({ publicUrl: HttpUrl, harborUrl: HttpUrl, timeoutMs: PositiveInt }, 'probe settings'),

@@ -56,6 +56,8 @@ export interface Settings {
   readonly concurrency: number; // default 4
   readonly images: readonly string[]; // config `images`
   readonly from: readonly string[]; // discovery paths (flag --from + config)
+  /** Globs over canonical names (flag --exclude + config `exclude`): images left out on purpose. */
+  readonly exclude: readonly string[];
   readonly includeBuilt: boolean; // also alias images that compose services build themselves
   readonly buildArgs: Readonly<Record<string, string>>;
   readonly env: Readonly<Record<string, string>>; // process env merged over .env, for compose interpolation

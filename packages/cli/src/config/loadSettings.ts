@@ -45,6 +45,8 @@ export interface CliFlags {
   readonly verbose?: boolean;
   readonly snapshot?: string;
   readonly from?: readonly string[] | string;
+  /** `--exclude GLOB`, repeatable: images left out on purpose. */
+  readonly exclude?: readonly string[] | string;
   /** `--include-built`: alias the images compose services build themselves too. */
   readonly includeBuilt?: boolean;
   readonly format?: string;
@@ -370,6 +372,7 @@ export async function loadSettings(input: {
     concurrency: concurrency.right,
     images: fromConfig.images ?? [],
     from: [...new Set(from)],
+    exclude: [...new Set([...listOfFlag(flags.exclude), ...(fromConfig.exclude ?? [])])],
     includeBuilt: flags.includeBuilt ?? fromConfig.includeBuilt ?? defaultSettings.includeBuilt,
     buildArgs: fromConfig.buildArgs ?? {},
     env: mergedEnv,

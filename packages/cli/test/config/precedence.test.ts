@@ -221,6 +221,7 @@ test('every setting falls back to its default when no level names it', async () 
       concurrency: 4,
       images: [],
       from: [],
+      exclude: [],
       includeBuilt: false,
       buildArgs: {},
       env: {},

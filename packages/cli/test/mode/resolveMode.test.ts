@@ -26,6 +26,7 @@ const baseSettings: Settings = {
   concurrency: 4,
   images: [],
   from: [],
+  exclude: [],
   includeBuilt: false,
   buildArgs: {},
   env: {},
