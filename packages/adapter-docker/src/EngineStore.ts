@@ -57,7 +57,7 @@ const mapBounded = async <A, B>(items: readonly A[], limit: number, work: (item:
  * `snapshot()` is one call (`imageListArgs`, or `GET /images/json`). `apply(plan)` reads the store once (unless
  * given `current`), tags every name that is still needed (names spelled in the engine's dialect, at most
  * `concurrency` calls at a time, each with a timeout; podman gets one `tag SOURCE T1 T2 ...` process per
- * source), and reads the store once more to report `verified`. An empty plan runs only the final read.
+ * image), and reads the store once more to report `verified`. An empty plan runs only the final read.
  * Every action ends `Applied` or `Failed` with the engine's message; one failure does not stop the others.
  * Only an engine that cannot be used at all (missing, unreachable) makes `apply` itself fail.
  *
@@ -96,8 +96,9 @@ export const createEngineStore = (options: EngineStoreOptions): EngineStore => {
     return transport._tag === 'Left' ? transport : transport.right.inspect(name);
   };
 
-  // One tag call for a source and all its targets (podman's multi-name `tag`), or one per target. When a call
-  // for several targets fails, each target is tried alone, so every action ends with its own error.
+  // One tag call for an image and all its targets (podman's multi-name `tag`), or one per target. When a call
+  // for several targets fails, each target is tried alone from its own source, so every action ends with its
+  // own error.
   const tagGroup = async (transport: EngineTransport, source: string, actions: readonly TagAction[]): Promise<readonly ActionResult[]> => {
     const targetOf = (action: TagAction): string => spellReference(action.target, engine);
     const tagged = await transport.tag(source, actions.map(targetOf));
@@ -105,7 +106,7 @@ export const createEngineStore = (options: EngineStoreOptions): EngineStore => {
     if (actions.length === 1) return actions.map((action) => ({ _tag: 'Failed', action, error: tagged.left }));
     const results: ActionResult[] = [];
     for (const action of actions) {
-      const alone = await transport.tag(source, [targetOf(action)]);
+      const alone = await transport.tag(spellReference(action.source, engine), [targetOf(action)]);
       results.push(alone._tag === 'Right' ? { _tag: 'Applied', action } : { _tag: 'Failed', action, error: alone.left });
     }
     return results;
@@ -126,8 +127,10 @@ export const createEngineStore = (options: EngineStoreOptions): EngineStore => {
         results[index] = report(decision.result);
         continue;
       }
+      // Grouped by image, not by source name: any name of the image can stand for it, and podman loses names
+      // when several processes tag one image at once (each rewrites the image's name list).
       const source = spellReference(decision.source, engine);
-      const key = transport.multiTarget ? source : `${index}`;
+      const key = transport.multiTarget ? decision.action.imageId : `${index}`;
       const group = groups.get(key) ?? { source, indexes: [], actions: [] };
       group.indexes.push(index);
       group.actions.push(decision.action);

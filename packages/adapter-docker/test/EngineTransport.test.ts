@@ -113,13 +113,26 @@ describe('choosing a transport', () => {
   });
 });
 
-describe('podman: one tag process per source', () => {
+describe('podman: one tag process per image', () => {
   const images = [
     { id: id(1), names: ['localhost/redis:7-alpine'] },
     { id: id(2), names: ['localhost/minio/minio:latest'] },
   ];
 
-  test('every name of one source in one `podman tag SOURCE T1 T2 ...`; docker keeps one process per name', async () => {
+  test('names of one image share a process even from different sources', async () => {
+    const fake = fakeEngine({ engine: 'podman', images: [{ id: id(3), names: ['localhost/a:1', 'localhost/b:1'] }] });
+    const events: ExecEvent[] = [];
+    const store = createEngineStore({ engine: 'podman', env: {}, exec: fake.exec, onExec: (event) => events.push(event) });
+    const report = await store.apply(
+      planOf(tagAction('localhost/a:1', 'docker.io/library/a:1', id(3)), tagAction('localhost/b:1', 'docker.io/library/b:1', id(3))),
+    );
+    expect(report).toMatchObject({ _tag: 'Right', right: { verified: true } });
+    expect(events.filter((event) => event.args[0] === 'tag').map((event) => event.args.slice(1))).toEqual([
+      ['localhost/a:1', 'docker.io/library/a:1', 'docker.io/library/b:1'],
+    ]);
+  });
+
+  test('every name of one image in one `podman tag SOURCE T1 T2 ...`; docker keeps one process per name', async () => {
     const plan = planOf(
       tagAction('localhost/redis:7-alpine', 'docker.io/library/redis:7-alpine', id(1)),
       tagAction('localhost/redis:7-alpine', 'harbor.corp.local/proj/redis:7-alpine', id(1)),
