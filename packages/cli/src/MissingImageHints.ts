@@ -1,4 +1,4 @@
-import type { AliasPolicy, EngineKind, Finding } from '@imgalias/core';
+import type { AliasPolicy, EngineKind, Finding, Snapshot } from '@imgalias/core';
 import { familiarName, familyOf, mirrorRulesOf, parseReference, spellReference } from '@imgalias/core';
 
 /**
@@ -44,4 +44,33 @@ export function hintsForMissing(
       `${name} is not in the store: pull its Harbor copy (${engine} pull ${spellReference(harborRef.right, engine)}) or run ${prefetch}, then run this command again.`,
     ];
   });
+}
+
+/**
+ * A note for when the store read back empty and so every requested image is missing: not the same news as some
+ * images missing. Podman answers `[]` with exit 0 when its image store (`images.json`) is damaged, or when it was
+ * pointed at another storage root (root and rootless users have separate stores), so "missing" may be a store
+ * that could not be read rather than images that were never pulled.
+ *
+ * @example
+ * emptyStoreNote({ snapshot, missing: 2, engine: 'podman' })
+ * // 'the podman image store read back empty: it lists no image at all, so every requested image is missing. ...'
+ */
+export function emptyStoreNote(options: {
+  readonly snapshot: Snapshot;
+  /** How many requested images (families) are missing. */
+  readonly missing: number;
+  readonly engine: EngineKind;
+  /** The `--snapshot` file the snapshot came from, if any. */
+  readonly snapshotFile?: string | undefined;
+}): string | undefined {
+  if (options.snapshot.images.length > 0 || options.missing === 0) return undefined;
+  if (options.snapshotFile !== undefined) {
+    return `the snapshot file ${options.snapshotFile} lists no image at all, so every requested image is missing: save it again with \`imgalias snapshot > FILE\` on the host whose store you mean.`;
+  }
+  const cause =
+    options.engine === 'podman'
+      ? 'podman lists nothing, with success, when its image store (images.json under its storage root) is damaged, or when it reads another storage root than the one you expect (root and rootless users have separate stores; check --root, CONTAINERS_STORAGE_CONF)'
+      : `check that ${options.engine} talks to the engine you expect (DOCKER_HOST, DOCKER_CONTEXT)`;
+  return `the ${options.engine} image store read back empty: it lists no image at all, so every requested image is missing. If images should be there, run \`${options.engine} images\` to compare: ${cause}.`;
 }

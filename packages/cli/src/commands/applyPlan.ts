@@ -6,7 +6,7 @@ import { applyWithProgress } from '../ApplyProgress.js';
 import type { CliError } from '../CliError.js';
 import { CliError as E } from '../CliError.js';
 import { ExitCode } from '../ExitCode.js';
-import { hintsForMissing } from '../MissingImageHints.js';
+import { emptyStoreNote, hintsForMissing } from '../MissingImageHints.js';
 import type { CommandContext } from './Command.js';
 import type { Prepared } from './prepare.js';
 import { snapshotLabel } from './snapshotLabel.js';
@@ -32,6 +32,8 @@ export async function applyPrepared(options: {
   const { output, snapshot, images, policy, store, settings, discoveryProblems } = prepared;
 
   const plan = planAliases({ snapshot, images, policy });
+  const empty = emptyStoreNote({ snapshot, missing: plan.findings.filter((f) => f._tag === 'Missing').length, engine: store.engine, snapshotFile: settings.snapshotFile });
+  if (empty !== undefined) output.note(`note: ${empty}`);
   if (options.dryRun === true || options.format === 'shell') {
     output.print(
       renderPlan(plan, { format: options.format, engine: store.engine, color: output.color, header: { snapshot: snapshotLabel(settings), policy } }),

@@ -3,6 +3,7 @@ import pc from 'picocolors';
 import type { CheckResult, FamilyStatus, NetworkMode } from '@imgalias/core';
 import { checkFamilies, describeFinding, familiarName } from '@imgalias/core';
 import { ExitCode } from '../ExitCode.js';
+import { emptyStoreNote } from '../MissingImageHints.js';
 import type { RegisterCommand } from './Command.js';
 import { formatFor } from './formats.js';
 import {
@@ -50,8 +51,8 @@ export function renderCheckText(result: CheckResult, options: { readonly color: 
   const lines: string[] = [];
   for (const family of result.families) {
     lines.push(`${paint[family.status](family.status.padEnd(10))}  ${familiarName(family.origin)}`);
-    const roleWidth = Math.max(...family.members.map((member) => member.role.length));
-    const nameWidth = Math.max(...family.members.map((member) => familiarName(member.name).length));
+    const roleWidth = family.members.reduce((widest, member) => Math.max(widest, member.role.length), 0);
+    const nameWidth = family.members.reduce((widest, member) => Math.max(widest, familiarName(member.name).length), 0);
     for (const member of family.members) {
       const id = member.imageId === null ? colors.dim('-') : shortId(member.imageId);
       lines.push(`            ${member.role.padEnd(roleWidth)}  ${familiarName(member.name).padEnd(nameWidth)}  ${id}`);
@@ -97,9 +98,12 @@ export const registerCheck: RegisterCommand = (program, context) =>
       if (isLeft(format)) return format;
       const prepared = await prepare({ context, settings: settings.right, operands, scope: 'requested-or-store' });
       if (isLeft(prepared)) return prepared;
-      const { output, snapshot, images, policy, resolution, discoveryProblems } = prepared.right;
+      const { output, snapshot, images, policy, resolution, store, discoveryProblems } = prepared.right;
 
       const result = checkFamilies({ snapshot, images, policy });
+      const missing = result.families.filter((family) => family.status === 'missing').length;
+      const empty = emptyStoreNote({ snapshot, missing, engine: store.engine, snapshotFile: settings.right.snapshotFile });
+      if (empty !== undefined) output.note(`note: ${empty}`);
       output.print(
         format.right === 'json'
           ? JSON.stringify(checkJson(resolution.mode, result), null, 2)

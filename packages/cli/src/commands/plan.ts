@@ -2,7 +2,7 @@ import { isLeft, right } from 'fp-ts/lib/Either.js';
 import { planAliases } from '@imgalias/core';
 import { renderPlan } from '@imgalias/adapter-dry-run';
 import { ExitCode } from '../ExitCode.js';
-import { hintsForMissing } from '../MissingImageHints.js';
+import { emptyStoreNote, hintsForMissing } from '../MissingImageHints.js';
 import type { RegisterCommand } from './Command.js';
 import { formatFor } from './formats.js';
 import {
@@ -60,6 +60,8 @@ export const registerPlan: RegisterCommand = (program, context) =>
           header: { snapshot: snapshotLabel(settings.right), policy },
         }),
       );
+      const empty = emptyStoreNote({ snapshot, missing: plan.findings.filter((f) => f._tag === 'Missing').length, engine: store.engine, snapshotFile: settings.right.snapshotFile });
+      if (empty !== undefined) output.note(`note: ${empty}`);
       if (format.right === 'text') for (const hint of hintsForMissing(plan.findings, { policy, engine: store.engine })) output.note(hint);
       return right(plan.findings.length === 0 && discoveryProblems === 0 ? ExitCode.ok : ExitCode.findings);
     }),

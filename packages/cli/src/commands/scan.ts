@@ -14,7 +14,7 @@ import { plural } from '../Wording.js';
 /** `imgalias scan` for a human: one line per image with where it is used, the findings, a summary line. */
 export function renderDiscoveryText(discovery: Discovery, options: { readonly quiet?: boolean } = {}): string {
   const names = discovery.images.map((image) => familiarName(image.reference));
-  const width = Math.max(0, ...names.map((name) => name.length));
+  const width = names.reduce((widest, name) => Math.max(widest, name.length), 0);
   const imageLines = discovery.images.map(
     (image, i) => `${(names[i] ?? image.reference).padEnd(width)}  ${image.sources.map((s) => `${s.file}:${s.line}`).join(', ')}`,
   );
