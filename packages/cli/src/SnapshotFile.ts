@@ -1,7 +1,7 @@
 import type { Either } from 'fp-ts/lib/Either.js';
 import { isLeft, left, right } from 'fp-ts/lib/Either.js';
 import type { Snapshot } from '@imgalias/core';
-import { SnapshotCodec, decode, describeDecodeError } from '@imgalias/core';
+import { SnapshotCodec, decode, describeDecodeError, excerpt } from '@imgalias/core';
 import { describeTextFileProblem, inputLimits, readTextFile } from '@imgalias/discover';
 import type { CliError } from './CliError.js';
 import { CliError as E } from './CliError.js';
@@ -11,12 +11,16 @@ export async function readSnapshotFile(file: string): Promise<Either<CliError, S
   // No line limit: a snapshot written by another tool may be one long line of JSON.
   const read = await readTextFile(file, { maxBytes: inputLimits.snapshotFileBytes });
   if (read._tag !== 'Text') return left(E.snapshotFileUnreadable(file, read._tag === 'Unreadable' ? read.code : describeTextFileProblem(read)));
-  const text = read.text;
+  return parseSnapshotText(file, read.text);
+}
+
+/** A snapshot file's text as a snapshot, or why it is not one (`file` names it in the message). */
+export function parseSnapshotText(file: string, text: string): Either<CliError, Snapshot> {
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch (error) {
-    return left(E.snapshotFileInvalid(file, [`not JSON: ${(error as Error).message}`]));
+    return left(E.snapshotFileInvalid(file, [`not JSON: ${excerpt((error as Error).message)}`]));
   }
   const decoded = decode(SnapshotCodec, json);
   return isLeft(decoded) ? left(E.snapshotFileInvalid(file, describeDecodeError(decoded.left).split('\n'))) : right(decoded.right);

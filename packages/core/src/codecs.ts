@@ -1,7 +1,7 @@
 import type { Either } from 'fp-ts/lib/Either.js';
 import { isLeft, left, right } from 'fp-ts/lib/Either.js';
 import * as t from 'io-ts';
-import { quoteExcerpt } from './PrintableText.js';
+import { EXCERPT_LENGTH, quoteExcerpt } from './PrintableText.js';
 import type { ImageReference, ReferenceError } from './ImageReference.js';
 import { describeReferenceError, formatReference, parseReference } from './ImageReference.js';
 import type { MirrorRule } from './MirrorRule.js';
@@ -268,7 +268,7 @@ const pathOf = (context: t.Context): string => {
     const entry = context[i] as t.ContextEntry;
     const step = parent === undefined ? (entry.key === '' ? undefined : 'key') : PATH_PARENTS[parent];
     if (step === 'index') path += `[${entry.key}]`;
-    else if (step === 'key') path += /^[A-Za-z_$][\w$]*$/.test(entry.key) ? `.${entry.key}` : `[${quoteExcerpt(entry.key)}]`;
+    else if (step === 'key') path += /^[A-Za-z_$][\w$]*$/.test(entry.key) && entry.key.length <= EXCERPT_LENGTH ? `.${entry.key}` : `[${quoteExcerpt(entry.key)}]`;
   }
   return path.startsWith('.') ? path.slice(1) : path;
 };

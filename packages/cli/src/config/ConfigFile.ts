@@ -1,6 +1,6 @@
 import { isLeft } from 'fp-ts/lib/Either.js';
 import * as t from 'io-ts';
-import { quoteExcerpt } from '@imgalias/core';
+import { EXCERPT_LENGTH, quoteExcerpt } from '@imgalias/core';
 import { ConflictPolicyCodec, HarborLayoutCodec, HarborLocationFromString, ImageReferenceFromString, NetworkModeCodec } from '@imgalias/core';
 
 /**
@@ -226,7 +226,8 @@ function pathOf(context: t.Context): string {
   if (keys.length === 0) return '(root)';
   return keys.reduce((path, key, i) => {
     if (/^(0|[1-9][0-9]*)$/.test(key) && i > 0) return `${path}[${key}]`;
-    if (identifier.test(key)) return path === '' ? key : `${path}.${key}`;
+    // A key is bounded like any value: a 5000-character identifier is quoted as an excerpt.
+    if (identifier.test(key) && key.length <= EXCERPT_LENGTH) return path === '' ? key : `${path}.${key}`;
     return `${path}[${quoteExcerpt(key)}]`;
   }, '');
 }

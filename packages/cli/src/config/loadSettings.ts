@@ -5,7 +5,7 @@ import { isLeft, left, right } from 'fp-ts/lib/Either.js';
 import type * as t from 'io-ts';
 import { parse as parseYaml } from 'yaml';
 import type { EngineKind, HarborLocation } from '@imgalias/core';
-import { NetworkModeCodec, quoteExcerpt } from '@imgalias/core';
+import { NetworkModeCodec, excerpt, quoteExcerpt } from '@imgalias/core';
 import { describeTextFileProblem, inputLimits, readTextFile } from '@imgalias/discover';
 import type { ConfigError } from './ConfigError.js';
 import { describeFileError } from './ConfigError.js';
@@ -73,13 +73,15 @@ export const settingVariables = {
 const configSearchPlaces = ['imgalias.config.json', 'imgalias.config.yaml', 'imgalias.config.yml', 'package.json'];
 
 /** A file's text parsed as the data format its name says; a config file is never executed. */
-function parseConfigText(file: string, text: string): Either<ConfigError, unknown> {
+export function parseConfigText(file: string, text: string): Either<ConfigError, unknown> {
   const json = extname(file) === '.json';
   try {
     // yaml's default (YAML 1.2 core schema) builds plain data only; duplicate keys are an error, not a silent overwrite.
     return right(json ? JSON.parse(text.replace(/^\uFEFF/, '')) : parseYaml(text));
   } catch (cause) {
-    return left({ _tag: 'ConfigFileUnreadable', file, message: `not valid ${json ? 'JSON' : 'YAML'}: ${describeFileError(cause)}` });
+    // The YAML parser recurses: a document nested some 100k levels deep overflows the stack.
+    const why = cause instanceof RangeError ? 'nested too deeply to read' : excerpt(describeFileError(cause));
+    return left({ _tag: 'ConfigFileUnreadable', file, message: `not valid ${json ? 'JSON' : 'YAML'}: ${why}` });
   }
 }
 
@@ -165,10 +167,14 @@ async function loadConfigFile(named: string | undefined, cwd: string): Promise<E
   if (isLeft(raw)) return raw;
   if (raw.right === undefined) return right(undefined);
   const { file, content } = raw.right;
-  // An empty file is an empty configuration, like an empty YAML document.
+  const decoded = decodeConfig(file, content);
+  return isLeft(decoded) ? decoded : right({ file, config: decoded.right });
+}
+
+/** A config file's parsed content checked against the codec; an empty file is an empty configuration. */
+export function decodeConfig(file: string, content: unknown): Either<ConfigError, ConfigFile> {
   const decoded = ConfigFileCodec.decode(content ?? {});
-  if (isLeft(decoded)) return left({ _tag: 'ConfigFileInvalid', file, errors: issuesOf(decoded.left) });
-  return right({ file, config: decoded.right });
+  return isLeft(decoded) ? left({ _tag: 'ConfigFileInvalid', file, errors: issuesOf(decoded.left) }) : right(decoded.right);
 }
 
 /** A value from a flag or a variable: text plus where it came from. */
