@@ -212,7 +212,7 @@ export const createRegistryImages = (options: RegistryImagesOptions): RegistryIm
       await present.right.body.dump();
       if (present.right.status === 200) return right('present');
       const sameRegistry = from.registry === to.registry;
-      const start = await client.send({
+      const startUpload = client.send({
         registry: to.registry,
         method: 'POST',
         path: sameRegistry
@@ -221,14 +221,24 @@ export const createRegistryImages = (options: RegistryImagesOptions): RegistryIm
         headers: { 'content-length': '0' },
         scopes: sameRegistry ? [...targetScopes, pull(from.repository)] : targetScopes,
       });
-      if (start._tag === 'Left') return start;
+      // Across registries the source download starts while the upload session opens.
+      const download = sameRegistry ? undefined : client.send({ registry: from.registry, method: 'GET', path: blobPath(from.repository, blob.digest), scopes: [pull(from.repository)] });
+      const start = await startUpload;
+      if (start._tag === 'Left') {
+        const d = await download;
+        if (d?._tag === 'Right') d.right.body.destroy();
+        return start;
+      }
       await start.right.body.dump();
       if (start.right.status === 201) return right('mounted');
       const location = headerValue(start.right.headers, 'location');
       if (location === undefined) {
+        const d = await download;
+        if (d?._tag === 'Right') d.right.body.destroy();
         return left({ _tag: 'HttpStatus', registry: to.registry, method: 'POST', path: `/v2/${to.repository}/blobs/uploads/`, status: start.right.status, codes: [{ code: 'NO_LOCATION', message: 'the upload was accepted without a Location' }] });
       }
-      const source = await client.send({ registry: from.registry, method: 'GET', path: blobPath(from.repository, blob.digest), scopes: [pull(from.repository)] });
+      // A mount the registry declined (202) falls back to an upload from the same registry.
+      const source = await (download ?? client.send({ registry: from.registry, method: 'GET', path: blobPath(from.repository, blob.digest), scopes: [pull(from.repository)] }));
       if (source._tag === 'Left') return source;
       const length = headerValue(source.right.headers, 'content-length');
       const path = locationPath(location);
@@ -315,7 +325,8 @@ export const createRegistryImages = (options: RegistryImagesOptions): RegistryIm
     const to = parseRemoteName(request.target);
     if (to._tag === 'Left') return to;
     if (isDigest(to.right.reference)) return left({ _tag: 'InvalidName', name: request.target, message: 'a copy needs a tag to write, not a digest' });
-    const source = await readSource(from.right);
+    // The source read and the target's current digest are independent: ask both at once.
+    const [source, existing] = await Promise.all([readSource(from.right), headRemote(to.right)]);
     if (source._tag === 'Left') return source;
     const tally: Tally = { manifests: 0, uploaded: 0, mounted: 0, present: 0, bytes: 0 };
     const report = (outcome: CopyReport['outcome']): CopyReport => ({
@@ -329,7 +340,6 @@ export const createRegistryImages = (options: RegistryImagesOptions): RegistryIm
       blobsPresent: tally.present,
       bytesUploaded: tally.bytes,
     });
-    const existing = await headRemote(to.right);
     if (existing._tag === 'Left') return existing;
     if (existing.right?.digest === source.right.digest) return right(report('unchanged'));
     // The target repository may hold this manifest under another tag already: then its blobs and children are

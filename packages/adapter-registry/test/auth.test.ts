@@ -9,7 +9,7 @@ import { requireRegistry } from '../../../test-support/registry.js';
 import { makeCertificate, makeHtpasswd, startTokenServer } from '../../../test-support/registryAuth.js';
 import { createRegistryClient, createRegistryImages, describeRegistryError, dockerConfigCredentials, staticCredentials } from '../src/index.js';
 import type { HelperRunner } from '../src/index.js';
-import { getManifest, pushImage } from './pushImage.js';
+import { getManifest, pushImage } from '../../../test-support/registryImages.js';
 
 const dir = await mkdtemp(join(tmpdir(), 'imgalias-registry-auth-'));
 afterAll(() => rm(dir, { recursive: true, force: true }));

@@ -3,7 +3,7 @@
 import { afterAll, describe, expect, it } from '@jest/globals';
 import { requireRegistry } from '../../../test-support/registry.js';
 import { createRegistryClient, createRegistryImages } from '../src/index.js';
-import { getBlob, getManifest, pushImage, pushIndex } from './pushImage.js';
+import { getBlob, getManifest, pushImage, pushIndex } from '../../../test-support/registryImages.js';
 
 const a = await requireRegistry();
 const b = await requireRegistry();

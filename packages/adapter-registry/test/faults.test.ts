@@ -6,7 +6,7 @@ import { startFaultProxy } from '../../../test-support/faultProxy.js';
 import type { FaultProxy } from '../../../test-support/faultProxy.js';
 import { requireRegistry } from '../../../test-support/registry.js';
 import { createRegistryClient, createRegistryImages, describeRegistryError } from '../src/index.js';
-import { getBlob, getManifest, pushImage } from './pushImage.js';
+import { getBlob, getManifest, pushImage } from '../../../test-support/registryImages.js';
 
 const origin = await requireRegistry();
 const target = await requireRegistry();

@@ -12,6 +12,7 @@ import { registerPrefetch } from './commands/prefetch.js';
 import { registerPublish } from './commands/publish.js';
 import { registerScan } from './commands/scan.js';
 import { registerSnapshot } from './commands/snapshot.js';
+import { registerSync } from './commands/sync.js';
 import { ExitCode, exitCodeHelp } from './ExitCode.js';
 import { version } from './version.js';
 
@@ -24,6 +25,7 @@ export const commands: readonly RegisterCommand[] = [
   registerPrefetch,
   registerPublish,
   registerClean,
+  registerSync,
   registerScan,
   registerSnapshot,
   registerMode,

@@ -84,3 +84,7 @@ export { PullPlanCodec, PublishPlanCodec, CleanPlanCodec } from './LifecycleCode
 export { EXCERPT_LENGTH, excerpt, printable, quoteExcerpt } from './PrintableText.js';
 export { excludeImages, imageGlobMatches } from './ImageGlob.js';
 export type { ExcludedImage } from './ImageGlob.js';
+
+// --- Registry as the store (sync, check --registry): pure plan of origin -> Harbor copies. ---
+export type { SyncEntry, SyncFinding, SyncPlan, SyncPlanInput } from './SyncPlan.js';
+export { planSync } from './SyncPlan.js';

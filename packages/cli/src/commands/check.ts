@@ -16,6 +16,8 @@ import {
   withStoreOptions,
 } from './options.js';
 import { prepare } from './prepare.js';
+import { runRegistryCheck } from './registryCheck.js';
+import { withRegistryOptions } from './registryAccess.js';
 import { shortId } from '../Wording.js';
 
 
@@ -71,7 +73,7 @@ export function renderCheckText(result: CheckResult, options: { readonly color: 
 export const registerCheck: RegisterCommand = (program, context) =>
   withDisplayOptions(
     withFormatOptions(
-      withFromOption(
+      withRegistryOptions(withFromOption(
         withStoreOptions(
           withPolicyOptions(
             withModeOptions(
@@ -87,11 +89,12 @@ export const registerCheck: RegisterCommand = (program, context) =>
           ),
           { snapshot: true },
         ),
-      ),
-      ['text', 'json'],
+      )).option('--registry', "check Harbor itself instead of the engine: each image's Harbor name must exist (no engine needed)"),
+      ['text', 'json', 'markdown'],
     ),
   ).action(
     context.action(async ({ operands, flags }) => {
+      if ((flags as Record<string, unknown>)['registry'] === true) return runRegistryCheck(context, operands, flags);
       const settings = await context.loadSettings(flags);
       if (isLeft(settings)) return settings;
       const format = formatFor(settings.right, ['text', 'json'], 'check');

@@ -1,5 +1,5 @@
 // Builds test images and pushes them over the plain distribution API with fetch: independent of the code
-// under test, so what the adapter copies can be compared byte for byte with what was pushed.
+// under test, so what an adapter or command copies can be compared byte for byte with what was pushed.
 import { createHash } from 'node:crypto';
 
 export const sha256 = (b: Buffer): string => `sha256:${createHash('sha256').update(b).digest('hex')}`;

@@ -1,0 +1,237 @@
+#!/usr/bin/env node
+// Registry adapter vs skopeo, side by side in one run on the same private loopback registries:
+//   1. sync of N three-layer images from registry A to registry B: one copyMany vs one `skopeo copy` per image
+//      and vs one `skopeo sync` of them all (goals: >= 5x and >= 2x);
+//   2. R retags inside one repository: copyMany vs one `skopeo copy` per tag (goal >= 10x);
+//   3. one image with a LARGE-MiB layer copied A -> B in a child process: its peak resident memory (goal < 150 MiB).
+//
+//   pnpm build && node bench/registry.mjs [--images 100] [--retags 500] [--large-mib 1024]
+//   node bench/registry.mjs --smoke          (CI: 5 images, 10 retags, 16 MiB; checks copies, prints ratios)
+//
+// Not a test: it prints timings and ratios (absolute times drift on shared machines; ratios from the same run do
+// not, much). Each copy is checked afterwards: the target's manifest digest equals the source's. It starts two
+// docker-registry instances through scripts/engines/registry.sh in a temp directory and stops them by pid.
+import { execFile, spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { gzipSync } from 'node:zlib';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { Readable } from 'node:stream';
+import { fileURLToPath } from 'node:url';
+
+const repo = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const registryScript = resolve(repo, 'scripts/engines/registry.sh');
+const adapterPath = resolve(repo, 'packages/adapter-registry/dist/index.js');
+
+const smoke = process.argv.includes('--smoke');
+const option = (name, fallback) => {
+  const at = process.argv.indexOf(`--${name}`);
+  return at > 0 && process.argv[at + 1] !== undefined ? Number(process.argv[at + 1]) : fallback;
+};
+const images = option('images', smoke ? 5 : 100);
+const retags = option('retags', smoke ? 10 : 500);
+const largeMiB = option('large-mib', smoke ? 16 : 1024);
+const layerSize = option('layer-kib', 200) * 1024;
+
+const run = (command, args) =>
+  new Promise((ok, fail) => {
+    execFile(command, args, { maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
+      if (error) fail(new Error(`${command} ${args.join(' ')} failed: ${stderr || error.message}`));
+      else ok({ stdout, stderr });
+    });
+  });
+const timed = async (work) => {
+  const started = performance.now();
+  const value = await work();
+  return { seconds: (performance.now() - started) / 1000, value };
+};
+const freePort = () =>
+  new Promise((ok, fail) => {
+    const server = createServer();
+    server.once('error', fail);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => ok(port));
+    });
+  });
+const sha256 = (b) => `sha256:${createHash('sha256').update(b).digest('hex')}`;
+
+const { createRegistryClient, createRegistryImages } = await import(adapterPath).catch(() => {
+  console.error(`cannot load ${adapterPath}: run pnpm build first`);
+  process.exit(2);
+});
+await run('skopeo', ['--version']).catch(() => {
+  console.error('skopeo is not installed (apt-get install -y skopeo): it is the yardstick of this benchmark');
+  process.exit(2);
+});
+
+const work = await mkdtemp(join(tmpdir(), 'imgalias-bench-registry-'));
+const started = [];
+const startRegistry = async (name) => {
+  const dir = join(work, name);
+  const port = await freePort();
+  await run('bash', [registryScript, 'start', dir, String(port)]);
+  started.push(dir);
+  return `127.0.0.1:${port}`;
+};
+const cleanup = async () => {
+  for (const dir of started) await run('bash', [registryScript, 'stop', dir]).catch(() => undefined);
+  await rm(work, { recursive: true, force: true });
+};
+process.on('SIGINT', () => void cleanup().then(() => process.exit(130)));
+
+// Seeding is plain HTTP with fetch, independent of the adapter under test.
+const pushBlob = async (host, repository, bytes) => {
+  const start = await fetch(`http://${host}/v2/${repository}/blobs/uploads/`, { method: 'POST' });
+  const location = new URL(start.headers.get('location'), `http://${host}`);
+  location.searchParams.set('digest', sha256(bytes));
+  const put = await fetch(location, { method: 'PUT', body: bytes });
+  if (put.status !== 201) throw new Error(`seed blob: ${put.status}`);
+};
+const pushImage = async (host, repository, tag, seed, layers) => {
+  const layerBlobs = layers ?? [0, 1, 2].map((i) => {
+    const out = Buffer.alloc(layerSize);
+    let block = createHash('sha256').update(`${seed}/${i}`).digest();
+    for (let off = 0; off < out.length; off += 32) {
+      block.copy(out, off);
+      block = createHash('sha256').update(block).digest();
+    }
+    // Real gzip, as registries hold layers: skopeo would otherwise compress them on the way (new digests).
+    const gz = gzipSync(out, { level: 1 });
+    return { digest: sha256(gz), size: gz.length, bytes: gz };
+  });
+  const config = Buffer.from(JSON.stringify({ os: 'linux', architecture: 'amd64', rootfs: { type: 'layers', diff_ids: layerBlobs.map((l) => l.digest) } }));
+  for (const b of [config, ...layerBlobs.filter((l) => l.bytes).map((l) => l.bytes)]) await pushBlob(host, repository, b);
+  const manifest = Buffer.from(JSON.stringify({
+    schemaVersion: 2,
+    mediaType: 'application/vnd.oci.image.manifest.v1+json',
+    config: { mediaType: 'application/vnd.oci.image.config.v1+json', digest: sha256(config), size: config.length },
+    layers: layerBlobs.map((l) => ({ mediaType: 'application/vnd.oci.image.layer.v1.tar+gzip', digest: l.digest, size: l.size })),
+  }));
+  const res = await fetch(`http://${host}/v2/${repository}/manifests/${tag}`, { method: 'PUT', body: manifest, headers: { 'content-type': 'application/vnd.oci.image.manifest.v1+json' } });
+  if (res.status !== 201) throw new Error(`seed manifest: ${res.status}`);
+  return sha256(manifest);
+};
+const digestAt = async (host, repository, tag) => {
+  const res = await fetch(`http://${host}/v2/${repository}/manifests/${tag}`, { method: 'HEAD', headers: { accept: 'application/vnd.oci.image.manifest.v1+json' } });
+  return res.status === 200 ? res.headers.get('docker-content-digest') : undefined;
+};
+const pool = async (items, n, fn) => {
+  const queue = [...items.entries()];
+  await Promise.all(Array.from({ length: n }, async () => {
+    for (let next = queue.shift(); next; next = queue.shift()) await fn(next[1], next[0]);
+  }));
+};
+const ratio = (yardstick, ours) => `${(yardstick / ours).toFixed(1)}x`;
+const check = async (label, pairs) => {
+  const wrong = [];
+  await pool(pairs, 16, async ([host, repository, tag, digest]) => {
+    if ((await digestAt(host, repository, tag)) !== digest) wrong.push(`${host}/${repository}:${tag}`);
+  });
+  if (wrong.length > 0) throw new Error(`${label}: ${wrong.length} copies do not match the source digest, e.g. ${wrong[0]}`);
+};
+
+let failed = false;
+try {
+  const a = await startRegistry('a');
+  const b = await startRegistry('b');
+  const skopeoTls = ['--src-tls-verify=false', '--dest-tls-verify=false'];
+  console.log(`registries ${a} and ${b}; ${images} images of 3 x ${layerSize / 1024} KiB layers, ${retags} retags, a ${largeMiB} MiB layer\n`);
+
+  const names = Array.from({ length: images }, (_, i) => `bench/img${i}`);
+  const digests = new Map();
+  await pool(names, 8, async (name) => digests.set(name, await pushImage(a, name, 'v1', name)));
+
+  // 1. sync A -> B, three ways, into separate repository prefixes of B so each tool copies every blob.
+  const client = createRegistryClient({ connections: 32 });
+  const ours = createRegistryImages({ client, concurrency: 16 });
+  const sync = await timed(async () => ours.copyMany(names.map((n) => ({ source: `${a}/${n}:v1`, target: `${b}/ia/${n}:v1` }))));
+  const syncErrors = sync.value.filter((r) => r._tag === 'Left');
+  if (syncErrors.length > 0) throw new Error(`imgalias sync: ${JSON.stringify(syncErrors[0].left)}`);
+  await check('imgalias sync', names.map((n) => [b, `ia/${n}`, 'v1', digests.get(n)]));
+
+  const perImage = await timed(async () => {
+    for (const n of names) await run('skopeo', ['copy', '-q', ...skopeoTls, `docker://${a}/${n}:v1`, `docker://${b}/sc/${n}:v1`]);
+  });
+  await check('skopeo copy', names.map((n) => [b, `sc/${n}`, 'v1', digests.get(n)]));
+
+  const yaml = [`${a}:`, '  tls-verify: false', '  images:', ...names.map((n) => `    ${n}: [v1]`)].join('\n');
+  await writeFile(join(work, 'sync.yaml'), `${yaml}\n`);
+  const skopeoSync = await timed(() => run('skopeo', ['sync', '--src', 'yaml', '--dest', 'docker', '--dest-tls-verify=false', join(work, 'sync.yaml'), `${b}/ss`]));
+  // skopeo sync names each copy after the last path component of its source repository.
+  await check('skopeo sync', names.map((n) => [b, `ss/${n.split('/').pop()}`, 'v1', digests.get(n)]));
+
+  console.log(`\nsync of ${images} three-layer images, registry to registry`);
+  console.log(`  imgalias copyMany         ${sync.value.length} images  ${sync.seconds.toFixed(2)} s`);
+  console.log(`  skopeo copy per image     ${images} processes  ${perImage.seconds.toFixed(2)} s   imgalias ${ratio(perImage.seconds, sync.seconds)} faster (goal >= 5x)`);
+  console.log(`  skopeo sync (one run)     1 process  ${skopeoSync.seconds.toFixed(2)} s   imgalias ${ratio(skopeoSync.seconds, sync.seconds)} faster (goal >= 2x)`);
+
+  // 2. retags inside one repository of A.
+  const tagSource = names[0];
+  const ourTags = await timed(async () =>
+    ours.copyMany(Array.from({ length: retags }, (_, i) => ({ source: `${a}/${tagSource}:v1`, target: `${a}/${tagSource}:ia${i}` }))),
+  );
+  if (ourTags.value.some((r) => r._tag === 'Left')) throw new Error('imgalias retag failed');
+  await check('imgalias retag', Array.from({ length: retags }, (_, i) => [a, tagSource, `ia${i}`, digests.get(tagSource)]));
+  const skopeoTags = await timed(async () => {
+    for (let i = 0; i < retags; i += 1) await run('skopeo', ['copy', '-q', ...skopeoTls, `docker://${a}/${tagSource}:v1`, `docker://${a}/${tagSource}:sc${i}`]);
+  });
+  await check('skopeo retag', Array.from({ length: retags }, (_, i) => [a, tagSource, `sc${i}`, digests.get(tagSource)]));
+  console.log(`\n${retags} retags inside one repository`);
+  console.log(`  imgalias copyMany         ${ourTags.seconds.toFixed(2)} s`);
+  console.log(`  skopeo copy per tag       ${skopeoTags.seconds.toFixed(2)} s   imgalias ${ratio(skopeoTags.seconds, ourTags.seconds)} faster (goal >= 10x)`);
+  await client.close();
+
+  // 3. a large layer, streamed: pushed from a generator (never whole in memory here either), copied in a child.
+  const large = largeMiB * 1024 * 1024;
+  const chunk = Buffer.alloc(1024 * 1024);
+  const hash = createHash('sha256');
+  for (let i = 0; i < largeMiB; i += 1) {
+    chunk.fill(i % 251);
+    chunk.writeUInt32BE(i, 0);
+    hash.update(chunk);
+  }
+  const largeDigest = `sha256:${hash.digest('hex')}`;
+  const largeStream = () => Readable.from((function* () {
+    for (let i = 0; i < largeMiB; i += 1) {
+      chunk.fill(i % 251);
+      chunk.writeUInt32BE(i, 0);
+      yield Buffer.from(chunk);
+    }
+  })());
+  const { request } = await import(resolve(repo, 'packages/adapter-registry/node_modules/undici/index.js'));
+  const start = await fetch(`http://${a}/v2/bench/large/blobs/uploads/`, { method: 'POST' });
+  const location = new URL(start.headers.get('location'), `http://${a}`);
+  location.searchParams.set('digest', largeDigest);
+  const put = await request(location, { method: 'PUT', body: largeStream(), headers: { 'content-length': String(large) } });
+  await put.body.dump();
+  if (put.statusCode !== 201) throw new Error(`seed large layer: ${put.statusCode}`);
+  const largeManifestDigest = await pushImage(a, 'bench/large', 'v1', 'large', [{ digest: largeDigest, size: large }]);
+  const child = `
+    const { createRegistryClient, createRegistryImages } = await import(${JSON.stringify(adapterPath)});
+    const client = createRegistryClient();
+    const r = await createRegistryImages({ client }).copy({ source: ${JSON.stringify(`${a}/bench/large:v1`)}, target: ${JSON.stringify(`${b}/ia/bench/large:v1`)} });
+    await client.close();
+    if (r._tag === 'Left') { console.error(JSON.stringify(r.left)); process.exit(1); }
+    console.log(JSON.stringify({ maxRssKiB: process.resourceUsage().maxRSS, bytes: r.right.bytesUploaded }));`;
+  const copied = await timed(() => new Promise((ok, fail) => {
+    const p = spawn(process.execPath, ['--input-type=module', '-e', child], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    p.stdout.on('data', (d) => (out += d));
+    p.on('exit', (code) => (code === 0 ? ok(JSON.parse(out)) : fail(new Error(`large copy exited ${code}`))));
+  }));
+  await check('large layer', [[b, 'ia/bench/large', 'v1', largeManifestDigest]]);
+  const rssMiB = copied.value.maxRssKiB / 1024;
+  console.log(`\na ${largeMiB} MiB layer copied registry to registry in a child process`);
+  console.log(`  ${(copied.value.bytes / 1024 / 1024).toFixed(0)} MiB streamed in ${copied.seconds.toFixed(2)} s, peak RSS ${rssMiB.toFixed(0)} MiB (goal < 150 MiB)`);
+  if (rssMiB >= 150) failed = true;
+} catch (error) {
+  console.error(error.message);
+  failed = true;
+} finally {
+  await cleanup();
+}
+process.exit(failed ? 1 : 0);

@@ -1,0 +1,128 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Either } from 'fp-ts/lib/Either.js';
+import { isLeft, left, right } from 'fp-ts/lib/Either.js';
+import type { Command } from 'commander';
+import type { AliasPolicy } from '@imgalias/core';
+import { parseReference } from '@imgalias/core';
+import type { Platform, RegistryImages } from '@imgalias/adapter-registry';
+import { describeDiscoveryFinding, isInformationalFinding } from '@imgalias/discover';
+import type { CliError } from '../CliError.js';
+import { CliError as E } from '../CliError.js';
+import type { Output } from '../Output.js';
+import { discoverProjectImages, missingPaths, problemsOf } from '../ProjectImages.js';
+import type { Settings } from '../config/Settings.js';
+import { policyOf } from '../config/Settings.js';
+import type { CommandContext } from './Command.js';
+
+const collect = (value: string, previous: readonly string[] | undefined): readonly string[] => [...(previous ?? []), value];
+
+/** The options of commands that talk to registries directly (no engine): credentials, TLS, platforms. */
+export const withRegistryOptions = (command: Command): Command =>
+  command
+    .option('--platform <list>', 'platforms every image must serve, e.g. linux/amd64,linux/arm64 (default: every platform)')
+    .option('--registry-auth <file>', "docker's config.json to read credentials from (default: $DOCKER_CONFIG/config.json, ~/.docker/config.json)")
+    .option('--insecure-registry <host>', 'allow plain HTTP or an unverified certificate for HOST[:PORT] (repeatable; loopback needs none)', collect)
+    .option('--ca-file <file>', 'also trust the CA certificates (PEM) in FILE for HTTPS registries');
+
+interface RegistryFlags {
+  readonly platform?: string;
+  readonly registryAuth?: string;
+  readonly insecureRegistry?: readonly string[];
+  readonly caFile?: string;
+}
+
+export interface RegistryAccess {
+  readonly images: RegistryImages;
+  readonly platforms: readonly Platform[];
+  close(): Promise<void>;
+}
+
+/**
+ * Opens the registry adapter for one run: credentials from docker's config.json (and its helpers), the CA
+ * file and insecure registries from the flags. The adapter is loaded only by the commands that use it.
+ * A bad `--platform` or an unreadable `--ca-file` is a usage error (exit 2) before any registry is asked.
+ */
+export async function openRegistryAccess(context: CommandContext, flags: object, concurrency: number): Promise<Either<CliError, RegistryAccess>> {
+  const f = flags as RegistryFlags;
+  const registry = await import('@imgalias/adapter-registry');
+  const platforms: Platform[] = [];
+  for (const text of (f.platform ?? '').split(',').filter((p) => p.trim() !== '')) {
+    const platform = registry.parsePlatform(text);
+    if (platform === undefined) return left(E.usage(`invalid --platform ${JSON.stringify(text)}: write OS/ARCH[/VARIANT], e.g. linux/amd64,linux/arm64/v8. Nothing was changed.`));
+    platforms.push(platform);
+  }
+  let ca: string | undefined;
+  if (f.caFile !== undefined) {
+    try {
+      ca = await readFile(f.caFile, 'utf8');
+    } catch (e) {
+      return left(E.usage(`cannot read --ca-file ${f.caFile}: ${(e as Error).message}. Nothing was changed.`));
+    }
+    if (!ca.includes('-----BEGIN CERTIFICATE-----')) return left(E.usage(`--ca-file ${f.caFile} holds no PEM certificate. Nothing was changed.`));
+  }
+  const env = context.io.env;
+  const configPath =
+    f.registryAuth ?? join(env['DOCKER_CONFIG'] ?? join(env['HOME'] ?? context.io.cwd, '.docker'), 'config.json');
+  const client = registry.createRegistryClient({
+    credentials: registry.dockerConfigCredentials({ path: configPath }),
+    insecure: f.insecureRegistry ?? [],
+    ...(ca !== undefined ? { ca } : {}),
+    userAgent: 'imgalias',
+  });
+  return right({
+    images: registry.createRegistryImages({ client, concurrency }),
+    platforms,
+    close: () => client.close(),
+  });
+}
+
+export interface PreparedImages {
+  readonly output: Output;
+  readonly policy: AliasPolicy;
+  readonly images: readonly string[];
+  readonly discoveryProblems: number;
+}
+
+/**
+ * The images a registry command works on, without reading any engine: the arguments, the config's `images`,
+ * and the project's Dockerfiles and compose files (`--from`, the current directory when nothing is named).
+ * Invalid image arguments are refused first (exit 2).
+ */
+export async function prepareImages(context: CommandContext, settings: Settings, operands: readonly string[]): Promise<Either<CliError, PreparedImages>> {
+  const output = context.output(settings);
+  const invalid = [...operands, ...settings.images].flatMap((input) => {
+    const parsed = parseReference(input);
+    return isLeft(parsed) ? [{ input, error: parsed.left }] : [];
+  });
+  if (invalid.length > 0) return left(E.invalidImages(invalid));
+  const named = operands.length > 0 || settings.images.length > 0;
+  const paths = settings.from.length > 0 ? settings.from : named ? [] : [context.io.cwd];
+  let discovered: readonly string[] = [];
+  let discoveryProblems = 0;
+  if (paths.length > 0) {
+    const discovery = await discoverProjectImages({
+      cwd: context.io.cwd,
+      paths,
+      buildArgs: settings.buildArgs,
+      env: context.io.env,
+      includeBuilt: settings.includeBuilt,
+    });
+    const missing = missingPaths(discovery);
+    if (missing.length > 0) return left(E.pathNotFound(missing));
+    for (const finding of discovery.findings) {
+      const line = `${isInformationalFinding(finding) ? 'note' : 'warning'}: ${describeDiscoveryFinding(finding)}`;
+      if (isInformationalFinding(finding)) output.note(line);
+      else output.error(line);
+    }
+    discovered = discovery.images.map((image) => image.reference);
+    discoveryProblems = problemsOf(discovery).length;
+  }
+  const resolution = await context.resolveMode(settings);
+  return right({
+    output,
+    policy: policyOf(settings, resolution.mode),
+    images: [...new Set([...operands, ...settings.images, ...discovered])],
+    discoveryProblems,
+  });
+}

@@ -1,0 +1,181 @@
+import type { Either } from 'fp-ts/lib/Either.js';
+import { isLeft, right } from 'fp-ts/lib/Either.js';
+import type { SyncFinding, SyncPlan } from '@imgalias/core';
+import { describeReferenceError, familiarName, formatHarborLocation, planSync } from '@imgalias/core';
+import type { CopyReport, RegistryError } from '@imgalias/adapter-registry';
+import { quoteShellArg } from '@imgalias/adapter-dry-run';
+import type { CliError } from '../CliError.js';
+import { ExitCode } from '../ExitCode.js';
+import type { CommandContext, RegisterCommand } from './Command.js';
+import { formatFor } from './formats.js';
+import {
+  withConcurrencyOption,
+  withConfigOption,
+  withDisplayOptions,
+  withFormatOptions,
+  withFromOption,
+  withModeOptions,
+  withPolicyOptions,
+} from './options.js';
+import { openRegistryAccess, prepareImages, withRegistryOptions } from './registryAccess.js';
+
+export type SyncFormat = 'text' | 'json' | 'markdown' | 'shell';
+
+/** One sentence per registry-plan finding. */
+export const describeSyncFinding = (f: SyncFinding): string => {
+  switch (f._tag) {
+    case 'NoHarborConfigured':
+      return 'no Harbor location is configured: set --harbor HOST/PROJECT (or IMGALIAS_HARBOR, or harbor in the config file).';
+    case 'NoHarborCopy':
+      return `${familiarName(f.family)} has no Harbor name under the current layout or mirror rules; it is not copied.`;
+    case 'DigestReference':
+      return `${f.reference} names a digest, not a tag: there is no tag to write in Harbor.`;
+    case 'InvalidRequest':
+      return `invalid image ${JSON.stringify(f.input)}: ${describeReferenceError(f.error)}`;
+  }
+};
+
+/** The sync plan in text, JSON, Markdown, or as the equivalent `skopeo copy` lines. Pure. */
+export const renderSyncPlan = (plan: SyncPlan, format: SyncFormat): string => {
+  if (format === 'json') return `${JSON.stringify(plan, null, 2)}\n`;
+  if (format === 'shell') {
+    return `${[
+      '#!/bin/sh',
+      `# imgalias sync plan: ${plan.entries.length} image${plan.entries.length === 1 ? '' : 's'}, the same copies made with skopeo (all platforms, digests kept)`,
+      'set -eu',
+      ...plan.entries.map((e) => `skopeo copy --all --preserve-digests ${quoteShellArg(`docker://${e.source}`)} ${quoteShellArg(`docker://${e.target}`)}`),
+      ...plan.findings.map((f) => `# finding: ${describeSyncFinding(f).replace(/[\r\n]+/g, ' ')}`),
+    ].join('\n')}\n`;
+  }
+  const to = plan.harbor === undefined ? '(no Harbor configured)' : formatHarborLocation(plan.harbor);
+  const counts = `${plan.entries.length} to copy unless already there, ${plan.findings.length} finding${plan.findings.length === 1 ? '' : 's'}`;
+  if (format === 'markdown') {
+    return `${[
+      `### imgalias sync plan to ${to}`,
+      '',
+      counts,
+      '',
+      '| image | from | to |',
+      '| --- | --- | --- |',
+      ...plan.entries.map((e) => `| \`${familiarName(e.family)}\` | \`${e.source}\` | \`${e.target}\` |`),
+      ...(plan.findings.length === 0 ? [] : ['', '**Findings**', '', ...plan.findings.map((f) => `- ${describeSyncFinding(f)}`)]),
+    ].join('\n')}\n`;
+  }
+  return `${[
+    `sync plan to ${to}: ${counts}`,
+    ...plan.entries.map((e) => `copy ${e.source} -> ${e.target}`),
+    ...(plan.findings.length === 0 ? [] : ['findings:', ...plan.findings.map((f) => `  - ${describeSyncFinding(f)}`)]),
+  ].join('\n')}\n`;
+};
+
+/** How one planned copy ended. */
+export type SyncResult =
+  | { readonly _tag: 'Copied'; readonly target: string; readonly report: CopyReport }
+  | { readonly _tag: 'Unchanged'; readonly target: string; readonly report: CopyReport }
+  | { readonly _tag: 'SyncFailed'; readonly target: string; readonly error: RegistryError; readonly message: string };
+
+const resultLine = (r: SyncResult): string => {
+  switch (r._tag) {
+    case 'Copied': {
+      const b = r.report;
+      return `copied ${r.target} (${b.digest}; ${b.blobsUploaded} blobs uploaded, ${b.blobsMounted} mounted, ${b.blobsPresent} already there)`;
+    }
+    case 'Unchanged':
+      return `unchanged ${r.target}: Harbor already has ${r.report.digest}`;
+    case 'SyncFailed':
+      return `failed ${r.target}: ${r.message}`;
+  }
+};
+
+async function runSync(context: CommandContext, operands: readonly string[], flags: object): Promise<Either<CliError, ExitCode>> {
+  const loaded = await context.loadSettings(flags);
+  if (isLeft(loaded)) return loaded;
+  const settings = loaded.right;
+  const dryRun = (flags as Record<string, unknown>)['dryRun'] === true;
+  const format = formatFor(settings, ['text', 'json', 'markdown', 'shell'], 'sync');
+  if (isLeft(format)) return format;
+  const prepared = await prepareImages(context, settings, operands);
+  if (isLeft(prepared)) return prepared;
+  const { output, policy, images, discoveryProblems } = prepared.right;
+  const plan = planSync({ images, policy });
+  const access = await openRegistryAccess(context, flags, settings.concurrency);
+  if (isLeft(access)) return access;
+  const findingsExit = plan.findings.length === 0 && discoveryProblems === 0 ? ExitCode.ok : ExitCode.findings;
+
+  // The plan comes first in every format; JSON prints one document, so there it is part of the report.
+  if (dryRun || format.right !== 'json') output.print(renderSyncPlan(plan, format.right));
+  if (dryRun || plan.entries.length === 0) {
+    await access.right.close();
+    return right(findingsExit);
+  }
+
+  const { images: registry, platforms } = access.right;
+  const { describeRegistryError, platformMatches, formatPlatform } = await import('@imgalias/adapter-registry');
+  // With --platform, an origin that lacks a wanted platform is not copied (Harbor would not serve it).
+  const lacking = new Map<string, string>();
+  if (platforms.length > 0) {
+    await Promise.all(
+      plan.entries.map(async (e) => {
+        const served = await registry.platforms(e.source);
+        if (isLeft(served)) return;
+        const missing = platforms.filter((want) => !served.right.some((have) => platformMatches(have, want)));
+        if (missing.length > 0) lacking.set(e.target, `the origin ${e.source} does not serve ${missing.map(formatPlatform).join(', ')}`);
+      }),
+    );
+  }
+  const toCopy = plan.entries.filter((e) => !lacking.has(e.target));
+  const reports = await registry.copyMany(toCopy.map((e) => ({ source: e.source, target: e.target })));
+  await access.right.close();
+  const results: SyncResult[] = [
+    ...toCopy.map((e, i): SyncResult => {
+      const r = reports[i]!;
+      if (isLeft(r)) return { _tag: 'SyncFailed', target: e.target, error: r.left, message: describeRegistryError(r.left) };
+      return r.right.outcome === 'unchanged' ? { _tag: 'Unchanged', target: e.target, report: r.right } : { _tag: 'Copied', target: e.target, report: r.right };
+    }),
+    ...[...lacking.entries()].map(([target, message]): SyncResult => ({
+      _tag: 'SyncFailed',
+      target,
+      error: { _tag: 'BadManifest', registry: '', name: target, message },
+      message,
+    })),
+  ];
+  const count = (tag: SyncResult['_tag']): number => results.filter((r) => r._tag === tag).length;
+  const summary = { copied: count('Copied'), unchanged: count('Unchanged'), failed: count('SyncFailed') };
+  const summaryLine = `sync: ${summary.copied} copied, ${summary.unchanged} unchanged, ${summary.failed} failed`;
+  if (format.right === 'json') {
+    output.print(`${JSON.stringify({ version: 1, plan, results: results.map(({ _tag, target, ...rest }) => ({ _tag, target, ...('report' in rest ? { report: rest.report } : { error: rest.error, message: rest.message }) })), summary }, null, 2)}\n`);
+  } else if (format.right === 'markdown') {
+    output.print(`${['', `### imgalias sync`, '', ...results.map((r) => `- ${resultLine(r)}`), '', summaryLine].join('\n')}\n`);
+  } else if (format.right === 'shell') {
+    output.print(`${[...results.map((r) => `# ${resultLine(r)}`), `# ${summaryLine}`].join('\n')}\n`);
+  } else {
+    output.print(`${[...results.map(resultLine), summaryLine].join('\n')}\n`);
+  }
+  for (const finding of plan.findings) output.error(describeSyncFinding(finding));
+  return right(summary.failed === 0 ? findingsExit : ExitCode.findings);
+}
+
+/** `imgalias sync [IMAGE...]`: copy each image from its origin registry to its Harbor name, no engine needed. */
+export const registerSync: RegisterCommand = (program, context) =>
+  withDisplayOptions(
+    withFormatOptions(
+      withRegistryOptions(
+        withFromOption(
+          withConcurrencyOption(
+            withPolicyOptions(
+              withModeOptions(
+                withConfigOption(
+                  program
+                    .command('sync')
+                    .argument('[image...]', 'images to copy, any family member (default: the images the project in the current directory uses)')
+                    .description('copy each image from its origin registry to its Harbor name, registry to registry, skipping those Harbor already has'),
+                ),
+              ),
+            ),
+            'how many images are copied at once (default 4)',
+          ),
+        ),
+      ).option('--dry-run', 'print the copy plan only; change nothing'),
+      ['text', 'json', 'markdown', 'shell'],
+    ),
+  ).action(context.action(async ({ operands, flags }) => runSync(context, operands, flags)));

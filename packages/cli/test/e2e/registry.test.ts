@@ -1,0 +1,101 @@
+// `imgalias check --registry` and `imgalias sync` run as users run them (dist/bin.js), against a real
+// docker-registry on 127.0.0.1 playing Harbor. No engine is installed or reachable in these runs.
+import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { beforeAll, describe, expect, test } from '@jest/globals';
+import { requireRegistry } from '../../../../test-support/registry.js';
+import { pushImage, pushIndex } from '../../../../test-support/registryImages.js';
+import { deadDockerHost, ensureBuilt, imgalias, tempDir } from './support/cli.js';
+
+beforeAll(ensureBuilt, 600_000);
+
+const harbor = await requireRegistry({ project: 'proj' });
+
+(harbor ? describe : describe.skip)('check --registry against a loopback Harbor', () => {
+  let multiDigest = '';
+  beforeAll(async () => {
+    const base = `http://${harbor!.host}`;
+    // As if synced before: redis:7 as a two-platform index, alpine:3 for amd64 only; nginx is absent.
+    multiDigest = (await pushIndex({ base, repo: 'proj/redis', tag: '7', seed: 'redis', platforms: [{ os: 'linux', architecture: 'amd64' }, { os: 'linux', architecture: 'arm64', variant: 'v8' }] })).digest;
+    await pushImage({ base, repo: 'proj/alpine', tag: '3', seed: 'alpine' });
+  });
+  const env = (dir: string) => ({ DOCKER_HOST: deadDockerHost(dir) });
+
+  test('every image present: exit 0, each listed with its digest', async () => {
+    const dir = await tempDir();
+    const r = await imgalias(['check', '--registry', '--harbor', harbor!.harbor, 'redis:7', 'alpine:3'], { cwd: dir, env: env(dir) });
+    expect(r.stderr).toBe('');
+    expect(r.exitCode).toBe(0);
+    expect(r.stdout).toContain(`present     ${harbor!.harbor}/redis:7  ${multiDigest}`);
+    expect(r.stdout).toMatch(/^2 present, 0 missing, 0 incomplete, 0 unreadable$/m);
+  });
+
+  test('a missing image and a missing platform: exit 1 listing both, in text, JSON and Markdown', async () => {
+    const dir = await tempDir();
+    const args = ['check', '--registry', '--harbor', harbor!.harbor, '--platform', 'linux/amd64,linux/arm64', 'redis:7', 'alpine:3', 'nginx:1.27'];
+    const text = await imgalias(args, { cwd: dir, env: env(dir) });
+    expect(text.exitCode).toBe(1);
+    expect(text.stdout).toContain(`missing     ${harbor!.harbor}/nginx:1.27  not in the registry`);
+    expect(text.stdout).toMatch(new RegExp(`incomplete  ${harbor!.harbor}/alpine:3  sha256:[a-f0-9]{64}  lacks linux/arm64`));
+    expect(text.stdout).toContain(`present     ${harbor!.harbor}/redis:7  ${multiDigest}  linux/amd64, linux/arm64`);
+    const json = await imgalias([...args, '--json'], { cwd: dir, env: env(dir) });
+    expect(json.exitCode).toBe(1);
+    const report = JSON.parse(json.stdout) as { images: { status: string; target: string; missingPlatforms?: string[] }[] };
+    expect(report.images.map((i) => [i.status, i.target])).toEqual([
+      ['incomplete', `${harbor!.harbor}/alpine:3`],
+      ['missing', `${harbor!.harbor}/nginx:1.27`],
+      ['present', `${harbor!.harbor}/redis:7`],
+    ]);
+    const md = await imgalias([...args, '--format', 'markdown'], { cwd: dir, env: env(dir) });
+    expect(md.exitCode).toBe(1);
+    expect(md.stdout).toContain(`| missing | \`nginx:1.27\` | \`${harbor!.harbor}/nginx:1.27\` | not in the registry |`);
+  });
+
+  test('the project in the current directory is what is checked when nothing is named', async () => {
+    const dir = await tempDir();
+    await writeFile(path.join(dir, 'Dockerfile'), 'FROM redis:7\nRUN true\n');
+    const r = await imgalias(['check', '--registry', '--harbor', harbor!.harbor], { cwd: dir, env: env(dir) });
+    expect(r.exitCode).toBe(0);
+    expect(r.stdout).toMatch(/^1 present, 0 missing/m);
+  });
+
+  test('bad input exits 2 before any registry is asked', async () => {
+    const dir = await tempDir();
+    const before = (await harbor!.requests()).length;
+    const platform = await imgalias(['check', '--registry', '--harbor', harbor!.harbor, '--platform', 'linux', 'redis:7'], { cwd: dir, env: env(dir) });
+    expect(platform.exitCode).toBe(2);
+    expect(platform.stderr).toMatch(/invalid --platform "linux"/);
+    const ca = await imgalias(['sync', '--harbor', harbor!.harbor, '--ca-file', path.join(dir, 'absent.pem'), 'redis:7'], { cwd: dir, env: env(dir) });
+    expect(ca.exitCode).toBe(2);
+    expect(ca.stderr).toMatch(/cannot read --ca-file/);
+    const image = await imgalias(['sync', '--harbor', harbor!.harbor, 'Bad Name'], { cwd: dir, env: env(dir) });
+    expect(image.exitCode).toBe(2);
+    expect((await harbor!.requests()).length).toBe(before);
+  });
+});
+
+describe('sync --dry-run prints the plan in every format and copies nothing', () => {
+  test('text, JSON, Markdown and skopeo lines', async () => {
+    const dir = await tempDir();
+    const env = { DOCKER_HOST: deadDockerHost(dir) };
+    const args = ['sync', '--dry-run', '--harbor', 'harbor.corp.local/proj', 'redis:7', 'quay.io/keycloak/keycloak:26.0'];
+    const text = await imgalias(args, { cwd: dir, env });
+    expect(text.stdout).toContain('copy docker.io/library/redis:7 -> harbor.corp.local/proj/redis:7');
+    const json = JSON.parse((await imgalias([...args, '--json'], { cwd: dir, env })).stdout) as { entries: unknown[] };
+    expect(json.entries).toEqual([{ _tag: 'Copy', family: 'docker.io/library/redis:7', source: 'docker.io/library/redis:7', target: 'harbor.corp.local/proj/redis:7' }]);
+    const md = await imgalias([...args, '--format', 'markdown'], { cwd: dir, env });
+    expect(md.stdout).toContain('| `redis:7` | `docker.io/library/redis:7` | `harbor.corp.local/proj/redis:7` |');
+    const shell = await imgalias([...args, '--format', 'shell'], { cwd: dir, env });
+    expect(shell.stdout).toContain("skopeo copy --all --preserve-digests 'docker://docker.io/library/redis:7' 'docker://harbor.corp.local/proj/redis:7'");
+    // keycloak has no Harbor name without a mirror rule for quay.io: a finding, exit 1.
+    expect(text.exitCode).toBe(1);
+    expect(text.stdout).toMatch(/quay.io\/keycloak\/keycloak:26.0 has no Harbor name/);
+  });
+
+  test('no Harbor configured is a finding', async () => {
+    const dir = await tempDir();
+    const r = await imgalias(['sync', '--dry-run', 'redis:7'], { cwd: dir, env: { DOCKER_HOST: deadDockerHost(dir) } });
+    expect(r.exitCode).toBe(1);
+    expect(r.stdout).toMatch(/no Harbor location is configured/);
+  });
+});

@@ -1,0 +1,72 @@
+import type { ImageRequest } from './AliasFamily.js';
+import { familiesOf } from './AliasFamily.js';
+import { compareStrings } from './Order.js';
+import type { Finding } from './Plan.js';
+import type { AliasPolicy, HarborLocation } from './Policy.js';
+
+/** Copy one image from its origin registry to its Harbor name, registry to registry (no engine). */
+export interface SyncEntry {
+  readonly _tag: 'Copy';
+  readonly family: string;
+  /** Where the image is read: its origin name (canonical). */
+  readonly source: string;
+  /** Its Harbor name (canonical), as the layout policy or mirror rule gives it. */
+  readonly target: string;
+}
+
+export type SyncFinding =
+  | Extract<Finding, { readonly _tag: 'InvalidRequest' | 'DigestReference' }>
+  /** Registry commands need a Harbor location; none is configured. One finding for the whole plan. */
+  | { readonly _tag: 'NoHarborConfigured' }
+  /** The image has no Harbor name under the policy (e.g. an origin no mirror rule covers). */
+  | { readonly _tag: 'NoHarborCopy'; readonly family: string };
+
+/**
+ * What `imgalias sync` copies and `imgalias check --registry` expects in Harbor: one entry per requested
+ * family with a Harbor name. Plain data: whether a copy is needed is decided against the registries later
+ * (same digest: skipped).
+ */
+export interface SyncPlan {
+  readonly version: 1;
+  readonly harbor?: HarborLocation;
+  /** Sorted by family. */
+  readonly entries: readonly SyncEntry[];
+  readonly findings: readonly SyncFinding[];
+}
+
+export interface SyncPlanInput {
+  readonly images: ReadonlyArray<ImageRequest>;
+  readonly policy: AliasPolicy;
+}
+
+const ORDER: Record<SyncFinding['_tag'], number> = { NoHarborConfigured: 0, NoHarborCopy: 1, DigestReference: 2, InvalidRequest: 3 };
+const key = (f: SyncFinding): string =>
+  f._tag === 'NoHarborCopy' ? f.family : f._tag === 'DigestReference' ? f.reference : f._tag === 'InvalidRequest' ? f.input : '';
+
+/**
+ * Plans a registry-to-registry sync: each requested image's origin name and Harbor name. Mode does not
+ * matter (the copy is made where both registries are reachable).
+ *
+ * @example
+ * planSync({ images: ['redis:7'], policy: { ...defaultPolicy, harbor: { registry: 'harbor.corp.local', project: 'proj' } } }).entries
+ * // [{ _tag: 'Copy', family: 'docker.io/library/redis:7', source: 'docker.io/library/redis:7', target: 'harbor.corp.local/proj/redis:7' }]
+ */
+export const planSync = ({ images, policy }: SyncPlanInput): SyncPlan => {
+  const requested = familiesOf(images, policy);
+  const findings: SyncFinding[] = requested.findings.flatMap((f) => (f._tag === 'InvalidRequest' || f._tag === 'DigestReference' ? [f] : []));
+  const entries: SyncEntry[] = [];
+  if (policy.harbor === undefined) findings.push({ _tag: 'NoHarborConfigured' });
+  else {
+    for (const family of requested.families) {
+      const target = family.members.find((m) => m.role === 'harbor');
+      if (target === undefined) findings.push({ _tag: 'NoHarborCopy', family: family.origin });
+      else entries.push({ _tag: 'Copy', family: family.origin, source: family.origin, target: target.name });
+    }
+  }
+  return {
+    version: 1,
+    ...(policy.harbor !== undefined ? { harbor: policy.harbor } : {}),
+    entries: entries.sort((a, b) => compareStrings(a.family, b.family)),
+    findings: findings.sort((a, b) => ORDER[a._tag] - ORDER[b._tag] || compareStrings(key(a), key(b))),
+  };
+};
