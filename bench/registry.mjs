@@ -11,6 +11,7 @@
 // Not a test: it prints timings and ratios (absolute times drift on shared machines; ratios from the same run do
 // not, much). Each copy is checked afterwards: the target's manifest digest equals the source's. It starts two
 // docker-registry instances through scripts/engines/registry.sh in a temp directory and stops them by pid.
+/* global fetch, Buffer */
 import { execFile, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
@@ -35,6 +36,10 @@ const images = option('images', smoke ? 5 : 100);
 const retags = option('retags', smoke ? 10 : 500);
 const largeMiB = option('large-mib', smoke ? 16 : 1024);
 const layerSize = option('layer-kib', 200) * 1024;
+const concurrency = option('concurrency', 16);
+// --parts sync,retag,large (default all): run only some of the comparisons.
+const partsAt = process.argv.indexOf('--parts');
+const parts = new Set(partsAt > 0 ? process.argv[partsAt + 1].split(',') : ['sync', 'retag', 'large']);
 
 const run = (command, args) =>
   new Promise((ok, fail) => {
@@ -145,9 +150,10 @@ try {
   const digests = new Map();
   await pool(names, 8, async (name) => digests.set(name, await pushImage(a, name, 'v1', name)));
 
-  // 1. sync A -> B, three ways, into separate repository prefixes of B so each tool copies every blob.
   const client = createRegistryClient({ connections: 32 });
-  const ours = createRegistryImages({ client, concurrency: 16 });
+  const ours = createRegistryImages({ client, concurrency });
+  if (parts.has('sync')) {
+  // 1. sync A -> B, three ways, into separate repository prefixes of B so each tool copies every blob.
   const sync = await timed(async () => ours.copyMany(names.map((n) => ({ source: `${a}/${n}:v1`, target: `${b}/ia/${n}:v1` }))));
   const syncErrors = sync.value.filter((r) => r._tag === 'Left');
   if (syncErrors.length > 0) throw new Error(`imgalias sync: ${JSON.stringify(syncErrors[0].left)}`);
@@ -168,6 +174,8 @@ try {
   console.log(`  imgalias copyMany         ${sync.value.length} images  ${sync.seconds.toFixed(2)} s`);
   console.log(`  skopeo copy per image     ${images} processes  ${perImage.seconds.toFixed(2)} s   imgalias ${ratio(perImage.seconds, sync.seconds)} faster (goal >= 5x)`);
   console.log(`  skopeo sync (one run)     1 process  ${skopeoSync.seconds.toFixed(2)} s   imgalias ${ratio(skopeoSync.seconds, sync.seconds)} faster (goal >= 2x)`);
+  }
+  if (parts.has('retag')) {
 
   // 2. retags inside one repository of A.
   const tagSource = names[0];
@@ -183,7 +191,9 @@ try {
   console.log(`\n${retags} retags inside one repository`);
   console.log(`  imgalias copyMany         ${ourTags.seconds.toFixed(2)} s`);
   console.log(`  skopeo copy per tag       ${skopeoTags.seconds.toFixed(2)} s   imgalias ${ratio(skopeoTags.seconds, ourTags.seconds)} faster (goal >= 10x)`);
+  }
   await client.close();
+  if (parts.has('large')) {
 
   // 3. a large layer, streamed: pushed from a generator (never whole in memory here either), copied in a child.
   const large = largeMiB * 1024 * 1024;
@@ -228,6 +238,7 @@ try {
   console.log(`\na ${largeMiB} MiB layer copied registry to registry in a child process`);
   console.log(`  ${(copied.value.bytes / 1024 / 1024).toFixed(0)} MiB streamed in ${copied.seconds.toFixed(2)} s, peak RSS ${rssMiB.toFixed(0)} MiB (goal < 150 MiB)`);
   if (rssMiB >= 150) failed = true;
+  }
 } catch (error) {
   console.error(error.message);
   failed = true;

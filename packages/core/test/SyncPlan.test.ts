@@ -1,0 +1,31 @@
+import { describe, expect, it } from '@jest/globals';
+import { defaultPolicy, planSync } from '../src/index.js';
+
+const harbor = { ...defaultPolicy, harbor: { registry: 'harbor.corp.local', project: 'proj' } };
+
+describe('planSync', () => {
+  it('copies each requested family from its origin to its Harbor name, once, sorted by family', () => {
+    expect(planSync({ images: ['redis:7', 'harbor.corp.local/proj/redis:7', 'alpine:3.20', 'localhost/alpine:3.20'], policy: harbor })).toEqual({
+      version: 1,
+      harbor: { registry: 'harbor.corp.local', project: 'proj' },
+      entries: [
+        { _tag: 'Copy', family: 'docker.io/library/alpine:3.20', source: 'docker.io/library/alpine:3.20', target: 'harbor.corp.local/proj/alpine:3.20' },
+        { _tag: 'Copy', family: 'docker.io/library/redis:7', source: 'docker.io/library/redis:7', target: 'harbor.corp.local/proj/redis:7' },
+      ],
+      findings: [],
+    });
+  });
+
+  it('the same in internal mode: the copy always reads the origin', () => {
+    expect(planSync({ images: ['redis:7'], policy: { ...harbor, mode: 'internal' } }).entries).toEqual([
+      { _tag: 'Copy', family: 'docker.io/library/redis:7', source: 'docker.io/library/redis:7', target: 'harbor.corp.local/proj/redis:7' },
+    ]);
+  });
+
+  it('reports what it cannot copy: no Harbor, no Harbor name, a digest, an invalid name', () => {
+    expect(planSync({ images: ['redis:7'], policy: defaultPolicy })).toEqual({ version: 1, entries: [], findings: [{ _tag: 'NoHarborConfigured' }] });
+    const plan = planSync({ images: ['quay.io/keycloak/keycloak:26.0', `redis@sha256:${'a'.repeat(64)}`, 'Bad Name'], policy: harbor });
+    expect(plan.entries).toEqual([]);
+    expect(plan.findings.map((f) => f._tag)).toEqual(['NoHarborCopy', 'DigestReference', 'InvalidRequest']);
+  });
+});
