@@ -2,6 +2,7 @@ import type { ImageRequest } from './AliasFamily.js';
 import { familiesOf } from './AliasFamily.js';
 import { compareStrings } from './Order.js';
 import type { Finding } from './Plan.js';
+import { mirrorRulesOf } from './MirrorRule.js';
 import type { AliasPolicy, HarborLocation } from './Policy.js';
 
 /** Copy one image from its origin registry to its Harbor name, registry to registry (no engine). */
@@ -16,9 +17,9 @@ export interface SyncEntry {
 
 export type SyncFinding =
   | Extract<Finding, { readonly _tag: 'InvalidRequest' | 'DigestReference' }>
-  /** Registry commands need a Harbor location; none is configured. One finding for the whole plan. */
+  /** Registry commands need a Harbor location (a mirror rule); none is configured. One finding for the whole plan. */
   | { readonly _tag: 'NoHarborConfigured' }
-  /** The image has no Harbor name under the policy (e.g. an origin no mirror rule covers). */
+  /** No mirror rule gives the image a Harbor name (no rule for its registry and no `*` rule). */
   | { readonly _tag: 'NoHarborCopy'; readonly family: string };
 
 /**
@@ -55,7 +56,7 @@ export const planSync = ({ images, policy }: SyncPlanInput): SyncPlan => {
   const requested = familiesOf(images, policy);
   const findings: SyncFinding[] = requested.findings.flatMap((f) => (f._tag === 'InvalidRequest' || f._tag === 'DigestReference' ? [f] : []));
   const entries: SyncEntry[] = [];
-  if (policy.harbor === undefined) findings.push({ _tag: 'NoHarborConfigured' });
+  if (mirrorRulesOf(policy).length === 0) findings.push({ _tag: 'NoHarborConfigured' });
   else {
     for (const family of requested.families) {
       const target = family.members.find((m) => m.role === 'harbor');

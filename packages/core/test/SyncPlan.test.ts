@@ -22,10 +22,14 @@ describe('planSync', () => {
     ]);
   });
 
-  it('reports what it cannot copy: no Harbor, no Harbor name, a digest, an invalid name', () => {
+  it('reports what it cannot copy: no mirror rule at all, no rule for the registry, a digest, an invalid name', () => {
     expect(planSync({ images: ['redis:7'], policy: defaultPolicy })).toEqual({ version: 1, entries: [], findings: [{ _tag: 'NoHarborConfigured' }] });
-    const plan = planSync({ images: ['quay.io/keycloak/keycloak:26.0', `redis@sha256:${'a'.repeat(64)}`, 'Bad Name'], policy: harbor });
-    expect(plan.entries).toEqual([]);
+    // A rule for quay.io only: a Docker Hub image has no Harbor name.
+    const quayOnly = { ...defaultPolicy, mirrors: [{ origin: 'quay.io', location: { registry: 'harbor.corp.local', project: 'quay' }, layout: 'proxy-cache' as const }] };
+    const plan = planSync({ images: ['redis:7', 'quay.io/keycloak/keycloak:26.0', `redis@sha256:${'a'.repeat(64)}`, 'Bad Name'], policy: quayOnly });
+    expect(plan.entries).toEqual([
+      { _tag: 'Copy', family: 'quay.io/keycloak/keycloak:26.0', source: 'quay.io/keycloak/keycloak:26.0', target: 'harbor.corp.local/quay/keycloak/keycloak:26.0' },
+    ]);
     expect(plan.findings.map((f) => f._tag)).toEqual(['NoHarborCopy', 'DigestReference', 'InvalidRequest']);
   });
 });

@@ -4,7 +4,7 @@ import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { beforeAll, describe, expect, test } from '@jest/globals';
 import { requireRegistry } from '../../../../test-support/registry.js';
-import { pushImage, pushIndex } from '../../../../test-support/registryImages.js';
+import { getBlob, getManifest, pushImage, pushIndex } from '../../../../test-support/registryImages.js';
 import { deadDockerHost, ensureBuilt, imgalias, tempDir } from './support/cli.js';
 
 beforeAll(ensureBuilt, 600_000);
@@ -74,6 +74,72 @@ const harbor = await requireRegistry({ project: 'proj' });
   });
 });
 
+const origin = await requireRegistry();
+
+(harbor && origin ? describe : describe.skip)('sync from a loopback origin registry to a loopback Harbor', () => {
+  const env = (dir: string) => ({ DOCKER_HOST: deadDockerHost(dir) });
+  let index: Awaited<ReturnType<typeof pushIndex>>;
+  let single: Awaited<ReturnType<typeof pushImage>>;
+  beforeAll(async () => {
+    const base = `http://${origin!.host}`;
+    index = await pushIndex({ base, repo: 'team/app', tag: '1', seed: 'sync-app', platforms: [{ os: 'linux', architecture: 'amd64' }, { os: 'linux', architecture: 'arm64', variant: 'v8' }] });
+    single = await pushImage({ base, repo: 'team/lib', tag: '2', seed: 'sync-lib' });
+  });
+
+  test('copies every image byte for byte, prints the plan first, then skips what is already there', async () => {
+    const dir = await tempDir();
+    const images = [`${origin!.host}/team/app:1`, `${origin!.host}/team/lib:2`];
+    const first = await imgalias(['sync', '--harbor', harbor!.harbor, ...images], { cwd: dir, env: env(dir) });
+    expect(first.stderr).toBe('');
+    expect(first.exitCode).toBe(0);
+    const planAt = first.stdout.indexOf(`copy ${origin!.host}/team/app:1 -> ${harbor!.harbor}/team/app:1`);
+    const copiedAt = first.stdout.indexOf(`copied ${harbor!.harbor}/team/app:1 (${index.digest};`);
+    expect(planAt).toBeGreaterThanOrEqual(0);
+    expect(copiedAt).toBeGreaterThan(planAt);
+    expect(first.stdout).toMatch(/^sync: 2 copied, 0 unchanged, 0 failed$/m);
+    const hb = `http://${harbor!.host}`;
+    expect((await getManifest(hb, 'proj/team/app', '1')).bytes.equals(index.bytes)).toBe(true);
+    for (const child of index.children) {
+      expect((await getManifest(hb, 'proj/team/app', child.digest)).bytes.equals(child.bytes)).toBe(true);
+      for (const blob of child.blobs) expect((await getBlob(hb, 'proj/team/app', blob.digest)).equals(blob.bytes)).toBe(true);
+    }
+    expect((await getManifest(hb, 'proj/team/lib', '2')).bytes.equals(single.bytes)).toBe(true);
+
+    const before = (await harbor!.requests()).length;
+    const again = await imgalias(['sync', '--harbor', harbor!.harbor, '--json', ...images], { cwd: dir, env: env(dir) });
+    expect(again.exitCode).toBe(0);
+    expect((JSON.parse(again.stdout) as { summary: unknown }).summary).toEqual({ copied: 0, unchanged: 2, failed: 0 });
+    expect((await harbor!.requests()).slice(before).filter((r) => r.method !== 'GET' && r.method !== 'HEAD')).toEqual([]);
+
+    const check = await imgalias(['check', '--registry', '--harbor', harbor!.harbor, '--platform', 'linux/amd64,linux/arm64', `${origin!.host}/team/app:1`], { cwd: dir, env: env(dir) });
+    expect(check.exitCode).toBe(0);
+  });
+
+  test('--dry-run copies nothing', async () => {
+    const dir = await tempDir();
+    const before = (await harbor!.requests()).length;
+    const r = await imgalias(['sync', '--dry-run', '--harbor', harbor!.harbor, `${origin!.host}/team/lib:2`], { cwd: dir, env: env(dir) });
+    expect(r.exitCode).toBe(0);
+    expect(r.stdout).toContain(`copy ${origin!.host}/team/lib:2 -> ${harbor!.harbor}/team/lib:2`);
+    expect((await harbor!.requests()).length).toBe(before);
+  });
+
+  test('an origin that lacks a --platform is not copied: exit 1', async () => {
+    const dir = await tempDir();
+    const r = await imgalias(['sync', '--harbor', `${harbor!.host}/other`, '--platform', 'linux/arm64', `${origin!.host}/team/lib:2`], { cwd: dir, env: env(dir) });
+    expect(r.exitCode).toBe(1);
+    expect(r.stdout).toContain(`failed ${harbor!.host}/other/team/lib:2: the origin ${origin!.host}/team/lib:2 does not serve linux/arm64`);
+    expect((await getManifest(`http://${harbor!.host}`, 'other/team/lib', '2')).status).toBe(404);
+  });
+
+  test('an origin image that does not exist fails with the registry\'s code: exit 1', async () => {
+    const dir = await tempDir();
+    const r = await imgalias(['sync', '--harbor', harbor!.harbor, `${origin!.host}/team/none:1`], { cwd: dir, env: env(dir) });
+    expect(r.exitCode).toBe(1);
+    expect(r.stdout).toMatch(/failed .*team\/none:1: .* answered 404 .*MANIFEST_UNKNOWN/);
+  });
+});
+
 describe('sync --dry-run prints the plan in every format and copies nothing', () => {
   test('text, JSON, Markdown and skopeo lines', async () => {
     const dir = await tempDir();
@@ -82,14 +148,17 @@ describe('sync --dry-run prints the plan in every format and copies nothing', ()
     const text = await imgalias(args, { cwd: dir, env });
     expect(text.stdout).toContain('copy docker.io/library/redis:7 -> harbor.corp.local/proj/redis:7');
     const json = JSON.parse((await imgalias([...args, '--json'], { cwd: dir, env })).stdout) as { entries: unknown[] };
-    expect(json.entries).toEqual([{ _tag: 'Copy', family: 'docker.io/library/redis:7', source: 'docker.io/library/redis:7', target: 'harbor.corp.local/proj/redis:7' }]);
+    expect(json.entries).toEqual([
+      { _tag: 'Copy', family: 'docker.io/library/redis:7', source: 'docker.io/library/redis:7', target: 'harbor.corp.local/proj/redis:7' },
+      { _tag: 'Copy', family: 'quay.io/keycloak/keycloak:26.0', source: 'quay.io/keycloak/keycloak:26.0', target: 'harbor.corp.local/proj/keycloak/keycloak:26.0' },
+    ]);
     const md = await imgalias([...args, '--format', 'markdown'], { cwd: dir, env });
     expect(md.stdout).toContain('| `redis:7` | `docker.io/library/redis:7` | `harbor.corp.local/proj/redis:7` |');
     const shell = await imgalias([...args, '--format', 'shell'], { cwd: dir, env });
     expect(shell.stdout).toContain("skopeo copy --all --preserve-digests 'docker://docker.io/library/redis:7' 'docker://harbor.corp.local/proj/redis:7'");
-    // keycloak has no Harbor name without a mirror rule for quay.io: a finding, exit 1.
-    expect(text.exitCode).toBe(1);
-    expect(text.stdout).toMatch(/quay.io\/keycloak\/keycloak:26.0 has no Harbor name/);
+    // --harbor is the `*` mirror rule: quay.io images get a Harbor name under it too.
+    expect(text.stdout).toContain('copy quay.io/keycloak/keycloak:26.0 -> harbor.corp.local/proj/keycloak/keycloak:26.0');
+    expect(text.exitCode).toBe(0);
   });
 
   test('no Harbor configured is a finding', async () => {
