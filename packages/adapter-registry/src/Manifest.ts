@@ -48,15 +48,24 @@ export const platformMatches = (have: Platform | undefined, want: Platform): boo
   have.architecture === want.architecture &&
   (want.variant === undefined || have.variant === want.variant);
 
+// Platform fields are shown to people and matched against --platform: only plain words are taken as one.
+const PLATFORM_WORD = /^[A-Za-z0-9_.-]{1,64}$/;
+
+/** The platform an index entry or image config names, when its fields are plain words. */
+export const platformOf = (value: unknown): Platform | undefined => {
+  if (typeof value !== 'object' || value === null) return undefined;
+  const p = value as Record<string, unknown>;
+  const word = (v: unknown): v is string => typeof v === 'string' && PLATFORM_WORD.test(v);
+  if (!word(p['os']) || !word(p['architecture'])) return undefined;
+  return { os: p['os'], architecture: p['architecture'], ...(word(p['variant']) ? { variant: p['variant'] } : {}) };
+};
+
 const descriptor = (value: unknown): Descriptor | undefined => {
   if (typeof value !== 'object' || value === null) return undefined;
   const v = value as Record<string, unknown>;
   if (typeof v['digest'] !== 'string' || !/^sha256:[a-f0-9]{64}$/.test(v['digest'])) return undefined;
   const p = v['platform'] as Record<string, unknown> | undefined;
-  const platform =
-    p && typeof p['os'] === 'string' && typeof p['architecture'] === 'string'
-      ? { os: p['os'], architecture: p['architecture'], ...(typeof p['variant'] === 'string' ? { variant: p['variant'] } : {}) }
-      : undefined;
+  const platform = platformOf(p);
   return {
     mediaType: typeof v['mediaType'] === 'string' ? v['mediaType'] : '',
     digest: v['digest'],

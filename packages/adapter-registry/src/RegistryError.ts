@@ -1,3 +1,5 @@
+import { excerpt, quoteExcerpt } from '@imgalias/core';
+
 /** One entry of a registry's `{"errors": [...]}` body (the distribution spec's error codes). */
 export interface RegistryErrorCode {
   /** e.g. `MANIFEST_UNKNOWN`, `BLOB_UNKNOWN`, `DENIED`, `UNAUTHORIZED`, `TOOMANYREQUESTS`, `NAME_UNKNOWN` */
@@ -52,11 +54,14 @@ export const isRetryable = (error: RegistryError): boolean =>
   (error._tag === 'HttpStatus' && (error.status === 429 || (error.status >= 500 && error.status !== 501))) ||
   error._tag === 'Unreachable';
 
-/** One sentence saying what happened, to what, and what to do next. */
+/**
+ * One sentence saying what happened, to what, and what to do next. Text a registry, a token service or a
+ * credential helper sent is untrusted: it is shown bounded, with control characters escaped.
+ */
 export const describeRegistryError = (error: RegistryError): string => {
   switch (error._tag) {
     case 'HttpStatus': {
-      const codes = error.codes.map((c) => (c.message ? `${c.code} (${c.message})` : c.code)).join(', ');
+      const codes = error.codes.map((c) => (c.message ? `${excerpt(c.code, 60)} (${excerpt(c.message)})` : excerpt(c.code, 60))).join(', ');
       const what = `${error.registry} answered ${error.status} to ${error.method} ${error.path}${codes ? `: ${codes}` : ''}`;
       if (error.status === 429) {
         const wait = error.retryAfterMs !== undefined ? ` It asked to wait ${Math.ceil(error.retryAfterMs / 1000)} s.` : '';
@@ -68,20 +73,20 @@ export const describeRegistryError = (error: RegistryError): string => {
       return `${what}.`;
     }
     case 'Unauthorized':
-      return `${error.registry} refused the credentials: ${error.detail}. Check the user name and password (docker login ${error.registry}), or the credential helper configured for it.`;
+      return `${error.registry} refused the credentials: ${excerpt(error.detail)}. Check the user name and password (docker login ${error.registry}), or the credential helper configured for it.`;
     case 'Unreachable':
-      return `Cannot reach the registry ${error.registry}: ${error.message}.`;
+      return `Cannot reach the registry ${error.registry}: ${excerpt(error.message)}.`;
     case 'InsecureRefused':
       return `${error.registry} does not speak HTTPS and is not a loopback address; name it as insecure to allow plain HTTP.`;
     case 'DigestMismatch':
       return `${error.registry} sent ${error.name} with digest ${error.actual}, but it should be ${error.expected}: the content was refused and nothing was written.`;
     case 'BadManifest':
-      return `${error.registry} sent a manifest for ${error.name} that cannot be read: ${error.message}.`;
+      return `${error.registry} sent a manifest for ${error.name} that cannot be read: ${excerpt(error.message)}.`;
     case 'CredentialHelperFailed':
-      return `The credential helper docker-credential-${error.helper} failed for ${error.registry}: ${error.message}.`;
+      return `The credential helper docker-credential-${excerpt(error.helper, 60)} failed for ${error.registry}: ${excerpt(error.message)}.`;
     case 'BadCredentialsFile':
-      return `Cannot read the credentials file ${error.path}: ${error.message}.`;
+      return `Cannot read the credentials file ${excerpt(error.path)}: ${excerpt(error.message)}.`;
     case 'InvalidName':
-      return `${JSON.stringify(error.name)} is not an image name a registry can serve: ${error.message}.`;
+      return `${quoteExcerpt(error.name)} is not an image name a registry can serve: ${error.message}.`;
   }
 };

@@ -3,7 +3,7 @@ import { left, right } from 'fp-ts/lib/Either.js';
 import { describeReferenceError, parseReference, withDefaultTag } from '@imgalias/core';
 import { repositoryScope } from './Challenge.js';
 import type { Descriptor, ManifestContent, Platform } from './Manifest.js';
-import { MANIFEST_ACCEPT, digestOf, parseManifest } from './Manifest.js';
+import { MANIFEST_ACCEPT, digestOf, parseManifest, platformOf } from './Manifest.js';
 import type { RegistryClient, RegistryResponse } from './RegistryClient.js';
 import type { RegistryError } from './RegistryError.js';
 import { isNotFound } from './RegistryError.js';
@@ -149,8 +149,8 @@ export const createRegistryImages = (options: RegistryImagesOptions): RegistryIm
     await res.right.body.dump();
     if (res.right.status === 404) return right(undefined);
     const digest = headerValue(res.right.headers, 'docker-content-digest');
-    if (digest === undefined) {
-      return left({ _tag: 'BadManifest', registry: n.registry, name: formatRemoteName(n), message: 'HEAD gave no Docker-Content-Digest' });
+    if (digest === undefined || !/^sha256:[a-f0-9]{64}$/.test(digest)) {
+      return left({ _tag: 'BadManifest', registry: n.registry, name: formatRemoteName(n), message: digest === undefined ? 'HEAD gave no Docker-Content-Digest' : 'HEAD gave a Docker-Content-Digest that is not sha256:<64 hex>' });
     }
     return right({
       digest,
@@ -381,9 +381,8 @@ export const createRegistryImages = (options: RegistryImagesOptions): RegistryIm
     const res = await client.sendWithRetry({ registry: n.registry, method: 'GET', path: blobPath(n.repository, config.digest), scopes: [pull(n.repository)] });
     if (res._tag === 'Left') return res;
     try {
-      const c = (await res.right.body.json()) as { os?: unknown; architecture?: unknown; variant?: unknown };
-      if (typeof c.os !== 'string' || typeof c.architecture !== 'string') return right([]);
-      return right([{ os: c.os, architecture: c.architecture, ...(typeof c.variant === 'string' ? { variant: c.variant } : {}) }]);
+      const platform = platformOf(await res.right.body.json());
+      return right(platform ? [platform] : []);
     } catch (e) {
       return left({ _tag: 'BadManifest', registry: n.registry, name: formatRemoteName(n), message: `its image config is not JSON (${(e as Error).message})` });
     }

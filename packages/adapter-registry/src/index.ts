@@ -20,6 +20,7 @@ export {
   parsePlatform,
   formatPlatform,
   platformMatches,
+  platformOf,
 } from './Manifest.js';
 export type { RemoteName, ManifestHead, ManifestRead, CopyReport, CopyRequest, RegistryImagesOptions, RegistryImages } from './RegistryImages.js';
 export { createRegistryImages, parseRemoteName, formatRemoteName } from './RegistryImages.js';

@@ -4,12 +4,15 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from '@jest/globals';
+import { afterAll, describe, expect, it, jest } from '@jest/globals';
 import { requireRegistry } from '../../../test-support/registry.js';
 import { makeCertificate, makeHtpasswd, startTokenServer } from '../../../test-support/registryAuth.js';
 import { createRegistryClient, createRegistryImages, describeRegistryError, dockerConfigCredentials, staticCredentials } from '../src/index.js';
 import type { HelperRunner } from '../src/index.js';
 import { getManifest, pushImage } from '../../../test-support/registryImages.js';
+
+// Real registries on a shared machine: a loaded host can stretch a copy past jest's 5 s default.
+jest.setTimeout(60_000);
 
 const dir = await mkdtemp(join(tmpdir(), 'imgalias-registry-auth-'));
 afterAll(() => rm(dir, { recursive: true, force: true }));

@@ -1,9 +1,12 @@
 // Registry operations against real Debian docker-registry instances on 127.0.0.1: two plain ones. Every
 // copy is checked byte for byte against what was pushed, and the registry's access log shows what was asked.
-import { afterAll, describe, expect, it } from '@jest/globals';
+import { afterAll, describe, expect, it, jest } from '@jest/globals';
 import { requireRegistry } from '../../../test-support/registry.js';
 import { createRegistryClient, createRegistryImages } from '../src/index.js';
 import { getBlob, getManifest, pushImage, pushIndex } from '../../../test-support/registryImages.js';
+
+// Real registries on a shared machine: a loaded host can stretch a copy past jest's 5 s default.
+jest.setTimeout(60_000);
 
 const a = await requireRegistry();
 const b = await requireRegistry();

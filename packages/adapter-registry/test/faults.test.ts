@@ -1,12 +1,15 @@
 // Faults between the client and a real registry, made by test-support's switchable fault proxy: a 500, a 429
 // with Retry-After, a connection dropped in the middle of a blob, and a manifest whose bytes do not match its
 // digest. The client's sleep is injected, so backoff is asserted exactly and nothing waits on a clock.
-import { afterAll, describe, expect, it } from '@jest/globals';
+import { afterAll, describe, expect, it, jest } from '@jest/globals';
 import { startFaultProxy } from '../../../test-support/faultProxy.js';
 import type { FaultProxy } from '../../../test-support/faultProxy.js';
 import { requireRegistry } from '../../../test-support/registry.js';
 import { createRegistryClient, createRegistryImages, describeRegistryError } from '../src/index.js';
 import { getBlob, getManifest, pushImage } from '../../../test-support/registryImages.js';
+
+// Real registries on a shared machine: a loaded host can stretch a copy past jest's 5 s default.
+jest.setTimeout(60_000);
 
 const origin = await requireRegistry();
 const target = await requireRegistry();

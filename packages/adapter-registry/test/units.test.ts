@@ -16,6 +16,7 @@ import {
   parsePlatform,
   parseRemoteName,
   platformMatches,
+  platformOf,
 } from '../src/index.js';
 import type { HelperRunner, RegistryError } from '../src/index.js';
 
@@ -160,5 +161,30 @@ describe('dockerConfigCredentials', () => {
     expect((await badAuth('x.example'))._tag).toBe('Left');
     const missing = dockerConfigCredentials({ path: join(dir, 'absent.json'), runHelper });
     expect(await missing('x.example')).toEqual({ _tag: 'Right', right: undefined });
+  });
+});
+
+describe('describeRegistryError with hostile registry text', () => {
+  it('escapes control characters and bounds what a registry sent', () => {
+    const message = describeRegistryError({
+      _tag: 'HttpStatus',
+      registry: 'h',
+      method: 'GET',
+      path: '/v2/',
+      status: 500,
+      codes: [{ code: 'UNKNOWN', message: `evil\u001b]0;pwned\u0007${'x'.repeat(5000)}` }],
+    });
+    expect([...message].some((c) => c.charCodeAt(0) < 0x20)).toBe(false);
+    expect(message).toContain('evil\\x1b]0;pwned\\x07');
+    expect(message.length).toBeLessThan(600);
+  });
+});
+
+describe('platformOf', () => {
+  it('takes plain words only, so a hostile index cannot put control characters in a report', () => {
+    expect(platformOf({ os: 'linux', architecture: 'arm64', variant: 'v8' })).toEqual({ os: 'linux', architecture: 'arm64', variant: 'v8' });
+    expect(platformOf({ os: 'linux\u001b[2J', architecture: 'amd64' })).toBeUndefined();
+    expect(platformOf({ os: 'linux', architecture: 'amd64', variant: 'v\u0007' })).toEqual({ os: 'linux', architecture: 'amd64' });
+    expect(platformOf(null)).toBeUndefined();
   });
 });

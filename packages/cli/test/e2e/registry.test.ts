@@ -2,10 +2,13 @@
 // docker-registry on 127.0.0.1 playing Harbor. No engine is installed or reachable in these runs.
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { beforeAll, describe, expect, test } from '@jest/globals';
+import { beforeAll, describe, expect, jest, test } from '@jest/globals';
 import { requireRegistry } from '../../../../test-support/registry.js';
 import { getBlob, getManifest, pushImage, pushIndex } from '../../../../test-support/registryImages.js';
 import { deadDockerHost, ensureBuilt, imgalias, tempDir } from './support/cli.js';
+
+// Real registries on a shared machine: a loaded host can stretch a copy past jest's 5 s default.
+jest.setTimeout(60_000);
 
 beforeAll(ensureBuilt, 600_000);
 
