@@ -4,7 +4,7 @@ import type { Either } from 'fp-ts/lib/Either.js';
 import { isLeft, left, right } from 'fp-ts/lib/Either.js';
 import type { Command } from 'commander';
 import type { AliasPolicy } from '@imgalias/core';
-import { parseReference } from '@imgalias/core';
+import { excludeImages, familiarName, parseReference } from '@imgalias/core';
 import type { Platform, RegistryImages } from '@imgalias/adapter-registry';
 import { describeDiscoveryFinding, isInformationalFinding } from '@imgalias/discover';
 import type { CliError } from '../CliError.js';
@@ -119,10 +119,10 @@ export async function prepareImages(context: CommandContext, settings: Settings,
     discoveryProblems = problemsOf(discovery).length;
   }
   const resolution = await context.resolveMode(settings);
-  return right({
-    output,
-    policy: policyOf(settings, resolution.mode),
-    images: [...new Set([...operands, ...settings.images, ...discovered])],
-    discoveryProblems,
-  });
+  const policy = policyOf(settings, resolution.mode);
+  // Images the project leaves out on purpose (`exclude`, `--exclude`), as every other command does.
+  const chosen = excludeImages({ images: [...new Set([...operands, ...settings.images, ...discovered])], exclude: settings.exclude, policy });
+  const excludedFamilies = new Map(chosen.excluded.map((excluded) => [excluded.family, excluded.glob]));
+  for (const [family, glob] of excludedFamilies) output.note(`note: ${familiarName(family)} left out: it matches exclude ${glob}`);
+  return right({ output, policy, images: chosen.images, discoveryProblems });
 }

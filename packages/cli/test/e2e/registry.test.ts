@@ -164,6 +164,15 @@ describe('sync --dry-run prints the plan in every format and copies nothing', ()
     expect(text.exitCode).toBe(0);
   });
 
+  test('--exclude leaves an image out of the plan', async () => {
+    const dir = await tempDir();
+    const r = await imgalias(['sync', '--dry-run', '--harbor', 'harbor.corp.local/proj', '--exclude', 'quay.io/**', 'redis:7', 'quay.io/keycloak/keycloak:26.0'], { cwd: dir, env: { DOCKER_HOST: deadDockerHost(dir) } });
+    expect(r.exitCode).toBe(0);
+    expect(r.stdout).toContain('copy docker.io/library/redis:7 -> harbor.corp.local/proj/redis:7');
+    expect(r.stdout).not.toContain('keycloak');
+    expect(r.stderr).toMatch(/quay.io\/keycloak\/keycloak:26.0 left out: it matches exclude quay.io\/\*\*/);
+  });
+
   test('no Harbor configured is a finding', async () => {
     const dir = await tempDir();
     const r = await imgalias(['sync', '--dry-run', 'redis:7'], { cwd: dir, env: { DOCKER_HOST: deadDockerHost(dir) } });
