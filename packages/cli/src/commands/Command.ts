@@ -108,7 +108,10 @@ export function createCommandContext(io: CliIO): ContextHandle {
     loadSettings: async (flags) => {
       const { loadSettings } = await import('../config/loadSettings.js');
       const loaded = await loadSettings({ flags, env: io.env, cwd: io.cwd });
-      return isLeft(loaded) ? left(E.config(loaded.left)) : loaded;
+      if (isLeft(loaded)) return left(E.config(loaded.left));
+      // What --mirrors-from could not express is said, never dropped silently.
+      if (!loaded.right.quiet) for (const note of loaded.right.mirrorNotes) io.stderr.write(`imgalias: note: ${note}\n`);
+      return loaded;
     },
     output: (settings) =>
       createOutput({

@@ -1,4 +1,8 @@
 import { isLeft, right } from 'fp-ts/lib/Either.js';
+import { ANY_ORIGIN, formatMirrorRule } from '@imgalias/core';
+import type { SourcedMirrorRule } from '../config/MirrorSettings.js';
+import type { Settings } from '../config/Settings.js';
+import { describeSettingSource } from '../config/Settings.js';
 import { describeModeResolution } from '../mode/resolveMode.js';
 import type { ModeResolution } from '../mode/resolveMode.js';
 import { ExitCode } from '../ExitCode.js';
@@ -7,11 +11,41 @@ import { withConfigOption, withDisplayOptions, withFormatOptions, withModeOption
 import { formatFor } from './formats.js';
 
 /** The `--json` form of `imgalias mode`: a public interface, so it is built field by field. */
-export const modeJson = (resolution: ModeResolution) => ({
+export const modeJson = (resolution: ModeResolution, settings?: Settings) => ({
   mode: resolution.mode,
   source: resolution.source,
   ...(resolution.probes === undefined ? {} : { probes: resolution.probes }),
+  ...(settings === undefined ? {} : mirrorsJson(settings)),
 });
+
+/** The mirror rules in force, `*` (from `--harbor`) included, each with where it came from; and the notes. */
+const mirrorsJson = (settings: Settings) => {
+  const rules = mirrorRulesInForce(settings);
+  return {
+    ...(rules.length === 0 ? {} : { mirrors: rules.map(({ value, source }) => ({ rule: formatMirrorRule(value), ...value, source })) }),
+    ...(settings.mirrorNotes.length === 0 ? {} : { mirrorNotes: settings.mirrorNotes }),
+  };
+};
+
+const mirrorRulesInForce = (settings: Settings): readonly SourcedMirrorRule[] => {
+  const star = settings.mirrors.some((rule) => rule.value.origin === ANY_ORIGIN);
+  return [
+    ...settings.mirrors,
+    ...(settings.harbor === undefined || star
+      ? []
+      : [{ value: { origin: ANY_ORIGIN, location: settings.harbor.value, layout: settings.harborLayout }, source: settings.harbor.source }]),
+  ];
+};
+
+/** `imgalias mode`'s text after the mode line: one line per rule with its source, then the notes. */
+const describeMirrors = (settings: Settings): string[] => {
+  const rules = mirrorRulesInForce(settings);
+  return [
+    ...(rules.length === 0 ? [] : ['mirror rules (the rule for an image\'s registry, else *):']),
+    ...rules.map(({ value, source }) => `  ${formatMirrorRule(value)}  (from ${describeSettingSource(source)})`),
+    ...settings.mirrorNotes.map((note) => `note: ${note}`),
+  ];
+};
 
 /** `imgalias mode`: the network mode the other commands would use, and which setting decided it. */
 export const registerMode: RegisterCommand = (program, context) =>
@@ -30,7 +64,11 @@ export const registerMode: RegisterCommand = (program, context) =>
       if (isLeft(format)) return format;
       const output = context.output(settings.right);
       const resolution = await context.resolveMode(settings.right);
-      output.print(format.right === 'json' ? JSON.stringify(modeJson(resolution), null, 2) : describeModeResolution(resolution));
+      output.print(
+        format.right === 'json'
+          ? JSON.stringify(modeJson(resolution, settings.right), null, 2)
+          : [describeModeResolution(resolution), ...describeMirrors(settings.right)].join('\n'),
+      );
       return right(ExitCode.ok);
     }),
   );

@@ -13,7 +13,7 @@ export const withConfigOption = (command: Command): Command =>
   command.option('--config <file>', 'read settings from FILE instead of imgalias.config.{json,yaml,yml} or package.json');
 
 /** `--mode`, its synonym `--network`, and the Harbor location and layout. */
-export const withModeOptions = (command: Command): Command =>
+export const withModeOptions = (command: Command, options: { readonly mirrorHelp?: string } = {}): Command =>
   command
     .addOption(
       new Option('--mode <mode>', 'network mode; auto probes the public registry').choices(['external', 'internal', 'auto']),
@@ -25,7 +25,14 @@ export const withModeOptions = (command: Command): Command =>
         'auto',
       ]),
     )
-    .option('--harbor <location>', 'Harbor project, HOST[:PORT]/PROJECT (e.g. harbor.corp.local/proj)');
+    .option('--harbor <location>', 'Harbor project, HOST[:PORT]/PROJECT (e.g. harbor.corp.local/proj): the * mirror rule')
+    .option(
+      '--mirror <rule>',
+      options.mirrorHelp ??
+        'Harbor location for one origin registry, ORIGIN=HOST[:PORT]/PROJECT[@LAYOUT] (e.g. quay.io=harbor.corp.local/quay@proxy-cache; repeatable)',
+      collect,
+    )
+    .option('--mirrors-from <file>', "read mirror rules from Podman's registries.conf (v2 TOML)");
 
 /** The planner's policy beyond the mode. */
 export const withPolicyOptions = (command: Command): Command =>

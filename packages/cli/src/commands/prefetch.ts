@@ -225,13 +225,17 @@ const mismatchLine = (m: PlatformMismatch): string =>
 
 /** `prefetch`, and `plan --prefetch` (which is `prefetch --dry-run`): the pull plan, then (unless a dry run) the pulls. */
 export async function runPrefetch(context: CommandContext, operands: readonly string[], flags: object): Promise<Either<CliError, ExitCode>> {
-  const loaded = await context.loadSettings(flags);
+  // `--mirror` with `=` is a mirror rule (every command); without, the older Docker Hub pull mirror of prefetch.
+  const given = optionOf(flags, 'mirror');
+  const values = Array.isArray(given) ? given.map(String) : [];
+  const loaded = await context.loadSettings({ ...flags, mirror: values.filter((value) => value.includes('=')) });
   if (isLeft(loaded)) return loaded;
   const settings = loaded.right;
   const dryRun = optionOf(flags, 'dryRun') === true;
   const format = formatFor(settings, dryRun ? ['text', 'json', 'markdown', 'shell'] : ['text', 'json', 'markdown'], dryRun ? 'prefetch --dry-run' : 'prefetch');
   if (isLeft(format)) return format;
-  const pull = pullSettingsOf(flags, settings);
+  const hubMirrors = values.filter((value) => !value.includes('='));
+  const pull = pullSettingsOf({ ...flags, mirror: hubMirrors.length === 0 ? undefined : hubMirrors }, settings);
   if (isLeft(pull)) return pull;
 
   const prepared = await prepare({ context, settings, operands, scope: 'requested-or-store' });
@@ -370,6 +374,10 @@ export const registerPrefetch: RegisterCommand = (program, context) =>
                     .argument('[image...]', 'images to make present, any family member (default: every family in the store)')
                     .description('pull the images no name of which is in the store (internal: only from Harbor), then alias them as apply does'),
                 ),
+                {
+                  mirrorHelp:
+                    'mirror rule ORIGIN=HOST[:PORT]/PROJECT[@LAYOUT]; without ORIGIN=, a Docker Hub pull mirror HOST[:PORT]/PREFIX tried after the origin (external mode); repeatable',
+                },
               ),
             ),
             { snapshot: true },
@@ -380,12 +388,6 @@ export const registerPrefetch: RegisterCommand = (program, context) =>
         .option('--dry-run', 'print the pull plan (which name from where, and why); pull nothing')
         .option('--attempts <n>', 'attempts per candidate registry (default 3, config prefetch.attempts)')
         .option('--retry-delay <ms>', 'delay before the first retry, doubled each time, with jitter (default 1000)')
-        // Repeatable rather than variadic: a variadic option would swallow the image operands that follow it.
-        .option(
-          '--mirror <location>',
-          'Docker Hub mirror HOST[:PORT]/PREFIX, tried after the origin (external mode; repeatable)',
-          (value: string, previous: readonly string[] | undefined) => [...(previous ?? []), value],
-        )
         .option('--platform <os/arch>', 'report images not built for OS/ARCH[/VARIANT] and pull that platform; "engine" checks against the engine\'s own'),
       ['text', 'json', 'markdown', 'shell'],
     ),

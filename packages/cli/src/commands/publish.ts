@@ -1,7 +1,7 @@
 import type { Either } from 'fp-ts/lib/Either.js';
 import { isLeft, left, right } from 'fp-ts/lib/Either.js';
 import type { Plan, PublishPlan } from '@imgalias/core';
-import { describePublishFinding, familiarName, formatHarborLocation, planPublish, publishTags } from '@imgalias/core';
+import { describePublishFinding, familiarName, formatHarborLocation, parseReference, planPublish, publishTags } from '@imgalias/core';
 import type { PushResult } from '@imgalias/adapter-docker';
 import { describeStoreError, pushImages } from '@imgalias/adapter-docker';
 import type { CliError } from '../CliError.js';
@@ -24,10 +24,24 @@ import { prepare } from './prepare.js';
 import { shortId } from '../Wording.js';
 
 
+/**
+ * Where a publish plan pushes, for its heading: the `*` location (`--harbor`) when there is one, else the registries
+ * the entries' own mirror rules name. Each target names its full location anyway.
+ */
+const harborDestination = (plan: PublishPlan): string => {
+  if (plan.findings.some((f) => f._tag === 'NoHarborConfigured')) return '(no Harbor configured)';
+  if (plan.harbor !== undefined) return formatHarborLocation(plan.harbor);
+  const registries = new Set(plan.entries.flatMap((entry) => {
+    const parsed = parseReference(entry.target);
+    return parsed._tag === 'Right' ? [parsed.right.domain] : [];
+  }));
+  return registries.size === 0 ? "(the mirror rules' locations)" : [...registries].join(', ');
+};
+
 /** The publish plan in text, JSON or Markdown. Pure. */
 export const renderPublishPlan = (plan: PublishPlan, format: 'text' | 'json' | 'markdown'): string => {
   if (format === 'json') return `${JSON.stringify(plan, null, 2)}\n`;
-  const to = plan.harbor === undefined ? '(no Harbor configured)' : formatHarborLocation(plan.harbor);
+  const to = harborDestination(plan);
   const counts = `${plan.entries.length} to publish, ${plan.entries.filter((e) => e.tag !== undefined).length} to tag first, ${plan.findings.length} finding${plan.findings.length === 1 ? '' : 's'}`;
   const step = (e: PublishPlan['entries'][number]): string =>
     e.tag === undefined
@@ -82,7 +96,7 @@ async function runPublish(context: CommandContext, operands: readonly string[], 
     output.print(renderPublishPlan(plan, format.right));
     return right(plan.findings.length === 0 && discoveryProblems === 0 ? ExitCode.ok : ExitCode.findings);
   }
-  if (plan.harbor === undefined) {
+  if (plan.findings.some((f) => f._tag === 'NoHarborConfigured')) {
     for (const finding of plan.findings) output.error(describePublishFinding(finding));
     return right(ExitCode.findings);
   }
@@ -112,7 +126,7 @@ async function runPublish(context: CommandContext, operands: readonly string[], 
   if (format.right === 'json') {
     output.print(`${JSON.stringify({ version: 1, plan, tagged: tagged.right.results, pushes: pushed.right, summary: { pushed: count('Pushed'), skipped: count('Skipped'), failed } }, null, 2)}\n`);
   } else if (format.right === 'markdown') {
-    output.print(`${[`### imgalias publish to ${formatHarborLocation(plan.harbor)}`, '', ...[...pushed.right.map(resultLine), ...tagLines].map((l) => `- ${l}`), '', summary].join('\n')}\n`);
+    output.print(`${[`### imgalias publish to ${harborDestination(plan)}`, '', ...[...pushed.right.map(resultLine), ...tagLines].map((l) => `- ${l}`), '', summary].join('\n')}\n`);
   } else {
     output.print(`${[...pushed.right.map(resultLine), ...tagLines, summary].join('\n')}\n`);
   }

@@ -1,6 +1,7 @@
 import { isLeft } from 'fp-ts/lib/Either.js';
 import * as t from 'io-ts';
 import { EXCERPT_LENGTH, quoteExcerpt } from '@imgalias/core';
+import type { HarborLayout } from '@imgalias/core';
 import { ConflictPolicyCodec, HarborLayoutCodec, HarborLocationFromString, ImageReferenceFromString, NetworkModeCodec } from '@imgalias/core';
 
 /**
@@ -185,12 +186,33 @@ export const EngineCodec = leaf(t.keyof({ docker: null, podman: null, nerdctl: n
 export const TransportCodec = leaf(t.keyof({ auto: null, cli: null, api: null }), '"auto", "cli" or "api"');
 export const FormatCodec = leaf(t.keyof({ text: null, json: null, markdown: null, shell: null }), '"text", "json", "markdown" or "shell"');
 
+/** A config file's mirror rule: the `--mirror` form as a string, or `{ origin, location, layout }` (layout optional). */
+const MirrorEntryObject = closedStruct({ origin: NonEmptyString, location: NonEmptyString, layout: HarborLayoutSettingCodec }, 'mirror rule');
+const MirrorEntryCodec = new t.Type<string | { origin: string; location: string; layout?: HarborLayout }, unknown, unknown>(
+  'mirror rule',
+  (u): u is string | { origin: string; location: string } => typeof u === 'string' || MirrorEntryObject.is(u),
+  (u, c) => {
+    if (typeof u === 'string') return u.trim() === '' ? t.failure(u, c, 'expected ORIGIN=LOCATION[@LAYOUT], got an empty string') : t.success(u);
+    if (typeof u !== 'object' || u === null || Array.isArray(u)) {
+      return t.failure(u, c, `expected "ORIGIN=LOCATION[@LAYOUT]" or { origin, location, layout }, got ${describeValue(u)}`);
+    }
+    const decoded = MirrorEntryObject.validate(u, c);
+    if (isLeft(decoded)) return decoded;
+    const { origin, location, layout } = decoded.right as { origin?: string; location?: string; layout?: HarborLayout };
+    if (origin === undefined || location === undefined) return t.failure(u, c, 'a mirror rule needs origin and location (layout is optional)');
+    return t.success(layout === undefined ? { origin, location } : { origin, location, layout });
+  },
+  t.identity,
+);
+export type ConfigMirror = t.TypeOf<typeof MirrorEntryCodec>;
+
 /** What a config file may contain. Every key is optional; paths are relative to the file's directory. */
 export const ConfigFileCodec = closedStruct(
   {
     mode: ModeSettingCodec,
     harbor: HarborCodec,
     harborLayout: HarborLayoutSettingCodec,
+    mirrors: listOf(MirrorEntryCodec, 'mirror rules'),
     shortNames: leaf(t.boolean, 'true or false'),
     onConflict: ConflictPolicySettingCodec,
     engine: EngineCodec,

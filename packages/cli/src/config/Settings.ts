@@ -1,3 +1,4 @@
+import type { SourcedMirrorRule } from './MirrorSettings.js';
 import type { AliasPolicy, ConflictPolicy, EngineKind, HarborLayout, HarborLocation, NetworkMode } from '@imgalias/core';
 
 /** `--transport`: how the engine is reached (see `@imgalias/adapter-docker`'s `TransportChoice`). */
@@ -46,6 +47,10 @@ export interface Settings {
   readonly mode: Sourced<ModeSetting>;
   readonly harbor?: Sourced<HarborLocation>;
   readonly harborLayout: HarborLayout;
+  /** Mirror rules per origin registry, each from the highest level that gives its origin; `harbor` is the `*` rule. */
+  readonly mirrors: readonly SourcedMirrorRule[];
+  /** What `--mirrors-from` could not express as rules (blocked, insecure, deep prefixes...), one sentence each. */
+  readonly mirrorNotes: readonly string[];
   readonly shortNames: boolean;
   readonly onConflict: ConflictPolicy;
   readonly engine: EngineKind; // default 'docker'
@@ -111,6 +116,7 @@ export function policyOf(settings: Settings, mode: NetworkMode): AliasPolicy {
     mode,
     ...(settings.harbor === undefined ? {} : { harbor: settings.harbor.value }),
     harborLayout: settings.harborLayout,
+    ...(settings.mirrors.length === 0 ? {} : { mirrors: settings.mirrors.map((rule) => rule.value) }),
     shortNames: settings.shortNames,
     onConflict: settings.onConflict,
     // Creating Harbor names by tagging only makes sense right before a push; `publish` turns it on itself.

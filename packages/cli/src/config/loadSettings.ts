@@ -24,6 +24,9 @@ import {
 } from './ConfigFile.js';
 import type { DotEnvFile } from './DotEnvFile.js';
 import { readDotEnv } from './DotEnvFile.js';
+import type { MirrorLevel } from './MirrorSettings.js';
+import { decideMirrors, splitMirrorList } from './MirrorSettings.js';
+import { readRegistriesConf } from './RegistriesConf.js';
 import type { EngineTransportSetting, ModeSetting, OutputFormat, SettingSource, Settings, Sourced } from './Settings.js';
 import { defaultSettings } from './Settings.js';
 
@@ -37,6 +40,10 @@ export interface CliFlags {
   readonly network?: string;
   readonly harbor?: string;
   readonly harborLayout?: string;
+  /** `--mirror ORIGIN=LOCATION[@LAYOUT]`, repeatable. */
+  readonly mirror?: readonly string[] | string;
+  /** `--mirrors-from FILE`: a containers-registries.conf v2 whose mirrors become rules. */
+  readonly mirrorsFrom?: string;
   readonly shortNames?: boolean;
   readonly onConflict?: string;
   readonly engine?: string;
@@ -68,6 +75,7 @@ export const settingVariables = {
   harbor: ['IMGALIAS_HARBOR', 'INTERNAL_REGISTRY'],
   engine: ['IMGALIAS_ENGINE'],
   transport: ['IMGALIAS_TRANSPORT'],
+  mirrors: ['IMGALIAS_MIRRORS'],
 } as const;
 
 const configSearchPlaces = ['imgalias.config.json', 'imgalias.config.yaml', 'imgalias.config.yml', 'package.json'];
@@ -342,6 +350,22 @@ export async function loadSettings(input: {
   if (isLeft(transport)) return transport;
   const harborLayout = flagOrConfig(HarborLayoutSettingCodec, '--harbor-layout', flags.harborLayout, fromConfig.harborLayout, defaultSettings.harborLayout);
   if (isLeft(harborLayout)) return harborLayout;
+  const mirrorsFrom = flags.mirrorsFrom === undefined ? undefined : resolve(cwd, flags.mirrorsFrom);
+  const fromFile = mirrorsFrom === undefined ? undefined : await readRegistriesConf(mirrorsFrom);
+  if (fromFile !== undefined && isLeft(fromFile)) return fromFile;
+  const levels: MirrorLevel[] = [
+    { _tag: 'Written', option: '--mirror', values: listOfFlag(flags.mirror), source: { kind: 'flag', name: '--mirror' } },
+    ...(fromFile === undefined || mirrorsFrom === undefined
+      ? []
+      : [{ _tag: 'Read', option: '--mirrors-from', file: mirrorsFrom, rules: fromFile.right.rules, source: { kind: 'flag', name: '--mirrors-from' } } as const]),
+    // IMGALIAS_MIRRORS from the environment, then from .env: each a level of its own.
+    ...variableCandidates(layers, settingVariables.mirrors).map(
+      (candidate): MirrorLevel => ({ _tag: 'Written', option: candidate.option, values: splitMirrorList(candidate.raw), source: candidate.source }),
+    ),
+    ...(config === undefined || fromConfig.mirrors === undefined ? [] : [{ _tag: 'Config', file: config.file, entries: fromConfig.mirrors } as const]),
+  ];
+  const mirrors = decideMirrors({ levels, harbor: harbor.right, harborLayout: harborLayout.right });
+  if (isLeft(mirrors)) return mirrors;
   const onConflict = flagOrConfig(ConflictPolicySettingCodec, '--on-conflict', flags.onConflict, fromConfig.onConflict, defaultSettings.onConflict);
   if (isLeft(onConflict)) return onConflict;
   const concurrency = decideConcurrency(flags.concurrency, fromConfig.concurrency);
@@ -370,6 +394,8 @@ export async function loadSettings(input: {
     mode: mode.right,
     ...(harbor.right === undefined ? {} : { harbor: harbor.right }),
     harborLayout: harborLayout.right,
+    mirrors: mirrors.right,
+    mirrorNotes: fromFile === undefined ? [] : fromFile.right.notes,
     shortNames: flags.shortNames ?? fromConfig.shortNames ?? defaultSettings.shortNames,
     onConflict: onConflict.right,
     engine: engine.right?.value ?? fromConfig.engine ?? defaultSettings.engine,

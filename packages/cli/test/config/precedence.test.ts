@@ -213,6 +213,8 @@ test('every setting falls back to its default when no level names it', async () 
     right: {
       mode: { value: 'external', source: { kind: 'default' } },
       harborLayout: 'path',
+      mirrors: [],
+      mirrorNotes: [],
       shortNames: false,
       onConflict: 'report',
       engine: 'docker',

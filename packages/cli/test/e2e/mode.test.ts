@@ -20,12 +20,24 @@ describe('the network mode', () => {
     const { dir, env } = await project({ '.env': 'AI_INFRA_NETWORK_ENV=internal\nINTERNAL_REGISTRY=harbor.corp.local/aihpc\n', 'snapshot.json': snapshot });
     const text = await imgalias(['mode'], { cwd: dir, env });
     expect(text.exitCode).toBe(0);
-    expect(text.stdout).toBe('internal (from .env: AI_INFRA_NETWORK_ENV)\n');
+    // INTERNAL_REGISTRY is the * mirror rule, listed with where it came from.
+    expect(text.stdout).toBe(
+      'internal (from .env: AI_INFRA_NETWORK_ENV)\nmirror rules (the rule for an image\'s registry, else *):\n  *=harbor.corp.local/aihpc@path  (from .env: INTERNAL_REGISTRY)\n',
+    );
 
     const json = await imgalias(['mode', '--json'], { cwd: dir, env });
     expect(JSON.parse(json.stdout)).toEqual({
       mode: 'internal',
       source: { kind: 'dotenv', name: 'AI_INFRA_NETWORK_ENV', file: path.join(dir, '.env') },
+      mirrors: [
+        {
+          rule: '*=harbor.corp.local/aihpc@path',
+          origin: '*',
+          location: { registry: 'harbor.corp.local', project: 'aihpc' },
+          layout: 'path',
+          source: { kind: 'dotenv', name: 'INTERNAL_REGISTRY', file: path.join(dir, '.env') },
+        },
+      ],
     });
 
     // The plan is computed in that mode, with the Harbor location from INTERNAL_REGISTRY.

@@ -18,6 +18,8 @@ afterEach(async () => {
 const baseSettings: Settings = {
   mode: { value: 'auto', source: { kind: 'flag', name: '--mode' } },
   harborLayout: 'path',
+  mirrors: [],
+  mirrorNotes: [],
   shortNames: false,
   onConflict: 'report',
   engine: 'docker',

@@ -1,0 +1,203 @@
+import { afterEach, describe, expect, test } from '@jest/globals';
+import type { Either } from 'fp-ts/lib/Either.js';
+import { isLeft } from 'fp-ts/lib/Either.js';
+import { formatMirrorRule } from '@imgalias/core';
+import type { ConfigError } from '../../src/config/loadSettings.js';
+import { describeConfigError, loadSettings } from '../../src/config/loadSettings.js';
+import { readRegistriesConf, registriesConfRules } from '../../src/config/RegistriesConf.js';
+import type { Settings } from '../../src/config/Settings.js';
+import { describeSettingSource, policyOf } from '../../src/config/Settings.js';
+import { ExitCode } from '../../src/ExitCode.js';
+import { imgalias } from '../lifecycle/support.js';
+import type { Project } from './fixture.js';
+import { createProject, dotEnvText } from './fixture.js';
+
+let project: Project | undefined;
+afterEach(async () => {
+  await project?.remove();
+  project = undefined;
+});
+
+const settingsOf = (loaded: Either<ConfigError, Settings>): Settings => {
+  if (isLeft(loaded)) throw new Error(`expected settings, got ${describeConfigError(loaded.left)}`);
+  return loaded.right;
+};
+const errorOf = (loaded: Either<ConfigError, Settings>): string => {
+  if (!isLeft(loaded)) throw new Error('expected an error');
+  return describeConfigError(loaded.left);
+};
+/** `origin=location@layout  (source)` per rule in force, for whole-value assertions. */
+const rulesOf = (settings: Settings): string[] =>
+  settings.mirrors.map((rule) => `${formatMirrorRule(rule.value)}  (${describeSettingSource(rule.source)})`);
+
+describe('mirror rules from every level', () => {
+  test('per origin, flags > environment > .env > config; a rule without a layout takes --harbor-layout', async () => {
+    project = await createProject({
+      '.env': dotEnvText({ IMGALIAS_MIRRORS: 'quay.io=h.corp.local/dotenv,ghcr.io=h.corp.local/ghcr-dotenv@flatten-all' }),
+      'imgalias.config.yaml': [
+        'harborLayout: flatten-1',
+        'mirrors:',
+        '  - quay.io=h.corp.local/config',
+        '  - { origin: nvcr.io, location: h.corp.local/nvcr }',
+        '  - { origin: registry.k8s.io, location: h.corp.local/k8s, layout: proxy-cache }',
+        '  - ghcr.io=h.corp.local/ghcr-config',
+      ].join('\n'),
+    });
+    const loaded = await loadSettings({
+      flags: { mirror: ['quay.io=h.corp.local/quay@proxy-cache'] },
+      env: { IMGALIAS_MIRRORS: 'nvcr.io=h.corp.local/nvcr-env' },
+      cwd: project.dir,
+    });
+    const settings = settingsOf(loaded);
+    expect(rulesOf(settings)).toEqual([
+      'quay.io=h.corp.local/quay@proxy-cache  (--mirror)',
+      'nvcr.io=h.corp.local/nvcr-env@flatten-1  (environment: IMGALIAS_MIRRORS)',
+      'ghcr.io=h.corp.local/ghcr-dotenv@flatten-all  (.env: IMGALIAS_MIRRORS)',
+      `registry.k8s.io=h.corp.local/k8s@proxy-cache  (config: ${project.path('imgalias.config.yaml')})`,
+    ]);
+    expect(policyOf(settings, 'internal').mirrors?.map(formatMirrorRule)).toEqual(settings.mirrors.map((r) => formatMirrorRule(r.value)));
+  });
+
+  test('--harbor is the * rule at its own level: a flag beats a config * rule, a * --mirror beats IMGALIAS_HARBOR', async () => {
+    project = await createProject({ 'imgalias.config.json': JSON.stringify({ mirrors: ['*=h.corp.local/config-star'] }) });
+    const flagHarbor = settingsOf(await loadSettings({ flags: { harbor: 'h.corp.local/flag' }, env: {}, cwd: project.dir }));
+    expect(rulesOf(flagHarbor)).toEqual([]);
+    expect(flagHarbor.harbor?.value).toEqual({ registry: 'h.corp.local', project: 'flag' });
+
+    const starFlag = settingsOf(await loadSettings({ flags: { mirror: '*=h.corp.local/star@proxy-cache' }, env: { IMGALIAS_HARBOR: 'h.corp.local/env' }, cwd: project.dir }));
+    expect(rulesOf(starFlag)).toEqual(['*=h.corp.local/star@proxy-cache  (--mirror)']);
+
+    const configStar = settingsOf(await loadSettings({ flags: {}, env: {}, cwd: project.dir }));
+    expect(rulesOf(configStar)).toEqual([`*=h.corp.local/config-star@path  (config: ${project.path('imgalias.config.json')})`]);
+  });
+
+  test.each<[string, { flags?: object; env?: Record<string, string>; files?: Record<string, string> }, RegExp]>([
+    ['an unknown layout, named with its flag', { flags: { mirror: ['quay.io=h.corp.local/quay@deep'] } }, /^invalid --mirror "quay.io=h.corp.local\/quay@deep": unknown layout "deep"/],
+    ['a location without project, from the environment', { env: { IMGALIAS_MIRRORS: 'quay.io=h.corp.local' } }, /^invalid IMGALIAS_MIRRORS "quay.io=h.corp.local" in the environment: location: expected host\[:port\]\/project/],
+    ['a scheme, from .env', { files: { '.env': 'IMGALIAS_MIRRORS=quay.io=https://h.corp.local/q\n' } }, /^invalid IMGALIAS_MIRRORS "quay.io=https:\/\/h.corp.local\/q" in .*\.env: location: leave out the scheme/],
+    ['the same origin twice on the command line', { flags: { mirror: ['quay.io=h.corp.local/a', 'quay.io=h.corp.local/b'] } }, /^invalid --mirror "quay.io=h.corp.local\/b": quay.io is given twice at this level/],
+    ['a * rule beside --harbor at one level', { flags: { harbor: 'h.corp.local/p', mirror: ['*=h.corp.local/q'] } }, /^invalid --mirror "\*=h.corp.local\/q": the \* rule is given twice at this level \(a \* rule and --harbor/],
+    ['a config entry, by its path', { files: { 'imgalias.config.yaml': 'mirrors:\n  - quay.io=h.corp.local/q\n  - { origin: quay.io/keycloak, location: h.corp.local/k }\n' } }, /is not a valid imgalias configuration \(1 problem\):\n {2}mirrors\[1\]: the origin "quay.io\/keycloak" has a path/],
+    ['a config entry that is neither form', { files: { 'imgalias.config.yaml': 'mirrors:\n  - 42\n' } }, /mirrors\[0\]: expected "ORIGIN=LOCATION\[@LAYOUT\]" or \{ origin, location, layout \}, got 42/],
+    ['a config object without location', { files: { 'imgalias.config.yaml': 'mirrors:\n  - { origin: quay.io }\n' } }, /mirrors\[0\]: a mirror rule needs origin and location/],
+    ['a config object with an unknown key', { files: { 'imgalias.config.yaml': 'mirrors:\n  - { origin: quay.io, location: h.corp.local/q, flatten: 2 }\n' } }, /mirrors\[0\]\.flatten: unknown key/],
+  ])('%s exits 2 naming where it came from', async (_title, { flags = {}, env = {}, files = {} }, message) => {
+    project = await createProject(files);
+    expect(errorOf(await loadSettings({ flags, env, cwd: project.dir }))).toMatch(message);
+  });
+});
+
+describe('registries.conf (--mirrors-from)', () => {
+  test('each [[registry]] prefix with a mirror is a proxy-cache rule; the rest are notes, never dropped silently', () => {
+    const { rules, notes } = registriesConfRules(
+      {
+        'unqualified-search-registries': ['docker.io'],
+        registry: [
+          { prefix: 'quay.io', location: 'quay.io', mirror: [{ location: 'harbor.corp.local/quay' }, { location: 'other.corp.local/quay' }] },
+          { location: 'docker.io', mirror: [{ location: 'harbor.corp.local/hub', insecure: true }] },
+          { prefix: 'registry.example.com:5000', location: 'mirror.corp.local/rewritten' },
+          { prefix: 'docker.io/library', location: 'docker.io/library', mirror: [{ location: 'harbor.corp.local/lib' }] },
+          { location: 'blocked.example.com', blocked: true },
+          { prefix: '*.example.com', location: 'x.example.com', mirror: [{ location: 'harbor.corp.local/x' }] },
+          { prefix: 'nvcr.io', location: 'nvcr.io', insecure: true, 'mirror-by-digest-only': true, mirror: [{ location: 'mirror.local:5000' }] },
+          { prefix: 'ghcr.io', location: 'ghcr.io' },
+        ],
+        aliases: { keycloak: 'quay.io/keycloak/keycloak' },
+      },
+      'registries.conf',
+    );
+    expect(rules.map(formatMirrorRule)).toEqual([
+      'quay.io=harbor.corp.local/quay@proxy-cache',
+      'docker.io=harbor.corp.local/hub@proxy-cache',
+      'registry.example.com:5000=mirror.corp.local/rewritten@proxy-cache',
+    ]);
+    expect(notes).toEqual([
+      'registries.conf: [aliases]: short-name aliases are not mirror rules; they were not read',
+      'registries.conf: [[registry]] #1 (prefix "quay.io"): mirror other.corp.local/quay is not used: a rule has one Harbor location per origin (the first that works)',
+      'registries.conf: [[registry]] #2 (prefix "docker.io"): mirror harbor.corp.local/hub: insecure = true is left to the engine',
+      'registries.conf: [[registry]] #4 (prefix "docker.io/library"): the prefix is deeper than a registry host; a mirror rule maps a whole registry, so no rule was made',
+      'registries.conf: [[registry]] #5 (prefix "blocked.example.com"): blocked = true: imgalias does not block registries (the engine still does); no rule was made',
+      'registries.conf: [[registry]] #6 (prefix "*.example.com"): a wildcard prefix matches many registries; a mirror rule names one registry, so no rule was made',
+      'registries.conf: [[registry]] #7 (prefix "nvcr.io"): insecure = true is left to the engine; imgalias rules say nothing about TLS',
+      'registries.conf: [[registry]] #7 (prefix "nvcr.io"): mirror-by-digest-only = true: Podman uses the mirror only for digests, imgalias pulls the Harbor copy by tag',
+      'registries.conf: [[registry]] #7 (prefix "nvcr.io"): mirror mirror.local:5000 cannot be a Harbor location (expected host[:port]/project); skipped',
+      'registries.conf: [[registry]] #8 (prefix "ghcr.io"): has no mirror; no rule was made',
+    ]);
+  });
+
+  test('the v1 format is a note, not rules', () => {
+    expect(registriesConfRules({ registries: { search: { registries: ['docker.io'] } } }, 'old.conf')).toEqual({
+      rules: [],
+      notes: ['old.conf: [registries.*]: the v1 format (registries.search / insecure / block) has no mirrors; it was not read'],
+    });
+  });
+
+  test('a file that is missing or not TOML exits 2 naming it; a real file is read with smol-toml', async () => {
+    project = await createProject({
+      'bad.conf': '[[registry]\nprefix = "quay.io"\n',
+      'registries.conf': '[[registry]]\nprefix = "quay.io"\nlocation = "quay.io"\n\n[[registry.mirror]]\nlocation = "harbor.corp.local/quay"\n',
+    });
+    const missing = await readRegistriesConf(project.path('nope.conf'));
+    expect(isLeft(missing) && describeConfigError(missing.left)).toMatch(/^cannot read .*nope.conf: no such file \(named by --mirrors-from\)/);
+    const bad = await readRegistriesConf(project.path('bad.conf'));
+    expect(isLeft(bad) && describeConfigError(bad.left)).toMatch(/^cannot read .*bad.conf: not valid TOML: .* \(named by --mirrors-from\)/);
+    const good = await readRegistriesConf(project.path('registries.conf'));
+    expect(!isLeft(good) && good.right.rules.map(formatMirrorRule)).toEqual(['quay.io=harbor.corp.local/quay@proxy-cache']);
+    // --mirror for the same origin wins over the file.
+    const settings = settingsOf(
+      await loadSettings({ flags: { mirrorsFrom: 'registries.conf', mirror: ['quay.io=harbor.corp.local/flag@flatten-1'] }, env: {}, cwd: project.dir }),
+    );
+    expect(rulesOf(settings)).toEqual(['quay.io=harbor.corp.local/flag@flatten-1  (--mirror)']);
+  });
+});
+
+describe('the CLI end to end (a saved snapshot, no engine)', () => {
+  const snapshot = JSON.stringify({
+    version: 1,
+    images: [
+      { id: 'sha256:k', names: ['harbor.corp.local/quay/keycloak/keycloak:26.0'] },
+      { id: 'sha256:r', names: ['harbor.corp.local/aihpc/redis:7-alpine'] },
+    ],
+  });
+  const env = { DOCKER_HOST: 'unix:///nonexistent/imgalias-test.sock' };
+
+  test('plan with --mirror tags each image from its own rule\'s Harbor name and says which rule gave it', async () => {
+    project = await createProject({ 'snapshot.json': snapshot });
+    const args = ['plan', '--snapshot', 'snapshot.json', '--mode', 'internal', '--harbor', 'harbor.corp.local/aihpc', '--mirror', 'quay.io=harbor.corp.local/quay@proxy-cache'];
+    const run = await imgalias([...args, 'quay.io/keycloak/keycloak:26.0', 'redis:7-alpine'], { cwd: project.dir, env });
+    expect(run.exitCode).toBe(ExitCode.ok);
+    expect(run.stdout).toContain('harbor.corp.local/quay/keycloak/keycloak:26.0 -> quay.io/keycloak/keycloak:26.0');
+    expect(run.stdout).toMatch(/harbor {4}harbor.corp.local\/quay\/keycloak\/keycloak:26.0 +for quay.io\/keycloak\/keycloak:26.0, rule quay.io=harbor.corp.local\/quay@proxy-cache/);
+    expect(run.stdout).toMatch(/harbor {4}harbor.corp.local\/aihpc\/redis:7-alpine +for redis:7-alpine, rule \*=harbor.corp.local\/aihpc@path/);
+  });
+
+  test('a bad --mirror exits 2 and changes nothing; --mirrors-from notes go to stderr and into imgalias mode', async () => {
+    project = await createProject({
+      'snapshot.json': snapshot,
+      'registries.conf': '[[registry]]\nlocation = "blocked.example.com"\nblocked = true\n[[registry]]\nprefix = "quay.io"\n[[registry.mirror]]\nlocation = "harbor.corp.local/quay"\n',
+    });
+    const bad = await imgalias(['plan', '--snapshot', 'snapshot.json', '--mirror', 'quay.io=harbor.corp.local/quay@deep', 'redis'], { cwd: project.dir, env });
+    expect(bad.exitCode).toBe(ExitCode.usage);
+    expect(bad.stderr).toMatch(/invalid --mirror "quay.io=harbor.corp.local\/quay@deep": unknown layout "deep"/);
+    expect(bad.stdout).toBe('');
+
+    const mode = await imgalias(['mode', '--mirrors-from', 'registries.conf'], { cwd: project.dir, env });
+    expect(mode.exitCode).toBe(ExitCode.ok);
+    expect(mode.stdout).toContain('  quay.io=harbor.corp.local/quay@proxy-cache  (from --mirrors-from)');
+    expect(mode.stdout).toMatch(/note: .*registries.conf: \[\[registry\]\] #1 \(prefix "blocked.example.com"\): blocked = true/);
+    expect(mode.stderr).toMatch(/^imgalias: note: .*blocked = true/);
+    const json = JSON.parse((await imgalias(['mode', '--json', '--quiet', '--mirrors-from', 'registries.conf'], { cwd: project.dir, env })).stdout);
+    expect(json.mirrors.map((m: { rule: string }) => m.rule)).toEqual(['quay.io=harbor.corp.local/quay@proxy-cache']);
+    expect(json.mirrorNotes).toHaveLength(1);
+  });
+
+  test('on prefetch, a --mirror without ORIGIN= is still a Docker Hub pull mirror', async () => {
+    project = await createProject({ 'snapshot.json': JSON.stringify({ version: 1, images: [] }) });
+    const run = await imgalias(['prefetch', '--dry-run', '--snapshot', 'snapshot.json', '--mirror', 'mirror.corp:5000/hub', '--mirror', 'quay.io=harbor.corp.local/quay', 'redis:7', 'quay.io/a/b:1'], {
+      cwd: project.dir,
+      env,
+    });
+    expect(run.stdout).toContain('mirror.corp:5000/hub/library/redis:7');
+    expect(run.stdout).toContain('harbor.corp.local/quay/a/b:1');
+  });
+});
