@@ -1,4 +1,4 @@
-import http from 'node:http';
+import type * as NodeHttp from 'node:http';
 import type { Either } from 'fp-ts/lib/Either.js';
 import { left, right } from 'fp-ts/lib/Either.js';
 import { normaliseImageId } from '@imgalias/core';
@@ -88,11 +88,21 @@ const toImage = (row: Record<string, unknown>, id: string): SnapshotImage => {
 export const createEngineApiClient = (options: EngineApiOptions): EngineApiClient => {
   const { endpoint } = options;
   const timeoutMs = options.timeoutMs ?? 30_000;
-  const agent = new http.Agent({ keepAlive: true, maxSockets: Math.max(1, options.maxSockets ?? 4) });
+  // node:http is loaded on the first request, through getBuiltinModule where Node has it (20.16+): an ES import
+  // of node:http on Node 22 also loads its bundled undici (for the WebSocket export), a cost on every start-up of
+  // a program that bundles this package, whatever command it runs.
+  let connection: { readonly http: typeof NodeHttp; readonly agent: NodeHttp.Agent } | undefined;
+  const connect = async (): Promise<NonNullable<typeof connection>> => {
+    if (connection !== undefined) return connection;
+    const http = process.getBuiltinModule?.('node:http') ?? (await import('node:http')).default;
+    connection ??= { http, agent: new http.Agent({ keepAlive: true, maxSockets: Math.max(1, options.maxSockets ?? 4) }) };
+    return connection;
+  };
   const target = endpoint._tag === 'Unix' ? { socketPath: endpoint.socketPath } : { host: endpoint.hostname, port: endpoint.port };
 
-  const request = (method: 'GET' | 'POST', requestPath: string): Promise<Either<Failure, Response>> =>
-    new Promise((resolve) => {
+  const request = async (method: 'GET' | 'POST', requestPath: string): Promise<Either<Failure, Response>> => {
+    const { http, agent } = await connect();
+    return new Promise((resolve) => {
       const started = performance.now();
       let settled = false;
       const settle = (result: Either<Failure, Response>): void => {
@@ -115,6 +125,7 @@ export const createEngineApiClient = (options: EngineApiOptions): EngineApiClien
       req.on('error', (error: NodeJS.ErrnoException) => settle(left({ _tag: 'Connect', code: error.code ?? 'EIO', message: error.message })));
       req.end();
     });
+  };
 
   const failure = (failed: Failure, args: readonly string[]): StoreError =>
     failed._tag === 'TimedOut'
@@ -195,6 +206,6 @@ export const createEngineApiClient = (options: EngineApiOptions): EngineApiClien
       return right(undefined);
     },
 
-    close: () => agent.destroy(),
+    close: () => connection?.agent.destroy(),
   };
 };
