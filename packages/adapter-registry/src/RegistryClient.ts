@@ -134,7 +134,14 @@ type Scheme = 'https' | 'http';
 
 interface Token {
   readonly value: string;
+  /** When the token stops being valid (clock of `now`); a token is renewed a little before. */
+  readonly expiresAt: number;
 }
+
+// The token spec's default lifetime when the service names none, and how early a token is renewed, so a
+// streamed upload (which cannot be sent again after a 401) never starts with a token about to expire.
+const DEFAULT_TOKEN_SECONDS = 60;
+const RENEW_BEFORE_MS = 15_000;
 
 /**
  * Creates the HTTP client every registry operation goes through.
@@ -164,7 +171,7 @@ export const createRegistryClient = (options: RegistryClientOptions = {}): Regis
   const unverified = new Agent({ connections, keepAliveTimeout: 30_000, connect: { rejectUnauthorized: false } });
 
   const schemes = new Map<string, Promise<Either<RegistryError, { scheme: Scheme; challenge: Challenge }>>>();
-  const tokens = new Map<string, Promise<Either<RegistryError, Token>>>();
+  const tokens = new Map<string, { promise: Promise<Either<RegistryError, Token>>; settled?: Either<RegistryError, Token> }>();
   const credentials = new Map<string, Promise<Either<RegistryError, BasicCredentials | undefined>>>();
 
   const dispatcherFor = (registry: string): Agent => (insecure.has(registry) ? unverified : verified);
@@ -246,10 +253,12 @@ export const createRegistryClient = (options: RegistryClientOptions = {}): Regis
         const codes = await readErrorCodes(res.body);
         return left({ _tag: 'HttpStatus', registry: realmHost, method: 'GET', path: url.pathname, status: res.statusCode, codes });
       }
-      const body = (await res.body.json()) as { token?: unknown; access_token?: unknown };
+      const issued = now();
+      const body = (await res.body.json()) as { token?: unknown; access_token?: unknown; expires_in?: unknown };
       const value = typeof body.token === 'string' ? body.token : typeof body.access_token === 'string' ? body.access_token : undefined;
       if (value === undefined) return left({ _tag: 'Unauthorized', registry, detail: `the token service ${realmHost} sent no token` });
-      return right({ value });
+      const seconds = typeof body.expires_in === 'number' && body.expires_in > 0 ? body.expires_in : DEFAULT_TOKEN_SECONDS;
+      return right({ value, expiresAt: issued + seconds * 1000 });
     } catch (e) {
       return left({ _tag: 'Unreachable', registry: realmHost, message: errorMessage(e) });
     }
@@ -257,15 +266,18 @@ export const createRegistryClient = (options: RegistryClientOptions = {}): Regis
 
   const tokenFor = (registry: string, challenge: Extract<Challenge, { _tag: 'Bearer' }>, scopes: readonly string[], fresh: boolean): Promise<Either<RegistryError, Token>> => {
     const key = `${registry} ${scopes.join(' ')}`;
-    let t = fresh ? undefined : tokens.get(key);
-    if (!t) {
-      t = fetchToken(registry, challenge, scopes);
-      tokens.set(key, t);
-      void t.then((r) => {
-        if (r._tag === 'Left' && tokens.get(key) === t) tokens.delete(key);
-      });
-    }
-    return t;
+    const cached = fresh ? undefined : tokens.get(key);
+    const expired = cached?.settled !== undefined && cached.settled._tag === 'Right' && cached.settled.right.expiresAt - RENEW_BEFORE_MS <= now();
+    if (cached && !expired) return cached.promise;
+    const entry: { promise: Promise<Either<RegistryError, Token>>; settled?: Either<RegistryError, Token> } = {
+      promise: fetchToken(registry, challenge, scopes),
+    };
+    tokens.set(key, entry);
+    void entry.promise.then((r) => {
+      entry.settled = r;
+      if (r._tag === 'Left' && tokens.get(key) === entry) tokens.delete(key);
+    });
+    return entry.promise;
   };
 
   const authorization = async (registry: string, challenge: Challenge, scopes: readonly string[], fresh: boolean): Promise<Either<RegistryError, string | undefined>> => {

@@ -116,6 +116,21 @@ afterAll(() => Promise.all(clients.map((c) => c.close())));
     expect(await owner.head(`${tokenRegistry!.host}/public/app:2`)).toEqual({ _tag: 'Right', right: undefined });
   });
 
+  it('a bearer token is reused while valid and renewed before it expires (expires_in 300 s)', async () => {
+    let clock = 1_000_000;
+    const client = createRegistryClient({ credentials: staticCredentials({ [tokenRegistry!.host]: { username: robot, password: secret } }), now: () => clock });
+    clients.push(client);
+    const images = createRegistryImages({ client });
+    const name = `${tokenRegistry!.host}/proj/app:1`;
+    expect((await images.head(name))._tag).toBe('Right');
+    const first = tokens.requests.length;
+    expect((await images.head(name))._tag).toBe('Right');
+    expect(tokens.requests.length).toBe(first);
+    clock += 290_000;
+    expect((await images.head(name))._tag).toBe('Right');
+    expect(tokens.requests.length).toBe(first + 1);
+  });
+
   it('a wrong password at the token server is Unauthorized', async () => {
     const images = imagesWith({ credentials: staticCredentials({ [tokenRegistry!.host]: { username: robot, password: 'nope' } }) });
     const result = await images.head(`${tokenRegistry!.host}/proj/app:1`);
