@@ -47,7 +47,7 @@ export const renderSyncPlan = (plan: SyncPlan, format: SyncFormat): string => {
       ...plan.findings.map((f) => `# finding: ${describeSyncFinding(f).replace(/[\r\n]+/g, ' ')}`),
     ].join('\n')}\n`;
   }
-  const to = plan.harbor === undefined ? '(no Harbor configured)' : formatHarborLocation(plan.harbor);
+  const to = plan.harbor !== undefined ? formatHarborLocation(plan.harbor) : plan.entries.length > 0 ? 'Harbor (per mirror rule)' : '(no Harbor configured)';
   const counts = `${plan.entries.length} to copy unless already there, ${plan.findings.length} finding${plan.findings.length === 1 ? '' : 's'}`;
   if (format === 'markdown') {
     return `${[

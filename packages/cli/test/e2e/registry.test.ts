@@ -173,6 +173,15 @@ describe('sync --dry-run prints the plan in every format and copies nothing', ()
     expect(r.stderr).toMatch(/quay.io\/keycloak\/keycloak:26.0 left out: it matches exclude quay.io\/\*\*/);
   });
 
+  test('a --mirror rule for one origin registry decides its Harbor name; an image no rule covers is a finding', async () => {
+    const dir = await tempDir();
+    const r = await imgalias(['sync', '--dry-run', '--mirror', 'quay.io=harbor.corp.local/quay@proxy-cache', 'quay.io/keycloak/keycloak:26.0', 'redis:7'], { cwd: dir, env: { DOCKER_HOST: deadDockerHost(dir) } });
+    expect(r.exitCode).toBe(1);
+    expect(r.stdout).toContain('sync plan to Harbor (per mirror rule): 1 to copy unless already there, 1 finding');
+    expect(r.stdout).toContain('copy quay.io/keycloak/keycloak:26.0 -> harbor.corp.local/quay/keycloak/keycloak:26.0');
+    expect(r.stdout).toContain('redis:7 has no Harbor name under the current layout or mirror rules');
+  });
+
   test('no Harbor configured is a finding', async () => {
     const dir = await tempDir();
     const r = await imgalias(['sync', '--dry-run', 'redis:7'], { cwd: dir, env: { DOCKER_HOST: deadDockerHost(dir) } });
