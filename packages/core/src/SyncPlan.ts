@@ -16,7 +16,7 @@ export interface SyncEntry {
 }
 
 export type SyncFinding =
-  | Extract<Finding, { readonly _tag: 'InvalidRequest' | 'DigestReference' }>
+  | Extract<Finding, { readonly _tag: 'InvalidRequest' | 'DigestReference' | 'AmbiguousMirror' | 'MirrorTooDeep' }>
   /** Registry commands need a Harbor location (a mirror rule); none is configured. One finding for the whole plan. */
   | { readonly _tag: 'NoHarborConfigured' }
   /** No mirror rule gives the image a Harbor name (no rule for its registry and no `*` rule). */
@@ -40,9 +40,29 @@ export interface SyncPlanInput {
   readonly policy: AliasPolicy;
 }
 
-const ORDER: Record<SyncFinding['_tag'], number> = { NoHarborConfigured: 0, NoHarborCopy: 1, DigestReference: 2, InvalidRequest: 3 };
-const key = (f: SyncFinding): string =>
-  f._tag === 'NoHarborCopy' ? f.family : f._tag === 'DigestReference' ? f.reference : f._tag === 'InvalidRequest' ? f.input : '';
+const ORDER: Record<SyncFinding['_tag'], number> = {
+  NoHarborConfigured: 0,
+  NoHarborCopy: 1,
+  AmbiguousMirror: 2,
+  MirrorTooDeep: 3,
+  DigestReference: 4,
+  InvalidRequest: 5,
+};
+const key = (f: SyncFinding): string => {
+  switch (f._tag) {
+    case 'NoHarborCopy':
+    case 'MirrorTooDeep':
+      return f.family;
+    case 'AmbiguousMirror':
+      return f.name;
+    case 'DigestReference':
+      return f.reference;
+    case 'InvalidRequest':
+      return f.input;
+    case 'NoHarborConfigured':
+      return '';
+  }
+};
 
 /**
  * Plans a registry-to-registry sync: each requested image's origin name and Harbor name. Mode does not
@@ -54,13 +74,19 @@ const key = (f: SyncFinding): string =>
  */
 export const planSync = ({ images, policy }: SyncPlanInput): SyncPlan => {
   const requested = familiesOf(images, policy);
-  const findings: SyncFinding[] = requested.findings.flatMap((f) => (f._tag === 'InvalidRequest' || f._tag === 'DigestReference' ? [f] : []));
+  const findings: SyncFinding[] = requested.findings.flatMap((f) =>
+    f._tag === 'InvalidRequest' || f._tag === 'DigestReference' || f._tag === 'AmbiguousMirror' || f._tag === 'MirrorTooDeep' ? [f] : [],
+  );
+  // A family whose Harbor name a mirror finding took away is explained by that finding, not by NoHarborCopy.
+  const explained = new Set(findings.flatMap((f) => (f._tag === 'MirrorTooDeep' ? [f.family] : f._tag === 'AmbiguousMirror' ? f.families : [])));
   const entries: SyncEntry[] = [];
   if (mirrorRulesOf(policy).length === 0) findings.push({ _tag: 'NoHarborConfigured' });
   else {
     for (const family of requested.families) {
       const target = family.members.find((m) => m.role === 'harbor');
-      if (target === undefined) findings.push({ _tag: 'NoHarborCopy', family: family.origin });
+      if (target === undefined) {
+        if (!explained.has(family.origin)) findings.push({ _tag: 'NoHarborCopy', family: family.origin });
+      }
       else entries.push({ _tag: 'Copy', family: family.origin, source: family.origin, target: target.name });
     }
   }

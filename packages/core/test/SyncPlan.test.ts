@@ -32,4 +32,15 @@ describe('planSync', () => {
     ]);
     expect(plan.findings.map((f) => f._tag)).toEqual(['NoHarborCopy', 'DigestReference', 'InvalidRequest']);
   });
+
+  it('keeps the mirror findings that say why an image has no Harbor name, instead of an unexplained NoHarborCopy', () => {
+    const harborOnly = { ...defaultPolicy, harbor: { registry: 'harbor.corp.local', project: 'proj' } };
+    const ambiguous = planSync({ images: ['keycloak/keycloak:1', 'quay.io/keycloak/keycloak:1'], policy: harborOnly });
+    expect(ambiguous.entries).toEqual([]);
+    expect(ambiguous.findings).toEqual([
+      { _tag: 'AmbiguousMirror', name: 'harbor.corp.local/proj/keycloak/keycloak:1', families: ['docker.io/keycloak/keycloak:1', 'quay.io/keycloak/keycloak:1'] },
+    ]);
+    const deep = planSync({ images: ['redis:7'], policy: { ...harborOnly, harborLayout: 'flatten-2' as const } });
+    expect(deep.findings.map((f) => f._tag)).toEqual(['MirrorTooDeep']);
+  });
 });

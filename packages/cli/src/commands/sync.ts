@@ -1,7 +1,7 @@
 import type { Either } from 'fp-ts/lib/Either.js';
 import { isLeft, right } from 'fp-ts/lib/Either.js';
 import type { SyncFinding, SyncPlan } from '@imgalias/core';
-import { describeReferenceError, familiarName, formatHarborLocation, planSync } from '@imgalias/core';
+import { describeFinding, describeReferenceError, familiarName, formatHarborLocation, planSync } from '@imgalias/core';
 import type { CopyReport, RegistryError } from '@imgalias/adapter-registry';
 import { quoteShellArg } from '@imgalias/adapter-dry-run';
 import type { CliError } from '../CliError.js';
@@ -32,6 +32,9 @@ export const describeSyncFinding = (f: SyncFinding): string => {
       return `${f.reference} names a digest, not a tag: there is no tag to write in Harbor.`;
     case 'InvalidRequest':
       return `invalid image ${JSON.stringify(f.input)}: ${describeReferenceError(f.error)}`;
+    case 'AmbiguousMirror':
+    case 'MirrorTooDeep':
+      return describeFinding(f);
   }
 };
 
