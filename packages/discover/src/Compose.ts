@@ -6,6 +6,7 @@ import { canonicalizeImage } from './FoundImage.js';
 import type { FoundImage } from './FoundImage.js';
 import { interpolate, lookupIn } from './Interpolation.js';
 import type { VariableLookup } from './Interpolation.js';
+import { DUPLICATE_KEY_MESSAGE, findDuplicateKey } from './YamlKeys.js';
 
 export interface ParseComposeOptions {
   /** The file's path as it should appear in findings (relative to the discovery root). */
@@ -226,8 +227,18 @@ const readBuild = (options: {
 export const parseCompose = (text: string, options: ParseComposeOptions): ComposeImages => {
   const { file } = options;
   const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, merge: true });
+  // uniqueKeys off: the library's check is quadratic in a mapping's size; findDuplicateKey does it in one pass.
+  const doc = parseDocument(text, { lineCounter: lines, merge: true, uniqueKeys: false });
   const scope: Scope = { doc, lines };
+  const duplicate = doc.errors.length > 0 ? undefined : findDuplicateKey(doc, { merge: true });
+  if (duplicate !== undefined) {
+    return {
+      images: [],
+      built: [],
+      builds: [],
+      findings: [{ _tag: 'ComposeSyntax', file, line: lines.linePos(duplicate.offset).line, detail: DUPLICATE_KEY_MESSAGE }],
+    };
+  }
   if (doc.errors.length > 0) {
     return {
       images: [],

@@ -19,3 +19,4 @@ export type {
 } from './ProjectFiles.js';
 export { describeTextFileProblem, inputLimits, readTextFile } from './TextFile.js';
 export type { ReadTextFileOptions, TextFileResult } from './TextFile.js';
+export { DUPLICATE_KEY_MESSAGE, findDuplicateKey } from './YamlKeys.js';

@@ -3,10 +3,10 @@ import { basename, dirname, extname, join, resolve } from 'node:path';
 import type { Either } from 'fp-ts/lib/Either.js';
 import { isLeft, left, right } from 'fp-ts/lib/Either.js';
 import type * as t from 'io-ts';
-import { parse as parseYaml } from 'yaml';
+import { parseDocument } from 'yaml';
 import type { EngineKind, HarborLocation } from '@imgalias/core';
 import { NetworkModeCodec, excerpt, quoteExcerpt } from '@imgalias/core';
-import { describeTextFileProblem, inputLimits, readTextFile } from '@imgalias/discover';
+import { DUPLICATE_KEY_MESSAGE, describeTextFileProblem, findDuplicateKey, inputLimits, readTextFile } from '@imgalias/discover';
 import type { ConfigError } from './ConfigError.js';
 import { describeFileError } from './ConfigError.js';
 import type { ConfigFile } from './ConfigFile.js';
@@ -84,8 +84,17 @@ const configSearchPlaces = ['imgalias.config.json', 'imgalias.config.yaml', 'img
 export function parseConfigText(file: string, text: string): Either<ConfigError, unknown> {
   const json = extname(file) === '.json';
   try {
-    // yaml's default (YAML 1.2 core schema) builds plain data only; duplicate keys are an error, not a silent overwrite.
-    return right(json ? JSON.parse(text.replace(/^\uFEFF/, '')) : parseYaml(text));
+    if (json) return right(JSON.parse(text.replace(/^\uFEFF/, '')));
+    // yaml's default (YAML 1.2 core schema) builds plain data only. Duplicate keys are an error, not a silent
+    // overwrite, but the library's own check is quadratic in a mapping's size: findDuplicateKey is one pass.
+    const doc = parseDocument(text, { uniqueKeys: false });
+    const [error] = doc.errors;
+    if (error !== undefined) throw error;
+    const duplicate = findDuplicateKey(doc);
+    if (duplicate !== undefined) {
+      return left({ _tag: 'ConfigFileUnreadable', file, message: `not valid YAML: ${DUPLICATE_KEY_MESSAGE} (${quoteExcerpt(duplicate.key)} twice)` });
+    }
+    return right(doc.toJS());
   } catch (cause) {
     // The YAML parser recurses: a document nested some 100k levels deep overflows the stack.
     const why = cause instanceof RangeError ? 'nested too deeply to read' : excerpt(describeFileError(cause));

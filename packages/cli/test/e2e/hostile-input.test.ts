@@ -129,6 +129,15 @@ describe('size limits', () => {
   }, 60_000);
 });
 
+describe('duplicate keys in a YAML config file', () => {
+  test('are an error naming the key, exit 2', async () => {
+    const { dir, env } = await sandbox({ 'imgalias.config.yaml': 'mode: internal\nbuildArgs:\n  TAG: "1"\n  TAG: "2"\n' });
+    const result = await run(['mode'], { cwd: dir, env });
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr).toContain('not valid YAML: Map keys must be unique ("TAG" twice)');
+  }, 60_000);
+});
+
 describe('config keys that name Object.prototype members', () => {
   test.each(['__proto__', 'constructor', 'toString', 'hasOwnProperty'])('%s is an unknown key, exit 2', async (key) => {
     const { dir, env } = await sandbox({ 'imgalias.config.json': `{"${key}": {"mode": "internal"}}` });
