@@ -46,7 +46,7 @@ export interface EngineOutput {
 export interface EngineRunner {
   readonly engine: EngineKind;
   readonly command: string;
-  run(args: readonly string[], options?: { readonly timeoutMs?: number }): Promise<Either<StoreError, EngineOutput>>;
+  run(args: readonly string[], options?: { readonly timeoutMs?: number; readonly signal?: AbortSignal }): Promise<Either<StoreError, EngineOutput>>;
 }
 
 export const defaultTimeoutMs = 30_000;
@@ -68,7 +68,13 @@ export const createEngineRunner = (options: EngineOptions): EngineRunner => {
     run: async (args, runOptions = {}) => {
       const timeoutMs = runOptions.timeoutMs ?? options.timeoutMs ?? defaultTimeoutMs;
       const started = performance.now();
-      const outcome = await exec({ command, args: [...globalArgs, ...args], env, timeoutMs });
+      const outcome = await exec({
+        command,
+        args: [...globalArgs, ...args],
+        env,
+        timeoutMs,
+        ...(runOptions.signal === undefined ? {} : { cancelSignal: runOptions.signal }),
+      });
       options.onExec?.({ engine, command, globalArgs, args, outcome, durationMs: performance.now() - started });
       const error = toStoreError(outcome, { engine, command, args, timeoutMs });
       if (error !== undefined) return left(error);

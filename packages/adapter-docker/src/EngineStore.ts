@@ -1,6 +1,6 @@
 import type { Either } from 'fp-ts/lib/Either.js';
 import { right } from 'fp-ts/lib/Either.js';
-import { preflightPlan, spellReference, verifyPlan } from '@imgalias/core';
+import { applyToSnapshot, normaliseImageId, planMismatches, preflightPlan, recheckTarget, spellReference } from '@imgalias/core';
 import type { ActionResult, ApplyOptions, ApplyReport, ImageStore, Plan, Preflight, Snapshot, StoreError, TagAction } from '@imgalias/core';
 import type { DockerEndpoint } from './DockerEndpoint.js';
 import type { InspectedImage, RequestEvent } from './EngineApi.js';
@@ -36,30 +36,46 @@ export interface EngineStore extends ImageStore {
 
 export const defaultConcurrency = 4;
 
-/** Runs `work` over `items` with at most `limit` in flight; results keep the order of `items`. */
-const mapBounded = async <A, B>(items: readonly A[], limit: number, work: (item: A) => Promise<B>): Promise<B[]> => {
-  const results = new Array<B>(items.length);
+/**
+ * Runs `work` over `items` with at most `limit` in flight. Once `stopped()` says so no new item starts, and each
+ * item never started goes to `notStarted`.
+ */
+const mapBounded = async <A>(
+  items: readonly A[],
+  limit: number,
+  stopped: () => boolean,
+  work: (item: A) => Promise<void>,
+  notStarted: (item: A) => void,
+): Promise<void> => {
   let next = 0;
   const worker = async (): Promise<void> => {
-    while (next < items.length) {
+    while (next < items.length && !stopped()) {
       const index = next;
       next += 1;
-      results[index] = await work(items[index] as A);
+      await work(items[index] as A);
     }
   };
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return results;
+  for (let index = next; index < items.length; index++) notStarted(items[index] as A);
 };
+
+type RunDecision = Extract<Preflight, { readonly _tag: 'Run' }>;
 
 /**
  * An `ImageStore` for docker, podman or nerdctl, driven through its CLI or (docker) its Engine API socket.
  *
  * `snapshot()` is one call (`imageListArgs`, or `GET /images/json`). `apply(plan)` reads the store once (unless
- * given `current`), tags every name that is still needed (names spelled in the engine's dialect, at most
- * `concurrency` calls at a time, each with a timeout; podman gets one `tag SOURCE T1 T2 ...` process per
- * image), and reads the store once more to report `verified`. An empty plan runs only the final read.
- * Every action ends `Applied` or `Failed` with the engine's message; one failure does not stop the others.
- * Only an engine that cannot be used at all (missing, unreachable) makes `apply` itself fail.
+ * given `current`), then for every name still needed reads that target once more (`inspect`, through the same
+ * transport) and tags it only when it is still what the snapshot said: another process may have named it
+ * meanwhile, and a tag would silently move it (`ChangedUnderUs`). Names are spelled in the engine's dialect, at
+ * most `concurrency` calls run at a time, each with a timeout; podman gets one `tag SOURCE T1 T2 ...` process
+ * per image (podman 4.3 loses a name when two tags of one image race).
+ * A final read reports `verified` and every name that differs from the plan. An empty plan runs only the final
+ * read. One failure does not stop the others; only an engine that cannot be used at all (missing, unreachable)
+ * makes `apply` itself fail. Aborting `signal` stops starting actions and cancels the processes in flight.
+ *
+ * No engine offers compare-and-swap on a tag: between a target's re-read and its tag another writer can still
+ * name it (see bench/recheck-window.mjs), and the final read then reports it as a mismatch.
  *
  * @example
  * const store = createEngineStore({ engine: 'podman' });
@@ -99,15 +115,47 @@ export const createEngineStore = (options: EngineStoreOptions): EngineStore => {
   // One tag call for an image and all its targets (podman's multi-name `tag`), or one per target. When a call
   // for several targets fails, each target is tried alone from its own source, so every action ends with its
   // own error.
-  const tagGroup = async (transport: EngineTransport, source: string, actions: readonly TagAction[]): Promise<readonly ActionResult[]> => {
+  const tagGroup = async (transport: EngineTransport, source: string, actions: readonly TagAction[], signal: AbortSignal | undefined): Promise<readonly ActionResult[]> => {
     const targetOf = (action: TagAction): string => spellReference(action.target, engine);
-    const tagged = await transport.tag(source, actions.map(targetOf));
+    const tagged = await transport.tag(source, actions.map(targetOf), signal);
     if (tagged._tag === 'Right') return actions.map((action) => ({ _tag: 'Applied', action }));
-    if (actions.length === 1) return actions.map((action) => ({ _tag: 'Failed', action, error: tagged.left }));
+    if (actions.length === 1 || signal?.aborted === true) return actions.map((action) => ({ _tag: 'Failed', action, error: tagged.left }));
     const results: ActionResult[] = [];
     for (const action of actions) {
-      const alone = await transport.tag(spellReference(action.source, engine), [targetOf(action)]);
+      const alone = await transport.tag(spellReference(action.source, engine), [targetOf(action)], signal);
       results.push(alone._tag === 'Right' ? { _tag: 'Applied', action } : { _tag: 'Failed', action, error: alone.left });
+    }
+    return results;
+  };
+
+  /** Re-reads each target of a group right before tagging; tags only those still as the snapshot had them. */
+  const settleGroup = async (
+    transport: EngineTransport,
+    source: string,
+    decisions: readonly RunDecision[],
+    signal: AbortSignal | undefined,
+  ): Promise<readonly ActionResult[]> => {
+    const results = new Array<ActionResult>(decisions.length);
+    const ready: number[] = [];
+    for (const [i, decision] of decisions.entries()) {
+      if (signal?.aborted === true) {
+        results[i] = { _tag: 'NotStarted', action: decision.action };
+        continue;
+      }
+      const now = await transport.inspect(spellReference(decision.target, engine), signal);
+      if (now._tag === 'Left') {
+        results[i] = { _tag: 'Failed', action: decision.action, error: now.left };
+        continue;
+      }
+      const rechecked = recheckTarget(decision, now.right === undefined ? undefined : normaliseImageId(now.right.id));
+      if (rechecked === 'Run') ready.push(i);
+      else results[i] = rechecked;
+    }
+    if (ready.length > 0) {
+      const tagged = await tagGroup(transport, source, ready.map((i) => (decisions[i] as RunDecision).action), signal);
+      tagged.forEach((result, j) => {
+        results[ready[j] as number] = result;
+      });
     }
     return results;
   };
@@ -119,9 +167,10 @@ export const createEngineStore = (options: EngineStoreOptions): EngineStore => {
     decisions: readonly Preflight[],
     limit: number,
     report: (result: ActionResult) => ActionResult,
+    signal: AbortSignal | undefined,
   ): Promise<readonly ActionResult[]> => {
     const results = new Array<ActionResult>(decisions.length);
-    const groups = new Map<string, { readonly source: string; readonly indexes: number[]; readonly actions: TagAction[] }>();
+    const groups = new Map<string, { readonly source: string; readonly indexes: number[]; readonly decisions: RunDecision[] }>();
     for (const [index, decision] of decisions.entries()) {
       if (decision._tag === 'Done') {
         results[index] = report(decision.result);
@@ -130,18 +179,28 @@ export const createEngineStore = (options: EngineStoreOptions): EngineStore => {
       // Grouped by image, not by source name: any name of the image can stand for it, and podman loses names
       // when several processes tag one image at once (each rewrites the image's name list).
       const source = spellReference(decision.source, engine);
-      const key = transport.multiTarget ? decision.action.imageId : `${index}`;
-      const group = groups.get(key) ?? { source, indexes: [], actions: [] };
+      const key = transport.multiTarget ? normaliseImageId(decision.action.imageId) : `${index}`;
+      const group = groups.get(key) ?? { source, indexes: [], decisions: [] };
       group.indexes.push(index);
-      group.actions.push(decision.action);
+      group.decisions.push(decision);
       groups.set(key, group);
     }
-    await mapBounded([...groups.values()], limit, async (group) => {
-      const settled = await tagGroup(transport, group.source, group.actions);
-      settled.forEach((result, i) => {
-        results[group.indexes[i] as number] = report(result);
-      });
-    });
+    await mapBounded(
+      [...groups.values()],
+      limit,
+      () => signal?.aborted === true,
+      async (group) => {
+        const settled = await settleGroup(transport, group.source, group.decisions, signal);
+        settled.forEach((result, i) => {
+          results[group.indexes[i] as number] = report(result);
+        });
+      },
+      (group) => {
+        group.decisions.forEach((decision, i) => {
+          results[group.indexes[i] as number] = { _tag: 'NotStarted', action: decision.action };
+        });
+      },
+    );
     return results;
   };
 
@@ -151,19 +210,29 @@ export const createEngineStore = (options: EngineStoreOptions): EngineStore => {
       applyOptions.onResult?.(result);
       return result;
     };
+    const signal = applyOptions.signal;
     let results: readonly ActionResult[] = [];
+    let before: Snapshot | undefined = applyOptions.current;
     if (plan.actions.length > 0) {
-      const before = applyOptions.current === undefined ? await snapshot() : right(applyOptions.current);
-      if (before._tag === 'Left') return before;
-      const decisions = preflightPlan({ plan, snapshot: before.right, engine });
+      const read = before === undefined ? await snapshot() : right(before);
+      if (read._tag === 'Left') return read;
+      before = read.right;
+      const decisions = preflightPlan({ plan, snapshot: read.right, engine });
       const transport = transportOf();
       if (transport._tag === 'Left') return transport;
-      results = await settleAll(transport.right, decisions, limit, report);
+      results = await settleAll(transport.right, decisions, limit, report, signal);
+    }
+    if (signal?.aborted === true) {
+      // Interrupted: no read back (the user asked to stop); `after` models what was applied.
+      const applied = results.flatMap((r) => (r._tag === 'Applied' ? [r.action] : []));
+      const after = applyToSnapshot(before ?? { version: 1, images: [] }, { ...plan, actions: applied });
+      return right({ results, after, verified: false, mismatches: [], interrupted: true, via: transport().description });
     }
     // If the engine went away during the apply, this read fails too, and that error is the answer.
     const after = await snapshot();
     if (after._tag === 'Left') return after;
-    return right({ results, after: after.right, verified: verifyPlan(after.right, plan), via: transport().description });
+    const mismatches = planMismatches(after.right, plan);
+    return right({ results, after: after.right, verified: mismatches.length === 0, mismatches, interrupted: false, via: transport().description });
   };
 
   const transport = (): TransportInfo => {

@@ -29,12 +29,13 @@ export interface TransportInfo {
 export interface EngineTransport {
   info(): TransportInfo;
   list(): Promise<Either<StoreError, Snapshot>>;
-  inspect(name: string): Promise<Either<StoreError, InspectedImage | undefined>>;
+  /** `signal`: aborting it cancels the engine process in flight (an interrupted apply); the API's calls are short. */
+  inspect(name: string, signal?: AbortSignal): Promise<Either<StoreError, InspectedImage | undefined>>;
   /**
    * Gives `source` every name in `targets`. `podman tag SOURCE T1 T2 ...` does it in one process; docker's CLI
    * and the API take one target per call, run here one after another.
    */
-  tag(source: string, targets: readonly string[]): Promise<Either<StoreError, void>>;
+  tag(source: string, targets: readonly string[], signal?: AbortSignal): Promise<Either<StoreError, void>>;
   /** True when `tag` with several targets costs one call, so grouping actions by source pays. */
   readonly multiTarget: boolean;
   /** Releases kept-alive connections. */
@@ -63,22 +64,23 @@ export const createCliTransport = (runner: EngineRunner, note?: string): EngineT
       const listed = await runner.run(imageListArgs(engine));
       return listed._tag === 'Left' ? listed : parseImageList(engine, listed.right.stdout);
     },
-    inspect: async (name) => {
+    inspect: async (name, signal) => {
       const args = engine === 'podman' ? ['images', '--format', 'json', name] : ['image', 'ls', '--all', '--no-trunc', '--digests', '--format', '{{json .}}', name];
-      const listed = await runner.run(engine === 'nerdctl' ? args.filter((arg) => arg !== '--all') : args);
+      const listed = await runner.run(engine === 'nerdctl' ? args.filter((arg) => arg !== '--all') : args, signal === undefined ? {} : { signal });
       if (listed._tag === 'Left') return listed;
       const parsed = parseImageList(engine, listed.right.stdout);
       if (parsed._tag === 'Left') return parsed;
       const image = parsed.right.images[0];
       return right(image === undefined ? undefined : { id: image.id, names: image.names, digests: image.digests ?? [] });
     },
-    tag: async (source, targets) => {
+    tag: async (source, targets, signal) => {
+      const runOptions = signal === undefined ? {} : { signal };
       if (engine === 'podman') {
-        const ran = await runner.run(['tag', source, ...targets]);
+        const ran = await runner.run(['tag', source, ...targets], runOptions);
         return ran._tag === 'Left' ? ran : right(undefined);
       }
       return sequentially(targets, async (target) => {
-        const ran = await runner.run(['tag', source, target]);
+        const ran = await runner.run(['tag', source, target], runOptions);
         return ran._tag === 'Left' ? ran : right(undefined);
       });
     },
@@ -120,8 +122,8 @@ const withFallback = (api: EngineTransport, cli: () => EngineTransport): EngineT
       return current.multiTarget;
     },
     list: () => attempt((transport) => transport.list()),
-    inspect: (name) => attempt((transport) => transport.inspect(name)),
-    tag: (source, targets) => attempt((transport) => transport.tag(source, targets)),
+    inspect: (name, signal) => attempt((transport) => transport.inspect(name, signal)),
+    tag: (source, targets, signal) => attempt((transport) => transport.tag(source, targets, signal)),
     close: () => current.close(),
   };
 };

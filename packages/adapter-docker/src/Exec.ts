@@ -6,6 +6,8 @@ export interface ExecRequest {
   readonly env: Readonly<Record<string, string | undefined>>;
   /** The child is killed after this long and the outcome is `TimedOut`. */
   readonly timeoutMs: number;
+  /** Aborting it terminates the child (SIGTERM, then SIGKILL after a grace period) and the outcome is `Cancelled`. */
+  readonly cancelSignal?: AbortSignal;
 }
 
 /** How a child process ended, as data. Everything an adapter needs to tell the failure modes apart. */
@@ -14,6 +16,8 @@ export type ExecOutcome =
   /** The process never ran: `code` is the system error (`ENOENT` when the binary is missing, `EACCES`, ...). */
   | { readonly _tag: 'SpawnFailed'; readonly code: string; readonly message: string }
   | { readonly _tag: 'TimedOut'; readonly stdout: string; readonly stderr: string }
+  /** Ended because the caller aborted `cancelSignal` (SIGINT, SIGTERM on imgalias). */
+  | { readonly _tag: 'Cancelled'; readonly stdout: string; readonly stderr: string }
   /** Killed by a signal this adapter did not send (OOM killer, a user's kill). */
   | { readonly _tag: 'Signalled'; readonly signal: string; readonly stdout: string; readonly stderr: string };
 
@@ -36,6 +40,9 @@ export const execaExec: Exec = async (request) => {
     env: request.env,
     extendEnv: false,
     timeout: request.timeoutMs,
+    ...(request.cancelSignal === undefined ? {} : { cancelSignal: request.cancelSignal }),
+    // An engine CLI that ignores SIGTERM is killed outright after this long, so an interrupted run ends.
+    forceKillAfterDelay: 2000,
     stdin: 'ignore',
     // An engine that prints megabytes of listing is still a listing: do not cut it off.
     maxBuffer: 256 * 1024 * 1024,
@@ -44,6 +51,7 @@ export const execaExec: Exec = async (request) => {
   const stdout = typeof result.stdout === 'string' ? result.stdout : '';
   const stderr = typeof result.stderr === 'string' ? result.stderr : '';
   if (result.timedOut) return { _tag: 'TimedOut', stdout, stderr };
+  if (result.isCanceled) return { _tag: 'Cancelled', stdout, stderr };
   if (typeof result.exitCode === 'number') return { _tag: 'Exited', exitCode: result.exitCode, stdout, stderr };
   // No exit code and no timeout: either the spawn itself failed (errno code) or a signal ended the child.
   const code = (result as { code?: unknown }).code;

@@ -53,6 +53,8 @@ export const toStoreError = (outcome: ExecOutcome, context: FailureContext): Sto
       return { _tag: 'CommandFailed', engine, args, exitCode: null, message: `${outcome.code}: ${outcome.message}` };
     case 'TimedOut':
       return { _tag: 'Timeout', engine, args, timeoutMs };
+    case 'Cancelled':
+      return { _tag: 'Cancelled', engine, args };
     case 'Signalled':
       return {
         _tag: 'CommandFailed',
@@ -66,6 +68,9 @@ export const toStoreError = (outcome: ExecOutcome, context: FailureContext): Sto
 
 const hostVariables = (engine: EngineKind): string =>
   engine === 'podman' ? 'CONTAINER_HOST (or drop it to use the local store)' : engine === 'nerdctl' ? 'CONTAINERD_ADDRESS' : 'DOCKER_HOST or DOCKER_CONTEXT';
+
+/** `30 s`, `1.5 s`, `250 ms`: a timeout as a person reads it. */
+const formatDuration = (ms: number): string => (ms < 1000 ? `${ms} ms` : `${Number((ms / 1000).toFixed(1))} s`);
 
 /** The engine's own message as a sentence: its final punctuation kept, a full stop added only when it has none. */
 const asSentence = (message: string): string => (/[.?!]$/.test(message.trimEnd()) ? message.trimEnd() : `${message.trimEnd()}.`);
@@ -108,7 +113,9 @@ export const describeStoreError = (e: StoreError): string => {
       return `${e.engine} ${e.args.join(' ')} ${status}: ${e.message}${hint ? ` ${hint}` : ''}`;
     }
     case 'Timeout':
-      return `${e.engine} ${e.args.join(' ')} did not finish within ${e.timeoutMs} ms and was stopped. The engine may be overloaded or hung; check it, then retry or raise the timeout.`;
+      return `${e.engine} ${e.args.join(' ')} did not finish within ${formatDuration(e.timeoutMs)} and was stopped. The engine answered but is slow (overloaded, or busy with another client); retry, or raise the engine timeout (imgalias: --timeout, config engineTimeout, IMGALIAS_ENGINE_TIMEOUT).`;
+    case 'Cancelled':
+      return `${e.engine} ${e.args.join(' ')} was cancelled by an interrupt before it reported back; it may or may not have taken effect. Rerun to finish.`;
     case 'UnexpectedOutput':
       return `could not read ${e.engine}'s answer: ${e.message}. Is this a ${e.engine} version imgalias supports (docker >= 20.10, podman >= 4)?`;
   }

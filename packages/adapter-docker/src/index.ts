@@ -15,6 +15,8 @@ export type { Exec, ExecRequest, ExecOutcome } from './Exec.js';
 export { imageListArgs, parseImageList } from './ImageList.js';
 export { describeStoreError, toStoreError, engineMessage } from './StoreError.js';
 export type { FailureContext } from './StoreError.js';
+export { acquireApplyLock, applyLockEndpoint, describeLockError, lockDirectory, lockFileFor } from './ApplyLock.js';
+export type { AcquireApplyLockOptions, ApplyLock, LockError, LockHolder } from './ApplyLock.js';
 
 // --- Image lifecycle (prefetch, publish, clean): pull with retries, push, untag, containers, registry HEAD. ---
 export { headManifest, isPermanentRegistryError, describeRegistryError, manifestAccept, isLoopbackRegistry, parseBearerChallenge } from './registry.js';

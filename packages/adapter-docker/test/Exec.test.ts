@@ -33,6 +33,16 @@ describe('execaExec', () => {
     expect(await execaExec({ command: 'sleep', args: ['5'], env, timeoutMs: 100 })).toMatchObject({ _tag: 'TimedOut' });
   });
 
+  test('a program whose cancelSignal is aborted ends at once as Cancelled', async () => {
+    const controller = new AbortController();
+    const started = performance.now();
+    const running = execaExec({ command: 'sleep', args: ['60'], env, timeoutMs: 120_000, cancelSignal: controller.signal });
+    controller.abort('SIGINT');
+    expect(await running).toMatchObject({ _tag: 'Cancelled' });
+    // Ended by the cancel, not by the 60 s sleep or the 2 minute timeout.
+    expect(performance.now() - started).toBeLessThan(30_000);
+  });
+
   test('a program killed by a signal is Signalled', async () => {
     expect(await execaExec({ command: 'sh', args: ['-c', 'kill -KILL $$'], env, timeoutMs: 10_000 })).toMatchObject({ _tag: 'Signalled', signal: 'SIGKILL' });
   });

@@ -92,7 +92,8 @@ describe('describeStoreError', () => {
       { _tag: 'CommandFailed', engine: 'docker', args: ['tag', 'A:1', 'b:1'], exitCode: null, message: 'invalid reference format: repository name must be lowercase' },
       ['was not run', 'must be lowercase', 'not a valid image reference'],
     ],
-    [{ _tag: 'Timeout', engine: 'docker', args: ['tag', 'a:1', 'b:1'], timeoutMs: 500 }, ['did not finish within 500 ms', 'raise the timeout']],
+    [{ _tag: 'Timeout', engine: 'docker', args: ['tag', 'a:1', 'b:1'], timeoutMs: 500 }, ['did not finish within 500 ms', 'raise the engine timeout', '--timeout', 'engineTimeout']],
+    [{ _tag: 'Cancelled', engine: 'docker', args: ['tag', 'a:1', 'b:1'] }, ['docker tag a:1 b:1 was cancelled', 'may or may not have taken effect', 'Rerun']],
     [{ _tag: 'UnexpectedOutput', engine: 'podman', message: 'the image list is not JSON' }, ['not JSON', 'podman >= 4']],
   ];
   test.each(cases)('%j says what happened and what to do', (error, parts) => {

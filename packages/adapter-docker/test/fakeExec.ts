@@ -1,5 +1,5 @@
 // A fake engine CLI behind the `exec` capability: it keeps names -> image ids in memory and answers the two
-// verbs the store uses the way docker and podman do (list format, tag semantics, error messages), so the
+// verbs the store uses the way docker and podman do (list format and one-name reads, tag semantics, error messages), so the
 // store's logic is tested without a real engine and without module mocking.
 import { canonicalTagName } from '@imgalias/core';
 import type { EngineKind } from '@imgalias/core';
@@ -62,18 +62,21 @@ export const fakeEngine = (options: FakeEngineOptions): FakeEngine => {
   let maxInFlight = 0;
   const skip = options.globalArgCount ?? 0;
 
-  const list = (): ExecOutcome => {
+  /** The whole store, or with `only` (`image ls NAME`, `images NAME`) just the image holding that name. */
+  const list = (only?: string): ExecOutcome => {
+    const onlyKey = only === undefined ? undefined : keyOf(only);
+    const holds = (id: string): boolean => only === undefined || (onlyKey !== undefined && names.get(onlyKey) === id);
     if (options.engine === 'podman') {
-      const entries = [...ids].map((id) => {
+      const entries = [...ids].filter(holds).map((id) => {
         const own = [...names.entries()].filter(([, holder]) => holder === id).map(([name]) => name);
         return { Id: id.replace(/^sha256:/, ''), Names: own.length > 0 ? own : null, RepoTags: null, RepoDigests: [] };
       });
       return exited(0, JSON.stringify(entries, null, 4));
     }
     const rows: string[] = [];
-    for (const id of ids) {
-      const own = [...names.entries()].filter(([, holder]) => holder === id);
-      if (own.length === 0) rows.push(JSON.stringify({ ID: id, Repository: '<none>', Tag: '<none>', Digest: '<none>' }));
+    for (const id of [...ids].filter(holds)) {
+      const own = [...names.entries()].filter(([name, holder]) => holder === id && (onlyKey === undefined || name === onlyKey));
+      if (own.length === 0 && only === undefined) rows.push(JSON.stringify({ ID: id, Repository: '<none>', Tag: '<none>', Digest: '<none>' }));
       for (const [name] of own) {
         const [repo, tag] = dockerRepoTag(name);
         rows.push(JSON.stringify({ ID: id, Repository: repo, Tag: tag, Digest: '<none>' }));
@@ -114,8 +117,9 @@ export const fakeEngine = (options: FakeEngineOptions): FakeEngine => {
         }
         return exited(0);
       }
-      if (args[0] === 'image' && args[1] === 'ls') return list();
-      if (args[0] === 'images') return list();
+      // A trailing name after the format is a one-name read: `image ls ... --format {{json .}} NAME`.
+      if (args[0] === 'image' && args[1] === 'ls') return list(args.length > 7 ? (args[args.length - 1] as string) : undefined);
+      if (args[0] === 'images') return list(args[args.length - 1] !== 'json' ? (args[args.length - 1] as string) : undefined);
       return exited(125, '', `unknown command ${args.join(' ')}`);
     } finally {
       inFlight -= 1;

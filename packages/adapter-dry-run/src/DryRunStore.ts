@@ -1,4 +1,4 @@
-import { applyToSnapshot, preflightPlan, verifyPlan } from '@imgalias/core';
+import { applyToSnapshot, planMismatches, preflightPlan } from '@imgalias/core';
 import type { ActionResult, ApplyOptions, ApplyReport, EngineKind, ImageStore, Plan, Snapshot, TagAction } from '@imgalias/core';
 
 export interface DryRunStoreOptions {
@@ -43,7 +43,8 @@ export const createDryRunStore = (options: DryRunStoreOptions): ImageStore => {
         return result;
       });
       current = applyToSnapshot(current, { ...plan, actions: toRun });
-      return Promise.resolve(applyOk({ results, after: current, verified: verifyPlan(current, plan) }));
+      const mismatches = planMismatches(current, plan);
+      return Promise.resolve(applyOk({ results, after: current, verified: mismatches.length === 0, mismatches, interrupted: false }));
     },
   };
 };

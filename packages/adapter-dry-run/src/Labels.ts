@@ -1,5 +1,5 @@
 import { formatHarborLocation, formatMirrorRule, formatReference, parseReference, printable } from '@imgalias/core';
-import type { AliasPolicy, Finding, StoreError, TagReason } from '@imgalias/core';
+import type { AliasPolicy, Finding, PlanMismatch, StoreError, TagReason } from '@imgalias/core';
 
 /**
  * How plan data is labelled for people: familiar names, short image ids, reasons, the policy in one line.
@@ -75,6 +75,21 @@ export { printable } from '@imgalias/core';
  * search finds); only a timeout, which has no engine output, is put in ours.
  */
 export const engineMessage = (error: StoreError): string => {
-  const message = error._tag === 'Timeout' ? `timed out after ${error.timeoutMs} ms` : error.message;
+  const message =
+    error._tag === 'Timeout'
+      ? `timed out after ${error.timeoutMs} ms (the engine is slow; raise the engine timeout: --timeout, config engineTimeout)`
+      : error._tag === 'Cancelled'
+        ? 'cancelled by an interrupt; it may or may not have taken effect'
+        : error.message;
   return printable(message.trim().replace(/\s*\r?\n\s*/g, ' '));
 };
+
+/** Why an action was left alone because its target changed under us, in one clause. */
+export const describeChangedTarget = (result: { readonly expected?: string; readonly found?: string }): string =>
+  `changed under us: the snapshot had it ${result.expected === undefined ? 'absent' : shortImageId(result.expected)}, now it ${
+    result.found === undefined ? 'is absent' : `points at ${shortImageId(result.found)}`
+  }; left alone, plan again`;
+
+/** One planned name that the verifying read found elsewhere, in one clause. */
+export const describeMismatch = (mismatch: PlanMismatch): string =>
+  `${familiarName(mismatch.name)} ${mismatch.found === undefined ? 'is absent' : `points at ${shortImageId(mismatch.found)}`}, planned ${shortImageId(mismatch.planned)}`;

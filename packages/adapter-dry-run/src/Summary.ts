@@ -13,6 +13,10 @@ export interface PlanCounts {
 export interface ApplyCounts {
   readonly tagged: number;
   readonly failed: number;
+  /** Left alone because another process named the target meanwhile. */
+  readonly changed: number;
+  /** Not begun because the apply was interrupted. */
+  readonly notStarted: number;
   /** Only known when the plan is at hand: conflicts are findings of the plan, not results of applying it. */
   readonly conflicts?: number;
   /** Likewise: families with no name in the store, which applying cannot fix. */
@@ -33,6 +37,8 @@ export const countPlan = (plan: Plan): PlanCounts => ({
 export const countResults = (results: readonly ActionResult[], plan?: Plan): ApplyCounts => ({
   tagged: results.filter((result) => result._tag === 'Applied').length,
   failed: results.filter((result) => result._tag === 'Failed').length,
+  changed: results.filter((result) => result._tag === 'ChangedUnderUs').length,
+  notStarted: results.filter((result) => result._tag === 'NotStarted').length,
   ...(plan === undefined
     ? {}
     : { conflicts: countFindings(plan.findings, ['Conflict']), missing: countFindings(plan.findings, ['Missing']) }),
@@ -58,7 +64,8 @@ export const summarisePlan = (counts: PlanCounts): string =>
 
 /**
  * `3 tagged, 1 conflict, 1 failed` (the conflict count only when the plan was given; `1 missing` too when the plan
- * left families without any name, so a summary never reads clean while the exit code says otherwise).
+ * left families without any name, and `changed under us` / `not started` when there are some, so a summary
+ * never reads clean while the exit code says otherwise).
  */
 export const summariseResults = (counts: ApplyCounts): string =>
   [
@@ -66,4 +73,6 @@ export const summariseResults = (counts: ApplyCounts): string =>
     ...(counts.conflicts === undefined ? [] : [counted(counts.conflicts, 'conflict', 'conflicts')]),
     ...(counts.missing === undefined || counts.missing === 0 ? [] : [counted(counts.missing, 'missing')]),
     counted(counts.failed, 'failed'),
+    ...(counts.changed === 0 ? [] : [counted(counts.changed, 'changed under us')]),
+    ...(counts.notStarted === 0 ? [] : [counted(counts.notStarted, 'not started')]),
   ].join(', ');

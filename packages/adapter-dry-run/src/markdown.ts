@@ -1,6 +1,6 @@
 import { describeFinding, formatMirrorRule } from '@imgalias/core';
 import type { ActionResult, ApplyReport, Finding, Plan } from '@imgalias/core';
-import { FINDING_KIND, describePolicy, describeReason, engineMessage, familiarName, printable, shortImageId } from './Labels.js';
+import { FINDING_KIND, describeChangedTarget, describeMismatch, describePolicy, describeReason, engineMessage, familiarName, printable, shortImageId } from './Labels.js';
 import type { RenderHeader } from './RenderOptions.js';
 import { countPlan, countResults, summarisePlan, summariseResults } from './Summary.js';
 
@@ -97,13 +97,42 @@ export const renderPlanMarkdown = (plan: Plan, options: { readonly header?: Rend
     '',
   ].join('\n');
 
+const resultWord: Record<ActionResult['_tag'], string> = {
+  Applied: 'tagged',
+  Failed: '**failed**',
+  ChangedUnderUs: '**changed under us**',
+  NotStarted: 'not started',
+};
+
+const resultMessage = (result: ActionResult): string => {
+  switch (result._tag) {
+    case 'Applied':
+      return '';
+    case 'Failed':
+      return escapeMarkdown(engineMessage(result.error));
+    case 'ChangedUnderUs':
+      return escapeMarkdown(describeChangedTarget(result));
+    case 'NotStarted':
+      return 'interrupted before it started';
+  }
+};
+
 const resultCells = (result: ActionResult): string[] => [
-  result._tag === 'Applied' ? 'tagged' : '**failed**',
+  resultWord[result._tag],
   codeSpan(familiarName(result.action.source)),
   codeSpan(familiarName(result.action.target)),
   codeSpan(shortImageId(result.action.imageId)),
-  result._tag === 'Applied' ? '' : escapeMarkdown(engineMessage(result.error)),
+  resultMessage(result),
 ];
+
+const verificationLines = (report: ApplyReport): string[] => {
+  if (report.interrupted) return ['**Interrupted**: the store was not read back; run the same command again to finish.'];
+  if (report.verified) return ['Verified: every planned name now points at its planned image.'];
+  return [
+    '**Not verified**: some planned names do not point at their planned image.',
+    ...(report.mismatches.length === 0 ? [] : ['', ...report.mismatches.map((m) => `- ${escapeMarkdown(describeMismatch(m))}`)]),
+  ];
+};
 
 /** What applying did, for a pull request or a CI job summary. */
 export const renderApplyReportMarkdown = (
@@ -119,9 +148,7 @@ export const renderApplyReportMarkdown = (
       : table(['Result', 'Source', 'Target', 'Image id', 'Engine message'], report.results.map(resultCells))),
     '',
     ...findingSection(options.plan?.findings ?? []),
-    report.verified
-      ? 'Verified: every planned name now points at its planned image.'
-      : '**Not verified**: some planned names do not point at their planned image.',
+    ...verificationLines(report),
     ...(report.via === undefined ? [] : ['', `Applied through the ${escapeMarkdown(report.via)}.`]),
     '',
     `**${escapeMarkdown(summariseResults(countResults(report.results, options.plan)))}**`,

@@ -1,7 +1,7 @@
 import pc from 'picocolors';
 import { describeFinding, formatMirrorRule } from '@imgalias/core';
 import type { ActionResult, ApplyReport, Finding, Plan, TagAction } from '@imgalias/core';
-import { describeReason, engineMessage, familiarName, printable, shortImageId } from './Labels.js';
+import { describeChangedTarget, describeMismatch, describeReason, engineMessage, familiarName, printable, shortImageId } from './Labels.js';
 import { countPlan, countResults, summarisePlan, summariseResults } from './Summary.js';
 
 type Colors = ReturnType<typeof pc.createColors>;
@@ -81,11 +81,34 @@ const harborNameLines = (plan: Plan, colors: Colors): string[] => {
   ];
 };
 
-const resultLine = (result: ActionResult, arrow: (action: TagAction) => string, colors: Colors): string => {
+/** One action's outcome on one line; `resultLine` is also what a run prints as each action completes. */
+export const resultLine = (result: ActionResult, arrow: (action: TagAction) => string, colors: Colors): string => {
   const id = shortImageId(result.action.imageId);
-  return result._tag === 'Applied'
-    ? `${label('tagged', colors.green)}  ${arrow(result.action)}  ${colors.dim(`(${id})`)}`
-    : `${label('failed', colors.red)}  ${arrow(result.action)}  (${id}: ${engineMessage(result.error)})`;
+  switch (result._tag) {
+    case 'Applied':
+      return `${label('tagged', colors.green)}  ${arrow(result.action)}  ${colors.dim(`(${id})`)}`;
+    case 'Failed':
+      return `${label('failed', colors.red)}  ${arrow(result.action)}  (${id}: ${engineMessage(result.error)})`;
+    case 'ChangedUnderUs':
+      return `${label('changed', colors.yellow)}  ${arrow(result.action)}  (${id}: ${describeChangedTarget(result)})`;
+    case 'NotStarted':
+      return `${label('not run', colors.dim)}  ${arrow(result.action)}  ${colors.dim(`(${id}: interrupted before it started)`)}`;
+  }
+};
+
+/** The same line without column alignment or colour: progress output, printed as each result arrives. */
+export const renderResultLine = (result: ActionResult): string =>
+  resultLine(result, (action) => `${familiarName(action.source)} -> ${familiarName(action.target)}`, pc.createColors(false));
+
+const verificationLines = (report: ApplyReport, colors: Colors): string[] => {
+  if (report.interrupted) return [colors.red('interrupted: the store was not read back; run the same command again to finish')];
+  if (report.verified) return [colors.green('verified: every planned name now points at its planned image')];
+  return report.mismatches.length === 0
+    ? [colors.red('not verified: some planned names do not point at their planned image')]
+    : [
+        colors.red(`not verified: ${report.mismatches.length === 1 ? '1 planned name does' : `${report.mismatches.length} planned names do`} not point at the planned image:`),
+        ...report.mismatches.map((mismatch) => `  ${describeMismatch(mismatch)}`),
+      ];
 };
 
 /**
@@ -105,9 +128,7 @@ export const renderApplyReportText = (
   return [
     ...(body.length === 0 ? ['nothing to do'] : body),
     '',
-    report.verified
-      ? colors.green('verified: every planned name now points at its planned image')
-      : colors.red('not verified: some planned names do not point at their planned image'),
+    ...verificationLines(report, colors),
     ...(report.via === undefined ? [] : [`through: ${report.via}`]),
     colors.bold(summariseResults(countResults(report.results, options.plan))),
     '',

@@ -146,12 +146,12 @@ describe('renderApplyReport', () => {
         },
       ],
     };
-    expect(renderApplyReport(timedOut, { format: 'text' })).toContain('(sha256:34fb46c847bb: timed out after 30000 ms)');
-    expect(renderApplyReport(timedOut, { format: 'markdown' })).toContain('| timed out after 30000 ms |');
+    expect(renderApplyReport(timedOut, { format: 'text' })).toContain('(sha256:34fb46c847bb: timed out after 30000 ms (the engine is slow; raise the engine timeout: --timeout, config engineTimeout))');
+    expect(renderApplyReport(timedOut, { format: 'markdown' })).toContain('| timed out after 30000 ms (the engine is slow; raise the engine timeout: --timeout, config engineTimeout) |');
   });
 
   test('an empty report says nothing was tagged', () => {
-    const empty = { results: [], after: applyReport.after, verified: true };
+    const empty = { results: [], after: applyReport.after, verified: true, mismatches: [], interrupted: false };
     expect(renderApplyReport(empty, { format: 'text' })).toBe(
       'nothing to do\n\nverified: every planned name now points at its planned image\n0 tagged, 0 failed\n',
     );
@@ -176,7 +176,7 @@ describe('renderApplyReport', () => {
       summary: { tagged: number; failed: number; conflicts: number };
       verified: boolean;
     };
-    expect(json.summary).toEqual({ tagged: 5, failed: 1, conflicts: 1, missing: 1 });
+    expect(json.summary).toEqual({ tagged: 5, failed: 1, changed: 0, notStarted: 0, conflicts: 1, missing: 1 });
     expect(json.verified).toBe(false);
   });
 

@@ -1,6 +1,6 @@
 import { describe, expect, test } from '@jest/globals';
 import type { Snapshot } from '@imgalias/core';
-import { verifyPlan } from '@imgalias/core';
+import { planMismatches, verifyPlan } from '@imgalias/core';
 import { applyReport, ids, plan, snapshot } from './fixtures/fieldScenario.js';
 
 describe('verifyPlan', () => {
@@ -10,6 +10,7 @@ describe('verifyPlan', () => {
 
   test('false when one target is missing afterwards (the failed tcp-proxy tag)', () => {
     expect(verifyPlan(applyReport.after, plan)).toBe(false);
+    expect(planMismatches(applyReport.after, plan)).toEqual(applyReport.mismatches);
   });
 
   test('true when every target points at its planned image, in any spelling', () => {

@@ -1,5 +1,5 @@
 import type { ApplyReport, ImageStore, Plan, Snapshot, StoreError } from '@imgalias/core';
-import { familiarName } from '@imgalias/core';
+import { renderResultLine } from '@imgalias/adapter-dry-run';
 import type { Either } from 'fp-ts/lib/Either.js';
 import type { Output, OutputStream } from './Output.js';
 
@@ -64,7 +64,9 @@ export const wantsProgressDisplay = (output: Output, steps: number, threshold = 
 
 /**
  * Applies a plan, showing a progress display on a terminal when there are more than a handful of actions.
- * Without a terminal (CI logs, pipes) nothing is drawn: the report printed afterwards lists every action.
+ * Without a terminal (CI logs, pipes) each result of a real engine is written to stderr as it completes
+ * (`--quiet` leaves them out), so a run that is killed, or whose engine dies, still leaves a true record of what
+ * it tagged; the report printed afterwards lists every action again, in plan order.
  */
 export async function applyWithProgress(options: {
   readonly store: ImageStore;
@@ -75,10 +77,18 @@ export async function applyWithProgress(options: {
   readonly output: Output;
   /** Where the display is drawn; only used when it is a terminal. */
   readonly terminal: OutputStream;
+  /** Aborted on SIGINT/SIGTERM: no new action starts and running engine processes are cancelled. */
+  readonly signal?: AbortSignal;
+  /** Write each result as it completes when off a terminal: true for a real engine, not for a saved snapshot. */
+  readonly recordProgress: boolean;
 }): Promise<Either<StoreError, ApplyReport>> {
-  const { store, plan, current, concurrency, output, terminal } = options;
+  const { store, plan, current, concurrency, output, terminal, signal } = options;
   const total = plan.actions.length;
-  if (!wantsProgressDisplay(output, total)) return store.apply(plan, { concurrency, current });
+  const base = { concurrency, current, ...(signal === undefined ? {} : { signal }) };
+  if (!wantsProgressDisplay(output, total)) {
+    const record = options.recordProgress && !output.interactive;
+    return store.apply(plan, record ? { ...base, onResult: (result) => output.note(renderResultLine(result)) } : base);
+  }
 
   let done = 0;
   let failed = 0;
@@ -87,17 +97,17 @@ export async function applyWithProgress(options: {
     title: `Tagging ${total} names`,
     work: (update) =>
       store.apply(plan, {
-        concurrency,
-        current,
+        ...base,
         onResult: (actionResult) => {
           done += 1;
-          if (actionResult._tag === 'Failed') failed += 1;
+          if (actionResult._tag !== 'Applied') failed += 1;
           update({
-            title: `Tagging names: ${done}/${total}${failed === 0 ? '' : `, ${failed} failed`}`,
-            line: `${actionResult._tag === 'Applied' ? 'tagged' : 'failed'} ${familiarName(actionResult.action.target)}`,
+            title: `Tagging names: ${done}/${total}${failed === 0 ? '' : `, ${failed} not tagged`}`,
+            line: renderResultLine(actionResult),
           });
         },
       }),
-    doneTitle: () => `Tagged ${done - failed} of ${total} names`,
+    doneTitle: (report) =>
+      report._tag === 'Right' && report.right.interrupted ? `Interrupted after ${done} of ${total} names` : `Tagged ${done - failed} of ${total} names`,
   });
 }

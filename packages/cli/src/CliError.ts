@@ -1,6 +1,7 @@
 import type { ReferenceError, StoreError } from '@imgalias/core';
 import { describeReferenceError, quoteExcerpt } from '@imgalias/core';
-import { describeStoreError } from '@imgalias/adapter-docker';
+import type { LockError } from '@imgalias/adapter-docker';
+import { describeLockError, describeStoreError } from '@imgalias/adapter-docker';
 import type { ConfigError } from './config/ConfigError.js';
 import { describeConfigError } from './config/ConfigError.js';
 import { ExitCode } from './ExitCode.js';
@@ -15,6 +16,7 @@ export type CliError =
   | { readonly _tag: 'SnapshotFileUnreadable'; readonly file: string; readonly message: string }
   | { readonly _tag: 'SnapshotFileInvalid'; readonly file: string; readonly errors: readonly string[] }
   | { readonly _tag: 'Store'; readonly error: StoreError }
+  | { readonly _tag: 'Lock'; readonly error: LockError }
   /** `givenAs`: how the paths were given, so the message names the right thing to correct. */
   | { readonly _tag: 'PathNotFound'; readonly paths: readonly string[]; readonly givenAs: 'argument' | 'from' }
   | { readonly _tag: 'RefusedFiles'; readonly files: readonly { readonly file: string; readonly detail: string }[] }
@@ -29,6 +31,7 @@ export const CliError = {
   snapshotFileUnreadable: (file: string, message: string): CliError => ({ _tag: 'SnapshotFileUnreadable', file, message }),
   snapshotFileInvalid: (file: string, errors: readonly string[]): CliError => ({ _tag: 'SnapshotFileInvalid', file, errors }),
   store: (error: StoreError): CliError => ({ _tag: 'Store', error }),
+  lock: (error: LockError): CliError => ({ _tag: 'Lock', error }),
   pathNotFound: (paths: readonly string[], givenAs: 'argument' | 'from' = 'from'): CliError => ({ _tag: 'PathNotFound', paths, givenAs }),
   refusedFiles: (files: readonly { readonly file: string; readonly detail: string }[]): CliError => ({ _tag: 'RefusedFiles', files }),
   usage: (message: string): CliError => ({ _tag: 'Usage', message }),
@@ -54,6 +57,8 @@ export function describeCliError(e: CliError): string {
       ].join('\n');
     case 'Store':
       return describeStoreError(e.error);
+    case 'Lock':
+      return describeLockError(e.error);
     case 'PathNotFound':
       return e.givenAs === 'argument'
         ? `no such file or directory to scan: ${e.paths.join(', ')}. Check the PATH arguments; nothing was changed.`
@@ -72,8 +77,14 @@ export function describeCliError(e: CliError): string {
 export function exitCodeOf(e: CliError): ExitCode {
   switch (e._tag) {
     case 'Store':
+      // A slow engine answered, just not in time: a finding that names --timeout, not "engine unavailable".
+      if (e.error._tag === 'Timeout') return ExitCode.findings;
+      // Only an interrupt cancels a store read; the signal decides the code.
+      if (e.error._tag === 'Cancelled') return ExitCode.sigint;
       // The command could not read or change the store at all: the engine is missing, down or misbehaving.
       return ExitCode.engine;
+    case 'Lock':
+      return e.error._tag === 'LockUnavailable' ? ExitCode.usage : e.error._tag === 'LockInterrupted' ? ExitCode.sigint : ExitCode.findings;
     case 'Config':
     case 'InvalidImages':
     case 'SnapshotFileUnreadable':

@@ -7,17 +7,21 @@
  *   or project files naming images that could not be resolved.
  * - `usage` (2): a usage, configuration or input error; nothing was changed.
  * - `engine` (3): the container engine is missing or unreachable.
+ * - `sigint` (130), `sigterm` (143): `apply`/`fix` were interrupted and printed what they had done (128 + the
+ *   signal's number, as a shell reports a process the signal ended).
  */
-export const ExitCode = { ok: 0, findings: 1, usage: 2, engine: 3 } as const;
+export const ExitCode = { ok: 0, findings: 1, usage: 2, engine: 3, sigint: 130, sigterm: 143 } as const;
 
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
 
 /** The block `--help` ends with; docs/cli.md embeds it through the help text. */
 export const exitCodeHelp = [
   'Exit codes:',
-  '  0  success; for check: every family is complete and consistent',
-  '  1  findings: missing images, conflicts, failed actions, incomplete families, or project files',
-  '     naming images that could not be resolved',
-  '  2  usage, configuration or input error (nothing was changed)',
-  '  3  the container engine is missing or unreachable',
+  '  0    success; for check: every family is complete and consistent',
+  '  1    findings: missing images, conflicts, failed actions, incomplete families, or project files',
+  '       naming images that could not be resolved; names another process changed meanwhile; an',
+  '       engine slower than --timeout, or another imgalias holding the apply lock past --lock-timeout',
+  '  2    usage, configuration or input error (nothing was changed)',
+  '  3    the container engine is missing or unreachable',
+  '  130  interrupted (143: terminated) during apply; the report says what was done: rerun to finish',
 ].join('\n');

@@ -14,11 +14,39 @@ export function runProcess(): void {
     });
   }
 
+  // SIGINT/SIGTERM: while a command runs work that can report what it did (apply), the signal aborts that work
+  // and the command exits 130/143 after its partial report; anywhere else, or on a second signal, the process
+  // ends as the signal's default action would have ended it.
+  const interruption = new AbortController();
+  let guarded = 0;
+  const onSignal = (name: 'SIGINT' | 'SIGTERM'): void => {
+    if (guarded === 0 || interruption.signal.aborted) {
+      process.removeListener(name, handlers[name]);
+      process.kill(process.pid, name);
+      return;
+    }
+    interruption.abort(name);
+  };
+  const handlers = { SIGINT: () => onSignal('SIGINT'), SIGTERM: () => onSignal('SIGTERM') } as const;
+  process.on('SIGINT', handlers.SIGINT);
+  process.on('SIGTERM', handlers.SIGTERM);
+
   run(process.argv.slice(2), {
     stdout: process.stdout,
     stderr: process.stderr,
     env: process.env,
     cwd: process.cwd(),
+    interrupt: {
+      signal: interruption.signal,
+      during: async (work) => {
+        guarded += 1;
+        try {
+          return await work();
+        } finally {
+          guarded -= 1;
+        }
+      },
+    },
   }).then(
     (code) => {
       // Not process.exit(): pending output to a pipe must be flushed first.

@@ -15,14 +15,15 @@ describe('the imgalias program', () => {
       expect(result.stdout).toMatch(new RegExp(`^  ${command}\\b`, 'm'));
     }
     expect(result.stdout).toContain('Exit codes:');
-    expect(result.stdout).toContain('3  the container engine is missing or unreachable');
+    expect(result.stdout).toContain('3    the container engine is missing or unreachable');
+    expect(result.stdout).toContain('130  interrupted (143: terminated) during apply');
   });
 
   test.each(['plan', 'apply', 'check', 'fix', 'scan', 'snapshot', 'mode'])('%s --help ends with the exit codes', async (command) => {
     const result = await runInProcess([command, '--help'], { cwd: await tmp() });
     expect(result.exitCode).toBe(ExitCode.ok);
     expect(result.stdout).toContain(`Usage: imgalias ${command}`);
-    expect(result.stdout.trimEnd().endsWith('3  the container engine is missing or unreachable')).toBe(true);
+    expect(result.stdout.trimEnd().endsWith('130  interrupted (143: terminated) during apply; the report says what was done: rerun to finish')).toBe(true);
   });
 
   test('--version prints a version and exits 0', async () => {

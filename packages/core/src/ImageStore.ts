@@ -11,12 +11,30 @@ export type StoreError =
   | { readonly _tag: 'EngineUnreachable'; readonly engine: EngineKind; readonly message: string }
   | { readonly _tag: 'CommandFailed'; readonly engine: EngineKind; readonly args: readonly string[]; readonly exitCode: number | null; readonly message: string }
   | { readonly _tag: 'Timeout'; readonly engine: EngineKind; readonly args: readonly string[]; readonly timeoutMs: number }
-  | { readonly _tag: 'UnexpectedOutput'; readonly engine: EngineKind; readonly message: string };
+  | { readonly _tag: 'UnexpectedOutput'; readonly engine: EngineKind; readonly message: string }
+  /** The caller cancelled (SIGINT, SIGTERM) while the process ran; whether the engine finished the work is unknown. */
+  | { readonly _tag: 'Cancelled'; readonly engine: EngineKind; readonly args: readonly string[] };
 
-/** How one planned action ended. */
+/**
+ * How one planned action ended. `ChangedUnderUs`: right before tagging, the target was read again and no longer
+ * matched the snapshot the plan was made from (another process named it meanwhile), so it was left alone;
+ * `expected` is the image id the snapshot had for it (undefined: absent), `found` the one it has now.
+ * `NotStarted`: the apply was interrupted before this action began.
+ */
 export type ActionResult =
   | { readonly _tag: 'Applied'; readonly action: TagAction }
-  | { readonly _tag: 'Failed'; readonly action: TagAction; readonly error: StoreError };
+  | { readonly _tag: 'Failed'; readonly action: TagAction; readonly error: StoreError }
+  | { readonly _tag: 'ChangedUnderUs'; readonly action: TagAction; readonly expected?: string; readonly found?: string }
+  | { readonly _tag: 'NotStarted'; readonly action: TagAction };
+
+/** A planned name that, read back after applying, does not point at its planned image. */
+export interface PlanMismatch {
+  /** The target name, canonical. */
+  readonly name: string;
+  readonly planned: string;
+  /** The image id it points at now; undefined when the name is absent. */
+  readonly found?: string;
+}
 
 export interface ApplyOptions {
   /** How many `tag` calls run at once. Default 4. */
@@ -29,6 +47,11 @@ export interface ApplyOptions {
    * elsewhere, so a stale plan is judged against the store as it is now.
    */
   readonly current?: Snapshot;
+  /**
+   * Aborting it (SIGINT, SIGTERM) stops starting actions and cancels the engine processes in flight; the report
+   * then marks the rest `NotStarted` and `interrupted`.
+   */
+  readonly signal?: AbortSignal;
 }
 
 export interface ApplyReport {
@@ -39,6 +62,13 @@ export interface ApplyReport {
   readonly verified: boolean;
   /** How the store reached the engine (`docker CLI`, `Docker Engine API at unix:///run/docker.sock`), if it says. */
   readonly via?: string;
+  /** Every planned name that does not point at its planned image after applying, by name (empty when verified). */
+  readonly mismatches: readonly PlanMismatch[];
+  /**
+   * True when the apply was interrupted: then `after` was not read back (it is the snapshot with the applied
+   * actions modelled), `verified` is false and `mismatches` is empty.
+   */
+  readonly interrupted: boolean;
 }
 
 /**

@@ -1,6 +1,6 @@
 import type { ImageReference } from './ImageReference.js';
 import { describeReferenceError, parseReference } from './ImageReference.js';
-import type { ActionResult, EngineKind, StoreError } from './ImageStore.js';
+import type { ActionResult, EngineKind, PlanMismatch, StoreError } from './ImageStore.js';
 import type { Plan, TagAction } from './Plan.js';
 import type { Snapshot } from './Snapshot.js';
 import { canonicalTagName, indexSnapshot } from './Snapshot.js';
@@ -27,6 +27,8 @@ export type Preflight =
       /** Canonical names, as `applyToSnapshot` keys them (a hand-written plan may spell `redis:7`). */
       readonly sourceName: string;
       readonly targetName: string;
+      /** What the snapshot had for the target (normalised id; undefined: absent): `recheckTarget` compares with it. */
+      readonly targetBefore?: string;
     };
 
 /** A reason not to run an action, as the `CommandFailed` with exit status null ("was not run") it ends with. */
@@ -77,7 +79,15 @@ const preflightAction = (
       return notRun(engine, action, `${action.target} now points at ${targetNow} and the plan does not say to move it; plan again`);
     }
   }
-  return { _tag: 'Run', action, source: source.right, target: target.right, sourceName, targetName: targetKey.right };
+  return {
+    _tag: 'Run',
+    action,
+    source: source.right,
+    target: target.right,
+    sourceName,
+    targetName: targetKey.right,
+    ...(targetNow === undefined ? {} : { targetBefore: targetNow }),
+  };
 };
 
 /**
@@ -98,19 +108,50 @@ export const preflightPlan = (input: { readonly plan: Plan; readonly snapshot: S
 };
 
 /**
+ * The last word before a tag runs, given the target as it was read again right then (`now`: its image id, or
+ * undefined when absent): `Run` when it still is what the snapshot said, `Applied` without running when it
+ * already points at the planned image, and `ChangedUnderUs` otherwise: another process named it meanwhile, and
+ * `docker tag` would silently move it.
+ *
+ * @example
+ * recheckTarget(decision, 'sha256:other…') // { _tag: 'ChangedUnderUs', action, found: 'sha256:other…' }
+ */
+export const recheckTarget = (decision: Extract<Preflight, { readonly _tag: 'Run' }>, now: string | undefined): 'Run' | ActionResult => {
+  const found = now === undefined ? undefined : normaliseImageId(now);
+  if (found === decision.targetBefore) return 'Run';
+  if (found === normaliseImageId(decision.action.imageId)) return { _tag: 'Applied', action: decision.action };
+  return {
+    _tag: 'ChangedUnderUs',
+    action: decision.action,
+    ...(decision.targetBefore === undefined ? {} : { expected: decision.targetBefore }),
+    ...(found === undefined ? {} : { found }),
+  };
+};
+
+/**
+ * Every action whose target does not point at its planned image in `snapshot`, by name: what the verifying read
+ * after an apply reports. Names compare canonically (a store listing `redis:7` verifies a plan naming
+ * `docker.io/library/redis:7`), and ids with and without `sha256:` compare equal.
+ *
+ * @example
+ * planMismatches(after, plan) // [{ name: 'docker.io/library/redis:7', planned: 'sha256:aa…', found: 'sha256:bb…' }]
+ */
+export const planMismatches = (snapshot: Snapshot, plan: Plan): readonly PlanMismatch[] => {
+  const { imageIdByName } = indexSnapshot(snapshot);
+  return plan.actions.flatMap((action): PlanMismatch[] => {
+    const key = canonicalTagName(action.target);
+    const name = key._tag === 'Right' && key.right !== undefined ? key.right : action.target;
+    const planned = normaliseImageId(action.imageId);
+    const nowRaw = key._tag === 'Right' && key.right !== undefined ? imageIdByName.get(key.right) : undefined;
+    const found = nowRaw === undefined ? undefined : normaliseImageId(nowRaw);
+    return found === planned ? [] : [{ name, planned, ...(found === undefined ? {} : { found }) }];
+  });
+};
+
+/**
  * True when every action's target now points at its planned image: what "verified" means in an apply report.
- * Names compare canonically (a store listing `redis:7` verifies a plan naming `docker.io/library/redis:7`), and
- * ids with and without `sha256:` compare equal.
  *
  * @example
  * const report = { results, after, verified: verifyPlan(after, plan) };
  */
-export const verifyPlan = (snapshot: Snapshot, plan: Plan): boolean => {
-  const { imageIdByName } = indexSnapshot(snapshot);
-  return plan.actions.every((action) => {
-    const key = canonicalTagName(action.target);
-    if (key._tag === 'Left' || key.right === undefined) return false;
-    const now = imageIdByName.get(key.right);
-    return now !== undefined && normaliseImageId(now) === normaliseImageId(action.imageId);
-  });
-};
+export const verifyPlan = (snapshot: Snapshot, plan: Plan): boolean => planMismatches(snapshot, plan).length === 0;

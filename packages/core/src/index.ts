@@ -23,7 +23,7 @@ export type {
 } from './Policy.js';
 export { defaultPolicy, parseHarborLocation, describeHarborLocationError, formatHarborLocation } from './Policy.js';
 
-export type { EngineKind, StoreError, ActionResult, ApplyOptions, ApplyReport, ImageStore } from './ImageStore.js';
+export type { EngineKind, StoreError, ActionResult, ApplyOptions, ApplyReport, ImageStore, PlanMismatch } from './ImageStore.js';
 export { spellReference } from './EngineDialect.js';
 
 export type { MemberRole, FamilyMember, AliasFamily } from './AliasFamily.js';
@@ -53,7 +53,7 @@ export { planAliases, applyToSnapshot, describeFinding, harborNamesOf } from './
 export type { FamilyStatus, MemberCheck, FamilyCheck, CheckResult, CheckInput } from './FamilyCheck.js';
 export { checkFamilies, familiesInSnapshot } from './FamilyCheck.js';
 export type { Preflight } from './Preflight.js';
-export { preflightPlan, verifyPlan, normaliseImageId } from './Preflight.js';
+export { preflightPlan, recheckTarget, planMismatches, verifyPlan, normaliseImageId } from './Preflight.js';
 export type { DecodeError } from './codecs.js';
 export {
   NetworkModeCodec,

@@ -1,6 +1,6 @@
 import { describe, expect, test } from '@jest/globals';
 import type { Plan, Snapshot, TagAction } from '../src/index.js';
-import { normaliseImageId, preflightPlan, verifyPlan } from '../src/index.js';
+import { normaliseImageId, planMismatches, preflightPlan, recheckTarget, verifyPlan } from '../src/index.js';
 
 const hex = (c: string): string => c.repeat(64);
 const A = `sha256:${hex('a')}`;
@@ -26,7 +26,9 @@ const outcomes = (plan: Plan, snapshot: Snapshot): string[] =>
       ? `run ${d.sourceName} -> ${d.targetName}`
       : d.result._tag === 'Applied'
         ? 'already'
-        : `not run: ${d.result.error._tag === 'CommandFailed' ? d.result.error.message : d.result.error._tag}`,
+        : d.result._tag === 'Failed'
+          ? `not run: ${d.result.error._tag === 'CommandFailed' ? d.result.error.message : d.result.error._tag}`
+          : d.result._tag,
   );
 
 describe('preflightPlan', () => {
@@ -78,6 +80,47 @@ describe('verifyPlan', () => {
   });
   test('an empty plan is verified', () => {
     expect(verifyPlan(store(), planOf())).toBe(true);
+  });
+});
+
+describe('recheckTarget: the target read again right before its tag', () => {
+  const C = `sha256:${hex('c')}`;
+  const runOf = (plan: Plan, snapshot: Snapshot) => {
+    const [decision] = preflightPlan({ plan, snapshot, engine: 'docker' });
+    if (decision?._tag !== 'Run') throw new Error('expected a Run decision');
+    return decision;
+  };
+  const missing = runOf(planOf(tag('localhost/redis:7', 'redis:7')), store({ id: A, names: ['localhost/redis:7'] }));
+  const retarget = runOf(
+    planOf(tag('localhost/redis:7', 'redis:7', { reason: 'retarget', replaces: B })),
+    store({ id: A, names: ['localhost/redis:7'] }, { id: B, names: ['redis:7'] }),
+  );
+
+  test.each<[string, ReturnType<typeof runOf>, string | undefined, unknown]>([
+    ['still absent: run', missing, undefined, 'Run'],
+    ['still on the image a retarget replaces (bare podman id): run', retarget, hex('b'), 'Run'],
+    ['another process already made it the planned image: applied, nothing run', missing, A, { _tag: 'Applied', action: missing.action }],
+    ['another process pointed it elsewhere: changed under us, never moved', missing, C,
+      { _tag: 'ChangedUnderUs', action: missing.action, found: C }],
+    ['the image a retarget replaces was swapped for a third: changed under us', retarget, C,
+      { _tag: 'ChangedUnderUs', action: retarget.action, expected: B, found: C }],
+    ['a retarget whose target vanished: changed under us', retarget, undefined, { _tag: 'ChangedUnderUs', action: retarget.action, expected: B }],
+  ])('%s', (_name, decision, now, expected) => {
+    expect(recheckTarget(decision, now)).toEqual(expected);
+  });
+});
+
+describe('planMismatches: what the verifying read reports, by name', () => {
+  test('names every target not on its planned image, with what it points at now', () => {
+    const plan = planOf(tag('localhost/redis:7', 'redis:7'), tag('localhost/redis:7', 'redis:latest'), tag('localhost/redis:7', 'redis:8'));
+    const after = store({ id: A, names: ['localhost/redis:7', 'redis:7'] }, { id: hex('b'), names: ['redis:latest'] });
+    expect(planMismatches(after, plan)).toEqual([
+      { name: 'docker.io/library/redis:latest', planned: A, found: B },
+      { name: 'docker.io/library/redis:8', planned: A },
+    ]);
+  });
+  test('a target that is not a tag is a mismatch under its own spelling', () => {
+    expect(planMismatches(store(), planOf(tag('localhost/redis:7', 'Not A Name')))).toEqual([{ name: 'Not A Name', planned: A }]);
   });
 });
 

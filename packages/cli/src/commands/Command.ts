@@ -25,6 +25,18 @@ export interface CliIO {
   readonly cwd: string;
   /** Used by `auto` mode probes; defaults to the global fetch. */
   readonly fetch?: typeof fetch;
+  /** SIGINT/SIGTERM as the process receives them; without it a command is never interrupted. */
+  readonly interrupt?: Interrupt;
+}
+
+/**
+ * How a command learns of SIGINT and SIGTERM. Outside `during` a signal ends the process at once, as it always
+ * did; inside, it aborts `signal` (its reason is the signal's name) so the work can stop starting things, cancel
+ * what runs and report what was done. A second signal ends the process at once.
+ */
+export interface Interrupt {
+  readonly signal: AbortSignal;
+  during<T>(work: () => Promise<T>): Promise<T>;
 }
 
 /** One parsed invocation of a command, as its action receives it. */
@@ -98,6 +110,7 @@ export function createCommandContext(io: CliIO): ContextHandle {
     env: io.env,
     concurrency: settings.concurrency,
     transport: settings.transport,
+    timeoutMs: settings.engineTimeoutMs,
   });
 
   const context: CommandContext = {

@@ -8,6 +8,7 @@ import {
   withDisplayOptions,
   withFormatOptions,
   withFromOption,
+  withLockOption,
   withModeOptions,
   withPolicyOptions,
   withStoreOptions,
@@ -19,7 +20,7 @@ export const registerApply: RegisterCommand = (program, context) =>
   withDisplayOptions(
     withFormatOptions(
       withFromOption(
-        withConcurrencyOption(
+        withLockOption(withConcurrencyOption(
           withStoreOptions(
             withPolicyOptions(
               withModeOptions(
@@ -34,7 +35,7 @@ export const registerApply: RegisterCommand = (program, context) =>
             ),
             { snapshot: true },
           ),
-        ),
+        )),
       ),
       ['text', 'json', 'markdown', 'shell'],
     ),

@@ -8,6 +8,7 @@ import {
   withDisplayOptions,
   withFormatOptions,
   withFromOption,
+  withLockOption,
   withModeOptions,
   withPolicyOptions,
   withStoreOptions,
@@ -22,14 +23,14 @@ export const registerFix: RegisterCommand = (program, context) =>
   withDisplayOptions(
     withFormatOptions(
       withFromOption(
-        withConcurrencyOption(
+        withLockOption(withConcurrencyOption(
           withStoreOptions(
             withPolicyOptions(
               withModeOptions(withConfigOption(program.command('fix').option('--dry-run', 'print the plan (as plan does) and tag nothing'))),
             ),
             { snapshot: true },
           ),
-        ),
+        )),
       ),
       ['text', 'json', 'markdown', 'shell'],
     ),

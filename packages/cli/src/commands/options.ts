@@ -54,6 +54,7 @@ export const withStoreOptions = (command: Command, options: { readonly snapshot:
   command.addOption(
     new Option('--transport <transport>', "docker: the Engine API socket, the CLI, or auto (the API when it can)").choices(['auto', 'cli', 'api']),
   );
+  command.option('--timeout <duration>', 'how long one engine process may take, e.g. 90s or 2m (default 30s)');
   return options.snapshot
     ? command.option('--snapshot <file>', 'use a snapshot saved by `imgalias snapshot` instead of the engine')
     : command;
@@ -96,3 +97,7 @@ export const withDisplayOptions = (command: Command): Command =>
     .option('--quiet', 'print only results and errors')
     .option('--verbose', 'also say how the engine is reached')
     .option('--no-color', 'never colour the output (NO_COLOR works too)');
+
+/** `--lock-timeout`: how long `apply` and `fix` wait while another imgalias applies to the same engine. */
+export const withLockOption = (command: Command): Command =>
+  command.option('--lock-timeout <duration>', 'how long to wait while another imgalias applies to the same engine (default 2m)');

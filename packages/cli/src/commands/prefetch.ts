@@ -298,7 +298,7 @@ export async function runPrefetch(context: CommandContext, operands: readonly st
   const after = await store.snapshot();
   if (isLeft(after)) return left(E.store(after.left));
   const aliasPlan = planAliases({ snapshot: after.right, images, policy });
-  const applied = await applyWithProgress({ store, plan: aliasPlan, current: after.right, concurrency: settings.concurrency, output: out, terminal: context.io.stdout });
+  const applied = await applyWithProgress({ store, plan: aliasPlan, current: after.right, concurrency: settings.concurrency, output: out, terminal: context.io.stdout, recordProgress: false });
   if (isLeft(applied)) return left(E.store(applied.left));
 
   let platform: { readonly wanted: string; readonly mismatches: readonly PlatformMismatch[] } | undefined;

@@ -105,7 +105,8 @@ async function runPublish(context: CommandContext, operands: readonly string[], 
   const tags: Plan = { version: 1, mode: policy.mode, actions: publishTags(plan), findings: [] };
   const tagged = await store.apply(tags, { concurrency: settings.concurrency, current: snapshot });
   if (isLeft(tagged)) return left(E.store(tagged.left));
-  const tagFailures = tagged.right.results.flatMap((r) => (r._tag === 'Failed' ? [r] : []));
+  // A Harbor name another process pointed elsewhere meanwhile is not pushed: it would publish that other image.
+  const tagFailures = tagged.right.results.flatMap((r) => (r._tag === 'Failed' || r._tag === 'ChangedUnderUs' ? [r] : []));
   const failedTargets = new Set(tagFailures.map((r) => r.action.target));
   const digests = new Map(tagged.right.after.images.map((image) => [image.id, image.digests ?? []]));
 
@@ -122,7 +123,12 @@ async function runPublish(context: CommandContext, operands: readonly string[], 
   const count = (tag: PushResult['_tag']): number => pushed.right.filter((r) => r._tag === tag).length;
   const failed = count('PushFailed') + tagFailures.length;
   const summary = `publish: ${count('Pushed')} pushed, ${count('Skipped')} skipped, ${failed} failed`;
-  const tagLines = tagFailures.map((r) => `failed ${familiarName(r.action.target)}: ${describeStoreError(r.error)}`);
+  const tagLines = tagFailures.map(
+    (r) =>
+      `failed ${familiarName(r.action.target)}: ${
+        r._tag === 'Failed' ? describeStoreError(r.error) : `another process pointed it at ${r.found ?? 'nothing'} while publish ran; not pushed, run again`
+      }`,
+  );
   if (format.right === 'json') {
     output.print(`${JSON.stringify({ version: 1, plan, tagged: tagged.right.results, pushes: pushed.right, summary: { pushed: count('Pushed'), skipped: count('Skipped'), failed } }, null, 2)}\n`);
   } else if (format.right === 'markdown') {

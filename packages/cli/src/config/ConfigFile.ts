@@ -178,6 +178,29 @@ const ImageString = leaf(
   'an image reference (redis:7-alpine)',
 );
 
+const durationUnits: Readonly<Record<string, number>> = { ms: 1, s: 1000, m: 60_000 };
+const durationText = /^([0-9]+(?:\.[0-9]+)?)\s*(ms|s|m)?$/;
+/** The longest duration accepted: a day. Longer is a typo (`30000` meant as milliseconds is 8 hours already). */
+export const maxDurationMs = 24 * 60 * 60 * 1000;
+
+/**
+ * A duration in milliseconds, written `90s`, `1.5m`, `500ms`, or a bare number of seconds (a number in a config
+ * file, `30` in a variable). Positive and at most a day.
+ */
+export const DurationCodec = leaf(
+  new t.Type<number, number, unknown>(
+    'Duration',
+    (u): u is number => typeof u === 'number' && u > 0 && u <= maxDurationMs,
+    (u, c) => {
+      const m = typeof u === 'string' ? durationText.exec(u.trim()) : undefined;
+      const ms = typeof u === 'number' ? u * 1000 : m ? Number(m[1]) * (durationUnits[m[2] ?? 's'] ?? 1000) : Number.NaN;
+      return Number.isFinite(ms) && ms >= 1 && ms <= maxDurationMs ? t.success(Math.round(ms)) : t.failure(u, c);
+    },
+    t.identity,
+  ),
+  'a duration such as 30s, 2m or 500ms (a bare number is seconds), at most 24h',
+);
+
 export const ModeSettingCodec = leaf(t.union([NetworkModeCodec, t.literal('auto')]), '"external", "internal" or "auto"');
 export const HarborCodec = leaf(HarborLocationFromString, 'a Harbor location HOST[:PORT]/PROJECT');
 export const HarborLayoutSettingCodec = leaf(HarborLayoutCodec, 'one of "path", "proxy-cache", "flatten-0", "flatten-1", "flatten-2", "flatten-3", "flatten-all", "library", "flatten"');
@@ -218,6 +241,8 @@ export const ConfigFileCodec = closedStruct(
     engine: EngineCodec,
     transport: TransportCodec,
     concurrency: PositiveInt,
+    engineTimeout: DurationCodec,
+    lockTimeout: DurationCodec,
     format: FormatCodec,
     snapshot: NonEmptyString,
     images: listOf(ImageString, 'image references'),

@@ -59,6 +59,10 @@ export interface Settings {
   /** `--verbose`: say how the engine is reached (and other details) on stderr. */
   readonly verbose: boolean;
   readonly concurrency: number; // default 4
+  /** How long one engine process may run (`--timeout`, IMGALIAS_ENGINE_TIMEOUT, config `engineTimeout`). */
+  readonly engineTimeoutMs: number; // default 30 s
+  /** How long `apply`/`fix` wait for another imgalias's apply lock on the same engine (`--lock-timeout`). */
+  readonly lockTimeoutMs: number; // default 120 s
   readonly images: readonly string[]; // config `images`
   readonly from: readonly string[]; // discovery paths (flag --from + config)
   /** Globs over canonical names (flag --exclude + config `exclude`): images left out on purpose. */
@@ -86,6 +90,8 @@ export const defaultSettings = {
   engine: 'docker',
   transport: 'auto',
   concurrency: 4,
+  engineTimeoutMs: 30_000,
+  lockTimeoutMs: 120_000,
   format: 'text',
   includeBuilt: false,
   probes: { publicUrl: 'https://registry-1.docker.io/v2/', timeoutMs: 3000 },
@@ -98,6 +104,8 @@ export const defaultSettings = {
   engine: EngineKind;
   transport: EngineTransportSetting;
   concurrency: number;
+  engineTimeoutMs: number;
+  lockTimeoutMs: number;
   format: OutputFormat;
   includeBuilt: boolean;
   probes: ProbeSettings;

@@ -13,6 +13,7 @@ import type { ConfigFile } from './ConfigFile.js';
 import {
   ConfigFileCodec,
   ConflictPolicySettingCodec,
+  DurationCodec,
   EngineCodec,
   TransportCodec,
   FormatCodec,
@@ -61,6 +62,10 @@ export interface CliFlags {
   readonly config?: string;
   /** Text as typed (`--concurrency 8`); a number is accepted for callers that parse it themselves. */
   readonly concurrency?: string | number;
+  /** `--timeout 90s`: how long one engine process may run. */
+  readonly timeout?: string;
+  /** `--lock-timeout 5m`: how long to wait for another imgalias's apply lock. */
+  readonly lockTimeout?: string;
   readonly quiet?: boolean;
   /** commander's `--no-color` gives `false`. */
   readonly color?: boolean;
@@ -76,6 +81,8 @@ export const settingVariables = {
   engine: ['IMGALIAS_ENGINE'],
   transport: ['IMGALIAS_TRANSPORT'],
   mirrors: ['IMGALIAS_MIRRORS'],
+  engineTimeout: ['IMGALIAS_ENGINE_TIMEOUT'],
+  lockTimeout: ['IMGALIAS_LOCK_TIMEOUT'],
 } as const;
 
 const configSearchPlaces = ['imgalias.config.json', 'imgalias.config.yaml', 'imgalias.config.yml', 'package.json'];
@@ -318,6 +325,13 @@ function decideFormat(flags: CliFlags, fromConfig: OutputFormat | undefined): Ei
   return flagOrConfig(FormatCodec, '--format', flags.json === true ? 'json' : flags.format, fromConfig, defaultSettings.format);
 }
 
+/** A duration: the flag, else the variable (environment, then `.env`), else the config file, else the default. */
+function decideDuration(layers: Layers, flag: string, raw: string | undefined, variables: readonly string[], fromConfig: number | undefined, fallback: number): Either<ConfigError, number> {
+  const decided = decideFrom(DurationCodec, [...flagCandidate(flag, raw), ...variableCandidates(layers, variables)]);
+  if (isLeft(decided)) return decided;
+  return right(decided.right?.value ?? fromConfig ?? fallback);
+}
+
 const listOfFlag = (value: readonly string[] | string | undefined): readonly string[] =>
   value === undefined ? [] : typeof value === 'string' ? [value] : value;
 
@@ -381,6 +395,10 @@ export async function loadSettings(input: {
   if (isLeft(concurrency)) return concurrency;
   const format = decideFormat(flags, fromConfig.format);
   if (isLeft(format)) return format;
+  const engineTimeoutMs = decideDuration(layers, '--timeout', flags.timeout, settingVariables.engineTimeout, fromConfig.engineTimeout, defaultSettings.engineTimeoutMs);
+  if (isLeft(engineTimeoutMs)) return engineTimeoutMs;
+  const lockTimeoutMs = decideDuration(layers, '--lock-timeout', flags.lockTimeout, settingVariables.lockTimeout, fromConfig.lockTimeout, defaultSettings.lockTimeoutMs);
+  if (isLeft(lockTimeoutMs)) return lockTimeoutMs;
 
   const from = [
     ...listOfFlag(flags.from).map((path) => resolve(cwd, path)),
@@ -411,6 +429,8 @@ export async function loadSettings(input: {
     transport: transport.right?.value ?? fromConfig.transport ?? defaultSettings.transport,
     verbose: flags.verbose ?? false,
     concurrency: concurrency.right,
+    engineTimeoutMs: engineTimeoutMs.right,
+    lockTimeoutMs: lockTimeoutMs.right,
     images: fromConfig.images ?? [],
     from: [...new Set(from)],
     exclude: [...new Set([...listOfFlag(flags.exclude), ...(fromConfig.exclude ?? [])])],

@@ -221,6 +221,8 @@ test('every setting falls back to its default when no level names it', async () 
       transport: 'auto',
       verbose: false,
       concurrency: 4,
+      engineTimeoutMs: 30_000,
+      lockTimeoutMs: 120_000,
       images: [],
       from: [],
       exclude: [],

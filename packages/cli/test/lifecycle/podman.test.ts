@@ -14,6 +14,7 @@ import { manifestRequests, requireRegistry } from '../../../../test-support/regi
 import type { TcpProxy } from '../../../../test-support/tcpProxy.js';
 import { startTcpProxy } from '../../../../test-support/tcpProxy.js';
 import { ExitCode } from '../../src/ExitCode.js';
+import type { Run } from './support.js';
 import { imgalias, pullsIn, recordingEngine } from './support.js';
 
 jest.setTimeout(120_000);
@@ -59,11 +60,17 @@ const namesIn = async (engine: PodmanStore): Promise<Map<string, string>> => {
     return id;
   };
 
+  /** A failed run's own words, in the test log: the assertions below only say that the exit code differed. */
+  const logUnexpected = (run: Run): void => {
+    if (run.exitCode !== ExitCode.ok) console.info(`exit ${run.exitCode}\n--- stdout\n${run.stdout}\n--- stderr\n${run.stderr}`);
+  };
+
   test('internal prefetch pulls only the Harbor copy, then gives it the docker.io and localhost/ names', async () => {
     await seedHarbor('redis:7-alpine');
     const logBefore = (await harbor.requests()).length;
     const callsBefore = (await calls()).length;
     const run = await imgalias(['prefetch', '--engine', 'podman', '--mode', 'internal', '--harbor', harbor.harbor, 'redis:7-alpine'], { cwd, env });
+    logUnexpected(run);
     expect({ exitCode: run.exitCode, stderr: run.stderr }).toEqual({ exitCode: ExitCode.ok, stderr: expect.not.stringMatching(/gave up/) });
     expect(pullsIn((await calls()).slice(callsBefore))).toEqual([H('redis:7-alpine')]);
     const seen = (await harbor.requests()).slice(logBefore);
@@ -98,7 +105,11 @@ const namesIn = async (engine: PodmanStore): Promise<Map<string, string>> => {
       },
     );
     flaky.setMode('pass');
-    expect({ exitCode: run.exitCode, stderr: run.stderr }).toEqual({ exitCode: ExitCode.ok, stderr: expect.stringMatching(/attempt 1\/6 of .* failed; retrying in .*cannot reach/) });
+    logUnexpected(run);
+    expect({ exitCode: run.exitCode, stderr: run.stderr }).toEqual({
+      exitCode: ExitCode.ok,
+      stderr: expect.stringMatching(/attempt 1\/6 of .* failed; retrying in .*cannot reach/),
+    });
     expect(pullsIn((await calls()).slice(callsBefore))).toEqual([P('minio/minio:latest'), P('minio/minio:latest')]);
     expect(run.stdout).toContain(`from ${P('minio/minio:latest')} (attempt 2)`);
     expect(flaky.counts().refuse - refusedBefore).toBeGreaterThanOrEqual(1);

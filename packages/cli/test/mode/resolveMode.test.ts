@@ -26,6 +26,8 @@ const baseSettings: Settings = {
   transport: 'auto',
   verbose: false,
   concurrency: 4,
+  engineTimeoutMs: 30_000,
+  lockTimeoutMs: 120_000,
   images: [],
   from: [],
   exclude: [],
