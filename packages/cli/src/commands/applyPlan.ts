@@ -4,7 +4,6 @@ import type { ApplyReport, Plan, Snapshot } from '@imgalias/core';
 import { planAliases } from '@imgalias/core';
 import { renderApplyReport, renderPlan } from '@imgalias/adapter-dry-run';
 import type { ApplyLock } from '@imgalias/adapter-docker';
-import { acquireApplyLock } from '@imgalias/adapter-docker';
 import { applyWithProgress } from '../ApplyProgress.js';
 import type { CliError } from '../CliError.js';
 import { CliError as E } from '../CliError.js';
@@ -39,6 +38,8 @@ async function lockAndPlan(options: {
   const plan = planAliases({ snapshot, images, policy });
   if (settings.snapshotFile !== undefined || plan.actions.length === 0) return right({ plan, current: snapshot });
   let waited = false;
+  // Loaded when first needed, like the engine store itself (see Command.ts): `--version` never pays for it.
+  const { acquireApplyLock } = await import('@imgalias/adapter-docker');
   const lock = await acquireApplyLock({
     engine: context.engineOptions(settings),
     timeoutMs: settings.lockTimeoutMs,

@@ -1,0 +1,115 @@
+#!/usr/bin/env node
+// The window apply cannot close: between re-reading a target (`image inspect`) and tagging it, another writer
+// can still name it, because no engine offers compare-and-swap on a tag. This measures that window on a private
+// dockerd and a private podman store, for N tags of one imported image, concurrency 4.
+//
+//   pnpm build && node bench/recheck-window.mjs [--images 40]
+//
+// Not a test: it prints, per engine, the window (from the end of a target's inspect to the end of its tag: the
+// span in which a concurrent `docker tag` of that name would be overwritten unseen until the verifying read)
+// against the yardstick of one `tag` process measured alone in the same run, and what the re-read costs
+// (apply with re-reads vs the processes a tag-only apply would run). It starts its own engines via
+// scripts/engines/*.sh and stops them by their directories at the end.
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { performance } from 'node:perf_hooks';
+
+const repo = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const at = process.argv.indexOf('--images');
+const n = at > 0 ? Number(process.argv[at + 1]) : 40;
+const dist = (pkg) => resolve(repo, `packages/${pkg}/dist/index.js`);
+if (!existsSync(dist('adapter-docker'))) {
+  console.error('build first: pnpm build');
+  process.exit(2);
+}
+const { createEngineStore } = await import(dist('adapter-docker'));
+
+const run = (command, args, env) =>
+  new Promise((ok, fail) =>
+    execFile(command, args, { env, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) =>
+      error ? fail(new Error(`${command} ${args.slice(0, 3).join(' ')}: ${stderr || error.message}`)) : ok(stdout),
+    ),
+  );
+const quantile = (values, q) => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor(values.length * q))];
+const ms = (value) => `${value.toFixed(1)} ms`;
+
+async function measure(engine, env, dir) {
+  const bin = engine;
+  // One image, imported under one name; the plan gives it N more names.
+  await writeFile(`${dir}/f`, `recheck-window ${Date.now()}\n`);
+  await run('tar', ['-C', dir, '-cf', `${dir}/r.tar`, 'f'], env);
+  await run(bin, ['import', '-q', `${dir}/r.tar`, 'localhost/window:0'], env);
+  const id = (await run(bin, ['image', 'inspect', '--format', '{{.Id}}', 'localhost/window:0'], env)).trim();
+  const imageId = id.startsWith('sha256:') ? id : `sha256:${id}`;
+
+  // Yardstick: one tag process at a time.
+  const alone = [];
+  for (let i = 0; i < 10; i += 1) {
+    const started = performance.now();
+    await run(bin, ['tag', 'localhost/window:0', `localhost/yardstick:${i}`], env);
+    alone.push(performance.now() - started);
+  }
+
+  const events = [];
+  const store = createEngineStore({ engine, env, onExec: (event) => events.push({ ...event, end: performance.now() }) });
+  const actions = Array.from({ length: n }, (_, i) => ({
+    _tag: 'Tag',
+    source: 'localhost/window:0',
+    target: `localhost/window:${i + 1}`,
+    imageId,
+    family: 'localhost/window:0',
+    role: 'origin',
+    reason: 'missing-name',
+  }));
+  const started = performance.now();
+  const report = await store.apply({ version: 1, mode: 'external', actions, findings: [] }, { concurrency: 4 });
+  const total = performance.now() - started;
+  if (report._tag === 'Left' || !report.right.verified) throw new Error(`${engine}: apply did not verify`);
+
+  const windows = [];
+  for (const tag of events.filter((e) => e.args[0] === 'tag')) {
+    const target = tag.args[2];
+    const inspect = events.find((e) => e.args[1] === 'inspect' && e.args[4] === target);
+    windows.push(tag.end - inspect.end);
+  }
+  const inspects = events.filter((e) => e.args[1] === 'inspect').length;
+  const tags = windows.length;
+  console.log(
+    `${engine}: window inspect->tag median ${ms(quantile(windows, 0.5))}, p95 ${ms(quantile(windows, 0.95))}, max ${ms(Math.max(...windows))}; ` +
+      `one tag process alone median ${ms(quantile(alone, 0.5))} (window/tag ${(quantile(windows, 0.5) / quantile(alone, 0.5)).toFixed(2)}x); ` +
+      `apply of ${n} tags: ${(total / 1000).toFixed(2)} s, ${inspects} inspects + ${tags} tags + 1 read ` +
+      `(the re-reads double the processes of a tag-only apply: ${inspects + tags + 1} vs ${tags + 1})`,
+  );
+}
+
+const dockerDir = await mkdtemp('/tmp/imga.');
+try {
+  await run(resolve(repo, 'scripts/engines/dockerd.sh'), ['start', dockerDir], process.env);
+  await measure('docker', { ...process.env, DOCKER_HOST: `unix://${dockerDir}/docker.sock`, DOCKER_CONTEXT: '' }, dockerDir);
+} catch (error) {
+  console.error(`docker: ${error.message}`);
+  process.exitCode = 1;
+} finally {
+  await run(resolve(repo, 'scripts/engines/dockerd.sh'), ['stop', dockerDir], process.env).catch(() => undefined);
+  await rm(dockerDir, { recursive: true, force: true });
+}
+
+const podmanDir = await mkdtemp('/tmp/imga.');
+try {
+  const lines = await run(resolve(repo, 'scripts/engines/podman-store.sh'), ['create', podmanDir], process.env);
+  const env = { ...process.env };
+  for (const line of lines.split('\n')) {
+    const eq = line.indexOf('=');
+    if (eq > 0) env[line.slice(0, eq)] = line.slice(eq + 1);
+  }
+  await measure('podman', env, podmanDir);
+} catch (error) {
+  console.error(`podman: ${error.message}`);
+  process.exitCode = 1;
+} finally {
+  await run(resolve(repo, 'scripts/engines/podman-store.sh'), ['remove', podmanDir], process.env).catch(() => undefined);
+  await rm(podmanDir, { recursive: true, force: true });
+}
