@@ -30,7 +30,7 @@ describe('text output of very large plans', () => {
 
   test('the apply report of a 200k-action plan renders too (well past the old limit)', () => {
     const applied = plan.actions.slice(0, 200_000);
-    const report: ApplyReport = { results: applied.map((action) => ({ _tag: 'Applied', action })), after: { version: 1, images: [] }, verified: true };
+    const report: ApplyReport = { results: applied.map((action) => ({ _tag: 'Applied', action })), after: { version: 1, images: [] }, verified: true, mismatches: [], interrupted: false };
     const lines = renderApplyReport(report, { format: 'text', plan: { ...plan, actions: applied } }).split('\n');
     expect(lines[199_999]).toBe('tagged    app199999:1 -> localhost/app199999:1  (sha256:000000030d3f)');
     expect(lines).toContain('verified: every planned name now points at its planned image');
