@@ -4,7 +4,7 @@ import path from 'node:path';
 
 /**
  * A stand-in `docker` for tests that need an engine to behave in one exact way at one exact moment: it keeps
- * its image store in a JSON file, answers the three verbs `apply` uses (`image ls`, `image inspect`, `tag`) the
+ * its image store in a JSON file, answers the verbs `apply` uses (`image ls`, also for one name, and `tag`) the
  * way docker does, and, once `blockTagsAfter` tags have succeeded, blocks every further tag until it is killed
  * (writing its pid to `blocked.pid` first, so a test can wait for that moment, and `cancelled` when SIGTERM
  * ends it, so a test can wait for the proof that it was cancelled).
@@ -36,16 +36,13 @@ const write = (state) => {
 const args = process.argv.slice(2);
 const state = read();
 if (args[0] === 'image' && args[1] === 'ls') {
+  // A name after the format is a one-name read (\`image ls ... NAME\`): only that name's row.
+  const only = args.length > 7 ? args[args.length - 1] : undefined;
   for (const [name, id] of Object.entries(state.names)) {
+    if (only !== undefined && name !== only) continue;
     const at = name.lastIndexOf(':');
     process.stdout.write(JSON.stringify({ ID: id, Repository: name.slice(0, at), Tag: name.slice(at + 1), Digest: '<none>' }) + '\n');
   }
-  process.exit(0);
-}
-if (args[0] === 'image' && args[1] === 'inspect') {
-  const id = state.names[args[4]];
-  if (id === undefined) { process.stderr.write('Error: No such image: ' + args[4] + '\n'); process.exit(1); }
-  process.stdout.write(id + '\n');
   process.exit(0);
 }
 if (args[0] === 'tag') {
