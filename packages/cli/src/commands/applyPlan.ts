@@ -77,10 +77,11 @@ export async function applyPrepared(options: {
   const { context, prepared } = options;
   const { output, snapshot, images, policy, store, settings, discoveryProblems } = prepared;
 
-  const plan = planAliases({ snapshot, images, policy });
-  const empty = emptyStoreNote({ snapshot, missing: plan.findings.filter((f) => f._tag === 'Missing').length, engine: store.engine, snapshotFile: settings.snapshotFile });
+  const firstPlan = planAliases({ snapshot, images, policy });
+  const empty = emptyStoreNote({ snapshot, missing: firstPlan.findings.filter((f) => f._tag === 'Missing').length, engine: store.engine, snapshotFile: settings.snapshotFile });
   if (empty !== undefined) output.note(`note: ${empty}`);
   if (options.dryRun === true || options.format === 'shell') {
+    const plan = firstPlan;
     output.print(
       renderPlan(plan, { format: options.format, engine: store.engine, color: output.color, header: { snapshot: snapshotLabel(settings), policy } }),
     );
