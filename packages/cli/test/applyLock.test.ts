@@ -83,7 +83,7 @@ describe('the apply lock', () => {
       if (chunk.startsWith('waiting for') && ++waiting === 2) void lock.release();
     };
     const [a, b] = await Promise.all([imgalias(['apply'], setup, onStderr), imgalias(['apply'], setup, onStderr)]);
-    expect([a.exitCode, b.exitCode]).toEqual([ExitCode.ok, ExitCode.ok]);
+    expect([a, b].map((r) => (r.exitCode === ExitCode.ok ? "ok" : `${r.exitCode}\n${r.stdout}\n${r.stderr}`))).toEqual(["ok", "ok"]);
     expect((await setup.fake.tags()).length).toBe(3);
     expect([a.stdout, b.stdout].filter((out) => /^3 tagged/m.test(out))).toHaveLength(1);
     expect([a.stdout, b.stdout].filter((out) => /^0 tagged/m.test(out))).toHaveLength(1);
