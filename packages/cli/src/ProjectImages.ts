@@ -1,6 +1,7 @@
 import path from 'node:path';
 import type { Discovery, DiscoveryFinding } from '@imgalias/discover';
-import { discoverImages, isInformationalFinding } from '@imgalias/discover';
+import { readdir } from 'node:fs/promises';
+import { classifyFileName, discoverImages, isInformationalFinding } from '@imgalias/discover';
 
 /** `path` as discovery wants it: relative to the working directory, `.` for the directory itself. */
 const relativeTo = (cwd: string, target: string): string => path.relative(cwd, path.resolve(cwd, target)) || '.';
@@ -42,3 +43,26 @@ export const refusedFiles = (discovery: Discovery): readonly { readonly file: st
 /** Findings that mean an image could not be determined (everything but facts such as "this service builds its own image"). */
 export const problemsOf = (discovery: Discovery): readonly DiscoveryFinding[] =>
   discovery.findings.filter((finding) => !isInformationalFinding(finding));
+
+/**
+ * The Dockerfiles and compose files directly in `directory` (not below it), by name, sorted: what `plan` and
+ * `check` mention when they run without `--from` where a project is, since only `fix` reads it by default.
+ * Unreadable directories give none.
+ */
+export async function projectFilesHere(directory: string): Promise<readonly string[]> {
+  try {
+    const entries = await readdir(directory, { withFileTypes: true });
+    return entries
+      .filter((entry) => !entry.isDirectory() && classifyFileName(entry.name) !== undefined)
+      .map((entry) => entry.name)
+      .sort();
+  } catch {
+    return [];
+  }
+}
+
+/** The one note line for `projectFilesHere`'s result, or undefined when there is nothing to say. */
+export const projectNote = (command: string, files: readonly string[]): string | undefined =>
+  files.length === 0
+    ? undefined
+    : `note: ${command} covers the image store and the images named, not the project here (${files.slice(0, 3).join(', ')}${files.length > 3 ? ', ...' : ''}): add --from . to include its images (fix reads them by default).`;

@@ -157,3 +157,24 @@ describe('exclude: images a project leaves out on purpose', () => {
     expect(result.stderr).toContain('left out: it matches exclude nvcr.io/**');
   });
 });
+
+describe('plan and check without --from where a project is', () => {
+  test.each(['plan', 'check'])('%s says in one note line that the project here was not read', async (command) => {
+    const dir = await workDir({ 'snapshot.json': snapshot, Dockerfile: 'FROM redis:7\n', 'compose.yaml': 'services: {}\n' });
+    const result = await runInProcess([command, '--snapshot', 'snapshot.json'], { cwd: dir });
+    const notes = result.stderr.split('\n').filter((line) => line.includes('not the project here'));
+    expect(notes).toEqual([
+      `note: ${command} covers the image store and the images named, not the project here (Dockerfile, compose.yaml): add --from . to include its images (fix reads them by default).`,
+    ]);
+    const withFrom = await runInProcess([command, '--snapshot', 'snapshot.json', '--from', '.'], { cwd: dir });
+    expect(withFrom.stderr).not.toContain('not the project here');
+  });
+
+  test('no note in a directory without project files, nor with --quiet', async () => {
+    const empty = await runInProcess(['plan', '--snapshot', 'snapshot.json'], { cwd: await workDir({ 'snapshot.json': snapshot }) });
+    expect(empty.stderr).not.toContain('not the project here');
+    const dir = await workDir({ 'snapshot.json': snapshot, Dockerfile: 'FROM redis:7\n' });
+    const quiet = await runInProcess(['plan', '--quiet', '--snapshot', 'snapshot.json'], { cwd: dir });
+    expect(quiet.stderr).not.toContain('not the project here');
+  });
+});

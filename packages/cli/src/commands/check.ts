@@ -18,6 +18,7 @@ import {
 import { prepare } from './prepare.js';
 import { runRegistryCheck } from './registryCheck.js';
 import { withRegistryOptions } from './registryAccess.js';
+import { projectNote } from '../ProjectImages.js';
 import { shortId } from '../Wording.js';
 
 
@@ -101,7 +102,9 @@ export const registerCheck: RegisterCommand = (program, context) =>
       if (isLeft(format)) return format;
       const prepared = await prepare({ context, settings: settings.right, operands, scope: 'requested-or-store' });
       if (isLeft(prepared)) return prepared;
-      const { output, snapshot, images, policy, resolution, store, discoveryProblems } = prepared.right;
+      const { output, snapshot, images, policy, resolution, store, discoveryProblems, unreadProjectFiles } = prepared.right;
+      const note = projectNote('check', unreadProjectFiles);
+      if (note !== undefined) output.note(note);
 
       const result = checkFamilies({ snapshot, images, policy });
       const missing = result.families.filter((family) => family.status === 'missing').length;

@@ -16,6 +16,7 @@ import {
 } from './options.js';
 import { runPrefetch } from './prefetch.js';
 import { prepare } from './prepare.js';
+import { projectNote } from '../ProjectImages.js';
 import { snapshotLabel } from './snapshotLabel.js';
 
 /** `imgalias plan [IMAGE...]`: the tag operations that would make every family complete. Changes nothing. */
@@ -49,7 +50,9 @@ export const registerPlan: RegisterCommand = (program, context) =>
       if (isLeft(format)) return format;
       const prepared = await prepare({ context, settings: settings.right, operands, scope: 'requested-or-store' });
       if (isLeft(prepared)) return prepared;
-      const { output, snapshot, images, policy, store, discoveryProblems } = prepared.right;
+      const { output, snapshot, images, policy, store, discoveryProblems, unreadProjectFiles } = prepared.right;
+      const note = projectNote('plan', unreadProjectFiles);
+      if (note !== undefined) output.note(note);
 
       const plan = planAliases({ snapshot, images, policy });
       output.print(

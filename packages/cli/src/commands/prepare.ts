@@ -10,7 +10,7 @@ import type { ModeResolution } from '../mode/resolveMode.js';
 import type { CliError } from '../CliError.js';
 import { CliError as E } from '../CliError.js';
 import type { Output } from '../Output.js';
-import { discoverProjectImages, missingPaths, problemsOf, refusedFiles } from '../ProjectImages.js';
+import { discoverProjectImages, missingPaths, problemsOf, projectFilesHere, refusedFiles } from '../ProjectImages.js';
 import type { CommandContext } from './Command.js';
 
 /** Which families a command works on besides the ones named on the command line and in the config. */
@@ -32,6 +32,8 @@ export interface Prepared {
   readonly images: readonly string[];
   /** Present when project files were scanned. */
   readonly discovery?: Discovery;
+  /** Dockerfiles and compose files in the working directory that were not read (no `--from`, no config `from`). */
+  readonly unreadProjectFiles: readonly string[];
   /** Discovery findings that mean an image could not be determined; they make the command exit 1. */
   readonly discoveryProblems: number;
 }
@@ -105,5 +107,6 @@ export async function prepare(options: {
     images: chosen.images,
     ...(discovery === undefined ? {} : { discovery }),
     discoveryProblems: discovery === undefined ? 0 : problemsOf(discovery).length,
+    unreadProjectFiles: paths.length === 0 ? await projectFilesHere(context.io.cwd) : [],
   });
 }
