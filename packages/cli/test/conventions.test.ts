@@ -178,3 +178,31 @@ describe('plan and check without --from where a project is', () => {
     expect(quiet.stderr).not.toContain('not the project here');
   });
 });
+
+describe('the config file is searched from the --from directory when the working directory has none', () => {
+  test('plan --from aiplat one level up uses aiplat\'s config, and --verbose says which file', async () => {
+    const dir = await workDir({
+      'snapshot.json': snapshot,
+      'aiplat/imgalias.config.json': JSON.stringify({ buildArgs: { TAG: '7' } }),
+      'aiplat/Dockerfile': 'ARG TAG=6\nFROM redis:${TAG}\n',
+    });
+    const result = await runInProcess(['plan', '--verbose', '--from', 'aiplat', '--snapshot', 'snapshot.json', '--json'], { cwd: dir });
+    const plan = JSON.parse(result.stdout) as { actions: { target: string }[] };
+    expect(plan.actions.map((action) => action.target)).toEqual(['docker.io/library/redis:7']);
+    expect(result.stderr).toContain(
+      `config: ${path.join(dir, 'aiplat', 'imgalias.config.json')} (found from --from ${path.join(dir, 'aiplat')}; the working directory has none)`,
+    );
+  });
+
+  test('a config in the working directory wins; mode names the file on stderr and in --json', async () => {
+    const dir = await workDir({
+      'imgalias.config.json': JSON.stringify({ mode: 'external' }),
+      'aiplat/imgalias.config.json': JSON.stringify({ mode: 'internal' }),
+    });
+    const text = await runInProcess(['mode', '--from', 'aiplat'], { cwd: dir });
+    expect(text.stdout).toBe(`external (from config: ${path.join(dir, 'imgalias.config.json')})\n`);
+    expect(text.stderr).toBe(`config: ${path.join(dir, 'imgalias.config.json')}\n`);
+    const json = await runInProcess(['mode', '--json'], { cwd: path.join(dir, 'aiplat') });
+    expect((JSON.parse(json.stdout) as { config: string }).config).toBe(path.join(dir, 'aiplat', 'imgalias.config.json'));
+  });
+});

@@ -7,6 +7,7 @@ import type { EngineStoreOptions } from '@imgalias/adapter-docker';
 import { shouldUseColor } from '@imgalias/adapter-dry-run';
 import type { CliFlags } from '../config/loadSettings.js';
 import type { Settings } from '../config/Settings.js';
+import { describeConfigFile } from '../config/Settings.js';
 import type { ModeResolution } from '../mode/resolveMode.js';
 import type { CliError } from '../CliError.js';
 import { CliError as E, describeCliError, exitCodeOf } from '../CliError.js';
@@ -124,6 +125,8 @@ export function createCommandContext(io: CliIO): ContextHandle {
       if (isLeft(loaded)) return left(E.config(loaded.left));
       // What --mirrors-from could not express is said, never dropped silently.
       if (!loaded.right.quiet) for (const note of loaded.right.mirrorNotes) io.stderr.write(`imgalias: note: ${note}\n`);
+      // `--verbose` says which config file decided, once per run.
+      if (loaded.right.verbose) context.output(loaded.right).note(describeConfigFile(loaded.right));
       return loaded;
     },
     output: (settings) =>

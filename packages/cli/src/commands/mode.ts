@@ -9,6 +9,7 @@ import { ExitCode } from '../ExitCode.js';
 import type { RegisterCommand } from './Command.js';
 import { withConfigOption, withDisplayOptions, withFormatOptions, withModeOptions } from './options.js';
 import { formatFor } from './formats.js';
+import { describeConfigFile } from '../config/Settings.js';
 
 /** The `--json` form of `imgalias mode`: a public interface, so it is built field by field. */
 export const modeJson = (resolution: ModeResolution, settings?: Settings) => ({
@@ -16,6 +17,8 @@ export const modeJson = (resolution: ModeResolution, settings?: Settings) => ({
   source: resolution.source,
   ...(resolution.probes === undefined ? {} : { probes: resolution.probes }),
   ...(settings === undefined ? {} : mirrorsJson(settings)),
+  /** The config file the settings were read from; null when none was found. */
+  config: settings?.configFile ?? null,
 });
 
 /** The mirror rules in force, `*` (from `--harbor`) included, each with where it came from; and the notes. */
@@ -52,7 +55,16 @@ export const registerMode: RegisterCommand = (program, context) =>
   withDisplayOptions(
     withFormatOptions(
       withModeOptions(
-        withConfigOption(program.command('mode').description('print the resolved network mode and where it came from')),
+        withConfigOption(
+          program
+            .command('mode')
+            .description('print the resolved network mode and where it came from, and which config file was read')
+            .option(
+              '--from <path>',
+              'settings as a command given --from PATH sees them: its config file when the working directory has none (repeatable)',
+              (value: string, previous: readonly string[] | undefined): readonly string[] => [...(previous ?? []), value],
+            ),
+        ),
       ),
       ['text', 'json'],
     ),
@@ -67,8 +79,11 @@ export const registerMode: RegisterCommand = (program, context) =>
       output.print(
         format.right === 'json'
           ? JSON.stringify(modeJson(resolution, settings.right), null, 2)
-          : [describeModeResolution(resolution), ...describeMirrors(settings.right)].join('\n'),
+          : [describeModeResolution(resolution), ...describeMirrors(settings.right)].join('
+'),
       );
+      // On stderr, so the answer on stdout stays what scripts read.
+      if (format.right === 'text') output.note(describeConfigFile(settings.right));
       return right(ExitCode.ok);
     }),
   );

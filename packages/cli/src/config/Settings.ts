@@ -79,6 +79,8 @@ export interface Settings {
   readonly color: boolean | undefined; // undefined = decide from TTY/NO_COLOR
   readonly snapshotFile?: string;
   readonly configFile?: string; // the file that was loaded, if any
+  /** The `--from` directory the config file was searched from, when the working directory had none. */
+  readonly configFoundFrom?: string;
 }
 
 /** Defaults for every setting no level names. The mode is never `auto` by default: probing must be asked for. */
@@ -130,6 +132,20 @@ export function policyOf(settings: Settings, mode: NetworkMode): AliasPolicy {
     // Creating Harbor names by tagging only makes sense right before a push; `publish` turns it on itself.
     harborTags: false,
   };
+}
+
+/**
+ * Which config file these settings read, as `imgalias mode` and `--verbose` say it.
+ *
+ * @example
+ * describeConfigFile({ configFile: '/srv/aiplat/imgalias.config.yaml', configFoundFrom: '/srv/aiplat' })
+ * // 'config: /srv/aiplat/imgalias.config.yaml (found from --from /srv/aiplat; the working directory has none)'
+ */
+export function describeConfigFile(settings: Pick<Settings, 'configFile' | 'configFoundFrom'>): string {
+  if (settings.configFile === undefined) return 'config: none found (defaults, environment and flags only)';
+  return settings.configFoundFrom === undefined
+    ? `config: ${settings.configFile}`
+    : `config: ${settings.configFile} (found from --from ${settings.configFoundFrom}; the working directory has none)`;
 }
 
 /**

@@ -1,3 +1,4 @@
+import { stat } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import type { Either } from 'fp-ts/lib/Either.js';
@@ -186,13 +187,31 @@ async function searchConfig(cwd: string): Promise<Either<ConfigError, RawConfig 
   }
 }
 
-async function loadConfigFile(named: string | undefined, cwd: string): Promise<Either<ConfigError, LoadedConfig | undefined>> {
-  const raw = named === undefined ? await searchConfig(cwd) : await readNamedConfig(named, cwd);
+/**
+ * The config file: `--config FILE`, else the search from the working directory, else, when `--from` names
+ * exactly one directory, the search from there (`imgalias plan --from aiplat` run one level up uses aiplat's
+ * config, not none).
+ */
+async function loadConfigFile(
+  named: string | undefined,
+  cwd: string,
+  from: readonly string[],
+): Promise<Either<ConfigError, (LoadedConfig & { readonly foundFrom?: string }) | undefined>> {
+  let raw = named === undefined ? await searchConfig(cwd) : await readNamedConfig(named, cwd);
+  let foundFrom: string | undefined;
+  if (named === undefined && !isLeft(raw) && raw.right === undefined && from.length === 1) {
+    const directory = resolve(cwd, from[0] as string);
+    const isDirectory = await stat(directory).then((info) => info.isDirectory(), () => false);
+    if (isDirectory) {
+      raw = await searchConfig(directory);
+      foundFrom = directory;
+    }
+  }
   if (isLeft(raw)) return raw;
   if (raw.right === undefined) return right(undefined);
   const { file, content } = raw.right;
   const decoded = decodeConfig(file, content);
-  return isLeft(decoded) ? decoded : right({ file, config: decoded.right });
+  return isLeft(decoded) ? decoded : right({ file, config: decoded.right, ...(foundFrom === undefined ? {} : { foundFrom }) });
 }
 
 /** A config file's parsed content checked against the codec; an empty file is an empty configuration. */
@@ -350,7 +369,7 @@ export async function loadSettings(input: {
 }): Promise<Either<ConfigError, Settings>> {
   const { flags, env } = input;
   const cwd = resolve(input.cwd);
-  const loaded = await loadConfigFile(flags.config, cwd);
+  const loaded = await loadConfigFile(flags.config, cwd, listOfFlag(flags.from));
   if (isLeft(loaded)) return loaded;
   const config = loaded.right;
   const fromConfig: ConfigFile = config?.config ?? {};
@@ -446,6 +465,7 @@ export async function loadSettings(input: {
     color: flags.color === false ? false : undefined,
     ...(snapshotFile === undefined ? {} : { snapshotFile }),
     ...(config === undefined ? {} : { configFile: config.file }),
+    ...(config?.foundFrom === undefined ? {} : { configFoundFrom: config.foundFrom }),
   };
   return right(settings);
 }

@@ -38,6 +38,7 @@ describe('the network mode', () => {
           source: { kind: 'dotenv', name: 'INTERNAL_REGISTRY', file: path.join(dir, '.env') },
         },
       ],
+      config: null,
     });
 
     // The plan is computed in that mode, with the Harbor location from INTERNAL_REGISTRY.
