@@ -203,6 +203,7 @@ describe('scan and mode', () => {
     expect(JSON.parse((await runInProcess(['mode', '--json', '--mode', 'internal'], { cwd: dir })).stdout)).toEqual({
       mode: 'internal',
       source: { kind: 'flag', name: '--mode' },
+      config: null,
     });
   });
 });
