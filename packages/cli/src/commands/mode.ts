@@ -79,8 +79,7 @@ export const registerMode: RegisterCommand = (program, context) =>
       output.print(
         format.right === 'json'
           ? JSON.stringify(modeJson(resolution, settings.right), null, 2)
-          : [describeModeResolution(resolution), ...describeMirrors(settings.right)].join('
-'),
+          : [describeModeResolution(resolution), ...describeMirrors(settings.right)].join('\n'),
       );
       // On stderr, so the answer on stdout stays what scripts read.
       if (format.right === 'text') output.note(describeConfigFile(settings.right));
