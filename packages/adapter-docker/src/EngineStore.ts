@@ -1,6 +1,6 @@
 import type { Either } from 'fp-ts/lib/Either.js';
 import { right } from 'fp-ts/lib/Either.js';
-import { applyToSnapshot, normaliseImageId, planMismatches, preflightPlan, recheckTarget, spellReference } from '@imgalias/core';
+import { applyToSnapshot, indexSnapshot, normaliseImageId, planMismatches, preflightPlan, recheckTarget, spellReference } from '@imgalias/core';
 import type { ActionResult, ApplyOptions, ApplyReport, ImageStore, Plan, Preflight, Snapshot, StoreError, TagAction } from '@imgalias/core';
 import type { DockerEndpoint } from './DockerEndpoint.js';
 import type { InspectedImage, RequestEvent } from './EngineApi.js';
@@ -137,12 +137,23 @@ export const createEngineStore = (options: EngineStoreOptions): EngineStore => {
   ): Promise<readonly ActionResult[]> => {
     const results = new Array<ActionResult>(decisions.length);
     const ready: number[] = [];
+    // Several targets tagged in one call (podman): one listing reads them all at once, so the window before
+    // the tag does not grow with the number of targets, as one read per target would make it.
+    const listed = decisions.length > 1 && signal?.aborted !== true ? await transport.list() : undefined;
+    const index = listed?._tag === 'Right' ? indexSnapshot(listed.right).imageIdByName : undefined;
     for (const [i, decision] of decisions.entries()) {
       if (signal?.aborted === true) {
         results[i] = { _tag: 'NotStarted', action: decision.action };
         continue;
       }
-      const now = await transport.inspect(spellReference(decision.target, engine), signal);
+      if (listed?._tag === 'Left') {
+        results[i] = { _tag: 'Failed', action: decision.action, error: listed.left };
+        continue;
+      }
+      const now =
+        index !== undefined
+          ? right(index.has(decision.targetName) ? { id: index.get(decision.targetName) as string } : undefined)
+          : await transport.inspect(spellReference(decision.target, engine), signal);
       if (now._tag === 'Left') {
         results[i] = { _tag: 'Failed', action: decision.action, error: now.left };
         continue;
