@@ -228,7 +228,14 @@ export const parseCompose = (text: string, options: ParseComposeOptions): Compos
   const { file } = options;
   const lines = new LineCounter();
   // uniqueKeys off: the library's check is quadratic in a mapping's size; findDuplicateKey does it in one pass.
-  const doc = parseDocument(text, { lineCounter: lines, merge: true, uniqueKeys: false });
+  let doc: Document;
+  try {
+    doc = parseDocument(text, { lineCounter: lines, merge: true, uniqueKeys: false });
+  } catch (error) {
+    // The parser recurses: `: : : ...` nests mappings thousands deep and can overflow the stack.
+    const detail = error instanceof RangeError ? 'nested too deeply to read' : errorDetail(String(error));
+    return { images: [], built: [], builds: [], findings: [{ _tag: 'ComposeSyntax', file, line: 1, detail }] };
+  }
   const scope: Scope = { doc, lines };
   const duplicate = doc.errors.length > 0 ? undefined : findDuplicateKey(doc, { merge: true });
   if (duplicate !== undefined) {

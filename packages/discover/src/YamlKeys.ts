@@ -1,4 +1,4 @@
-import { isScalar, visit } from 'yaml';
+import { isMap, isScalar, isSeq } from 'yaml';
 import type { Document } from 'yaml';
 
 /** What the `yaml` library says about a duplicate key; kept so messages do not change. */
@@ -17,22 +17,23 @@ export const findDuplicateKey = (
   doc: Document,
   options: { readonly merge?: boolean } = {},
 ): { readonly key: string; readonly offset: number } | undefined => {
-  let found: { key: string; offset: number } | undefined;
-  visit(doc, {
-    Map(_, map) {
+  // An explicit stack, not the library's recursive `visit`: `: : : ...` nests thousands of mappings deep.
+  const stack: unknown[] = [doc.contents];
+  while (stack.length > 0) {
+    const node = stack.pop();
+    if (isMap(node)) {
       const seen = new Set<unknown>();
-      for (const pair of map.items) {
+      for (const pair of node.items) {
         const key = pair.key;
-        if (!isScalar(key)) continue;
-        if (options.merge === true && key.value === '<<') continue;
-        if (seen.has(key.value)) {
-          found = { key: String(key.value), offset: key.range?.[0] ?? 0 };
-          return visit.BREAK;
+        if (isScalar(key) && !(options.merge === true && key.value === '<<')) {
+          if (seen.has(key.value)) return { key: String(key.value), offset: key.range?.[0] ?? 0 };
+          seen.add(key.value);
         }
-        seen.add(key.value);
+        stack.push(pair.key, pair.value);
       }
-      return undefined;
-    },
-  });
-  return found;
+    } else if (isSeq(node)) {
+      for (const item of node.items) stack.push(item);
+    }
+  }
+  return undefined;
 };
