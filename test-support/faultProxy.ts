@@ -13,7 +13,9 @@ export type Fault =
   /** forwards headers and about half of the body, then destroys the socket */
   | { readonly _tag: 'DropMidBody' }
   /** forwards the response with one byte of the body changed and the headers (digest included) unchanged */
-  | { readonly _tag: 'CorruptBody' };
+  | { readonly _tag: 'CorruptBody' }
+  /** forwards the request unchanged once `until` settles: holds one step of a client until an event */
+  | { readonly _tag: 'Hold'; readonly until: Promise<unknown> };
 
 export interface FaultProxy {
   /** `127.0.0.1:PORT`: the registry part of image names that go through the proxy */
@@ -22,13 +24,24 @@ export interface FaultProxy {
   inject(fault: Fault, match: { readonly method?: string; readonly path: RegExp }, times?: number): void;
   /** Requests seen, as `METHOD path`, and which of them were faulted. */
   readonly seen: { readonly line: string; readonly faulted: boolean }[];
+  /** Settles once `count` faults have been delivered in full (a dropped body: after its socket is destroyed). */
+  whenDelivered(count: number): Promise<void>;
   close(): Promise<void>;
 }
 
 export async function startFaultProxy(upstreamPort: number): Promise<FaultProxy> {
   const rules: { fault: Fault; method?: string; path: RegExp; left: number }[] = [];
   const seen: { line: string; faulted: boolean }[] = [];
-  const server = createServer((req, res) => {
+  let delivered = 0;
+  const waiting: { count: number; ok: () => void }[] = [];
+  const deliver = (): void => {
+    delivered += 1;
+    for (const w of waiting.filter((x) => x.count <= delivered)) {
+      waiting.splice(waiting.indexOf(w), 1);
+      w.ok();
+    }
+  };
+  const server = createServer(async (req, res) => {
     const rule = rules.find((r) => r.left > 0 && (r.method === undefined || r.method === req.method) && r.path.test(req.url ?? ''));
     seen.push({ line: `${req.method} ${req.url}`, faulted: rule !== undefined });
     if (rule) rule.left -= 1;
@@ -40,7 +53,13 @@ export async function startFaultProxy(upstreamPort: number): Promise<FaultProxy>
       });
       const code = rule.fault.status === 429 ? 'TOOMANYREQUESTS' : 'UNKNOWN';
       res.end(JSON.stringify({ errors: [{ code, message: `injected ${rule.fault.status}` }] }));
+      deliver();
       return;
+    }
+    if (rule?.fault._tag === 'Hold') {
+      req.pause();
+      await rule.fault.until;
+      deliver();
     }
     const upstream = request(
       { host: '127.0.0.1', port: upstreamPort, method: req.method, path: req.url, headers: req.headers },
@@ -56,9 +75,10 @@ export async function startFaultProxy(upstreamPort: number): Promise<FaultProxy>
               res.write(chunk.subarray(0, room));
               sent += Math.min(room, chunk.length);
             }
-            if (sent >= Math.floor(total / 2)) {
+            if (sent >= Math.floor(total / 2) && !up.destroyed) {
               up.destroy();
               res.socket?.destroy();
+              deliver();
             }
           });
           return;
@@ -74,6 +94,7 @@ export async function startFaultProxy(upstreamPort: number): Promise<FaultProxy>
             else if (body.length > 0) body[body.length - 1] = body[body.length - 1]! ^ 1;
             res.writeHead(up.statusCode ?? 502, up.headers);
             res.end(body);
+            deliver();
           });
           return;
         }
@@ -92,6 +113,7 @@ export async function startFaultProxy(upstreamPort: number): Promise<FaultProxy>
       rules.push({ fault, ...(match.method !== undefined ? { method: match.method } : {}), path: match.path, left: times });
     },
     seen,
+    whenDelivered: (count) => (delivered >= count ? Promise.resolve() : new Promise<void>((ok) => waiting.push({ count, ok }))),
     close: () =>
       new Promise<void>((ok) => {
         server.closeAllConnections();

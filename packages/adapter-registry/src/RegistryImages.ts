@@ -204,6 +204,17 @@ export const createRegistryImages = (options: RegistryImagesOptions): RegistryIm
 
   const blobPath = (repository: string, digest: string): string => `/v2/${repository}/blobs/${digest}`;
 
+  /**
+   * A source body can fail (the connection dropped mid-blob) before the upload has started reading it, while this
+   * code still awaits the upload session or a token: with no listener yet, that 'error' event would be thrown as
+   * unhandled. The listener only marks it handled; undici sees the errored stream when the PUT starts and fails
+   * that request, which the retry around the whole blob copy then repeats.
+   */
+  const keepBodyErrors = <T extends Either<RegistryError, { readonly body: NodeJS.ReadableStream }>>(response: T): T => {
+    if (response._tag === 'Right') response.right.body.on('error', () => undefined);
+    return response;
+  };
+
   const copyBlob = (from: RemoteName, to: RemoteName, blob: Descriptor, counters: { bytes: number }): Promise<Either<RegistryError, BlobOutcome>> =>
     client.retrying(async (): Promise<Either<RegistryError, BlobOutcome>> => {
       const targetScopes = [pullPush(to.repository)];
@@ -222,7 +233,7 @@ export const createRegistryImages = (options: RegistryImagesOptions): RegistryIm
         scopes: sameRegistry ? [...targetScopes, pull(from.repository)] : targetScopes,
       });
       // Across registries the source download starts while the upload session opens.
-      const download = sameRegistry ? undefined : client.send({ registry: from.registry, method: 'GET', path: blobPath(from.repository, blob.digest), scopes: [pull(from.repository)] });
+      const download = sameRegistry ? undefined : client.send({ registry: from.registry, method: 'GET', path: blobPath(from.repository, blob.digest), scopes: [pull(from.repository)] }).then(keepBodyErrors);
       const start = await startUpload;
       if (start._tag === 'Left') {
         const d = await download;
@@ -238,7 +249,7 @@ export const createRegistryImages = (options: RegistryImagesOptions): RegistryIm
         return left({ _tag: 'HttpStatus', registry: to.registry, method: 'POST', path: `/v2/${to.repository}/blobs/uploads/`, status: start.right.status, codes: [{ code: 'NO_LOCATION', message: 'the upload was accepted without a Location' }] });
       }
       // A mount the registry declined (202) falls back to an upload from the same registry.
-      const source = await (download ?? client.send({ registry: from.registry, method: 'GET', path: blobPath(from.repository, blob.digest), scopes: [pull(from.repository)] }));
+      const source = await (download ?? client.send({ registry: from.registry, method: 'GET', path: blobPath(from.repository, blob.digest), scopes: [pull(from.repository)] }).then(keepBodyErrors));
       if (source._tag === 'Left') return source;
       const length = headerValue(source.right.headers, 'content-length');
       const path = locationPath(location);

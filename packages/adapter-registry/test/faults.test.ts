@@ -71,6 +71,27 @@ afterAll(() => client.close());
     for (const blob of pushed.blobs) expect((await getBlob(`http://${target!.host}`, 'fdrop/app', blob.digest)).equals(blob.bytes)).toBe(true);
   });
 
+  it('a blob dropped while the upload session is still opening is retried, never thrown as unhandled', async () => {
+    // The target's upload session is held until the source's blob connection has been dropped, so the download
+    // fails before any upload reads it: the order of events that once surfaced as an unhandled SocketError.
+    const pushed = await pushImage({ base: `http://${origin!.host}`, repo: 'fearly/app', tag: '1', seed: 'fearly', layerSize: 256 * 1024 });
+    const layer = pushed.blobs[2]!;
+    const targetProxy = await startFaultProxy(target!.port);
+    try {
+      slept.length = 0;
+      const dropsBefore = proxy!.seen.filter((s) => s.faulted).length;
+      proxy!.inject({ _tag: 'DropMidBody' }, { method: 'GET', path: new RegExp(`^/v2/fearly/app/blobs/${layer.digest}$`) }, 1);
+      targetProxy.inject({ _tag: 'Hold', until: proxy!.whenDelivered(dropsBefore + 1) }, { method: 'POST', path: /^\/v2\/fearly\/app\/blobs\/uploads\/$/ }, 1);
+      const copied = await images.copy({ source: via('fearly/app:1'), target: `${targetProxy.host}/fearly/app:1` });
+      expect(copied).toEqual({ _tag: 'Right', right: expect.objectContaining({ digest: pushed.digest }) });
+      expect(targetProxy.seen.filter((s) => s.faulted)).toHaveLength(1);
+      expect(slept).toEqual([100]);
+      for (const blob of pushed.blobs) expect((await getBlob(`http://${target!.host}`, 'fearly/app', blob.digest)).equals(blob.bytes)).toBe(true);
+    } finally {
+      await targetProxy.close();
+    }
+  });
+
   it('a manifest whose bytes do not match its digest is refused and nothing is written', async () => {
     await pushImage({ base: `http://${origin!.host}`, repo: 'fbad/app', tag: '1', seed: 'fbad' });
     slept.length = 0;
