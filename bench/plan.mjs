@@ -1,6 +1,8 @@
 #!/usr/bin/env node
 // Planning speed: plans synthetic snapshots of 10k, 100k and 1M names with a fifth of the names requested, and
-// prints the time and heap each plan takes. Not a test (timings drift on shared machines).
+// prints the time and heap each plan takes, as medians of paired rounds, with each size's per-name cost as a ratio
+// against the first size (10k) measured in the same round: the linearity yardstick. Not a test (timings drift on
+// shared machines).
 //
 //   pnpm --filter @imgalias/core build && node --expose-gc bench/plan.mjs [--sizes 10000,100000,1000000] [--rounds 3]
 //
@@ -64,6 +66,11 @@ const buildSnapshot = (names) => {
 const heapMiB = () => process.memoryUsage().heapUsed / 2 ** 20;
 const gc = () => globalThis.gc?.();
 const fmt = (n, digits = 0) => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+const median = (values) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+};
 
 // Warm the JIT so the first size is not charged for compiling.
 {
@@ -71,41 +78,79 @@ const fmt = (n, digits = 0) => n.toLocaleString('en-US', { maximumFractionDigits
   for (let i = 0; i < 5; i++) planAliases({ snapshot, images: names.filter((_, j) => j % 5 === 0), policy });
 }
 
-console.log(`node ${process.version}, ${rounds} rounds per size, best time shown${globalThis.gc ? '' : ' (run with --expose-gc for heap figures)'}`);
-console.log('| names | images | requested | actions | findings | plan, wall (ms) | plan, CPU (ms) | parse only (ms) | apply (ms) | heap after planning (MiB) |');
-console.log('|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
-for (const size of sizes) {
+// Small sizes are planned several times per round (their time is the mean), so each figure is at least a few
+// hundred thousand names of work and a scheduler hiccup does not decide the per-name cost.
+const repeatsFor = (size) => Math.max(1, Math.floor(200_000 / size));
+
+const inputs = sizes.map((size) => {
   const { snapshot, names } = buildSnapshot(size);
-  const requested = names.filter((_, j) => j % 5 === 0);
-  let best = Infinity;
-  let bestCpu = Infinity;
-  let bestParse = Infinity;
-  let bestApply = Infinity;
-  let heap = 0;
-  let plan;
-  for (let round = 0; round < rounds; round++) {
-    gc();
-    const before = heapMiB();
-    const start = performance.now();
-    const cpuStart = process.cpuUsage();
-    plan = planAliases({ snapshot, images: requested, policy });
-    const elapsed = performance.now() - start;
-    const cpu = process.cpuUsage(cpuStart);
-    // user + system CPU of this process: on a busy machine wall time also counts waiting for a core.
-    bestCpu = Math.min(bestCpu, (cpu.user + cpu.system) / 1000);
-    // Heap still held right after planning: the index, the families and the plan (before they are collected).
-    heap = Math.max(heap, heapMiB() - before);
-    best = Math.min(best, elapsed);
+  return { size, snapshot, names, requested: names.filter((_, j) => j % 5 === 0) };
+});
+/** Per size, one entry per round. */
+const results = inputs.map(() => ({ wall: [], cpu: [], parse: [], apply: [], heap: [], retained: [], plan: undefined }));
+
+// Paired runs: every round plans every size back to back, so a round's per-name cost at each size is compared
+// with the smallest size measured in the same round (the machine's load at that moment is in both).
+for (let round = 0; round < rounds; round++) {
+  inputs.forEach(({ size, snapshot, requested }, at) => {
+    const result = results[at];
+    const repeats = repeatsFor(size);
+    let plan;
+    let heap = 0;
+    let retained = 0;
+    let wall = 0;
+    let cpu = 0;
+    for (let r = 0; r < repeats; r++) {
+      // Only the call is timed: the forced collection before it (which walks every size's snapshot) is not.
+      gc();
+      const before = heapMiB();
+      const start = performance.now();
+      const cpuStart = process.cpuUsage();
+      plan = planAliases({ snapshot, images: requested, policy });
+      const used = process.cpuUsage(cpuStart);
+      wall += performance.now() - start;
+      // user + system CPU of this process: on a busy machine wall time also counts waiting for a core.
+      cpu += (used.user + used.system) / 1000;
+      // Heap grown during the call (what it kept plus garbage not yet collected), and what the plan alone keeps.
+      heap = Math.max(heap, heapMiB() - before);
+      if (r === repeats - 1 && globalThis.gc) {
+        gc();
+        retained = heapMiB() - before;
+      }
+    }
+    result.wall.push(wall / repeats);
+    result.cpu.push(cpu / repeats);
+    result.heap.push(heap);
+    result.retained.push(retained);
+    result.plan = plan;
 
     const parseStart = performance.now();
     for (const image of snapshot.images) for (const name of image.names) parseReference(name);
-    bestParse = Math.min(bestParse, performance.now() - parseStart);
+    result.parse.push(performance.now() - parseStart);
 
     const applyStart = performance.now();
     applyToSnapshot(snapshot, plan);
-    bestApply = Math.min(bestApply, performance.now() - applyStart);
-  }
-  console.log(
-    `| ${fmt(names.length)} | ${fmt(snapshot.images.length)} | ${fmt(requested.length)} | ${fmt(plan.actions.length)} | ${fmt(plan.findings.length)} | ${fmt(best)} | ${fmt(bestCpu)} | ${fmt(bestParse)} | ${fmt(bestApply)} | ${globalThis.gc ? fmt(heap, 1) : 'n/a'} |`,
-  );
+    result.apply.push(performance.now() - applyStart);
+  });
 }
+
+const perName = (ms, size) => (ms * 1000) / size; // microseconds
+const yardstick = inputs[0];
+const ratios = (key, at) =>
+  results[at][key].map((value, round) => perName(value, inputs[at].size) / perName(results[0][key][round], yardstick.size));
+
+console.log(
+  `node ${process.version}, ${rounds} paired rounds (every size in each round), medians shown; ratios are per-name cost against ${fmt(yardstick.size)} names in the same round${globalThis.gc ? '' : ' (run with --expose-gc for heap figures)'}`,
+);
+console.log(
+  `| names | images | requested | actions | findings | plan, wall (ms) | plan, CPU (ms) | CPU per name (us) | CPU per name vs ${fmt(yardstick.size)} | wall per name vs ${fmt(yardstick.size)} | parse only (ms) | apply (ms) | heap after planning (MiB) | heap kept by the plan (MiB) |`,
+);
+console.log('|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
+inputs.forEach(({ size, snapshot, names, requested }, at) => {
+  const result = results[at];
+  const heap = globalThis.gc ? fmt(median(result.heap), 1) : 'n/a';
+  const retained = globalThis.gc ? fmt(median(result.retained), 1) : 'n/a';
+  console.log(
+    `| ${fmt(names.length)} | ${fmt(snapshot.images.length)} | ${fmt(requested.length)} | ${fmt(result.plan.actions.length)} | ${fmt(result.plan.findings.length)} | ${fmt(median(result.wall))} | ${fmt(median(result.cpu))} | ${fmt(perName(median(result.cpu), size), 2)} | ${fmt(median(ratios('cpu', at)), 2)}x | ${fmt(median(ratios('wall', at)), 2)}x | ${fmt(median(result.parse))} | ${fmt(median(result.apply))} | ${heap} | ${retained} |`,
+  );
+});

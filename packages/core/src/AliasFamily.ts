@@ -116,19 +116,28 @@ export const familyOf = (ref: ImageReference, policy: AliasPolicy, rules: readon
   }
   const mirror = rules.length === 0 ? undefined : resolveMirror(origin, rules);
   if (mirror?._tag === 'Mirrored') harbor = `${mirror.repository}${tag}`;
-  const members: FamilyMember[] = [];
-  const add = (role: MemberRole, name: string | undefined): void => {
-    if (name !== undefined) members.push({ role, name });
-  };
+  // Sized once (no closure, no growing backing store): a million-name plan builds hundreds of thousands.
   const external = policy.mode === 'external';
-  add(external ? 'origin' : 'harbor', external ? originName : harbor);
-  add('localhost', localhost);
-  add('short', short);
-  add('localhost-short', localhostShort);
-  add(external ? 'harbor' : 'origin', external ? harbor : originName);
+  const first = external ? originName : harbor;
+  const last = external ? harbor : originName;
+  const members: FamilyMember[] = new Array<FamilyMember>(
+    (first === undefined ? 0 : 1) + (localhost === undefined ? 0 : 1) + (short === undefined ? 0 : 1) + (localhostShort === undefined ? 0 : 1) + (last === undefined ? 0 : 1),
+  );
+  let at = 0;
+  if (first !== undefined) members[at++] = { role: external ? 'origin' : 'harbor', name: first };
+  if (localhost !== undefined) members[at++] = { role: 'localhost', name: localhost };
+  if (short !== undefined) members[at++] = { role: 'short', name: short };
+  if (localhostShort !== undefined) members[at++] = { role: 'localhost-short', name: localhostShort };
+  if (last !== undefined) members[at++] = { role: external ? 'harbor' : 'origin', name: last };
   if (mirror?._tag === 'Mirrored') return { origin: originName, members, harborRule: mirror.rule };
   if (mirror?._tag === 'TooDeep') return { origin: originName, members, tooDeep: { rule: mirror.rule, components: mirror.components, level: mirror.level } };
   return { origin: originName, members };
+};
+
+/** The family's Harbor member, if it has one (a loop: this runs once per requested family). */
+export const harborMember = (family: AliasFamily): FamilyMember | undefined => {
+  for (const member of family.members) if (member.role === 'harbor') return member;
+  return undefined;
 };
 
 /** Roles the planner creates by tagging. Harbor names only when the policy asks for Harbor tags. */
@@ -181,21 +190,30 @@ export const familiesOf = (
  * keeps that Harbor name and an `AmbiguousMirror` finding names both.
  */
 const withoutAmbiguousHarborNames = (families: readonly AliasFamily[], findings: Finding[]): AliasFamily[] => {
-  const byHarborName = new Map<string, string[]>();
+  // Harbor name -> the first family's origin, and every origin of a name two families share (no array per family).
+  const firstOwner = new Map<string, string>();
+  const sharedOwners = new Map<string, string[]>();
   for (const family of families) {
     if (family.harborRule === undefined) continue;
-    const harbor = family.members.find((member) => member.role === 'harbor') as FamilyMember;
-    const owners = byHarborName.get(harbor.name);
-    if (owners === undefined) byHarborName.set(harbor.name, [family.origin]);
+    const harbor = harborMember(family) as FamilyMember;
+    const owner = firstOwner.get(harbor.name);
+    if (owner === undefined) {
+      firstOwner.set(harbor.name, family.origin);
+      continue;
+    }
+    const owners = sharedOwners.get(harbor.name);
+    if (owners === undefined) sharedOwners.set(harbor.name, [owner, family.origin]);
     else owners.push(family.origin);
   }
+  if (sharedOwners.size === 0) return [...families];
   const ambiguous = new Set<string>();
-  for (const [name, owners] of byHarborName) {
-    if (owners.length < 2) continue;
+  // In the order the names were first seen, as before.
+  for (const name of firstOwner.keys()) {
+    const owners = sharedOwners.get(name);
+    if (owners === undefined) continue;
     ambiguous.add(name);
     findings.push({ _tag: 'AmbiguousMirror', name, families: [...owners].sort(compareStrings) });
   }
-  if (ambiguous.size === 0) return [...families];
   return families.map((family) => {
     if (!family.members.some((member) => member.role === 'harbor' && ambiguous.has(member.name))) return family;
     return { origin: family.origin, members: family.members.filter((member) => member.role !== 'harbor') };

@@ -93,9 +93,7 @@ export const layoutPath = (
   origin: { readonly domain: string; readonly path: string },
   layout: HarborLayout,
 ): Either<{ readonly components: number; readonly level: number }, string> => {
-  const parts = origin.path.split('/');
-  const name = parts[parts.length - 1] as string;
-  const namespace = parts.slice(0, -1);
+  // `path` and `proxy-cache` run once per requested image: only the flatten layouts split the path.
   switch (layout) {
     case 'path':
       return right(familiarPath(origin));
@@ -104,8 +102,11 @@ export const layoutPath = (
       return right(origin.path);
     case 'flatten-all':
     case 'flatten':
-      return right(name);
+      return right(origin.path.slice(origin.path.lastIndexOf('/') + 1));
     default: {
+      const parts = origin.path.split('/');
+      const name = parts[parts.length - 1] as string;
+      const namespace = parts.slice(0, -1);
       const level = FLATTEN_LEVEL[layout] as number;
       if (level > namespace.length) return left({ components: namespace.length, level });
       return right([...namespace.slice(level), name].join('/'));

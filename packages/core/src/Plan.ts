@@ -1,5 +1,5 @@
 import type { AliasFamily, FamilyMember, ImageRequest, MemberRole } from './AliasFamily.js';
-import { familiesOf, isTagTarget } from './AliasFamily.js';
+import { familiesOf, harborMember, isTagTarget } from './AliasFamily.js';
 import type { ReferenceError } from './ImageReference.js';
 import { canonicalTagKey, describeReferenceError, familiarName } from './ImageReference.js';
 import { compareStrings } from './Order.js';
@@ -173,7 +173,7 @@ const pullOf = (pull: string | undefined): { readonly pull?: string } => (pull =
 /** In internal mode only Harbor may supply an image: never name a public pull there. */
 const pullNameFor = (family: AliasFamily, policy: AliasPolicy): string | undefined => {
   if (policy.mode === 'external') return family.origin;
-  return family.members.find((member) => member.role === 'harbor')?.name;
+  return harborMember(family)?.name;
 };
 
 /**
@@ -258,8 +258,12 @@ export const planAliases = ({ snapshot, images, policy }: PlanInput): Plan => {
         });
         continue;
       }
-      const base = { _tag: 'Tag', source: sourceName, target: member.name, imageId, family: family.origin, role: member.role } as const;
-      actions.push(holder === undefined ? { ...base, reason: 'missing-name' } : { ...base, reason: 'retarget', replaces: holder });
+      // Written out in full (no spread of a shared base): one object per action, keys in the same order.
+      actions.push(
+        holder === undefined
+          ? { _tag: 'Tag', source: sourceName, target: member.name, imageId, family: family.origin, role: member.role, reason: 'missing-name' }
+          : { _tag: 'Tag', source: sourceName, target: member.name, imageId, family: family.origin, role: member.role, reason: 'retarget', replaces: holder },
+      );
       planned.set(member.name, { imageId, source: sourceName });
     }
     return true;
@@ -294,13 +298,14 @@ export const planAliases = ({ snapshot, images, policy }: PlanInput): Plan => {
 };
 
 /** Each family's Harbor name with the rule that gave it, sorted by family: what `plan` shows beside the actions. */
-export const harborNamesOf = (families: readonly AliasFamily[]): HarborNameSource[] =>
-  families
-    .flatMap((family) => {
-      const harbor = family.members.find((member) => member.role === 'harbor');
-      return harbor === undefined || family.harborRule === undefined ? [] : [{ family: family.origin, name: harbor.name, rule: family.harborRule }];
-    })
-    .sort((a, b) => compareStrings(a.family, b.family));
+export const harborNamesOf = (families: readonly AliasFamily[]): HarborNameSource[] => {
+  const names: HarborNameSource[] = [];
+  for (const family of families) {
+    const harbor = harborMember(family);
+    if (harbor !== undefined && family.harborRule !== undefined) names.push({ family: family.origin, name: harbor.name, rule: family.harborRule });
+  }
+  return names.sort((a, b) => compareStrings(a.family, b.family));
+};
 
 /**
  * The pure model of what an engine does with a plan: each action, in order, is `docker tag source target`.
