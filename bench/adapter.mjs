@@ -10,44 +10,25 @@
 //
 // Not a test: it prints timings and ratios (absolute times drift on shared machines; ratios from the same run
 // do not, much). It starts its own dockerd via scripts/engines/dockerd.sh and stops it by pid at the end.
-import { execFile } from 'node:child_process';
 import http from 'node:http';
 import { mkdtemp, mkdir, rm } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { performance } from 'node:perf_hooks';
+import { numberOption, run, timed } from './support.mjs';
 
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 // CI keeps shared/ beside the clone; so does this workspace.
 const baselineDir = resolve(repo, '../shared/baseline');
 const dockerdScript = resolve(repo, 'scripts/engines/dockerd.sh');
 
-const option = (name, fallback) => {
-  const at = process.argv.indexOf(`--${name}`);
-  return at > 0 && process.argv[at + 1] !== undefined ? Number(process.argv[at + 1]) : fallback;
-};
 const smoke = process.argv.includes('--smoke');
-const n = option('images', smoke ? 5 : 200);
-const rounds = option('rounds', 1);
+const n = numberOption('images', smoke ? 5 : 200);
+const rounds = numberOption('rounds', 1);
 const transportAt = process.argv.indexOf('--transport');
 const transport = transportAt > 0 ? process.argv[transportAt + 1] : 'api';
 const harborPrefix = 'harbor.corp.local/proj';
-
-const run = (command, args, env) =>
-  new Promise((resolvePromise, reject) => {
-    execFile(command, args, { env, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
-      if (error) reject(new Error(`${command} ${args.slice(0, 3).join(' ')}... failed: ${stderr || error.message}`));
-      else resolvePromise({ stdout, stderr });
-    });
-  });
-
-const timed = async (work) => {
-  const started = performance.now();
-  const value = await work();
-  return { seconds: (performance.now() - started) / 1000, value };
-};
 
 for (const needed of [`${baselineDir}/fill-store.sh`, `${baselineDir}/per-image-shell.sh`]) {
   if (!existsSync(needed)) {

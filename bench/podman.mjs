@@ -7,24 +7,19 @@
 // The baseline scripts call `docker`; here a `docker` first on PATH runs the private store's `podman` with the
 // same arguments (`image inspect`, `tag`, `import`, `rmi`, `image ls` mean the same to both). Not a test: it
 // prints timings, process counts and the median ratio. `--smoke` (CI) uses a few images and one round.
-import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { performance } from 'node:perf_hooks';
+import { numberOption, run, timed } from './support.mjs';
 
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const baselineDir = resolve(repo, '../shared/baseline');
 const podmanScript = resolve(repo, 'scripts/engines/podman-store.sh');
 
 const smoke = process.argv.includes('--smoke');
-const option = (name, fallback) => {
-  const at = process.argv.indexOf(`--${name}`);
-  return at > 0 && process.argv[at + 1] !== undefined ? Number(process.argv[at + 1]) : fallback;
-};
-const n = option('images', smoke ? 5 : 200);
-const rounds = option('rounds', smoke ? 1 : 3);
+const n = numberOption('images', smoke ? 5 : 200);
+const rounds = numberOption('rounds', smoke ? 1 : 3);
 
 const adapterBuild = resolve(repo, 'packages/adapter-docker/dist/index.js');
 for (const needed of [adapterBuild, `${baselineDir}/fill-store.sh`, `${baselineDir}/per-image-shell.sh`]) {
@@ -35,20 +30,6 @@ for (const needed of [adapterBuild, `${baselineDir}/fill-store.sh`, `${baselineD
 }
 const { planAliases, defaultPolicy } = await import(resolve(repo, 'packages/core/dist/index.js'));
 const { createEngineStore } = await import(adapterBuild);
-
-const run = (command, args, env) =>
-  new Promise((resolvePromise, reject) => {
-    execFile(command, args, { env, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
-      if (error) reject(new Error(`${command} ${args.slice(0, 3).join(' ')}... failed: ${stderr || error.message}`));
-      else resolvePromise({ stdout, stderr });
-    });
-  });
-
-const timed = async (work) => {
-  const started = performance.now();
-  const value = await work();
-  return { seconds: (performance.now() - started) / 1000, value };
-};
 
 const dir = await mkdtemp('/tmp/imgp.');
 let created = false;
