@@ -39,6 +39,37 @@ export interface Prepared {
 }
 
 /**
+ * Reads the project files under `paths` for every command that uses them (the planning commands here, the
+ * registry commands in registryAccess.ts), so all refuse the same inputs: a missing path or a refused file
+ * (a FIFO, a device, an oversized file) exits 2. Discovery findings go to stderr whatever the format, so
+ * stdout stays one plan or report.
+ */
+export async function readProject(
+  context: CommandContext,
+  settings: Settings,
+  output: Output,
+  paths: readonly string[],
+): Promise<Either<CliError, Discovery>> {
+  const discovery = await discoverProjectImages({
+    cwd: context.io.cwd,
+    paths,
+    buildArgs: settings.buildArgs,
+    env: context.io.env,
+    includeBuilt: settings.includeBuilt,
+  });
+  const missing = missingPaths(discovery);
+  if (missing.length > 0) return left(E.pathNotFound(missing));
+  const refused = refusedFiles(discovery);
+  if (refused.length > 0) return left(E.refusedFiles(refused));
+  for (const finding of discovery.findings) {
+    const line = `${isInformationalFinding(finding) ? 'note' : 'warning'}: ${describeDiscoveryFinding(finding)}`;
+    if (isInformationalFinding(finding)) output.note(line);
+    else output.error(line);
+  }
+  return right(discovery);
+}
+
+/**
  * The steps `plan`, `apply`, `check` and `fix` share, in the order that keeps promises: image arguments are
  * checked before anything runs (a bad one exits 2 with nothing changed and no engine called), then project
  * files are read, then the store (a missing engine exits 3), then the mode is resolved.
@@ -61,23 +92,9 @@ export async function prepare(options: {
   const paths = scope === 'store-and-project' && settings.from.length === 0 ? [context.io.cwd] : settings.from;
   let discovery: Discovery | undefined;
   if (paths.length > 0) {
-    discovery = await discoverProjectImages({
-      cwd: context.io.cwd,
-      paths,
-      buildArgs: settings.buildArgs,
-      env: context.io.env,
-      includeBuilt: settings.includeBuilt,
-    });
-    const missing = missingPaths(discovery);
-    if (missing.length > 0) return left(E.pathNotFound(missing));
-    const refused = refusedFiles(discovery);
-    if (refused.length > 0) return left(E.refusedFiles(refused));
-    // Discovery problems go to stderr whatever the format, so stdout stays one plan or report.
-    for (const finding of discovery.findings) {
-      const line = `${isInformationalFinding(finding) ? 'note' : 'warning'}: ${describeDiscoveryFinding(finding)}`;
-      if (isInformationalFinding(finding)) output.note(line);
-      else output.error(line);
-    }
+    const read = await readProject(context, settings, output, paths);
+    if (isLeft(read)) return read;
+    discovery = read.right;
   }
 
   const store = await context.openStore(settings);

@@ -6,14 +6,14 @@ import type { Command } from 'commander';
 import type { AliasPolicy } from '@imgalias/core';
 import { excludeImages, familiarName, parseReference } from '@imgalias/core';
 import type { Platform, RegistryImages } from '@imgalias/adapter-registry';
-import { describeDiscoveryFinding, isInformationalFinding } from '@imgalias/discover';
 import type { CliError } from '../CliError.js';
 import { CliError as E } from '../CliError.js';
 import type { Output } from '../Output.js';
-import { discoverProjectImages, missingPaths, problemsOf } from '../ProjectImages.js';
+import { problemsOf } from '../ProjectImages.js';
 import type { Settings } from '../config/Settings.js';
 import { policyOf } from '../config/Settings.js';
 import type { CommandContext } from './Command.js';
+import { readProject } from './prepare.js';
 
 const collect = (value: string, previous: readonly string[] | undefined): readonly string[] => [...(previous ?? []), value];
 
@@ -101,22 +101,10 @@ export async function prepareImages(context: CommandContext, settings: Settings,
   let discovered: readonly string[] = [];
   let discoveryProblems = 0;
   if (paths.length > 0) {
-    const discovery = await discoverProjectImages({
-      cwd: context.io.cwd,
-      paths,
-      buildArgs: settings.buildArgs,
-      env: context.io.env,
-      includeBuilt: settings.includeBuilt,
-    });
-    const missing = missingPaths(discovery);
-    if (missing.length > 0) return left(E.pathNotFound(missing));
-    for (const finding of discovery.findings) {
-      const line = `${isInformationalFinding(finding) ? 'note' : 'warning'}: ${describeDiscoveryFinding(finding)}`;
-      if (isInformationalFinding(finding)) output.note(line);
-      else output.error(line);
-    }
-    discovered = discovery.images.map((image) => image.reference);
-    discoveryProblems = problemsOf(discovery).length;
+    const discovery = await readProject(context, settings, output, paths);
+    if (isLeft(discovery)) return discovery;
+    discovered = discovery.right.images.map((image) => image.reference);
+    discoveryProblems = problemsOf(discovery.right).length;
   }
   const resolution = await context.resolveMode(settings);
   const policy = policyOf(settings, resolution.mode);

@@ -82,6 +82,17 @@ describe('FIFOs are refused, never read', () => {
     expect(result.stderr).toContain('app/.env: not read: is a FIFO');
   }, 60_000);
 
+  test('a FIFO compose .env stops the registry commands too, before any registry is asked', async () => {
+    const { dir, env } = await sandbox({ 'app/compose.yaml': 'services:\n  cache:\n    image: redis:${TAG:-7}\n' });
+    await mkfifo(path.join(dir, 'app', '.env'));
+    for (const args of [['sync', '--dry-run'], ['check', '--registry']]) {
+      const result = await run([...args, '--from', 'app', '--harbor', '127.0.0.1:9/proj'], { cwd: dir, env });
+      expect(result.timedOut).toBe(false);
+      expect(result.exitCode).toBe(2);
+      expect(result.stderr).toContain('app/.env: not read: is a FIFO');
+    }
+  }, 60_000);
+
   test('a FIFO --snapshot file', async () => {
     const { dir, env } = await sandbox();
     await mkfifo(path.join(dir, 'snapshot.json'));
