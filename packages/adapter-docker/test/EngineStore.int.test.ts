@@ -4,7 +4,7 @@ import { beforeAll, describe, expect, test } from '@jest/globals';
 import { execFileSync } from 'node:child_process';
 import { canonicalTagName, defaultPolicy, planAliases, spellReference } from '@imgalias/core';
 import type { AliasPolicy, EngineKind, Plan, Snapshot, TagAction } from '@imgalias/core';
-import { createDryRunStore } from '@imgalias/adapter-dry-run';
+import { createMemoryStore } from '@imgalias/adapter-memory';
 import { createEngineStore } from '../src/index.js';
 import type { EngineStore, ExecEvent, RequestEvent, TransportKind } from '../src/index.js';
 import { createPodmanStore, engineCli, importImage, requireEngine, startDockerd } from '../../../test-support/engines.js';
@@ -164,7 +164,7 @@ const engineSuite = (kind: EngineKind, engine: TestEngine | undefined, transport
       expect(plan.actions.length).toBeGreaterThan(0);
       expect(plan.findings.map((f) => f._tag).sort()).toEqual(['Conflict', 'Missing']);
 
-      const dry = await createDryRunStore({ snapshot: before, engine: e.kind }).apply(plan);
+      const dry = await createMemoryStore({ snapshot: before, engine: e.kind }).apply(plan);
       const real = await store.apply(plan);
       if (dry._tag === 'Left' || real._tag === 'Left') throw new Error('apply failed');
       expect(canonicalState(real.right.after)).toEqual(canonicalState(dry.right.after));

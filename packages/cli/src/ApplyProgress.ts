@@ -1,5 +1,5 @@
 import type { ApplyReport, ImageStore, Plan, Snapshot, StoreError } from '@imgalias/core';
-import { renderResultLine } from '@imgalias/adapter-dry-run';
+import { renderResultLine } from '@imgalias/render';
 import type { Either } from 'fp-ts/lib/Either.js';
 import type { Output, OutputStream } from './Output.js';
 

@@ -72,7 +72,7 @@ export interface ApplyReport {
 }
 
 /**
- * The port every image store implements: a real engine (adapter-docker) or an in-memory one (adapter-dry-run).
+ * The port every image store implements: a real engine (adapter-docker) or an in-memory one (adapter-memory).
  * It speaks the domain (snapshots and plans), not the tool.
  */
 export interface ImageStore {

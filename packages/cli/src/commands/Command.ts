@@ -4,7 +4,7 @@ import { isLeft, left, right } from 'fp-ts/lib/Either.js';
 import type { ImageStore } from '@imgalias/core';
 import { printable } from '@imgalias/core';
 import type { EngineStoreOptions } from '@imgalias/adapter-docker';
-import { shouldUseColor } from '@imgalias/adapter-dry-run';
+import { shouldUseColor } from '@imgalias/render';
 import type { CliFlags } from '../config/loadSettings.js';
 import type { Settings } from '../config/Settings.js';
 import { describeConfigFile } from '../config/Settings.js';
@@ -138,12 +138,12 @@ export function createCommandContext(io: CliIO): ContextHandle {
       }),
     openStore: async (settings) => {
       if (settings.snapshotFile !== undefined) {
-        const [{ readSnapshotFile }, { createDryRunStore }] = await Promise.all([
+        const [{ readSnapshotFile }, { createMemoryStore }] = await Promise.all([
           import('../SnapshotFile.js'),
-          import('@imgalias/adapter-dry-run'),
+          import('@imgalias/adapter-memory'),
         ]);
         const snapshot = await readSnapshotFile(settings.snapshotFile);
-        return isLeft(snapshot) ? snapshot : right(createDryRunStore({ snapshot: snapshot.right, engine: settings.engine }));
+        return isLeft(snapshot) ? snapshot : right(createMemoryStore({ snapshot: snapshot.right, engine: settings.engine }));
       }
       const { createEngineStore } = await import('@imgalias/adapter-docker');
       const store = createEngineStore(engineOptions(settings));

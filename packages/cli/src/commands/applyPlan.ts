@@ -2,7 +2,7 @@ import type { Either } from 'fp-ts/lib/Either.js';
 import { isLeft, left, right } from 'fp-ts/lib/Either.js';
 import type { ApplyReport, Plan, Snapshot } from '@imgalias/core';
 import { planAliases } from '@imgalias/core';
-import { renderApplyReport, renderPlan } from '@imgalias/adapter-dry-run';
+import { renderApplyReport, renderPlan } from '@imgalias/render';
 import type { ApplyLock } from '@imgalias/adapter-docker';
 import { applyWithProgress } from '../ApplyProgress.js';
 import type { CliError } from '../CliError.js';

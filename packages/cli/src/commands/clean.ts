@@ -22,7 +22,7 @@ import {
 import { engineStoreOf } from './prefetch.js';
 import { prepare } from './prepare.js';
 import { snapshotLabel } from './snapshotLabel.js';
-import { quoteShellArg } from '@imgalias/adapter-dry-run';
+import { quoteShellArg } from '@imgalias/render';
 import { shortId } from '../Wording.js';
 
 

@@ -1,6 +1,6 @@
 import { isLeft, right } from 'fp-ts/lib/Either.js';
 import { planAliases } from '@imgalias/core';
-import { renderPlan } from '@imgalias/adapter-dry-run';
+import { renderPlan } from '@imgalias/render';
 import { ExitCode } from '../ExitCode.js';
 import { emptyStoreNote, hintsForMissing } from '../MissingImageHints.js';
 import type { RegisterCommand } from './Command.js';

@@ -4,7 +4,7 @@ import type { EngineKind, ImageStore, PullCandidate, PullPlan, Snapshot } from '
 import { describePullFinding, familiarName, planAliases, planPrefetch, pullsOf, quoteExcerpt, spellReference } from '@imgalias/core';
 import type { EngineStore, PullEvent, PullResult } from '@imgalias/adapter-docker';
 import { describePullError, enginePlatform, inspectPlatforms, platformMatches, pullImages } from '@imgalias/adapter-docker';
-import { renderApplyReport } from '@imgalias/adapter-dry-run';
+import { renderApplyReport } from '@imgalias/render';
 import { applyWithProgress, wantsProgressDisplay, withProgressDisplay } from '../ApplyProgress.js';
 import type { Settings } from '../config/Settings.js';
 import type { CliError } from '../CliError.js';
@@ -24,7 +24,7 @@ import {
 } from './options.js';
 import { prepare } from './prepare.js';
 import { snapshotLabel } from './snapshotLabel.js';
-import { quoteShellArg } from '@imgalias/adapter-dry-run';
+import { quoteShellArg } from '@imgalias/render';
 import { plural, shortId } from '../Wording.js';
 
 // Shared by prefetch, publish and clean (the lifecycle commands), which import them from here.

@@ -3,7 +3,7 @@ import { isLeft, right } from 'fp-ts/lib/Either.js';
 import type { SyncFinding, SyncPlan } from '@imgalias/core';
 import { describeFinding, describeReferenceError, familiarName, formatHarborLocation, planSync } from '@imgalias/core';
 import type { CopyReport, RegistryError } from '@imgalias/adapter-registry';
-import { quoteShellArg } from '@imgalias/adapter-dry-run';
+import { quoteShellArg } from '@imgalias/render';
 import type { CliError } from '../CliError.js';
 import { ExitCode } from '../ExitCode.js';
 import type { CommandContext, RegisterCommand } from './Command.js';

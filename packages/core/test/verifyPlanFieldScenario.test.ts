@@ -1,7 +1,7 @@
 import { describe, expect, test } from '@jest/globals';
 import type { Snapshot } from '@imgalias/core';
 import { planMismatches, verifyPlan } from '@imgalias/core';
-import { applyReport, ids, plan, snapshot } from './fixtures/fieldScenario.js';
+import { applyReport, ids, plan, snapshot } from '../../../test-support/fieldScenario.js';
 
 describe('verifyPlan', () => {
   test('false before the plan is applied', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, test } from '@jest/globals';
 import type { ApplyReport, Plan, TagAction } from '@imgalias/core';
-import { renderApplyReport, renderPlan } from '@imgalias/adapter-dry-run';
+import { renderApplyReport, renderPlan } from '@imgalias/render';
 
 /** `count` distinct actions, as a store with that many images missing their `localhost/` twin would plan. */
 const actions = (count: number): TagAction[] =>

@@ -1,10 +1,10 @@
 import { describe, expect, test } from '@jest/globals';
 import { PlanCodec } from '@imgalias/core';
 import type { Plan } from '@imgalias/core';
-import { renderApplyReport, renderPlan } from '@imgalias/adapter-dry-run';
+import { renderApplyReport, renderPlan } from '@imgalias/render';
 import { describePolicy } from '../src/Labels.js';
 import { expectGolden } from './expectGolden.js';
-import { applyReport, header, plan } from './fixtures/fieldScenario.js';
+import { applyReport, header, plan } from '../../../test-support/fieldScenario.js';
 
 const ESC = '\u001b';
 

@@ -4,5 +4,3 @@ export { quoteShellArg } from './shell.js';
 export type { PlanFormat, ApplyReportFormat, RenderHeader, RenderPlanOptions, RenderApplyReportOptions } from './RenderOptions.js';
 export { shouldUseColor } from './color.js';
 export type { ColorContext } from './color.js';
-export { createDryRunStore } from './DryRunStore.js';
-export type { DryRunStoreOptions } from './DryRunStore.js';

@@ -1,7 +1,7 @@
 import { applyToSnapshot, planMismatches, preflightPlan } from '@imgalias/core';
 import type { ActionResult, ApplyOptions, ApplyReport, EngineKind, ImageStore, Plan, Snapshot, TagAction } from '@imgalias/core';
 
-export interface DryRunStoreOptions {
+export interface MemoryStoreOptions {
   /** What the store holds at the start. */
   readonly snapshot: Snapshot;
   /** The engine being imitated; it is named in failures. Default `docker`. */
@@ -24,10 +24,10 @@ const applyOk = (report: ApplyReport): ApplyResult => ({ _tag: 'Right', right: r
  * nothing to bound here. There is no engine to be unreachable, so both methods always return `right`.
  *
  * @example
- * const store = createDryRunStore({ snapshot });
+ * const store = createMemoryStore({ snapshot });
  * const report = await store.apply(planAliases({ snapshot, images, policy }));
  */
-export const createDryRunStore = (options: DryRunStoreOptions): ImageStore => {
+export const createMemoryStore = (options: MemoryStoreOptions): ImageStore => {
   const engine = options.engine ?? 'docker';
   let current = options.snapshot;
   return {

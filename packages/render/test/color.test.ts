@@ -1,5 +1,5 @@
 import { describe, expect, test } from '@jest/globals';
-import { shouldUseColor } from '@imgalias/adapter-dry-run';
+import { shouldUseColor } from '@imgalias/render';
 
 describe('shouldUseColor', () => {
   test.each([

@@ -2,10 +2,10 @@ import { describe, expect, test } from '@jest/globals';
 import fc from 'fast-check';
 import { spellReference } from '@imgalias/core';
 import type { EngineKind, Plan } from '@imgalias/core';
-import { renderPlan } from '@imgalias/adapter-dry-run';
+import { renderPlan } from '@imgalias/render';
 import { quoteShellArg, shellCommand } from '../src/shell.js';
 import { runWithFakeEngines } from './fakeEngine.js';
-import { header, plan } from './fixtures/fieldScenario.js';
+import { header, plan } from '../../../test-support/fieldScenario.js';
 
 /** Strings that break naive quoting: quotes, expansions, command separators, globs, newlines, options. */
 const HOSTILE = [

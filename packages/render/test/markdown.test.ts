@@ -1,8 +1,8 @@
 import { describe, expect, test } from '@jest/globals';
 import type { Plan } from '@imgalias/core';
-import { renderPlan } from '@imgalias/adapter-dry-run';
+import { renderPlan } from '@imgalias/render';
 import { codeSpan, escapeMarkdown } from '../src/markdown.js';
-import { plan } from './fixtures/fieldScenario.js';
+import { plan } from '../../../test-support/fieldScenario.js';
 
 describe('escapeMarkdown', () => {
   test.each([

@@ -1,8 +1,8 @@
 import { describe, expect, test } from '@jest/globals';
 import { planAliases } from '@imgalias/core';
 import type { ActionResult, ImageStore, Plan, Snapshot, TagAction } from '@imgalias/core';
-import { createDryRunStore } from '@imgalias/adapter-dry-run';
-import { ids, images, policy, snapshot } from './fixtures/fieldScenario.js';
+import { createMemoryStore } from '@imgalias/adapter-memory';
+import { ids, images, policy, snapshot } from '../../../test-support/fieldScenario.js';
 
 const unwrap = async <A>(result: Promise<{ _tag: 'Left'; left: unknown } | { _tag: 'Right'; right: A }>): Promise<A> => {
   const either = await result;
@@ -19,9 +19,9 @@ const converge = async (store: ImageStore) => {
   return { plan, report: await unwrap(store.apply(plan)) };
 };
 
-describe('createDryRunStore', () => {
+describe('createMemoryStore', () => {
   test('the field scenario converges in one apply and verifies', async () => {
-    const store = createDryRunStore({ snapshot });
+    const store = createMemoryStore({ snapshot });
     const { plan, report } = await converge(store);
     expect(plan.actions).toHaveLength(6);
     expect(report.results.map((result) => result._tag)).toEqual(Array(6).fill('Applied'));
@@ -30,7 +30,7 @@ describe('createDryRunStore', () => {
   });
 
   test('a second plan is empty and a second apply changes nothing', async () => {
-    const store = createDryRunStore({ snapshot });
+    const store = createMemoryStore({ snapshot });
     const first = await converge(store);
     const second = await converge(store);
     expect(second.plan.actions).toEqual([]);
@@ -40,7 +40,7 @@ describe('createDryRunStore', () => {
   });
 
   test('a conflicting name still points at its old image afterwards', async () => {
-    const store = createDryRunStore({ snapshot });
+    const store = createMemoryStore({ snapshot });
     const { plan, report } = await converge(store);
     expect(plan.findings.some((finding) => finding._tag === 'Conflict')).toBe(true);
     expect(namesOf(report.after, ids.nginxHub).map(String)).toEqual(
@@ -51,7 +51,7 @@ describe('createDryRunStore', () => {
 
   test('the input snapshot is not mutated', async () => {
     const copy = structuredClone(snapshot);
-    await converge(createDryRunStore({ snapshot }));
+    await converge(createMemoryStore({ snapshot }));
     expect(snapshot).toEqual(copy);
   });
 
@@ -60,7 +60,7 @@ describe('createDryRunStore', () => {
     const withoutTcpProxy: Snapshot = { ...snapshot, images: snapshot.images.filter((image) => image.id !== ids.tcpProxy) };
     const seen: ActionResult[] = [];
     const report = await unwrap(
-      createDryRunStore({ snapshot: withoutTcpProxy }).apply(plan, { onResult: (result) => seen.push(result) }),
+      createMemoryStore({ snapshot: withoutTcpProxy }).apply(plan, { onResult: (result) => seen.push(result) }),
     );
     const failed = report.results.filter((result) => result._tag === 'Failed');
     expect(failed).toEqual([
@@ -99,7 +99,7 @@ describe('createDryRunStore', () => {
       version: 1,
       images: [{ id: ids.redis, names: [] }, { id: other, names: ['localhost/redis:7-alpine'] }],
     };
-    const report = await unwrap(createDryRunStore({ snapshot: moved }).apply(planOf(redisAction())));
+    const report = await unwrap(createMemoryStore({ snapshot: moved }).apply(planOf(redisAction())));
     expect(report.results[0]).toMatchObject({ _tag: 'Failed', error: { exitCode: null, message: expect.stringContaining('plan again') } });
     expect(report.after).toEqual(moved);
     expect(report.verified).toBe(false);
@@ -110,16 +110,16 @@ describe('createDryRunStore', () => {
       version: 1,
       images: [{ id: ids.redis, names: ['localhost/redis:7-alpine'] }, { id: other, names: ['redis:7-alpine'] }],
     };
-    const refused = await unwrap(createDryRunStore({ snapshot: taken }).apply(planOf(redisAction())));
+    const refused = await unwrap(createMemoryStore({ snapshot: taken }).apply(planOf(redisAction())));
     expect(refused.results[0]).toMatchObject({ _tag: 'Failed', error: { message: expect.stringContaining('does not say to move it') } });
     expect(namesOf(refused.after, other)).toEqual(['redis:7-alpine']);
 
     const wrongReplaces = await unwrap(
-      createDryRunStore({ snapshot: taken }).apply(planOf(redisAction({ reason: 'retarget', replaces: ids.minio }))),
+      createMemoryStore({ snapshot: taken }).apply(planOf(redisAction({ reason: 'retarget', replaces: ids.minio }))),
     );
     expect(wrongReplaces.results[0]!._tag).toBe('Failed');
 
-    const moved = await unwrap(createDryRunStore({ snapshot: taken }).apply(planOf(redisAction({ reason: 'retarget', replaces: other }))));
+    const moved = await unwrap(createMemoryStore({ snapshot: taken }).apply(planOf(redisAction({ reason: 'retarget', replaces: other }))));
     expect(moved.results[0]!._tag).toBe('Applied');
     expect(namesOf(moved.after, ids.redis)).toContain('docker.io/library/redis:7-alpine');
     expect(namesOf(moved.after, other)).toEqual([]);
@@ -128,34 +128,34 @@ describe('createDryRunStore', () => {
 
   test('a target already on its planned image is applied without change', async () => {
     const done: Snapshot = { version: 1, images: [{ id: ids.redis, names: ['localhost/redis:7-alpine', 'redis:7-alpine'] }] };
-    const report = await unwrap(createDryRunStore({ snapshot: done }).apply(planOf(redisAction())));
+    const report = await unwrap(createMemoryStore({ snapshot: done }).apply(planOf(redisAction())));
     expect(report.results).toEqual([{ _tag: 'Applied', action: redisAction() }]);
     expect(report.verified).toBe(true);
   });
 
   test('only the first of two actions for one target runs', async () => {
     const report = await unwrap(
-      createDryRunStore({ snapshot }).apply(planOf(redisAction(), redisAction({ target: 'redis:7-alpine' }))),
+      createMemoryStore({ snapshot }).apply(planOf(redisAction(), redisAction({ target: 'redis:7-alpine' }))),
     );
     expect(report.results.map((result) => result._tag)).toEqual(['Applied', 'Failed']);
   });
 
   test('familiar spellings in a hand-written plan apply like canonical ones', async () => {
-    const report = await unwrap(createDryRunStore({ snapshot }).apply(planOf(redisAction({ target: 'redis:7-alpine' }))));
+    const report = await unwrap(createMemoryStore({ snapshot }).apply(planOf(redisAction({ target: 'redis:7-alpine' }))));
     expect(report.results[0]!._tag).toBe('Applied');
     expect(namesOf(report.after, ids.redis)).toContain('docker.io/library/redis:7-alpine');
     expect(report.verified).toBe(true);
   });
 
   test('an invalid name in a plan never reaches the store', async () => {
-    const report = await unwrap(createDryRunStore({ snapshot }).apply(planOf(redisAction({ target: 'Redis:BAD' }))));
+    const report = await unwrap(createMemoryStore({ snapshot }).apply(planOf(redisAction({ target: 'Redis:BAD' }))));
     expect(report.results[0]).toMatchObject({ _tag: 'Failed', error: { _tag: 'CommandFailed', exitCode: null } });
     expect(report.after).toEqual(snapshot);
   });
 
   test('a digest target is refused', async () => {
     const report = await unwrap(
-      createDryRunStore({ snapshot }).apply(planOf(redisAction({ target: `docker.io/library/redis@${ids.redis}` }))),
+      createMemoryStore({ snapshot }).apply(planOf(redisAction({ target: `docker.io/library/redis@${ids.redis}` }))),
     );
     expect(report.results[0]).toMatchObject({ _tag: 'Failed', error: { message: expect.stringContaining('never a tag target') } });
     expect(report.after).toEqual(snapshot);
@@ -163,13 +163,13 @@ describe('createDryRunStore', () => {
 
   test('Podman-style bare hex ids verify against sha256: ids in the plan', async () => {
     const bare: Snapshot = { version: 1, images: [{ id: ids.redis.slice('sha256:'.length), names: ['localhost/redis:7-alpine'] }] };
-    const report = await unwrap(createDryRunStore({ snapshot: bare, engine: 'podman' }).apply(planOf(redisAction())));
+    const report = await unwrap(createMemoryStore({ snapshot: bare, engine: 'podman' }).apply(planOf(redisAction())));
     expect(report.results[0]!._tag).toBe('Applied');
     expect(report.verified).toBe(true);
   });
 
   test('reports its engine (docker by default)', () => {
-    expect(createDryRunStore({ snapshot }).engine).toBe('docker');
-    expect(createDryRunStore({ snapshot, engine: 'nerdctl' }).engine).toBe('nerdctl');
+    expect(createMemoryStore({ snapshot }).engine).toBe('docker');
+    expect(createMemoryStore({ snapshot, engine: 'nerdctl' }).engine).toBe('nerdctl');
   });
 });

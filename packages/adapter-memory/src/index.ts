@@ -1,0 +1,2 @@
+export { createMemoryStore } from './MemoryStore.js';
+export type { MemoryStoreOptions } from './MemoryStore.js';
