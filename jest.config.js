@@ -14,7 +14,7 @@ const project = (name) => ({
     '^(\\.{1,2}/.*)\\.js$': '$1',
     // Unit tests run against sibling packages' sources so packages can change together;
     // end-to-end tests run the built binary instead.
-    '^@imgalias/(core|adapter-docker|adapter-memory|adapter-registry|render|discover|cli)$': '<rootDir>/../$1/src/index.ts',
+    '^@imgalias/(core|adapter-docker|adapter-memory|adapter-registry|render|discover|project|cli)$': '<rootDir>/../$1/src/index.ts',
   },
   transform: { '^.+\\.ts$': tsJest },
   testMatch: ['<rootDir>/test/**/*.test.ts'],
@@ -22,7 +22,7 @@ const project = (name) => ({
 
 /** @type {import('jest').Config} */
 export default {
-  projects: ['core', 'adapter-docker', 'adapter-memory', 'adapter-registry', 'render', 'discover', 'cli'].map(project),
+  projects: ['core', 'adapter-docker', 'adapter-memory', 'adapter-registry', 'render', 'discover', 'project', 'cli'].map(project),
   reporters: ['default', '<rootDir>/scripts/jest-summary-reporter.cjs'],
   collectCoverageFrom: ['packages/*/src/**/*.ts', '!packages/*/src/bin.ts'],
   coverageReporters: ['text-summary', 'json-summary'],

@@ -2,8 +2,8 @@ import type { ReferenceError, StoreError } from '@imgalias/core';
 import { describeReferenceError, quoteExcerpt } from '@imgalias/core';
 import type { LockError } from '@imgalias/adapter-docker';
 import { describeLockError, describeStoreError } from '@imgalias/adapter-docker';
-import type { ConfigError } from './config/ConfigError.js';
-import { describeConfigError } from './config/ConfigError.js';
+import type { ConfigError } from '@imgalias/project';
+import { describeConfigError } from '@imgalias/project';
 import { ExitCode } from './ExitCode.js';
 
 /**

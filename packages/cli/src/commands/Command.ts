@@ -5,10 +5,8 @@ import type { ImageStore } from '@imgalias/core';
 import { printable } from '@imgalias/core';
 import type { EngineStoreOptions } from '@imgalias/adapter-docker';
 import { shouldUseColor } from '@imgalias/render';
-import type { CliFlags } from '../config/loadSettings.js';
-import type { Settings } from '../config/Settings.js';
-import { describeConfigFile } from '../config/Settings.js';
-import type { ModeResolution } from '../mode/resolveMode.js';
+import type { CliFlags, ModeResolution, Settings } from '@imgalias/project';
+import { describeConfigFile } from '@imgalias/project';
 import type { CliError } from '../CliError.js';
 import { CliError as E, describeCliError, exitCodeOf } from '../CliError.js';
 import { ExitCode } from '../ExitCode.js';
@@ -120,7 +118,7 @@ export function createCommandContext(io: CliIO): ContextHandle {
     // The settings loader (yaml, lilconfig, the config codecs), the stores and the mode probe are imported when
     // a command first needs them: `--help` and `--version` load none of them (see tsup.config.ts).
     loadSettings: async (flags) => {
-      const { loadSettings } = await import('../config/loadSettings.js');
+      const { loadSettings } = await import('@imgalias/project');
       const loaded = await loadSettings({ flags, env: io.env, cwd: io.cwd });
       if (isLeft(loaded)) return left(E.config(loaded.left));
       // What --mirrors-from could not express is said, never dropped silently.
@@ -173,7 +171,7 @@ export function createCommandContext(io: CliIO): ContextHandle {
       return right(told);
     },
     resolveMode: async (settings) => {
-      const { resolveMode } = await import('../mode/resolveMode.js');
+      const { resolveMode } = await import('@imgalias/project');
       return resolveMode(settings, io.fetch === undefined ? {} : { fetch: io.fetch });
     },
     action: (run) => async (...args) => {

@@ -18,7 +18,7 @@ import {
 import { prepare } from './prepare.js';
 import { runRegistryCheck } from './registryCheck.js';
 import { withRegistryOptions } from './registryAccess.js';
-import { projectNote } from '../ProjectImages.js';
+import { projectNote } from '../ProjectNote.js';
 import { shortId } from '../Wording.js';
 
 

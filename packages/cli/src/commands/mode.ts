@@ -1,15 +1,11 @@
 import { isLeft, right } from 'fp-ts/lib/Either.js';
 import { ANY_ORIGIN, formatMirrorRule } from '@imgalias/core';
-import type { SourcedMirrorRule } from '../config/MirrorSettings.js';
-import type { Settings } from '../config/Settings.js';
-import { describeSettingSource } from '../config/Settings.js';
-import { describeModeResolution } from '../mode/resolveMode.js';
-import type { ModeResolution } from '../mode/resolveMode.js';
+import type { ModeResolution, Settings, SourcedMirrorRule } from '@imgalias/project';
+import { describeConfigFile, describeModeResolution, describeSettingSource } from '@imgalias/project';
 import { ExitCode } from '../ExitCode.js';
 import type { RegisterCommand } from './Command.js';
 import { withConfigOption, withDisplayOptions, withFormatOptions, withModeOptions } from './options.js';
 import { formatFor } from './formats.js';
-import { describeConfigFile } from '../config/Settings.js';
 
 /** The `--json` form of `imgalias mode`: a public interface, so it is built field by field. */
 export const modeJson = (resolution: ModeResolution, settings?: Settings) => ({

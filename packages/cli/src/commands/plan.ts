@@ -16,7 +16,7 @@ import {
 } from './options.js';
 import { runPrefetch } from './prefetch.js';
 import { prepare } from './prepare.js';
-import { projectNote } from '../ProjectImages.js';
+import { projectNote } from '../ProjectNote.js';
 import { snapshotLabel } from './snapshotLabel.js';
 
 /** `imgalias plan [IMAGE...]`: the tag operations that would make every family complete. Changes nothing. */

@@ -6,7 +6,7 @@ import type { EngineStore, PullEvent, PullResult } from '@imgalias/adapter-docke
 import { describePullError, enginePlatform, inspectPlatforms, platformMatches, pullImages } from '@imgalias/adapter-docker';
 import { renderApplyReport } from '@imgalias/render';
 import { applyWithProgress, wantsProgressDisplay, withProgressDisplay } from '../ApplyProgress.js';
-import type { Settings } from '../config/Settings.js';
+import type { Settings } from '@imgalias/project';
 import type { CliError } from '../CliError.js';
 import { CliError as E } from '../CliError.js';
 import { ExitCode } from '../ExitCode.js';

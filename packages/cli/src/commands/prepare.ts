@@ -4,13 +4,11 @@ import type { AliasPolicy, ImageStore, Snapshot } from '@imgalias/core';
 import { excludeImages, familiarName, familiesInSnapshot, parseReference } from '@imgalias/core';
 import type { Discovery } from '@imgalias/discover';
 import { describeDiscoveryFinding, isInformationalFinding } from '@imgalias/discover';
-import type { Settings } from '../config/Settings.js';
-import { policyOf } from '../config/Settings.js';
-import type { ModeResolution } from '../mode/resolveMode.js';
+import type { ModeResolution, Settings } from '@imgalias/project';
+import { discoverProjectImages, missingPaths, policyOf, problemsOf, projectFilesHere, refusedFiles } from '@imgalias/project';
 import type { CliError } from '../CliError.js';
 import { CliError as E } from '../CliError.js';
 import type { Output } from '../Output.js';
-import { discoverProjectImages, missingPaths, problemsOf, projectFilesHere, refusedFiles } from '../ProjectImages.js';
 import type { CommandContext } from './Command.js';
 
 /** Which families a command works on besides the ones named on the command line and in the config. */

@@ -9,9 +9,8 @@ import type { Platform, RegistryImages } from '@imgalias/adapter-registry';
 import type { CliError } from '../CliError.js';
 import { CliError as E } from '../CliError.js';
 import type { Output } from '../Output.js';
-import { problemsOf } from '../ProjectImages.js';
-import type { Settings } from '../config/Settings.js';
-import { policyOf } from '../config/Settings.js';
+import type { Settings } from '@imgalias/project';
+import { policyOf, problemsOf } from '@imgalias/project';
 import type { CommandContext } from './Command.js';
 import { readProject } from './prepare.js';
 

@@ -4,7 +4,7 @@ import type { Discovery } from '@imgalias/discover';
 import { describeDiscoveryFinding, isInformationalFinding } from '@imgalias/discover';
 import { ExitCode } from '../ExitCode.js';
 import { CliError } from '../CliError.js';
-import { discoverProjectImages, missingPaths, problemsOf, refusedFiles } from '../ProjectImages.js';
+import { discoverProjectImages, missingPaths, problemsOf, refusedFiles } from '@imgalias/project';
 import type { RegisterCommand } from './Command.js';
 import { formatFor } from './formats.js';
 import { withConfigOption, withDisplayOptions, withFormatOptions, withIncludeBuiltOption } from './options.js';

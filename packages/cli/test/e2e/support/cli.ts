@@ -28,7 +28,7 @@ export async function ensureBuilt(): Promise<void> {
     if (!existsSync(binPath)) throw new Error(`${binPath} does not exist: run pnpm --filter @imgalias/cli... build`);
     return;
   }
-  const packages = ['core', 'adapter-docker', 'render', 'adapter-memory', 'adapter-registry', 'discover', 'cli'];
+  const packages = ['core', 'adapter-docker', 'render', 'adapter-memory', 'adapter-registry', 'discover', 'project', 'cli'];
   const newest = Math.max(...packages.map((name) => newestSource(path.join(repoRoot, 'packages', name, 'src'))));
   if (existsSync(binPath) && statSync(binPath).mtimeMs >= newest) return;
   const built = await execa('pnpm', ['--filter', '@imgalias/cli...', 'build'], { cwd: repoRoot, reject: false, all: true });

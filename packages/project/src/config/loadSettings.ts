@@ -354,14 +354,7 @@ function decideDuration(layers: Layers, flag: string, raw: string | undefined, v
 const listOfFlag = (value: readonly string[] | string | undefined): readonly string[] =>
   value === undefined ? [] : typeof value === 'string' ? [value] : value;
 
-/**
- * Reads every settings level and merges them, per setting: flags > environment > `.env` in `cwd` > config file >
- * defaults. Nothing is executed: `.env` and the config file are parsed as data. An invalid value at any level is
- * an error naming the option and its source, never a silent default.
- *
- * @example
- * const settings = await loadSettings({ flags: { mode: 'internal' }, env: process.env, cwd: process.cwd() });
- */
+/** The settings loader itself; the package exports it through `SettingsLoader.ts`, which imports this module on first use. */
 export async function loadSettings(input: {
   flags: CliFlags;
   env: Readonly<Record<string, string | undefined>>;

@@ -1,12 +1,10 @@
 import { describe, expect } from '@jest/globals';
 import { fc, test } from '@fast-check/jest';
 import { describeConfigError, decodeConfig, parseConfigText } from '../../src/config/loadSettings.js';
-import { parseSnapshotText } from '../../src/SnapshotFile.js';
-import { describeCliError, exitCodeOf } from '../../src/CliError.js';
 import { expectPrintableMessage, textFrom, withinBound } from '../../../../test-support/fuzz.js';
 
 /**
- * The config and snapshot readers get whatever a file holds. Whatever the text, each returns a value or a typed
+ * The config reader gets whatever a file holds. Whatever the text, it returns a value or a typed
  * error within a time bound, never throws (a throw is exit 70), and the error's message is bounded and printable.
  */
 const runs = { numRuns: 200, seed: 8_020_802 };
@@ -21,11 +19,6 @@ const yamlTokens = [
 const jsonTokens = [
   '{', '}', '[', ']', '"mode"', '"images"', '"buildArgs"', '"probes"', '"__proto__"', '"constructor"', '"toString"', ':', ',',
   '"internal"', '"redis:7"', '"Redis:7"', '1', '-1', '1e999', 'true', 'null', '"\\u001b]0;x\\u0007"', '"\\ud800"', ' ', '\n',
-];
-
-const snapshotTokens = [
-  '{"version":1,"images":[', ']}', '{"id":"sha256:', 'a'.repeat(64), '","names":[', '"redis:7"', '"localhost/redis:7"', '"Redis:7"',
-  ']}', '{', '}', '[', ']', ',', ':', '"', '"version"', '"images"', '"id"', '"names"', '2', 'null', '"\\u001b[2J"', '"__proto__"',
 ];
 
 /** A JSON value with the keys a hostile config file would use, at any depth fast-check picks. */
@@ -69,21 +62,6 @@ describe('fuzzing the config reader', () => {
       // JSON.parse makes `__proto__` an own key; build the same shape without going through a prototype setter.
       const own = JSON.parse(JSON.stringify(content)) as unknown;
       expectTypedConfigError(withinBound(() => decodeConfig('imgalias.config.json', own)));
-    },
-  );
-});
-
-describe('fuzzing the snapshot reader', () => {
-  test.prop([fc.oneof(textFrom(snapshotTokens), fc.json(), fc.json().map((json) => `{"version":1,"images":[${json}]}`))], runs)(
-    'a snapshot or a typed exit-2 error, bounded, never a throw',
-    (text) => {
-      const result = withinBound(() => parseSnapshotText('snapshot.json', text));
-      if (result._tag === 'Left') {
-        expect(exitCodeOf(result.left)).toBe(2);
-        expectPrintableMessage(describeCliError(result.left));
-      } else {
-        expect(result.right.version).toBe(1);
-      }
     },
   );
 });
