@@ -107,6 +107,14 @@ export async function pushIndex(options: {
   return { digest: sha256(bytes), bytes, children };
 }
 
+/** PUTs an OCI index with exactly these entries (raw descriptors, annotations included) under `tag`. */
+export async function putIndex(options: { readonly base: string; readonly repo: string; readonly tag: string; readonly manifests: readonly Record<string, unknown>[] }): Promise<{ digest: string; bytes: Buffer }> {
+  const mediaType = 'application/vnd.oci.image.index.v1+json';
+  const bytes = Buffer.from(JSON.stringify({ schemaVersion: 2, mediaType, manifests: options.manifests }));
+  await putManifest(options.base, options.repo, options.tag, bytes, mediaType);
+  return { digest: sha256(bytes), bytes };
+}
+
 /** GETs a manifest's exact bytes (any media type) and the digest header. */
 export async function getManifest(base: string, repo: string, reference: string, auth?: string, init?: RequestInit): Promise<{ status: number; bytes: Buffer; digest: string | null }> {
   const res = await fetch(`${base}/v2/${repo}/manifests/${reference}`, {

@@ -35,7 +35,9 @@ export type RegistryError =
   | { readonly _tag: 'BadManifest'; readonly registry: string; readonly name: string; readonly message: string }
   | { readonly _tag: 'CredentialHelperFailed'; readonly helper: string; readonly registry: string; readonly message: string }
   | { readonly _tag: 'BadCredentialsFile'; readonly path: string; readonly message: string }
-  | { readonly _tag: 'InvalidName'; readonly name: string; readonly message: string };
+  | { readonly _tag: 'InvalidName'; readonly name: string; readonly message: string }
+  /** A copy for some platforms from a source that does not serve each of them (`linux/arm64`, ...). */
+  | { readonly _tag: 'PlatformMissing'; readonly registry: string; readonly name: string; readonly missing: readonly string[] };
 
 /** The codes a registry sent with an error, e.g. `['MANIFEST_UNKNOWN']`. */
 export const errorCodes = (error: RegistryError): readonly string[] =>
@@ -86,6 +88,8 @@ export const describeRegistryError = (error: RegistryError): string => {
       return `The credential helper docker-credential-${excerpt(error.helper, 60)} failed for ${error.registry}: ${excerpt(error.message)}.`;
     case 'BadCredentialsFile':
       return `Cannot read the credentials file ${excerpt(error.path)}: ${excerpt(error.message)}.`;
+    case 'PlatformMissing':
+      return `the origin ${error.name} does not serve ${error.missing.join(', ')}: nothing was copied (leave that platform out of --platform, or copy from a source that has it).`;
     case 'InvalidName':
       return `${quoteExcerpt(error.name)} is not an image name a registry can serve: ${error.message}.`;
   }

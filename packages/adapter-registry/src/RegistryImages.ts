@@ -3,7 +3,7 @@ import { left, right } from 'fp-ts/lib/Either.js';
 import { describeReferenceError, parseReference, withDefaultTag } from '@imgalias/core';
 import { repositoryScope } from './Challenge.js';
 import type { Descriptor, ManifestContent, Platform } from './Manifest.js';
-import { MANIFEST_ACCEPT, digestOf, parseManifest, platformOf } from './Manifest.js';
+import { MANIFEST_ACCEPT, digestOf, formatPlatform, parseManifest, platformMatches, platformOf } from './Manifest.js';
 import type { RegistryClient, RegistryResponse } from './RegistryClient.js';
 import type { RegistryError } from './RegistryError.js';
 import { isNotFound } from './RegistryError.js';
@@ -43,11 +43,22 @@ export interface ManifestRead extends ManifestHead {
   readonly content: ManifestContent;
 }
 
+/**
+ * What a copy writes under the target tag: the origin's manifest as it is, an index narrowed to the requested
+ * platforms (new bytes, so a new digest; its child manifests keep theirs), or the one requested platform's
+ * image manifest out of the origin's index (the digest that platform has in the origin).
+ */
+export type CopyShape = 'origin' | 'narrowed-index' | 'platform-image';
+
 /** How one copy went: what moved, what the target had already, what the registry mounted. */
 export interface CopyReport {
   readonly source: string;
   readonly target: string;
+  /** The digest written (or found) under the target tag. */
   readonly digest: string;
+  /** The digest of the source tag's manifest; differs from `digest` unless `shape` is `origin`. */
+  readonly sourceDigest: string;
+  readonly shape: CopyShape;
   /** `unchanged` when the target already had the same digest under that tag. */
   readonly outcome: 'copied' | 'unchanged';
   readonly manifestsWritten: number;
@@ -60,6 +71,13 @@ export interface CopyReport {
 export interface CopyRequest {
   readonly source: string;
   readonly target: string;
+  /**
+   * Copy only these platforms (none: every platform, the origin's manifest as it is). The source must serve each
+   * one (else `PlatformMissing`, nothing written). A multi-arch source is narrowed: one platform writes that
+   * platform's image manifest under the tag, several write an index of just their entries (re-encoded, so its
+   * digest differs from the origin's). Naming every platform the index has copies it unchanged.
+   */
+  readonly platforms?: readonly Platform[];
 }
 
 export interface RegistryImagesOptions {
@@ -83,13 +101,26 @@ export interface RegistryImages {
   /**
    * Copies one image under another name: the same repository re-tags (manifest bytes `PUT` under the new tag),
    * the same registry mounts every blob, another registry receives streamed blobs it lacks. Manifests are
-   * never re-encoded, so the target's digest is the source's. Nothing is written when the target already has
-   * the same digest.
+   * never re-encoded, so the target's digest is the source's; the one exception is an index narrowed to some of
+   * its platforms (`platforms`), a new index whose children keep their bytes. Nothing is written when the target
+   * already has the digest that would be written.
    */
   copy(request: CopyRequest): Promise<Either<RegistryError, CopyReport>>;
   /** Many copies, `concurrency` at a time, reading each source once. One result per request, in order. */
   copyMany(requests: readonly CopyRequest[]): Promise<readonly Either<RegistryError, CopyReport>[]>;
 }
+
+/** The manifest a copy writes under its tag, chosen from the source for the requested platforms. */
+interface Selection {
+  readonly manifest: ManifestRead;
+  readonly shape: CopyShape;
+  /** The source tag's own digest. */
+  readonly sourceDigest: string;
+}
+
+// BuildKit stores provenance and SBOMs as index entries of platform unknown/unknown that point at the image they
+// describe: a narrowed index keeps those of the platforms it keeps.
+const ATTESTATION_FOR = 'vnd.docker.reference.digest';
 
 /** Runs async tasks at most `n` at a time. */
 const limiter = (n: number) => {
@@ -330,6 +361,64 @@ export const createRegistryImages = (options: RegistryImagesOptions): RegistryIm
     return right(undefined);
   };
 
+  const configPlatform = async (n: RemoteName, m: ManifestRead): Promise<Either<RegistryError, Platform | undefined>> => {
+    if (m.content._tag !== 'Image') return right(undefined);
+    const config = m.content.blobs[0]!;
+    const res = await client.sendWithRetry({ registry: n.registry, method: 'GET', path: blobPath(n.repository, config.digest), scopes: [pull(n.repository)] });
+    if (res._tag === 'Left') return res;
+    try {
+      return right(platformOf(await res.right.body.json()));
+    } catch (e) {
+      return left({ _tag: 'BadManifest', registry: n.registry, name: formatRemoteName(n), message: `its image config is not JSON (${(e as Error).message})` });
+    }
+  };
+
+  // What goes under the target tag for the wanted platforms (see CopyRequest.platforms). Deterministic: the same
+  // origin index and platforms always give the same narrowed bytes, so "already there" compares digests.
+  const selectFor = async (from: RemoteName, source: ManifestRead, wanted: readonly Platform[], readSource: (n: RemoteName) => Promise<Either<RegistryError, ManifestRead>>): Promise<Either<RegistryError, Selection>> => {
+    const as = (manifest: ManifestRead, shape: CopyShape): Either<RegistryError, Selection> => right({ manifest, shape, sourceDigest: source.digest });
+    if (wanted.length === 0) return as(source, 'origin');
+    const missing = (served: readonly (Platform | undefined)[]): readonly string[] =>
+      wanted.filter((want) => !served.some((have) => platformMatches(have, want))).map(formatPlatform);
+    const lacking = (names: readonly string[]): Either<RegistryError, Selection> =>
+      left({ _tag: 'PlatformMissing', registry: from.registry, name: formatRemoteName(from), missing: names });
+    if (source.content._tag === 'Image') {
+      const platform = await configPlatform(from, source);
+      if (platform._tag === 'Left') return platform;
+      const absent = missing([platform.right]);
+      return absent.length > 0 ? lacking(absent) : as(source, 'origin');
+    }
+    const entries = source.content.manifests;
+    const absent = missing(entries.map((d) => d.platform));
+    if (absent.length > 0) return lacking(absent);
+    const chosen = entries.filter((d) => wanted.some((want) => platformMatches(d.platform, want)));
+    if (wanted.length === 1 && chosen.length === 1) {
+      const child = await readSource({ ...from, reference: chosen[0]!.digest });
+      return child._tag === 'Left' ? child : as(child.right, 'platform-image');
+    }
+    const raw = JSON.parse(source.bytes.toString('utf8')) as Record<string, unknown> & { manifests: Record<string, unknown>[] };
+    const keptDigests = new Set(chosen.map((d) => d.digest));
+    const keep = (entry: Record<string, unknown>): boolean => {
+      if (keptDigests.has(entry['digest'] as string)) return true;
+      const annotations = entry['annotations'] as Record<string, unknown> | undefined;
+      return typeof annotations?.[ATTESTATION_FOR] === 'string' && keptDigests.has(annotations[ATTESTATION_FOR]);
+    };
+    const keptIndexes = raw.manifests.flatMap((entry, i) => (keep(entry) ? [i] : []));
+    if (keptIndexes.length === entries.length) return as(source, 'origin');
+    const bytes = Buffer.from(JSON.stringify({ ...raw, manifests: keptIndexes.map((i) => raw.manifests[i]) }));
+    return as(
+      {
+        name: from,
+        digest: digestOf(bytes),
+        mediaType: source.mediaType,
+        size: bytes.length,
+        bytes,
+        content: { _tag: 'Index', mediaType: source.content.mediaType, manifests: keptIndexes.map((i) => entries[i]!) },
+      },
+      'narrowed-index',
+    );
+  };
+
   const copyWith = async (request: CopyRequest, readSource: (n: RemoteName) => Promise<Either<RegistryError, ManifestRead>>): Promise<Either<RegistryError, CopyReport>> => {
     const from = parseRemoteName(request.source);
     if (from._tag === 'Left') return from;
@@ -337,13 +426,19 @@ export const createRegistryImages = (options: RegistryImagesOptions): RegistryIm
     if (to._tag === 'Left') return to;
     if (isDigest(to.right.reference)) return left({ _tag: 'InvalidName', name: request.target, message: 'a copy needs a tag to write, not a digest' });
     // The source read and the target's current digest are independent: ask both at once.
-    const [source, existing] = await Promise.all([readSource(from.right), headRemote(to.right)]);
-    if (source._tag === 'Left') return source;
+    const [read, existing] = await Promise.all([readSource(from.right), headRemote(to.right)]);
+    if (read._tag === 'Left') return read;
+    const selected = await selectFor(from.right, read.right, request.platforms ?? [], readSource);
+    if (selected._tag === 'Left') return selected;
+    // What goes under the tag: the source's manifest, or what --platform narrowed it to.
+    const written = selected.right.manifest;
     const tally: Tally = { manifests: 0, uploaded: 0, mounted: 0, present: 0, bytes: 0 };
     const report = (outcome: CopyReport['outcome']): CopyReport => ({
       source: request.source,
       target: request.target,
-      digest: source.right.digest,
+      digest: written.digest,
+      sourceDigest: selected.right.sourceDigest,
+      shape: selected.right.shape,
       outcome,
       manifestsWritten: tally.manifests,
       blobsUploaded: tally.uploaded,
@@ -352,18 +447,18 @@ export const createRegistryImages = (options: RegistryImagesOptions): RegistryIm
       bytesUploaded: tally.bytes,
     });
     if (existing._tag === 'Left') return existing;
-    if (existing.right?.digest === source.right.digest) return right(report('unchanged'));
+    if (existing.right?.digest === written.digest) return right(report('unchanged'));
     // The target repository may hold this manifest under another tag already: then its blobs and children are
     // there too (the registry checked them when it was written), and only the tag is missing.
     const byDigest = from.right.registry === to.right.registry && from.right.repository === to.right.repository
       ? right(undefined)
-      : await headRemote({ ...to.right, reference: source.right.digest });
+      : await headRemote({ ...to.right, reference: written.digest });
     if (byDigest._tag === 'Left') return byDigest;
     if (byDigest.right === undefined) {
-      const moved = await transferContent(from.right, to.right, source.right, tally, (d) => readSource({ ...from.right, reference: d }));
+      const moved = await transferContent(from.right, to.right, written, tally, (d) => readSource({ ...from.right, reference: d }));
       if (moved._tag === 'Left') return moved;
     }
-    const put = await putManifest(to.right, to.right.reference, source.right);
+    const put = await putManifest(to.right, to.right.reference, written);
     if (put._tag === 'Left') return put;
     tally.manifests += 1;
     return right(report('copied'));
@@ -388,15 +483,8 @@ export const createRegistryImages = (options: RegistryImagesOptions): RegistryIm
     if (m.right.content._tag === 'Index') {
       return right(m.right.content.manifests.flatMap((d) => (d.platform && d.platform.architecture !== 'unknown' ? [d.platform] : [])));
     }
-    const config = m.right.content.blobs[0]!;
-    const res = await client.sendWithRetry({ registry: n.registry, method: 'GET', path: blobPath(n.repository, config.digest), scopes: [pull(n.repository)] });
-    if (res._tag === 'Left') return res;
-    try {
-      const platform = platformOf(await res.right.body.json());
-      return right(platform ? [platform] : []);
-    } catch (e) {
-      return left({ _tag: 'BadManifest', registry: n.registry, name: formatRemoteName(n), message: `its image config is not JSON (${(e as Error).message})` });
-    }
+    const platform = await configPlatform(n, m.right);
+    return platform._tag === 'Left' ? platform : right(platform.right ? [platform.right] : []);
   };
 
   return {

@@ -22,5 +22,5 @@ export {
   platformMatches,
   platformOf,
 } from './Manifest.js';
-export type { RemoteName, ManifestHead, ManifestRead, CopyReport, CopyRequest, RegistryImagesOptions, RegistryImages } from './RegistryImages.js';
+export type { RemoteName, ManifestHead, ManifestRead, CopyReport, CopyRequest, CopyShape, RegistryImagesOptions, RegistryImages } from './RegistryImages.js';
 export { createRegistryImages, parseRemoteName, formatRemoteName } from './RegistryImages.js';

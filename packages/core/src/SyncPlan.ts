@@ -30,6 +30,12 @@ export type SyncFinding =
 export interface SyncPlan {
   readonly version: 1;
   readonly harbor?: HarborLocation;
+  /**
+   * The platforms to copy (`linux/amd64`, ...), present only when `--platform` narrows the copy. A multi-arch
+   * image is then written as an index of just these platforms (re-encoded: its digest differs from the
+   * origin's, its child manifests keep theirs), or, for one platform, as that platform's own image manifest.
+   */
+  readonly platforms?: readonly string[];
   /** Sorted by family. */
   readonly entries: readonly SyncEntry[];
   readonly findings: readonly SyncFinding[];
@@ -38,6 +44,8 @@ export interface SyncPlan {
 export interface SyncPlanInput {
   readonly images: ReadonlyArray<ImageRequest>;
   readonly policy: AliasPolicy;
+  /** `os/arch[/variant]` to narrow the copy to; empty or absent: every platform. */
+  readonly platforms?: readonly string[];
 }
 
 const ORDER: Record<SyncFinding['_tag'], number> = {
@@ -72,7 +80,7 @@ const key = (f: SyncFinding): string => {
  * planSync({ images: ['redis:7'], policy: { ...defaultPolicy, harbor: { registry: 'harbor.corp.local', project: 'proj' } } }).entries
  * // [{ _tag: 'Copy', family: 'docker.io/library/redis:7', source: 'docker.io/library/redis:7', target: 'harbor.corp.local/proj/redis:7' }]
  */
-export const planSync = ({ images, policy }: SyncPlanInput): SyncPlan => {
+export const planSync = ({ images, policy, platforms = [] }: SyncPlanInput): SyncPlan => {
   const requested = familiesOf(images, policy);
   const findings: SyncFinding[] = requested.findings.flatMap((f) =>
     f._tag === 'InvalidRequest' || f._tag === 'DigestReference' || f._tag === 'AmbiguousMirror' || f._tag === 'MirrorTooDeep' ? [f] : [],
@@ -93,6 +101,7 @@ export const planSync = ({ images, policy }: SyncPlanInput): SyncPlan => {
   return {
     version: 1,
     ...(policy.harbor !== undefined ? { harbor: policy.harbor } : {}),
+    ...(platforms.length > 0 ? { platforms: [...new Set(platforms)] } : {}),
     entries: entries.sort((a, b) => compareStrings(a.family, b.family)),
     findings: findings.sort((a, b) => ORDER[a._tag] - ORDER[b._tag] || compareStrings(key(a), key(b))),
   };

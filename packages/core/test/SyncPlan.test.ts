@@ -16,6 +16,11 @@ describe('planSync', () => {
     });
   });
 
+  it('names the platforms a --platform copy narrows to, once each; no platforms means every platform and no field', () => {
+    expect(planSync({ images: ['redis:7'], policy: harbor, platforms: ['linux/amd64', 'linux/arm64', 'linux/amd64'] }).platforms).toEqual(['linux/amd64', 'linux/arm64']);
+    expect('platforms' in planSync({ images: ['redis:7'], policy: harbor, platforms: [] })).toBe(false);
+  });
+
   it('the same in internal mode: the copy always reads the origin', () => {
     expect(planSync({ images: ['redis:7'], policy: { ...harbor, mode: 'internal' } }).entries).toEqual([
       { _tag: 'Copy', family: 'docker.io/library/redis:7', source: 'docker.io/library/redis:7', target: 'harbor.corp.local/proj/redis:7' },

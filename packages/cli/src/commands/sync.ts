@@ -38,15 +38,34 @@ export const describeSyncFinding = (f: SyncFinding): string => {
   }
 };
 
+/** What `--platform` does to a multi-arch image, said once in the plan; undefined when every platform is copied. */
+export const describeSyncPlatforms = (platforms: readonly string[] | undefined): string | undefined => {
+  if (platforms === undefined || platforms.length === 0) return undefined;
+  if (platforms.length === 1) {
+    return `platform ${platforms[0]} only: a multi-arch image is written as that platform's own image manifest (the digest it has in the origin's index)`;
+  }
+  return `platforms ${platforms.join(', ')} only: a multi-arch image is written as an index of just these platforms (re-encoded, so its digest differs from the origin's; the platform manifests keep theirs)`;
+};
+
+// skopeo copies one platform (--override-*) or all (--all), never a subset of an index.
+const skopeoPlatformArgs = (platforms: readonly string[] | undefined): string => {
+  if (platforms === undefined || platforms.length !== 1) return '--all';
+  const [os, arch, variant] = platforms[0]!.split('/');
+  return `--override-os ${quoteShellArg(os!)} --override-arch ${quoteShellArg(arch!)}${variant !== undefined ? ` --override-variant ${quoteShellArg(variant)}` : ''}`;
+};
+
 /** The sync plan in text, JSON, Markdown, or as the equivalent `skopeo copy` lines. Pure. */
 export const renderSyncPlan = (plan: SyncPlan, format: SyncFormat): string => {
   if (format === 'json') return `${JSON.stringify(plan, null, 2)}\n`;
+  const platforms = describeSyncPlatforms(plan.platforms);
   if (format === 'shell') {
+    const several = (plan.platforms ?? []).length > 1;
     return `${[
       '#!/bin/sh',
-      `# imgalias sync plan: ${plan.entries.length} image${plan.entries.length === 1 ? '' : 's'}, the same copies made with skopeo (all platforms, digests kept)`,
+      `# imgalias sync plan: ${plan.entries.length} image${plan.entries.length === 1 ? '' : 's'}, the same copies made with skopeo (${plan.platforms?.length === 1 ? `platform ${plan.platforms[0]}` : 'all platforms'}, digests kept)`,
+      ...(several ? [`# imgalias writes ${platforms}; skopeo cannot copy a subset of an index, so these lines copy every platform`] : []),
       'set -eu',
-      ...plan.entries.map((e) => `skopeo copy --all --preserve-digests ${quoteShellArg(`docker://${e.source}`)} ${quoteShellArg(`docker://${e.target}`)}`),
+      ...plan.entries.map((e) => `skopeo copy ${skopeoPlatformArgs(plan.platforms)} --preserve-digests ${quoteShellArg(`docker://${e.source}`)} ${quoteShellArg(`docker://${e.target}`)}`),
       ...plan.findings.map((f) => `# finding: ${describeSyncFinding(f).replace(/[\r\n]+/g, ' ')}`),
     ].join('\n')}\n`;
   }
@@ -57,6 +76,7 @@ export const renderSyncPlan = (plan: SyncPlan, format: SyncFormat): string => {
       `### imgalias sync plan to ${to}`,
       '',
       counts,
+      ...(platforms !== undefined ? ['', `Copies ${platforms}.`] : []),
       '',
       '| image | from | to |',
       '| --- | --- | --- |',
@@ -66,6 +86,7 @@ export const renderSyncPlan = (plan: SyncPlan, format: SyncFormat): string => {
   }
   return `${[
     `sync plan to ${to}: ${counts}`,
+    ...(platforms !== undefined ? [platforms] : []),
     ...plan.entries.map((e) => `copy ${e.source} -> ${e.target}`),
     ...(plan.findings.length === 0 ? [] : ['findings:', ...plan.findings.map((f) => `  - ${describeSyncFinding(f)}`)]),
   ].join('\n')}\n`;
@@ -77,11 +98,22 @@ export type SyncResult =
   | { readonly _tag: 'Unchanged'; readonly target: string; readonly report: CopyReport }
   | { readonly _tag: 'SyncFailed'; readonly target: string; readonly error: RegistryError; readonly message: string };
 
-const resultLine = (r: SyncResult): string => {
+const shapeNote = (report: CopyReport, platforms: readonly string[] | undefined): string => {
+  switch (report.shape) {
+    case 'origin':
+      return '';
+    case 'narrowed-index':
+      return `, an index of ${(platforms ?? []).join(', ')} narrowed from ${report.sourceDigest}`;
+    case 'platform-image':
+      return `, the ${(platforms ?? []).join(', ')} image of ${report.sourceDigest}`;
+  }
+};
+
+const resultLine = (r: SyncResult, platforms: readonly string[] | undefined): string => {
   switch (r._tag) {
     case 'Copied': {
       const b = r.report;
-      return `copied ${r.target} (${b.digest}; ${b.blobsUploaded} blobs uploaded, ${b.blobsMounted} mounted, ${b.blobsPresent} already there)`;
+      return `copied ${r.target} (${b.digest}${shapeNote(b, platforms)}; ${b.blobsUploaded} blobs uploaded, ${b.blobsMounted} mounted, ${b.blobsPresent} already there)`;
     }
     case 'Unchanged':
       return `unchanged ${r.target}: Harbor already has ${r.report.digest}`;
@@ -100,9 +132,12 @@ async function runSync(context: CommandContext, operands: readonly string[], fla
   const prepared = await prepareImages(context, settings, operands);
   if (isLeft(prepared)) return prepared;
   const { output, policy, images, discoveryProblems } = prepared.right;
-  const plan = planSync({ images, policy });
+  // The registry access parses --platform (a usage error before anything is asked); no registry is asked yet.
   const access = await openRegistryAccess(context, flags, settings.concurrency);
   if (isLeft(access)) return access;
+  const { images: registry, platforms } = access.right;
+  const { describeRegistryError, formatPlatform } = await import('@imgalias/adapter-registry');
+  const plan = planSync({ images, policy, platforms: platforms.map(formatPlatform) });
   const findingsExit = plan.findings.length === 0 && discoveryProblems === 0 ? ExitCode.ok : ExitCode.findings;
 
   // The plan comes first in every format; JSON prints one document, so there it is part of the report.
@@ -112,47 +147,25 @@ async function runSync(context: CommandContext, operands: readonly string[], fla
     return right(findingsExit);
   }
 
-  const { images: registry, platforms } = access.right;
-  const { describeRegistryError, platformMatches, formatPlatform } = await import('@imgalias/adapter-registry');
-  // With --platform, an origin that lacks a wanted platform is not copied (Harbor would not serve it).
-  const lacking = new Map<string, string>();
-  if (platforms.length > 0) {
-    await Promise.all(
-      plan.entries.map(async (e) => {
-        const served = await registry.platforms(e.source);
-        if (isLeft(served)) return;
-        const missing = platforms.filter((want) => !served.right.some((have) => platformMatches(have, want)));
-        if (missing.length > 0) lacking.set(e.target, `the origin ${e.source} does not serve ${missing.map(formatPlatform).join(', ')}`);
-      }),
-    );
-  }
-  const toCopy = plan.entries.filter((e) => !lacking.has(e.target));
-  const reports = await registry.copyMany(toCopy.map((e) => ({ source: e.source, target: e.target })));
+  // With --platform the adapter narrows each copy; an origin that lacks a wanted platform is refused, unwritten.
+  const reports = await registry.copyMany(plan.entries.map((e) => ({ source: e.source, target: e.target, platforms })));
   await access.right.close();
-  const results: SyncResult[] = [
-    ...toCopy.map((e, i): SyncResult => {
-      const r = reports[i]!;
-      if (isLeft(r)) return { _tag: 'SyncFailed', target: e.target, error: r.left, message: describeRegistryError(r.left) };
-      return r.right.outcome === 'unchanged' ? { _tag: 'Unchanged', target: e.target, report: r.right } : { _tag: 'Copied', target: e.target, report: r.right };
-    }),
-    ...[...lacking.entries()].map(([target, message]): SyncResult => ({
-      _tag: 'SyncFailed',
-      target,
-      error: { _tag: 'BadManifest', registry: '', name: target, message },
-      message,
-    })),
-  ];
+  const results = plan.entries.map((e, i): SyncResult => {
+    const r = reports[i]!;
+    if (isLeft(r)) return { _tag: 'SyncFailed', target: e.target, error: r.left, message: describeRegistryError(r.left) };
+    return r.right.outcome === 'unchanged' ? { _tag: 'Unchanged', target: e.target, report: r.right } : { _tag: 'Copied', target: e.target, report: r.right };
+  });
   const count = (tag: SyncResult['_tag']): number => results.filter((r) => r._tag === tag).length;
   const summary = { copied: count('Copied'), unchanged: count('Unchanged'), failed: count('SyncFailed') };
   const summaryLine = `sync: ${summary.copied} copied, ${summary.unchanged} unchanged, ${summary.failed} failed`;
   if (format.right === 'json') {
     output.print(`${JSON.stringify({ version: 1, plan, results: results.map(({ _tag, target, ...rest }) => ({ _tag, target, ...('report' in rest ? { report: rest.report } : { error: rest.error, message: rest.message }) })), summary }, null, 2)}\n`);
   } else if (format.right === 'markdown') {
-    output.print(`${['', `### imgalias sync`, '', ...results.map((r) => `- ${resultLine(r)}`), '', summaryLine].join('\n')}\n`);
+    output.print(`${['', `### imgalias sync`, '', ...results.map((r) => `- ${resultLine(r, plan.platforms)}`), '', summaryLine].join('\n')}\n`);
   } else if (format.right === 'shell') {
-    output.print(`${[...results.map((r) => `# ${resultLine(r)}`), `# ${summaryLine}`].join('\n')}\n`);
+    output.print(`${[...results.map((r) => `# ${resultLine(r, plan.platforms)}`), `# ${summaryLine}`].join('\n')}\n`);
   } else {
-    output.print(`${[...results.map(resultLine), summaryLine].join('\n')}\n`);
+    output.print(`${[...results.map((r) => resultLine(r, plan.platforms)), summaryLine].join('\n')}\n`);
   }
   for (const finding of plan.findings) output.error(describeSyncFinding(finding));
   return right(summary.failed === 0 ? findingsExit : ExitCode.findings);
@@ -178,6 +191,7 @@ export const registerSync: RegisterCommand = (program, context) =>
             'how many images are copied at once (default 4)',
           ),
         ),
+        'copy only these platforms, e.g. linux/amd64,linux/arm64; each origin must serve them (default: every platform, the index as it is)',
       ).option('--dry-run', 'print the copy plan only; change nothing'),
       ['text', 'json', 'markdown', 'shell'],
     ),

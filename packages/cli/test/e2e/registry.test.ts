@@ -135,6 +135,42 @@ const origin = await requireRegistry();
     expect((await getManifest(`http://${harbor!.host}`, 'other/team/lib', '2')).status).toBe(404);
   });
 
+  test('--platform narrows a multi-arch image: several platforms give a re-encoded index, one platform its image manifest', async () => {
+    const dir = await tempDir();
+    const base = `http://${origin!.host}`;
+    const wide = await pushIndex({ base, repo: 'team/wide', tag: '3', seed: 'sync-wide', platforms: [{ os: 'linux', architecture: 'amd64' }, { os: 'linux', architecture: 'arm64', variant: 'v8' }, { os: 'linux', architecture: 's390x' }] });
+    const hb = `http://${harbor!.host}`;
+    const two = await imgalias(['sync', '--harbor', `${harbor!.host}/two`, '--platform', 'linux/amd64,linux/arm64', `${origin!.host}/team/wide:3`], { cwd: dir, env: env(dir) });
+    expect(two.stderr).toBe('');
+    expect(two.exitCode).toBe(0);
+    expect(two.stdout).toContain('platforms linux/amd64, linux/arm64 only: a multi-arch image is written as an index of just these platforms (re-encoded, so its digest differs from the origin\'s');
+    const narrowed = await getManifest(hb, 'two/team/wide', '3');
+    const originIndex = JSON.parse(wide.bytes.toString('utf8')) as { manifests: unknown[] };
+    expect(JSON.parse(narrowed.bytes.toString('utf8'))).toEqual({ ...originIndex, manifests: originIndex.manifests.slice(0, 2) });
+    expect(narrowed.digest).not.toBe(wide.digest);
+    expect(two.stdout).toContain(`copied ${harbor!.host}/two/team/wide:3 (${narrowed.digest}, an index of linux/amd64, linux/arm64 narrowed from ${wide.digest};`);
+    for (const child of wide.children.slice(0, 2)) expect((await getManifest(hb, 'two/team/wide', child.digest)).bytes.equals(child.bytes)).toBe(true);
+    expect((await getManifest(hb, 'two/team/wide', wide.children[2]!.digest)).status).toBe(404);
+
+    // Run again: the narrowed index is already there, so nothing is written; check --registry agrees.
+    const before = (await harbor!.requests()).length;
+    const again = await imgalias(['sync', '--harbor', `${harbor!.host}/two`, '--platform', 'linux/amd64,linux/arm64', '--json', `${origin!.host}/team/wide:3`], { cwd: dir, env: env(dir) });
+    const report = JSON.parse(again.stdout) as { plan: { platforms: string[] }; summary: unknown };
+    expect(report.plan.platforms).toEqual(['linux/amd64', 'linux/arm64']);
+    expect(report.summary).toEqual({ copied: 0, unchanged: 1, failed: 0 });
+    expect((await harbor!.requests()).slice(before).filter((r) => r.method !== 'GET' && r.method !== 'HEAD')).toEqual([]);
+    const check = await imgalias(['check', '--registry', '--harbor', `${harbor!.host}/two`, '--platform', 'linux/amd64,linux/arm64', `${origin!.host}/team/wide:3`], { cwd: dir, env: env(dir) });
+    expect(check.exitCode).toBe(0);
+
+    const one = await imgalias(['sync', '--harbor', `${harbor!.host}/one`, '--platform', 'linux/arm64', `${origin!.host}/team/wide:3`], { cwd: dir, env: env(dir) });
+    expect(one.exitCode).toBe(0);
+    const arm = wide.children[1]!;
+    expect(one.stdout).toContain(`copied ${harbor!.host}/one/team/wide:3 (${arm.digest}, the linux/arm64 image of ${wide.digest};`);
+    const image = await getManifest(hb, 'one/team/wide', '3');
+    expect(image.bytes.equals(arm.bytes)).toBe(true);
+    for (const blob of arm.blobs) expect((await getBlob(hb, 'one/team/wide', blob.digest)).equals(blob.bytes)).toBe(true);
+  });
+
   test('an origin image that does not exist fails with the registry\'s code: exit 1', async () => {
     const dir = await tempDir();
     const r = await imgalias(['sync', '--harbor', harbor!.harbor, `${origin!.host}/team/none:1`], { cwd: dir, env: env(dir) });
@@ -162,6 +198,21 @@ describe('sync --dry-run prints the plan in every format and copies nothing', ()
     // --harbor is the `*` mirror rule: quay.io images get a Harbor name under it too.
     expect(text.stdout).toContain('copy quay.io/keycloak/keycloak:26.0 -> harbor.corp.local/proj/keycloak/keycloak:26.0');
     expect(text.exitCode).toBe(0);
+  });
+
+  test('--platform is said in the plan; the shell format gives skopeo one platform, or every platform with a warning', async () => {
+    const dir = await tempDir();
+    const env = { DOCKER_HOST: deadDockerHost(dir) };
+    const base = ['sync', '--dry-run', '--harbor', 'harbor.corp.local/proj', 'redis:7'];
+    const one = await imgalias([...base, '--platform', 'linux/arm64/v8', '--format', 'shell'], { cwd: dir, env });
+    expect(one.stdout).toContain("skopeo copy --override-os 'linux' --override-arch 'arm64' --override-variant 'v8' --preserve-digests 'docker://docker.io/library/redis:7' 'docker://harbor.corp.local/proj/redis:7'");
+    const several = await imgalias([...base, '--platform', 'linux/amd64,linux/arm64', '--format', 'shell'], { cwd: dir, env });
+    expect(several.stdout).toContain('skopeo cannot copy a subset of an index, so these lines copy every platform');
+    expect(several.stdout).toContain("skopeo copy --all --preserve-digests 'docker://docker.io/library/redis:7'");
+    const text = await imgalias([...base, '--platform', 'linux/amd64'], { cwd: dir, env });
+    expect(text.stdout).toContain("platform linux/amd64 only: a multi-arch image is written as that platform's own image manifest");
+    const md = await imgalias([...base, '--platform', 'linux/amd64,linux/arm64', '--format', 'markdown'], { cwd: dir, env });
+    expect(md.stdout).toContain('Copies platforms linux/amd64, linux/arm64 only: a multi-arch image is written as an index of just these platforms');
   });
 
   test('--exclude leaves an image out of the plan', async () => {
