@@ -1,7 +1,7 @@
 import type { ImageReference } from './ImageReference.js';
 import { familiarPath, formatReference, parseReference } from './ImageReference.js';
 import { compareStrings } from './Order.js';
-import type { Finding } from './Plan.js';
+import type { RequestFinding } from './Finding.js';
 import type { MirrorRule } from './MirrorRule.js';
 import { ANY_ORIGIN, mirrorRulesOf, resolveMirror } from './MirrorRule.js';
 import type { AliasPolicy, NetworkMode } from './Policy.js';
@@ -100,7 +100,6 @@ export const familyOf = (ref: ImageReference, policy: AliasPolicy, rules: readon
   const origin = originOf(ref, rules);
   const tag = `:${ref.tag ?? 'latest'}`;
   const originName = `${origin.domain}/${origin.path}${tag}`;
-  // Built straight into ranking order (no intermediate map): this runs once per requested image.
   let localhost: string | undefined;
   let short: string | undefined;
   let localhostShort: string | undefined;
@@ -116,19 +115,13 @@ export const familyOf = (ref: ImageReference, policy: AliasPolicy, rules: readon
   }
   const mirror = rules.length === 0 ? undefined : resolveMirror(origin, rules);
   if (mirror?._tag === 'Mirrored') harbor = `${mirror.repository}${tag}`;
-  // Sized once (no closure, no growing backing store): a million-name plan builds hundreds of thousands.
-  const external = policy.mode === 'external';
-  const first = external ? originName : harbor;
-  const last = external ? harbor : originName;
-  const members: FamilyMember[] = new Array<FamilyMember>(
-    (first === undefined ? 0 : 1) + (localhost === undefined ? 0 : 1) + (short === undefined ? 0 : 1) + (localhostShort === undefined ? 0 : 1) + (last === undefined ? 0 : 1),
-  );
-  let at = 0;
-  if (first !== undefined) members[at++] = { role: external ? 'origin' : 'harbor', name: first };
-  if (localhost !== undefined) members[at++] = { role: 'localhost', name: localhost };
-  if (short !== undefined) members[at++] = { role: 'short', name: short };
-  if (localhostShort !== undefined) members[at++] = { role: 'localhost-short', name: localhostShort };
-  if (last !== undefined) members[at++] = { role: external ? 'harbor' : 'origin', name: last };
+  // In the mode's source ranking, so the planner's first present member is its source.
+  const named: Readonly<Record<MemberRole, string | undefined>> = { origin: originName, localhost, short, 'localhost-short': localhostShort, harbor };
+  const members: FamilyMember[] = [];
+  for (const role of SOURCE_RANKING[policy.mode]) {
+    const name = named[role];
+    if (name !== undefined) members.push({ role, name });
+  }
   if (mirror?._tag === 'Mirrored') return { origin: originName, members, harborRule: mirror.rule };
   if (mirror?._tag === 'TooDeep') return { origin: originName, members, tooDeep: { rule: mirror.rule, components: mirror.components, level: mirror.level } };
   return { origin: originName, members };
@@ -154,9 +147,9 @@ export type ImageRequest = string | ImageReference;
 export const familiesOf = (
   images: ReadonlyArray<ImageRequest>,
   policy: AliasPolicy,
-): { readonly families: readonly AliasFamily[]; readonly findings: readonly Finding[] } => {
+): { readonly families: readonly AliasFamily[]; readonly findings: readonly RequestFinding[] } => {
   const families = new Map<string, AliasFamily>();
-  const findings: Finding[] = [];
+  const findings: RequestFinding[] = [];
   const rules = mirrorRulesOf(policy);
   for (const image of images) {
     let ref: ImageReference;
@@ -189,7 +182,7 @@ export const familiesOf = (
  * from quay.io under one `path` rule): which origin the Harbor copy holds cannot be told, so neither family
  * keeps that Harbor name and an `AmbiguousMirror` finding names both.
  */
-const withoutAmbiguousHarborNames = (families: readonly AliasFamily[], findings: Finding[]): AliasFamily[] => {
+const withoutAmbiguousHarborNames = (families: readonly AliasFamily[], findings: RequestFinding[]): AliasFamily[] => {
   // Harbor name -> the first family's origin, and every origin of a name two families share (no array per family).
   const firstOwner = new Map<string, string>();
   const sharedOwners = new Map<string, string[]>();

@@ -1,6 +1,6 @@
 import type { AliasFamily, ImageRequest, MemberRole } from './AliasFamily.js';
 import { familiesOf, familyOf, isTagTarget } from './AliasFamily.js';
-import type { Finding } from './Plan.js';
+import type { Finding } from './Finding.js';
 import type { AliasPolicy } from './Policy.js';
 import type { Snapshot } from './Snapshot.js';
 import { indexSnapshot } from './Snapshot.js';

@@ -2,8 +2,26 @@ import type { Either } from 'fp-ts/lib/Either.js';
 import { left, right } from 'fp-ts/lib/Either.js';
 import { familiarPath } from './ImageReference.js';
 import { quoteExcerpt } from './PrintableText.js';
-import type { AliasPolicy, HarborLayout, HarborLocation } from './Policy.js';
-import { formatHarborLocation, parseHarborLocation } from './Policy.js';
+import type { HarborLocation } from './HarborLocation.js';
+import { formatHarborLocation, parseHarborLocation } from './HarborLocation.js';
+
+/**
+ * How a Harbor copy's path is derived from the origin's path. See docs/guide.md#images-from-other-registries.
+ * `path`: the path without the registry host (and without `library/` for Docker Hub); `proxy-cache`: the
+ * origin's full path, as a Harbor proxy-cache project keeps it; `flatten-0`..`flatten-3`, `flatten-all`: Harbor
+ * replication's namespace flattening. `library` and `flatten` are the older names of `proxy-cache` and
+ * `flatten-all`.
+ */
+export type HarborLayout =
+  | 'path'
+  | 'proxy-cache'
+  | 'flatten-0'
+  | 'flatten-1'
+  | 'flatten-2'
+  | 'flatten-3'
+  | 'flatten-all'
+  | 'library'
+  | 'flatten';
 
 /**
  * Where a Harbor keeps the images of one origin registry: `origin` is a registry host (`quay.io`,
@@ -38,11 +56,18 @@ export const HARBOR_LAYOUTS: readonly HarborLayout[] = [
 
 export const isHarborLayout = (value: string): value is HarborLayout => (HARBOR_LAYOUTS as readonly string[]).includes(value);
 
+/** The part of a policy that says where Harbor copies live (an `AliasPolicy` is one). */
+export interface MirrorSettings {
+  readonly harbor?: HarborLocation;
+  readonly harborLayout: HarborLayout;
+  readonly mirrors?: readonly MirrorRule[];
+}
+
 /**
  * The mirror rules a policy stands for: its `mirrors`, then `harbor` with `harborLayout` as the `*` rule when
  * no `*` rule is given (so `--harbor LOC --harbor-layout L` is shorthand for `*=LOC@L`).
  */
-export const mirrorRulesOf = (policy: Pick<AliasPolicy, 'harbor' | 'harborLayout' | 'mirrors'>): readonly MirrorRule[] => {
+export const mirrorRulesOf = (policy: MirrorSettings): readonly MirrorRule[] => {
   const rules = policy.mirrors ?? [];
   if (policy.harbor === undefined || rules.some((rule) => rule.origin === ANY_ORIGIN)) return rules;
   return [...rules, { origin: ANY_ORIGIN, location: policy.harbor, layout: policy.harborLayout }];

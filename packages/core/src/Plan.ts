@@ -1,11 +1,11 @@
 import type { AliasFamily, FamilyMember, ImageRequest, MemberRole } from './AliasFamily.js';
 import { familiesOf, harborMember, isTagTarget } from './AliasFamily.js';
-import type { ReferenceError } from './ImageReference.js';
-import { canonicalTagKey, describeReferenceError, familiarName } from './ImageReference.js';
+import type { Finding, FindingOrder } from './Finding.js';
+import { sharedFindingKey, sortFindings } from './Finding.js';
+import { canonicalTagKey } from './ImageReference.js';
 import { compareStrings } from './Order.js';
 import type { MirrorRule } from './MirrorRule.js';
-import { formatMirrorRule, mirrorRulesOf } from './MirrorRule.js';
-import { excerpt, quoteExcerpt } from './PrintableText.js';
+import { mirrorRulesOf } from './MirrorRule.js';
 import type { AliasPolicy, NetworkMode } from './Policy.js';
 import type { Snapshot, SnapshotImage } from './Snapshot.js';
 import { canonicalTagName, indexSnapshot, isPlaceholderName } from './Snapshot.js';
@@ -32,68 +32,6 @@ export interface TagAction {
 }
 
 export type PlanAction = TagAction;
-
-/** Something the planner noticed and did not (or could not) act on. */
-export type Finding =
-  | {
-      /** No member of the family exists: nothing to tag from. */
-      readonly _tag: 'Missing';
-      readonly family: string;
-      readonly lookedFor: readonly string[];
-      /**
-       * The name to pull to heal the family: the Harbor copy in internal mode, the origin in external mode.
-       * Absent when the mode allows no registry for it: internal mode with no Harbor name for this family
-       * (no Harbor configured, or a layout that gives this origin no Harbor path).
-       */
-      readonly pull?: string;
-    }
-  | {
-      /** `name` points at `imageId`, but the family's chosen source points at `expectedImageId`. */
-      readonly _tag: 'Conflict';
-      readonly family: string;
-      readonly name: string;
-      readonly imageId: string;
-      readonly expectedImageId: string;
-      readonly source: string;
-    }
-  | {
-      /** A digest reference names content, not a tag: it is never a tag target. */
-      readonly _tag: 'DigestReference';
-      readonly reference: string;
-    }
-  | {
-      /** A requested image string that is not a reference. */
-      readonly _tag: 'InvalidRequest';
-      readonly input: string;
-      readonly error: ReferenceError;
-    }
-  | {
-      /**
-       * Requested images of different origins whose mirror rules give one Harbor name; none of them is aliased
-       * from (or to) that name.
-       */
-      readonly _tag: 'AmbiguousMirror';
-      readonly name: string;
-      /** the families' origins, sorted */
-      readonly families: readonly string[];
-    }
-  | {
-      /** The family's `flatten-N` rule drops more namespace components than its origin path has: no Harbor name. */
-      readonly _tag: 'MirrorTooDeep';
-      readonly family: string;
-      readonly rule: MirrorRule;
-      /** namespace components of the origin path (`library/redis`: 1) */
-      readonly components: number;
-      /** components the rule drops */
-      readonly level: number;
-    }
-  | {
-      /** A name in the snapshot that does not parse; kept so it is never dropped silently. */
-      readonly _tag: 'InvalidSnapshotName';
-      readonly name: string;
-      readonly imageId: string;
-      readonly error: ReferenceError;
-    };
 
 /**
  * The result of planning: plain, readonly, serialisable data. Actions are sorted by target, at most one per
@@ -123,50 +61,11 @@ export interface PlanInput {
 }
 
 
-const FINDING_ORDER: Record<Finding['_tag'], number> = {
-  Conflict: 0,
-  Missing: 1,
-  AmbiguousMirror: 2,
-  MirrorTooDeep: 3,
-  DigestReference: 4,
-  InvalidRequest: 5,
-  InvalidSnapshotName: 6,
+/** Alias plans list conflicts first: they are what a reviewer has to act on. */
+const PLAN_FINDING_ORDER: FindingOrder<Finding> = {
+  rank: { Conflict: 0, Missing: 1, AmbiguousMirror: 2, MirrorTooDeep: 3, DigestReference: 4, InvalidRequest: 5, InvalidSnapshotName: 6 },
+  key: sharedFindingKey,
 };
-
-/** The fields a finding is ordered by after its kind, most significant first. */
-const findingKey = (finding: Finding): readonly string[] => {
-  switch (finding._tag) {
-    case 'Conflict':
-      return [finding.family, finding.name, finding.imageId];
-    case 'Missing':
-    case 'MirrorTooDeep':
-      return [finding.family];
-    case 'AmbiguousMirror':
-      return [finding.name];
-    case 'DigestReference':
-      return [finding.reference];
-    case 'InvalidRequest':
-      return [finding.input];
-    case 'InvalidSnapshotName':
-      return [finding.name, finding.imageId];
-  }
-};
-
-const compareFindings = (a: Finding, b: Finding): number => {
-  const byKind = FINDING_ORDER[a._tag] - FINDING_ORDER[b._tag];
-  if (byKind !== 0) return byKind;
-  const keyA = findingKey(a);
-  const keyB = findingKey(b);
-  for (let i = 0; i < keyA.length; i++) {
-    const byField = compareStrings(keyA[i] ?? '', keyB[i] ?? '');
-    if (byField !== 0) return byField;
-  }
-  return 0;
-};
-
-/** Drops findings equal to their predecessor (the same request listed twice); expects sorted input. */
-const uniqueFindings = (sorted: readonly Finding[]): Finding[] =>
-  sorted.filter((finding, i) => i === 0 || compareFindings(sorted[i - 1] as Finding, finding) !== 0);
 
 const pullOf = (pull: string | undefined): { readonly pull?: string } => (pull === undefined ? {} : { pull });
 
@@ -292,7 +191,7 @@ export const planAliases = ({ snapshot, images, policy }: PlanInput): Plan => {
     version: 1,
     mode: policy.mode,
     actions: actions.sort((a, b) => compareStrings(a.target, b.target)),
-    findings: uniqueFindings(findings.sort(compareFindings)),
+    findings: sortFindings(findings, PLAN_FINDING_ORDER),
     ...(harborNames.length === 0 ? {} : { harborNames }),
   };
 };
@@ -403,36 +302,4 @@ export const applyToSnapshot = (snapshot: Snapshot, plan: Plan): Snapshot => {
     result.push(entry.digests === undefined ? { id: image.id, names } : { id: image.id, names, digests: [...entry.digests].sort(compareStrings) });
   }
   return { version: 1, images: result };
-};
-
-/** `docker.io/library/redis:7-alpine` -> `redis:7-alpine`, for messages; a name that does not parse is shown as is. */
-
-/**
- * One sentence per finding: which image, what is wrong, what to do next.
- *
- * @example
- * describeFinding({ _tag: 'Missing', family: 'docker.io/library/redis:7-alpine', lookedFor: [...], pull: 'harbor.corp.local/proj/redis:7-alpine' })
- * // 'redis:7-alpine is not in the image store under any of its names (...); pull harbor.corp.local/proj/redis:7-alpine, then run imgalias again.'
- */
-export const describeFinding = (finding: Finding): string => {
-  switch (finding._tag) {
-    case 'Missing':
-      return `${familiarName(finding.family)} is not in the image store under any of its names (${finding.lookedFor.map(familiarName).join(', ')}); ${
-        finding.pull === undefined
-          ? 'no registry the mode allows has it (internal mode pulls only Harbor copies, and this image has no Harbor name): load it into the store'
-          : `pull ${familiarName(finding.pull)}`
-      }, then run imgalias again.`;
-    case 'Conflict':
-      return `${familiarName(finding.name)} points at image ${finding.imageId}, but the ${familiarName(finding.family)} family takes image ${finding.expectedImageId} from ${familiarName(finding.source)}; ${familiarName(finding.name)} was left as is: remove or retag it by hand, or run with --on-conflict retarget (config key onConflict: "retarget") to move it.`;
-    case 'AmbiguousMirror':
-      return `${finding.families.map(familiarName).join(' and ')} would all have the Harbor name ${familiarName(finding.name)} under the mirror rules, so which one a Harbor copy holds cannot be told; none of them is aliased from or to it. Give one origin registry a mirror rule of its own (--mirror ORIGIN=LOCATION[@LAYOUT]) or a layout that keeps the namespace.`;
-    case 'MirrorTooDeep':
-      return `${familiarName(finding.family)} has ${finding.components} namespace component${finding.components === 1 ? '' : 's'}, but the mirror rule ${formatMirrorRule(finding.rule)} drops ${finding.level} (Harbor's replication refuses it too), so it has no Harbor name; use flatten-${finding.components} or flatten-all, or a rule of its own for ${finding.rule.origin === '*' ? 'its registry' : finding.rule.origin}.`;
-    case 'DigestReference':
-      return `${familiarName(finding.reference)} pins a digest, and a digest is never a tag target; request the image by tag to have its names kept.`;
-    case 'InvalidRequest':
-      return `The requested image ${quoteExcerpt(finding.input)} is not an image reference (${describeReferenceError(finding.error)}); correct it in the image list.`;
-    case 'InvalidSnapshotName':
-      return `The image store lists ${quoteExcerpt(finding.name)} on image ${excerpt(finding.imageId)}, which is not an image reference (${describeReferenceError(finding.error)}); it was ignored, so remove or rename it with the engine.`;
-  }
 };

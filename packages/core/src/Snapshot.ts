@@ -2,7 +2,7 @@ import type { Either } from 'fp-ts/lib/Either.js';
 import { right } from 'fp-ts/lib/Either.js';
 import type { ReferenceError } from './ImageReference.js';
 import { canonicalTagKey, parseReference } from './ImageReference.js';
-import type { Finding } from './Plan.js';
+import type { InvalidSnapshotNameFinding } from './Finding.js';
 
 /** One image in the store: its id and every name that points at it, in any spelling. */
 export interface SnapshotImage {
@@ -25,7 +25,7 @@ export interface SnapshotIndex {
   /** canonical, tagged name (`docker.io/library/redis:latest`) -> id of the image it points at */
   readonly imageIdByName: ReadonlyMap<string, string>;
   /** names that do not parse, as `InvalidSnapshotName` findings, in snapshot order */
-  readonly findings: readonly Finding[];
+  readonly findings: readonly InvalidSnapshotNameFinding[];
 }
 
 /** Docker's placeholders for an image without a repository or tag; they are not names. */
@@ -55,7 +55,7 @@ export const canonicalTagName = (name: string): Either<ReferenceError, string | 
  */
 export const indexSnapshot = (snapshot: Snapshot): SnapshotIndex => {
   const imageIdByName = new Map<string, string>();
-  const findings: Finding[] = [];
+  const findings: InvalidSnapshotNameFinding[] = [];
   for (const image of snapshot.images) {
     for (const name of image.names) {
       if (isPlaceholderName(name)) continue;

@@ -5,9 +5,11 @@ import { EXCERPT_LENGTH, quoteExcerpt } from './PrintableText.js';
 import type { ImageReference, ReferenceError } from './ImageReference.js';
 import { describeReferenceError, formatReference, parseReference } from './ImageReference.js';
 import type { MirrorRule } from './MirrorRule.js';
-import type { Finding, HarborNameSource, Plan, TagAction } from './Plan.js';
-import type { AliasPolicy, HarborLocation } from './Policy.js';
-import { describeHarborLocationError, formatHarborLocation, parseHarborLocation } from './Policy.js';
+import type { Finding } from './Finding.js';
+import type { HarborNameSource, Plan, TagAction } from './Plan.js';
+import type { HarborLocation } from './HarborLocation.js';
+import { describeHarborLocationError, formatHarborLocation, parseHarborLocation } from './HarborLocation.js';
+import type { AliasPolicy } from './Policy.js';
 import type { Snapshot } from './Snapshot.js';
 
 // The JSON forms other tools and the CLI exchange. Each codec's decoded type is the core type itself, so a
@@ -160,7 +162,8 @@ export const TagActionCodec: t.Type<TagAction, TagAction, unknown> = withOptiona
   'TagAction',
 );
 
-export const FindingCodec = taggedUnion<Finding>('Finding', {
+/** Each shared finding kind's codec, for the plan kinds that list some of them (the lifecycle codecs). */
+export const findingCodecs: { readonly [K in Finding['_tag']]: t.Type<Extract<Finding, { _tag: K }>, unknown, unknown> } = {
   Missing: withOptional(
     { _tag: t.literal('Missing'), family: t.string, lookedFor: t.readonlyArray(t.string) },
     { pull: t.string },
@@ -179,7 +182,9 @@ export const FindingCodec = taggedUnion<Finding>('Finding', {
   DigestReference: struct({ _tag: t.literal('DigestReference'), reference: t.string }),
   InvalidRequest: struct({ _tag: t.literal('InvalidRequest'), input: t.string, error: ReferenceErrorCodec }),
   InvalidSnapshotName: struct({ _tag: t.literal('InvalidSnapshotName'), name: t.string, imageId: t.string, error: ReferenceErrorCodec }),
-});
+};
+
+export const FindingCodec = taggedUnion<Finding>('Finding', findingCodecs);
 
 const HarborNameSourceCodec: t.Type<HarborNameSource, HarborNameSource, unknown> = struct(
   { family: t.string, name: t.string, rule: MirrorRuleCodec },

@@ -13,23 +13,30 @@ export {
   MAX_PATH_LENGTH,
 } from './ImageReference.js';
 
-export type {
-  NetworkMode,
-  HarborLayout,
-  ConflictPolicy,
-  HarborLocation,
-  AliasPolicy,
-  HarborLocationError,
-} from './Policy.js';
-export { defaultPolicy, parseHarborLocation, describeHarborLocationError, formatHarborLocation } from './Policy.js';
+export type { NetworkMode, ConflictPolicy, AliasPolicy } from './Policy.js';
+export { defaultPolicy } from './Policy.js';
+export type { HarborLocation, HarborLocationError } from './HarborLocation.js';
+export { parseHarborLocation, describeHarborLocationError, formatHarborLocation } from './HarborLocation.js';
 
 export type { EngineKind, StoreError, ActionResult, ApplyOptions, ApplyReport, ImageStore, PlanMismatch } from './ImageStore.js';
 export { spellReference } from './EngineDialect.js';
 
 export type { MemberRole, FamilyMember, AliasFamily } from './AliasFamily.js';
 export type { SnapshotImage, Snapshot } from './Snapshot.js';
-export type { TagReason, TagAction, PlanAction, Finding, Plan, HarborNameSource } from './Plan.js';
-export type { MirrorRule, MirrorResolution, MirrorRuleError } from './MirrorRule.js';
+export type { TagReason, TagAction, PlanAction, Plan, HarborNameSource } from './Plan.js';
+export type {
+  Finding,
+  MissingFinding,
+  ConflictFinding,
+  DigestReferenceFinding,
+  InvalidRequestFinding,
+  AmbiguousMirrorFinding,
+  MirrorTooDeepFinding,
+  InvalidSnapshotNameFinding,
+  RequestFinding,
+} from './Finding.js';
+export { describeFinding } from './Finding.js';
+export type { HarborLayout, MirrorRule, MirrorResolution, MirrorRuleError } from './MirrorRule.js';
 export {
   ANY_ORIGIN,
   HARBOR_LAYOUTS,
@@ -49,7 +56,7 @@ export { familyOf, familiesOf, localhostTwin, SOURCE_RANKING, isTagTarget } from
 export type { SnapshotIndex } from './Snapshot.js';
 export { indexSnapshot, canonicalTagName, isPlaceholderName } from './Snapshot.js';
 export type { PlanInput } from './Plan.js';
-export { planAliases, applyToSnapshot, describeFinding, harborNamesOf } from './Plan.js';
+export { planAliases, applyToSnapshot, harborNamesOf } from './Plan.js';
 export type { FamilyStatus, MemberCheck, FamilyCheck, CheckResult, CheckInput } from './FamilyCheck.js';
 export { checkFamilies, familiesInSnapshot } from './FamilyCheck.js';
 export type { Preflight } from './Preflight.js';
@@ -74,17 +81,17 @@ export {
 } from './codecs.js';
 
 // --- Image lifecycle (prefetch, publish, clean): pure plans and their JSON codecs. ---
-export type { PullSource, PullReason, PullCandidate, PullEntry, PullFinding, PullPlan, PullPlanInput } from './PullPlan.js';
-export { planPrefetch, pullsOf, describePullFinding } from './PullPlan.js';
-export type { PublishEntry, PublishFinding, PublishPlan, PublishPlanInput } from './PublishPlan.js';
-export { planPublish, publishTags, isPublished, describePublishFinding } from './PublishPlan.js';
-export type { ContainerUse, UntagAction, KeptName, CleanRefusal, CleanFinding, CleanPlan, CleanPlanInput } from './CleanPlan.js';
-export { planClean, describeCleanRefusal, describeCleanFinding } from './CleanPlan.js';
-export { PullPlanCodec, PublishPlanCodec, CleanPlanCodec } from './LifecycleCodecs.js';
+export type { PullSource, PullReason, PullCandidate, PullEntry, PullFinding, PullPlan, PullPlanInput } from './lifecycle/PullPlan.js';
+export { planPrefetch, pullsOf, describePullFinding } from './lifecycle/PullPlan.js';
+export type { PublishEntry, PublishFinding, PublishPlan, PublishPlanInput } from './lifecycle/PublishPlan.js';
+export { planPublish, publishTags, isPublished, describePublishFinding } from './lifecycle/PublishPlan.js';
+export type { ContainerUse, UntagAction, KeptName, CleanRefusal, CleanFinding, CleanPlan, CleanPlanInput } from './lifecycle/CleanPlan.js';
+export { planClean, describeCleanRefusal, describeCleanFinding } from './lifecycle/CleanPlan.js';
+export { PullPlanCodec, PublishPlanCodec, CleanPlanCodec } from './lifecycle/LifecycleCodecs.js';
 export { EXCERPT_LENGTH, excerpt, printable, quoteExcerpt } from './PrintableText.js';
 export { excludeImages, imageGlobMatches } from './ImageGlob.js';
 export type { ExcludedImage } from './ImageGlob.js';
 
 // --- Registry as the store (sync, check --registry): pure plan of origin -> Harbor copies. ---
-export type { SyncEntry, SyncFinding, SyncPlan, SyncPlanInput } from './SyncPlan.js';
-export { planSync } from './SyncPlan.js';
+export type { SyncEntry, SyncFinding, SyncPlan, SyncPlanInput } from './lifecycle/SyncPlan.js';
+export { planSync } from './lifecycle/SyncPlan.js';

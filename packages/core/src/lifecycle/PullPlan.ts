@@ -1,16 +1,17 @@
-import type { AliasFamily, ImageRequest } from './AliasFamily.js';
-import { familiesOf } from './AliasFamily.js';
-import { familiarName, parseReference } from './ImageReference.js';
-import { compareStrings } from './Order.js';
-import { quoteExcerpt } from './PrintableText.js';
-import type { Finding } from './Plan.js';
-// Shared findings read the same in every plan; Plan.ts owns their wording.
-import { describeFinding as describeSharedFinding } from './Plan.js';
-import type { AliasPolicy, HarborLocation, NetworkMode } from './Policy.js';
-import { parseHarborLocation } from './Policy.js';
-import { mirrorRulesOf } from './MirrorRule.js';
-import type { Snapshot } from './Snapshot.js';
-import { indexSnapshot } from './Snapshot.js';
+import type { AliasFamily, ImageRequest } from '../AliasFamily.js';
+import { familiesOf } from '../AliasFamily.js';
+import { familiarName, parseReference } from '../ImageReference.js';
+import { compareStrings } from '../Order.js';
+import { quoteExcerpt } from '../PrintableText.js';
+import type { FindingOrder, InvalidSnapshotNameFinding, RequestFinding } from '../Finding.js';
+// Shared findings read the same in every plan; Finding.ts owns their wording.
+import { describeFinding as describeSharedFinding, sharedFindingKey, sortFindings } from '../Finding.js';
+import type { HarborLocation } from '../HarborLocation.js';
+import { parseHarborLocation } from '../HarborLocation.js';
+import type { AliasPolicy, NetworkMode } from '../Policy.js';
+import { mirrorRulesOf } from '../MirrorRule.js';
+import type { Snapshot } from '../Snapshot.js';
+import { indexSnapshot } from '../Snapshot.js';
 
 /** Where a pull candidate comes from. */
 export type PullSource = 'origin' | 'mirror' | 'harbor';
@@ -59,7 +60,8 @@ export type PullEntry =
 
 /** Something that keeps an image from being prefetched, or a configuration problem, as data. */
 export type PullFinding =
-  | Extract<Finding, { readonly _tag: 'InvalidRequest' | 'DigestReference' | 'InvalidSnapshotName' | 'AmbiguousMirror' | 'MirrorTooDeep' }>
+  | RequestFinding
+  | InvalidSnapshotNameFinding
   | {
       /**
        * No member present and nowhere allowed to pull from: internal mode without any mirror rule
@@ -135,36 +137,19 @@ const candidatesFor = (family: AliasFamily, policy: AliasPolicy, mirrors: readon
   return all.filter((candidate, i) => all.findIndex((other) => other.reference === candidate.reference) === i);
 };
 
-const FINDING_ORDER: Record<PullFinding['_tag'], number> = {
-  NoPullSource: 0,
-  InvalidMirror: 1,
-  AmbiguousMirror: 2,
-  MirrorTooDeep: 3,
-  DigestReference: 4,
-  InvalidRequest: 5,
-  InvalidSnapshotName: 6,
+const PULL_FINDING_ORDER: FindingOrder<PullFinding> = {
+  rank: { NoPullSource: 0, InvalidMirror: 1, AmbiguousMirror: 2, MirrorTooDeep: 3, DigestReference: 4, InvalidRequest: 5, InvalidSnapshotName: 6 },
+  key: (finding) => {
+    switch (finding._tag) {
+      case 'NoPullSource':
+        return [finding.family];
+      case 'InvalidMirror':
+        return [finding.mirror];
+      default:
+        return sharedFindingKey(finding);
+    }
+  },
 };
-
-const findingKey = (finding: PullFinding): string => {
-  switch (finding._tag) {
-    case 'NoPullSource':
-    case 'MirrorTooDeep':
-      return finding.family;
-    case 'AmbiguousMirror':
-      return finding.name;
-    case 'InvalidMirror':
-      return finding.mirror;
-    case 'DigestReference':
-      return finding.reference;
-    case 'InvalidRequest':
-      return finding.input;
-    case 'InvalidSnapshotName':
-      return `${finding.name}\u0000${finding.imageId}`;
-  }
-};
-
-const compareFindings = (a: PullFinding, b: PullFinding): number =>
-  FINDING_ORDER[a._tag] - FINDING_ORDER[b._tag] || compareStrings(findingKey(a), findingKey(b));
 
 /**
  * Decides, for every requested image, whether prefetch has to pull it and from where, without touching
@@ -185,10 +170,7 @@ const compareFindings = (a: PullFinding, b: PullFinding): number =>
 export const planPrefetch = ({ snapshot, images, policy, mirrors }: PullPlanInput): PullPlan => {
   const index = indexSnapshot(snapshot);
   const requested = familiesOf(images, policy);
-  const findings: PullFinding[] = [
-    ...(index.findings as PullFinding[]),
-    ...(requested.findings as PullFinding[]),
-  ];
+  const findings: PullFinding[] = [...index.findings, ...requested.findings];
   const locations: HarborLocation[] = [];
   for (const mirror of mirrors) {
     const parsed = parseHarborLocation(mirror);
@@ -221,9 +203,7 @@ export const planPrefetch = ({ snapshot, images, policy, mirrors }: PullPlanInpu
     version: 1,
     mode: policy.mode,
     entries: entries.sort((a, b) => compareStrings(a.family, b.family)),
-    findings: findings
-      .sort(compareFindings)
-      .filter((finding, i, sorted) => i === 0 || compareFindings(sorted[i - 1] as PullFinding, finding) !== 0),
+    findings: sortFindings(findings, PULL_FINDING_ORDER),
   };
 };
 

@@ -1,13 +1,15 @@
-import type { ImageRequest, MemberRole } from './AliasFamily.js';
-import { familiesOf } from './AliasFamily.js';
-import { familiarName } from './ImageReference.js';
-import { compareStrings } from './Order.js';
-import type { Finding, TagAction } from './Plan.js';
-import { describeFinding } from './Plan.js';
-import { mirrorRulesOf } from './MirrorRule.js';
-import type { AliasPolicy, HarborLocation } from './Policy.js';
-import type { Snapshot } from './Snapshot.js';
-import { indexSnapshot } from './Snapshot.js';
+import type { ImageRequest } from '../AliasFamily.js';
+import { familiesOf, SOURCE_RANKING } from '../AliasFamily.js';
+import { familiarName } from '../ImageReference.js';
+import { compareStrings } from '../Order.js';
+import type { ConflictFinding, FindingOrder, InvalidSnapshotNameFinding, MissingFinding, RequestFinding } from '../Finding.js';
+import { describeFinding, sharedFindingKey, sortFindings } from '../Finding.js';
+import type { TagAction } from '../Plan.js';
+import { mirrorRulesOf } from '../MirrorRule.js';
+import type { HarborLocation } from '../HarborLocation.js';
+import type { AliasPolicy } from '../Policy.js';
+import type { Snapshot } from '../Snapshot.js';
+import { indexSnapshot } from '../Snapshot.js';
 
 /**
  * Publish one family: give its image the Harbor name (when it does not have it yet), then push that name.
@@ -26,10 +28,10 @@ export interface PublishEntry {
 }
 
 export type PublishFinding =
-  | Extract<
-      Finding,
-      { readonly _tag: 'Missing' | 'Conflict' | 'InvalidRequest' | 'DigestReference' | 'InvalidSnapshotName' | 'AmbiguousMirror' | 'MirrorTooDeep' }
-    >
+  | MissingFinding
+  | ConflictFinding
+  | RequestFinding
+  | InvalidSnapshotNameFinding
   | {
       /** Publishing needs a Harbor location (a mirror rule); none is configured. One finding for the whole plan. */
       readonly _tag: 'NoHarborConfigured';
@@ -56,45 +58,33 @@ export interface PublishPlanInput {
 }
 
 // The publishing host has the upstream image: its own names come first, the Harbor name (already local,
-// e.g. after an earlier publish) last.
-const SOURCE_ORDER: readonly MemberRole[] = ['origin', 'localhost', 'short', 'localhost-short', 'harbor'];
+// e.g. after an earlier publish) last, as external mode ranks them.
+const SOURCE_ORDER = SOURCE_RANKING.external;
 
 
-const FINDING_ORDER: Record<PublishFinding['_tag'], number> = {
-  NoHarborConfigured: 0,
-  Conflict: 1,
-  Missing: 2,
-  NoHarborCopy: 3,
-  AmbiguousMirror: 4,
-  MirrorTooDeep: 5,
-  DigestReference: 6,
-  InvalidRequest: 7,
-  InvalidSnapshotName: 8,
+const PUBLISH_FINDING_ORDER: FindingOrder<PublishFinding> = {
+  rank: {
+    NoHarborConfigured: 0,
+    Conflict: 1,
+    Missing: 2,
+    NoHarborCopy: 3,
+    AmbiguousMirror: 4,
+    MirrorTooDeep: 5,
+    DigestReference: 6,
+    InvalidRequest: 7,
+    InvalidSnapshotName: 8,
+  },
+  key: (finding) => {
+    switch (finding._tag) {
+      case 'NoHarborConfigured':
+        return [];
+      case 'NoHarborCopy':
+        return [finding.family];
+      default:
+        return sharedFindingKey(finding);
+    }
+  },
 };
-
-const findingKey = (finding: PublishFinding): string => {
-  switch (finding._tag) {
-    case 'NoHarborConfigured':
-      return '';
-    case 'Conflict':
-      return `${finding.family}\u0000${finding.name}`;
-    case 'Missing':
-    case 'NoHarborCopy':
-    case 'MirrorTooDeep':
-      return finding.family;
-    case 'AmbiguousMirror':
-      return finding.name;
-    case 'DigestReference':
-      return finding.reference;
-    case 'InvalidRequest':
-      return finding.input;
-    case 'InvalidSnapshotName':
-      return `${finding.name}\u0000${finding.imageId}`;
-  }
-};
-
-const compareFindings = (a: PublishFinding, b: PublishFinding): number =>
-  FINDING_ORDER[a._tag] - FINDING_ORDER[b._tag] || compareStrings(findingKey(a), findingKey(b));
 
 /**
  * Plans `imgalias publish`: for each requested image, its Harbor name per its mirror rule, the local name
@@ -114,7 +104,7 @@ const compareFindings = (a: PublishFinding, b: PublishFinding): number =>
 export const planPublish = ({ snapshot, images, policy }: PublishPlanInput): PublishPlan => {
   const index = indexSnapshot(snapshot);
   const requested = familiesOf(images, policy);
-  const findings: PublishFinding[] = [...(index.findings as PublishFinding[]), ...(requested.findings as PublishFinding[])];
+  const findings: PublishFinding[] = [...index.findings, ...requested.findings];
   const entries: PublishEntry[] = [];
   const harbor = policy.harbor;
   const configured = mirrorRulesOf(policy).length > 0;
@@ -157,9 +147,7 @@ export const planPublish = ({ snapshot, images, policy }: PublishPlanInput): Pub
     version: 1,
     ...(harbor === undefined ? {} : { harbor }),
     entries: entries.sort((a, b) => compareStrings(a.family, b.family)),
-    findings: findings
-      .sort(compareFindings)
-      .filter((finding, i, sorted) => i === 0 || compareFindings(sorted[i - 1] as PublishFinding, finding) !== 0),
+    findings: sortFindings(findings, PUBLISH_FINDING_ORDER),
   };
 };
 

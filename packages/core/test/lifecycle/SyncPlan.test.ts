@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { defaultPolicy, planSync } from '../src/index.js';
+import { defaultPolicy, planSync } from '../../src/index.js';
 
 const harbor = { ...defaultPolicy, harbor: { registry: 'harbor.corp.local', project: 'proj' } };
 

@@ -1,12 +1,12 @@
-import type { AliasFamily, ImageRequest, MemberRole } from './AliasFamily.js';
-import { familiesOf } from './AliasFamily.js';
-import { familiarName } from './ImageReference.js';
-import { compareStrings } from './Order.js';
-import type { Finding } from './Plan.js';
-import { describeFinding } from './Plan.js';
-import type { AliasPolicy } from './Policy.js';
-import type { Snapshot } from './Snapshot.js';
-import { indexSnapshot } from './Snapshot.js';
+import type { AliasFamily, ImageRequest, MemberRole } from '../AliasFamily.js';
+import { familiesOf } from '../AliasFamily.js';
+import { familiarName } from '../ImageReference.js';
+import { compareStrings } from '../Order.js';
+import type { FindingOrder, InvalidSnapshotNameFinding, RequestFinding } from '../Finding.js';
+import { describeFinding, sharedFindingKey, sortFindings } from '../Finding.js';
+import type { AliasPolicy } from '../Policy.js';
+import type { Snapshot } from '../Snapshot.js';
+import { indexSnapshot } from '../Snapshot.js';
 
 /** A container and the image it was created from, as the engine lists it. */
 export interface ContainerUse {
@@ -63,7 +63,8 @@ export type CleanRefusal =
     };
 
 export type CleanFinding =
-  | Extract<Finding, { readonly _tag: 'InvalidRequest' | 'DigestReference' | 'InvalidSnapshotName' | 'AmbiguousMirror' | 'MirrorTooDeep' }>
+  | RequestFinding
+  | InvalidSnapshotNameFinding
   | {
       /** No local member of the family is in the store: nothing to clean. */
       readonly _tag: 'NotPresent';
@@ -107,23 +108,17 @@ interface FamilyNames {
 }
 
 const refusalKey = (r: CleanRefusal): string => `${r.family}\u0000${r._tag}\u0000${r.imageId}`;
-const findingKey = (f: CleanFinding): string => {
-  switch (f._tag) {
-    case 'NotPresent':
-      return `0${f.family}`;
-    case 'DigestReference':
-      return `1${f.reference}`;
-    case 'InvalidRequest':
-      return `2${f.input}`;
-    case 'InvalidSnapshotName':
-      return `3${f.name}\u0000${f.imageId}`;
-    case 'AmbiguousMirror':
-      return `4${f.name}`;
-    case 'MirrorTooDeep':
-      return `5${f.family}`;
-    case 'UnrecoverableCleaned':
-      return `6${f.family}`;
-  }
+const CLEAN_FINDING_ORDER: FindingOrder<CleanFinding> = {
+  rank: { NotPresent: 0, DigestReference: 1, InvalidRequest: 2, InvalidSnapshotName: 3, AmbiguousMirror: 4, MirrorTooDeep: 5, UnrecoverableCleaned: 6 },
+  key: (finding) => {
+    switch (finding._tag) {
+      case 'NotPresent':
+      case 'UnrecoverableCleaned':
+        return [finding.family];
+      default:
+        return sharedFindingKey(finding);
+    }
+  },
 };
 
 /**
@@ -143,7 +138,7 @@ const findingKey = (f: CleanFinding): string => {
 export const planClean = ({ snapshot, images, policy, includeHarbor, containers, includeUnrecoverable = false }: CleanPlanInput): CleanPlan => {
   const index = indexSnapshot(snapshot);
   const requested = familiesOf(images, policy);
-  const findings: CleanFinding[] = [...(index.findings as CleanFinding[]), ...(requested.findings as CleanFinding[])];
+  const findings: CleanFinding[] = [...index.findings, ...requested.findings];
 
   // Every canonical tag name on each image, for the "names outside the families" check.
   const namesByImage = new Map<string, Set<string>>();
@@ -218,9 +213,7 @@ export const planClean = ({ snapshot, images, policy, includeHarbor, containers,
     actions: actions.sort((a, b) => compareStrings(a.name, b.name)),
     kept: kept.sort((a, b) => compareStrings(a.name, b.name)),
     refusals: refusals.sort((a, b) => compareStrings(refusalKey(a), refusalKey(b))),
-    findings: findings
-      .sort((a, b) => compareStrings(findingKey(a), findingKey(b)))
-      .filter((f, i, sorted) => i === 0 || findingKey(sorted[i - 1] as CleanFinding) !== findingKey(f)),
+    findings: sortFindings(findings, CLEAN_FINDING_ORDER),
   };
 };
 

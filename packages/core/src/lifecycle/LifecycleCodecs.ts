@@ -1,6 +1,6 @@
 import * as t from 'io-ts';
 import type { CleanFinding, CleanPlan, CleanRefusal, ContainerUse, KeptName, UntagAction } from './CleanPlan.js';
-import { FindingCodec, HarborLocationCodec, NetworkModeCodec, TagActionCodec } from './codecs.js';
+import { findingCodecs, HarborLocationCodec, NetworkModeCodec, TagActionCodec } from '../codecs.js';
 import type { PublishEntry, PublishFinding, PublishPlan } from './PublishPlan.js';
 import type { PullCandidate, PullEntry, PullFinding, PullPlan } from './PullPlan.js';
 
@@ -13,7 +13,7 @@ const withOptional = <P extends t.Props, O extends t.Props>(required: P, optiona
 
 /**
  * A union picked by `_tag`, so an error inside one member is reported at that member's own path. Members
- * shared with the alias plan are decoded by `FindingCodec`.
+ * shared with the alias plan are decoded by their `findingCodecs` entry.
  */
 const byTag = <A extends { readonly _tag: string }>(
   name: string,
@@ -33,9 +33,6 @@ const byTag = <A extends { readonly _tag: string }>(
     (a) => (table[a._tag] as t.Type<A, unknown, unknown>).encode(a) as A,
   );
 };
-
-const shared = <K extends string>(): t.Type<Extract<PullFinding | PublishFinding | CleanFinding, { _tag: K }>, unknown, unknown> =>
-  FindingCodec as unknown as t.Type<Extract<PullFinding | PublishFinding | CleanFinding, { _tag: K }>, unknown, unknown>;
 
 const PullCandidateCodec: t.Type<PullCandidate, unknown, unknown> = withOptional(
   {
@@ -72,11 +69,11 @@ const PullFindingCodec = byTag<PullFinding>('PullFinding', {
     'NoPullSource',
   ),
   InvalidMirror: struct({ _tag: t.literal('InvalidMirror'), mirror: t.string, reason: t.string }, 'InvalidMirror'),
-  InvalidRequest: shared<'InvalidRequest'>(),
-  DigestReference: shared<'DigestReference'>(),
-  InvalidSnapshotName: shared<'InvalidSnapshotName'>(),
-  AmbiguousMirror: shared<'AmbiguousMirror'>(),
-  MirrorTooDeep: shared<'MirrorTooDeep'>(),
+  InvalidRequest: findingCodecs.InvalidRequest,
+  DigestReference: findingCodecs.DigestReference,
+  InvalidSnapshotName: findingCodecs.InvalidSnapshotName,
+  AmbiguousMirror: findingCodecs.AmbiguousMirror,
+  MirrorTooDeep: findingCodecs.MirrorTooDeep,
 });
 
 /** The pull plan as JSON (`imgalias prefetch --dry-run --json`). */
@@ -99,13 +96,13 @@ const PublishEntryCodec: t.Type<PublishEntry, unknown, unknown> = withOptional(
 const PublishFindingCodec = byTag<PublishFinding>('PublishFinding', {
   NoHarborConfigured: struct({ _tag: t.literal('NoHarborConfigured') }, 'NoHarborConfigured'),
   NoHarborCopy: struct({ _tag: t.literal('NoHarborCopy'), family: t.string }, 'NoHarborCopy'),
-  Missing: shared<'Missing'>(),
-  Conflict: shared<'Conflict'>(),
-  InvalidRequest: shared<'InvalidRequest'>(),
-  DigestReference: shared<'DigestReference'>(),
-  InvalidSnapshotName: shared<'InvalidSnapshotName'>(),
-  AmbiguousMirror: shared<'AmbiguousMirror'>(),
-  MirrorTooDeep: shared<'MirrorTooDeep'>(),
+  Missing: findingCodecs.Missing,
+  Conflict: findingCodecs.Conflict,
+  InvalidRequest: findingCodecs.InvalidRequest,
+  DigestReference: findingCodecs.DigestReference,
+  InvalidSnapshotName: findingCodecs.InvalidSnapshotName,
+  AmbiguousMirror: findingCodecs.AmbiguousMirror,
+  MirrorTooDeep: findingCodecs.MirrorTooDeep,
 });
 
 /** The publish plan as JSON (`imgalias publish --dry-run --json`). */
@@ -148,11 +145,11 @@ const CleanRefusalCodec = byTag<CleanRefusal>('CleanRefusal', {
 const CleanFindingCodec = byTag<CleanFinding>('CleanFinding', {
   NotPresent: struct({ _tag: t.literal('NotPresent'), family: t.string }, 'NotPresent'),
   UnrecoverableCleaned: struct({ _tag: t.literal('UnrecoverableCleaned'), family: t.string }, 'UnrecoverableCleaned'),
-  InvalidRequest: shared<'InvalidRequest'>(),
-  DigestReference: shared<'DigestReference'>(),
-  InvalidSnapshotName: shared<'InvalidSnapshotName'>(),
-  AmbiguousMirror: shared<'AmbiguousMirror'>(),
-  MirrorTooDeep: shared<'MirrorTooDeep'>(),
+  InvalidRequest: findingCodecs.InvalidRequest,
+  DigestReference: findingCodecs.DigestReference,
+  InvalidSnapshotName: findingCodecs.InvalidSnapshotName,
+  AmbiguousMirror: findingCodecs.AmbiguousMirror,
+  MirrorTooDeep: findingCodecs.MirrorTooDeep,
 });
 
 /** The clean plan as JSON (`imgalias clean --json`). */

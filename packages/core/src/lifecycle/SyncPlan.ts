@@ -1,9 +1,11 @@
-import type { ImageRequest } from './AliasFamily.js';
-import { familiesOf } from './AliasFamily.js';
-import { compareStrings } from './Order.js';
-import type { Finding } from './Plan.js';
-import { mirrorRulesOf } from './MirrorRule.js';
-import type { AliasPolicy, HarborLocation } from './Policy.js';
+import type { ImageRequest } from '../AliasFamily.js';
+import { familiesOf } from '../AliasFamily.js';
+import { compareStrings } from '../Order.js';
+import type { FindingOrder, RequestFinding } from '../Finding.js';
+import { sharedFindingKey, sortFindings } from '../Finding.js';
+import { mirrorRulesOf } from '../MirrorRule.js';
+import type { HarborLocation } from '../HarborLocation.js';
+import type { AliasPolicy } from '../Policy.js';
 
 /** Copy one image from its origin registry to its Harbor name, registry to registry (no engine). */
 export interface SyncEntry {
@@ -16,7 +18,7 @@ export interface SyncEntry {
 }
 
 export type SyncFinding =
-  | Extract<Finding, { readonly _tag: 'InvalidRequest' | 'DigestReference' | 'AmbiguousMirror' | 'MirrorTooDeep' }>
+  | RequestFinding
   /** Registry commands need a Harbor location (a mirror rule); none is configured. One finding for the whole plan. */
   | { readonly _tag: 'NoHarborConfigured' }
   /** No mirror rule gives the image a Harbor name (no rule for its registry and no `*` rule). */
@@ -48,28 +50,18 @@ export interface SyncPlanInput {
   readonly platforms?: readonly string[];
 }
 
-const ORDER: Record<SyncFinding['_tag'], number> = {
-  NoHarborConfigured: 0,
-  NoHarborCopy: 1,
-  AmbiguousMirror: 2,
-  MirrorTooDeep: 3,
-  DigestReference: 4,
-  InvalidRequest: 5,
-};
-const key = (f: SyncFinding): string => {
-  switch (f._tag) {
-    case 'NoHarborCopy':
-    case 'MirrorTooDeep':
-      return f.family;
-    case 'AmbiguousMirror':
-      return f.name;
-    case 'DigestReference':
-      return f.reference;
-    case 'InvalidRequest':
-      return f.input;
-    case 'NoHarborConfigured':
-      return '';
-  }
+const SYNC_FINDING_ORDER: FindingOrder<SyncFinding> = {
+  rank: { NoHarborConfigured: 0, NoHarborCopy: 1, AmbiguousMirror: 2, MirrorTooDeep: 3, DigestReference: 4, InvalidRequest: 5 },
+  key: (finding) => {
+    switch (finding._tag) {
+      case 'NoHarborConfigured':
+        return [];
+      case 'NoHarborCopy':
+        return [finding.family];
+      default:
+        return sharedFindingKey(finding);
+    }
+  },
 };
 
 /**
@@ -82,9 +74,7 @@ const key = (f: SyncFinding): string => {
  */
 export const planSync = ({ images, policy, platforms = [] }: SyncPlanInput): SyncPlan => {
   const requested = familiesOf(images, policy);
-  const findings: SyncFinding[] = requested.findings.flatMap((f) =>
-    f._tag === 'InvalidRequest' || f._tag === 'DigestReference' || f._tag === 'AmbiguousMirror' || f._tag === 'MirrorTooDeep' ? [f] : [],
-  );
+  const findings: SyncFinding[] = [...requested.findings];
   // A family whose Harbor name a mirror finding took away is explained by that finding, not by NoHarborCopy.
   const explained = new Set(findings.flatMap((f) => (f._tag === 'MirrorTooDeep' ? [f.family] : f._tag === 'AmbiguousMirror' ? f.families : [])));
   const entries: SyncEntry[] = [];
@@ -103,6 +93,6 @@ export const planSync = ({ images, policy, platforms = [] }: SyncPlanInput): Syn
     ...(policy.harbor !== undefined ? { harbor: policy.harbor } : {}),
     ...(platforms.length > 0 ? { platforms: [...new Set(platforms)] } : {}),
     entries: entries.sort((a, b) => compareStrings(a.family, b.family)),
-    findings: findings.sort((a, b) => ORDER[a._tag] - ORDER[b._tag] || compareStrings(key(a), key(b))),
+    findings: sortFindings(findings, SYNC_FINDING_ORDER),
   };
 };
