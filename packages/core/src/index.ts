@@ -87,11 +87,11 @@ export type { PublishEntry, PublishFinding, PublishPlan, PublishPlanInput } from
 export { planPublish, publishTags, isPublished, describePublishFinding } from './lifecycle/PublishPlan.js';
 export type { ContainerUse, UntagAction, KeptName, CleanRefusal, CleanFinding, CleanPlan, CleanPlanInput } from './lifecycle/CleanPlan.js';
 export { planClean, describeCleanRefusal, describeCleanFinding } from './lifecycle/CleanPlan.js';
-export { PullPlanCodec, PublishPlanCodec, CleanPlanCodec } from './lifecycle/LifecycleCodecs.js';
+export { PullPlanCodec, PublishPlanCodec, CleanPlanCodec, SyncPlanCodec } from './lifecycle/LifecycleCodecs.js';
 export { EXCERPT_LENGTH, excerpt, printable, quoteExcerpt } from './PrintableText.js';
 export { excludeImages, imageGlobMatches } from './ImageGlob.js';
 export type { ExcludedImage } from './ImageGlob.js';
 
 // --- Registry as the store (sync, check --registry): pure plan of origin -> Harbor copies. ---
 export type { SyncEntry, SyncFinding, SyncPlan, SyncPlanInput } from './lifecycle/SyncPlan.js';
-export { planSync } from './lifecycle/SyncPlan.js';
+export { planSync, describeSyncFinding } from './lifecycle/SyncPlan.js';

@@ -27,3 +27,15 @@ export interface RenderApplyReportOptions {
   readonly plan?: Plan;
   readonly header?: RenderHeader;
 }
+
+/**
+ * How to render a lifecycle plan (`renderPullPlan`, `renderPublishPlan`, `renderCleanPlan`, `renderSyncPlan`).
+ * Every kind renders in every `PlanFormat`; JSON is always the core lifecycle codec's form, so it decodes back.
+ */
+export interface RenderLifecyclePlanOptions {
+  readonly format: PlanFormat;
+  /** The engine the shell script drives; names are spelled in its dialect. Default `docker`. Not used by sync (skopeo). */
+  readonly engine?: EngineKind;
+  /** `snapshot` labels the shell script's header; `policy` is not shown by the lifecycle renderers. */
+  readonly header?: RenderHeader;
+}

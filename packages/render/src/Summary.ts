@@ -44,7 +44,8 @@ export const countResults = (results: readonly ActionResult[], plan?: Plan): App
     : { conflicts: countFindings(plan.findings, ['Conflict']), missing: countFindings(plan.findings, ['Missing']) }),
 });
 
-const counted = (count: number, singular: string, plural: string = singular): string =>
+/** `1 finding`, `3 findings`. */
+export const counted = (count: number, singular: string, plural: string = singular): string =>
   `${count} ${count === 1 ? singular : plural}`;
 
 /**

@@ -2,7 +2,8 @@ import { PlanCodec, SnapshotCodec, TagActionCodec } from '@imgalias/core';
 import type { ActionResult, ApplyReport, Plan } from '@imgalias/core';
 import { countResults } from './Summary.js';
 
-const toJson = (value: unknown): string => `${JSON.stringify(value, null, 2)}\n`;
+/** 2-space indented and newline-terminated: every JSON this package writes. */
+export const toJson = (value: unknown): string => `${JSON.stringify(value, null, 2)}\n`;
 
 /** Exactly the core Plan codec's form, so `--format json` output can be decoded and applied later. */
 export const renderPlanJson = (plan: Plan): string => toJson(PlanCodec.encode(plan));

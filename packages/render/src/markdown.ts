@@ -29,7 +29,8 @@ export const codeSpan = (text: string): string => {
 
 const row = (cells: readonly string[]): string => `| ${cells.join(' | ')} |`;
 
-const table = (head: readonly string[], rows: readonly (readonly string[])[]): string[] => [
+/** A GFM table: the header row, its rule, then one row per entry. Cells must already be escaped. */
+export const table = (head: readonly string[], rows: readonly (readonly string[])[]): string[] => [
   row(head),
   row(head.map(() => '---')),
   ...rows.map(row),

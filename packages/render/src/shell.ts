@@ -18,18 +18,52 @@ export const quoteShellArg = (arg: string): string => {
  * The fixed words that start a command. They come from this table, never from input, so they are written bare
  * (`docker tag ...` reads as a reviewer expects); every word that came from a plan goes through `quoteShellArg`.
  */
-const TAG_COMMAND: Record<EngineKind, string> = {
-  docker: 'docker tag',
-  podman: 'podman tag',
-  nerdctl: 'nerdctl tag',
+const ENGINE_COMMAND: Record<EngineKind, string> = {
+  docker: 'docker',
+  podman: 'podman',
+  nerdctl: 'nerdctl',
 };
+
+/** The verbs a rendered script gives an engine. */
+export type EngineVerb = 'tag' | 'pull' | 'push' | 'image rm';
+
+/** `docker tag`, `podman pull`, ...: the fixed words of an engine command. */
+export const engineCommand = (engine: EngineKind, verb: EngineVerb): string => `${ENGINE_COMMAND[engine]} ${verb}`;
 
 /** `<fixed words> 'arg' 'arg'`: the one way this module writes a command line. */
 export const shellCommand = (fixed: string, args: readonly string[]): string =>
   [fixed, ...args.map(quoteShellArg)].join(' ');
 
 /** A comment line. `printable` escapes newlines, so text from the plan can never end the comment. */
-const comment = (text: string): string => (text === '' ? '#' : `# ${printable(text)}`);
+export const comment = (text: string): string => (text === '' ? '#' : `# ${printable(text)}`);
+
+/**
+ * A plan's name as a command argument, or why no command may carry it. Only a name that parses as a reference is
+ * passed on: anything else (a hand-edited plan) could be read by the engine as an option, so it is left out.
+ */
+export type ShellName = { readonly _tag: 'Spelled'; readonly word: string } | { readonly _tag: 'Unfit'; readonly reason: string };
+
+/**
+ * `name` spelled in `engine`'s dialect (`podman` gets `docker.io/library/...`), when it is a reference at all;
+ * with `tag: true`, only when it names a tag (the target of `tag`, what `push` uploads), never a digest.
+ */
+export const shellName = (name: string, engine: EngineKind, options: { readonly tag?: boolean } = {}): ShellName => {
+  const parsed = parseReference(name);
+  if (parsed._tag === 'Left') return { _tag: 'Unfit', reason: describeReferenceError(parsed.left) };
+  if (options.tag === true && parsed.right.digest !== undefined) {
+    return { _tag: 'Unfit', reason: `${JSON.stringify(name)} is a digest reference; a digest is never a tag target` };
+  }
+  return { _tag: 'Spelled', word: spellReference(parsed.right, engine) };
+};
+
+/**
+ * The end of a script some of whose lines were left out as comments: it fails after the rest ran, as the
+ * adapter would report those actions failed. Nothing when every line ran.
+ */
+export const notRunFooter = (skipped: number, what = 'action(s)'): string[] =>
+  skipped === 0
+    ? []
+    : ['', `${shellCommand('echo', [`imgalias: ${skipped} ${what} not run (see the comments in this script)`])} >&2`, 'exit 1'];
 
 /** One action as a command, or why it is left out: a name the engine adapter would not pass on never reaches sh. */
 type TagLine =
@@ -37,20 +71,17 @@ type TagLine =
   | { readonly _tag: 'Skipped'; readonly reason: string };
 
 const tagLine = (action: TagAction, engine: EngineKind): TagLine => {
-  const source = parseReference(action.source);
-  if (source._tag === 'Left') return { _tag: 'Skipped', reason: describeReferenceError(source.left) };
-  const target = parseReference(action.target);
-  if (target._tag === 'Left') return { _tag: 'Skipped', reason: describeReferenceError(target.left) };
-  if (target.right.digest !== undefined) {
-    return { _tag: 'Skipped', reason: `${JSON.stringify(action.target)} is a digest reference; a digest is never a tag target` };
-  }
-  return { _tag: 'Command', source: spellReference(source.right, engine), target: spellReference(target.right, engine) };
+  const source = shellName(action.source, engine);
+  if (source._tag === 'Unfit') return { _tag: 'Skipped', reason: source.reason };
+  const target = shellName(action.target, engine, { tag: true });
+  if (target._tag === 'Unfit') return { _tag: 'Skipped', reason: target.reason };
+  return { _tag: 'Command', source: source.word, target: target.word };
 };
 
 const actionLine = (action: TagAction, line: TagLine, engine: EngineKind): string => {
   const why = `${shortImageId(action.imageId)}, ${describeReason(action.reason, action.replaces)}`;
   return line._tag === 'Command'
-    ? `${shellCommand(TAG_COMMAND[engine], [line.source, line.target])}  ${comment(why)}`
+    ? `${shellCommand(engineCommand(engine, 'tag'), [line.source, line.target])}  ${comment(why)}`
     : comment(`not run: ${line.reason} (${why})`);
 };
 
@@ -79,13 +110,7 @@ export const renderPlanShell = (
     ...(plan.findings.length === 0
       ? []
       : ['', comment('Findings (no command):'), ...plan.findings.map((finding) => comment(`${FINDING_KIND[finding._tag]}: ${describeFinding(finding)}`))]),
-    ...(skipped === 0
-      ? []
-      : [
-          '',
-          `${shellCommand('echo', [`imgalias: ${skipped} action(s) not run (see the comments in this script)`])} >&2`,
-          'exit 1',
-        ]),
+    ...notRunFooter(skipped),
     '',
   ].join('\n');
 };

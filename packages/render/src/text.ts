@@ -34,6 +34,12 @@ const findingLines = (findings: readonly Finding[], colors: Colors): string[] =>
       `${label(findingLabel(finding), finding._tag === 'Conflict' ? colors.yellow : colors.red)}  ${printable(describeFinding(finding))}`,
   );
 
+/**
+ * Lines for a terminal, each made printable as a whole: no value put in them can move the cursor or end its line.
+ * For output without colour only (the escapes would be escaped too).
+ */
+export const textLines = (lines: readonly string[]): string => `${lines.map((line) => printable(line)).join('\n')}\n`;
+
 /** `source -> target` with the source padded so the arrows of consecutive lines line up. */
 const arrowColumns = (actions: readonly TagAction[]): ((action: TagAction) => string) => {
   // A loop, not Math.max(...list): spreading a list of more than about 110k actions overflows the call stack.

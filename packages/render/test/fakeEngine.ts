@@ -22,9 +22,14 @@ export interface ScriptRun {
 }
 
 // Records "<command> NUL <argc> NUL <arg> NUL ..." with shell builtins only, so PATH can hold nothing but
-// the fakes: a name that escaped its quotes could not reach a real engine (or any other program).
+// the fakes: a name that escaped its quotes could not reach a real engine (or any other program). Then fails
+// (exit 1) when any argument is a line of $FAKE_ENGINE_FAIL, so a script's fallbacks can be exercised.
 const FAKE_ENGINE = `#!/bin/sh
 { printf '%s\\0' "\${0##*/}" "$#"; for arg in "$@"; do printf '%s\\0' "$arg"; done; } >> "$FAKE_ENGINE_LOG"
+for arg in "$@"; do
+  while IFS= read -r fail; do [ "$arg" = "$fail" ] && exit 1; done < "$FAKE_ENGINE_FAIL"
+done
+exit 0
 `;
 
 const parseLog = (log: string): RecordedCall[] => {
@@ -40,27 +45,35 @@ const parseLog = (log: string): RecordedCall[] => {
   return calls;
 };
 
-const run = (shArgs: readonly string[], dir: string, log: string) =>
+const run = (shArgs: readonly string[], dir: string, log: string, fail: string) =>
   spawnSync('/bin/sh', shArgs, {
     cwd: join(dir, 'work'),
     encoding: 'utf8',
     // Only the fakes are reachable; DOCKER_HOST points nowhere in case a real client were found anyway.
-    env: { PATH: join(dir, 'bin'), FAKE_ENGINE_LOG: log, DOCKER_HOST: 'unix:///nonexistent/imgalias-test.sock' },
+    env: { PATH: join(dir, 'bin'), FAKE_ENGINE_LOG: log, FAKE_ENGINE_FAIL: fail, DOCKER_HOST: 'unix:///nonexistent/imgalias-test.sock' },
     timeout: 10_000,
   });
 
+export interface FakeEngineOptions {
+  /** Arguments that make a fake fail (exit 1) when given: a registry that does not have the image. */
+  readonly failOn?: readonly string[];
+}
+
 /**
- * Runs `script` with `/bin/sh` in a temp directory whose PATH holds only fake `docker`, `podman` and
- * `nerdctl` commands that record their argv. Also checks the script's syntax with `sh -n` first.
+ * Runs `script` with `/bin/sh` in a temp directory whose PATH holds only fake `docker`, `podman`, `nerdctl`
+ * and `skopeo` commands that record their argv. Also checks the script's syntax with `sh -n` first.
  */
-export const runWithFakeEngines = (script: string): ScriptRun & { readonly syntax: { status: number | null; stderr: string } } => {
+export const runWithFakeEngines = (
+  script: string,
+  options: FakeEngineOptions = {},
+): ScriptRun & { readonly syntax: { status: number | null; stderr: string } } => {
   const dir = mkdtempSync(join(tmpdir(), 'imgalias-dry-run-'));
   try {
     const bin = join(dir, 'bin');
     const work = join(dir, 'work');
     mkdirSync(bin);
     mkdirSync(work);
-    for (const engine of ['docker', 'podman', 'nerdctl']) {
+    for (const engine of ['docker', 'podman', 'nerdctl', 'skopeo']) {
       writeFileSync(join(bin, engine), FAKE_ENGINE);
       chmodSync(join(bin, engine), 0o755);
     }
@@ -68,8 +81,10 @@ export const runWithFakeEngines = (script: string): ScriptRun & { readonly synta
     writeFileSync(scriptPath, script);
     const log = join(dir, 'calls.log');
     writeFileSync(log, '');
-    const syntax = run(['-n', scriptPath], dir, log);
-    const result = run([scriptPath], dir, log);
+    const fail = join(dir, 'fail.list');
+    writeFileSync(fail, (options.failOn ?? []).map((arg) => `${arg}\n`).join(''));
+    const syntax = run(['-n', scriptPath], dir, log, fail);
+    const result = run([scriptPath], dir, log, fail);
     const leftovers = readdirSync(work);
     return {
       syntax: { status: syntax.status, stderr: syntax.stderr },

@@ -19,7 +19,7 @@ import { prepare } from './prepare.js';
 import { runRegistryCheck } from './registryCheck.js';
 import { withRegistryOptions } from './registryAccess.js';
 import { projectNote } from '../ProjectNote.js';
-import { shortId } from '../Wording.js';
+import { shortImageId } from '@imgalias/render';
 
 
 const STATUSES: readonly FamilyStatus[] = ['complete', 'incomplete', 'conflict', 'missing'];
@@ -57,7 +57,7 @@ export function renderCheckText(result: CheckResult, options: { readonly color: 
     const roleWidth = family.members.reduce((widest, member) => Math.max(widest, member.role.length), 0);
     const nameWidth = family.members.reduce((widest, member) => Math.max(widest, familiarName(member.name).length), 0);
     for (const member of family.members) {
-      const id = member.imageId === null ? colors.dim('-') : shortId(member.imageId);
+      const id = member.imageId === null ? colors.dim('-') : shortImageId(member.imageId);
       lines.push(`            ${member.role.padEnd(roleWidth)}  ${familiarName(member.name).padEnd(nameWidth)}  ${id}`);
     }
   }

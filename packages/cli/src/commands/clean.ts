@@ -1,7 +1,8 @@
 import type { Either } from 'fp-ts/lib/Either.js';
 import { isLeft, left, right } from 'fp-ts/lib/Either.js';
-import type { CleanPlan, ContainerUse, EngineKind } from '@imgalias/core';
-import { describeCleanFinding, describeCleanRefusal, familiarName, planClean, spellReference } from '@imgalias/core';
+import type { ContainerUse } from '@imgalias/core';
+import { CleanPlanCodec, describeCleanFinding, describeCleanRefusal, familiarName, planClean } from '@imgalias/core';
+import { renderCleanPlan } from '@imgalias/render';
 import { resolve } from 'node:path';
 import type { UntagResult } from '@imgalias/adapter-docker';
 import { describeStoreError, listContainers, untagImages } from '@imgalias/adapter-docker';
@@ -22,58 +23,7 @@ import {
 import { engineStoreOf } from './prefetch.js';
 import { prepare } from './prepare.js';
 import { snapshotLabel } from './snapshotLabel.js';
-import { quoteShellArg } from '@imgalias/render';
-import { shortId } from '../Wording.js';
 
-
-const counts = (plan: CleanPlan): string =>
-  `${plan.actions.length} to untag, ${plan.kept.length} kept, ${plan.refusals.length} refused, ${plan.findings.length} finding${plan.findings.length === 1 ? '' : 's'}`;
-
-/** The clean plan in one of the four formats. Pure. */
-export const renderCleanPlan = (
-  plan: CleanPlan,
-  options: { readonly format: 'text' | 'json' | 'markdown' | 'shell'; readonly engine: EngineKind; readonly snapshot: string },
-): string => {
-  switch (options.format) {
-    case 'json':
-      return `${JSON.stringify(plan, null, 2)}\n`;
-    case 'text':
-      return `${[
-        `clean plan: ${counts(plan)}`,
-        ...plan.actions.map((a) => `untag ${familiarName(a.name)} (${a.role}, image ${shortId(a.imageId)})`),
-        ...plan.kept.map((k) => `keep ${familiarName(k.name)} (Harbor copy; --include-harbor removes it locally)`),
-        ...plan.refusals.map((r) => `refused: ${describeCleanRefusal(r)}`),
-        ...plan.findings.map((f) => `note: ${describeCleanFinding(f)}`),
-      ].join('\n')}\n`;
-    case 'markdown':
-      return `${[
-        '### imgalias clean plan',
-        '',
-        counts(plan),
-        '',
-        '| name | family | image id | step |',
-        '| --- | --- | --- | --- |',
-        ...plan.actions.map((a) => `| \`${familiarName(a.name)}\` | \`${familiarName(a.family)}\` | ${shortId(a.imageId)} | untag |`),
-        ...plan.kept.map((k) => `| \`${familiarName(k.name)}\` | \`${familiarName(k.family)}\` | ${shortId(k.imageId)} | keep (Harbor copy) |`),
-        ...(plan.refusals.length + plan.findings.length === 0
-          ? []
-          : ['', '**Refused and noted**', '', ...plan.refusals.map((r) => `- ${describeCleanRefusal(r)}`), ...plan.findings.map((f) => `- ${describeCleanFinding(f)}`)]),
-      ].join('\n')}\n`;
-    case 'shell': {
-      const comment = (text: string): string => `# ${text.replace(/[\r\n]+/g, ' ')}`;
-      return `${[
-        '#!/bin/sh',
-        comment(`imgalias clean plan for ${options.engine}: ${counts(plan)}`),
-        comment(`snapshot: ${options.snapshot}`),
-        comment('Removes names only: never an image id, never --force. The engine deletes an image when its last name goes.'),
-        'set -eu',
-        '',
-        ...(plan.actions.length === 0 ? [comment('nothing to untag')] : plan.actions.map((a) => `${options.engine} image rm ${quoteShellArg(spellReference(a.name, options.engine))}`)),
-        ...plan.refusals.map((r) => comment(`refused: ${describeCleanRefusal(r)}`)),
-      ].join('\n')}\n`;
-    }
-  }
-};
 
 const resultLine = (r: UntagResult): string =>
   r._tag === 'Untagged' ? `untagged ${familiarName(r.action.name)}` : `failed ${familiarName(r.action.name)}: ${describeStoreError(r.error)}`;
@@ -125,7 +75,7 @@ async function runClean(context: CommandContext, operands: readonly string[], fl
   const blocked = plan.refusals.length > 0;
 
   if (!apply) {
-    output.print(renderCleanPlan(plan, { format: format.right, engine: store.engine, snapshot: snapshotLabel(settings) }));
+    output.print(renderCleanPlan(plan, { format: format.right, engine: store.engine, header: { snapshot: snapshotLabel(settings) } }));
     if (format.right === 'text' && plan.actions.length > 0) output.note('dry run: nothing was removed; run again with --apply to untag.');
     return right(blocked ? ExitCode.findings : ExitCode.ok);
   }
@@ -135,7 +85,7 @@ async function runClean(context: CommandContext, operands: readonly string[], fl
   const failed = untagged.right.filter((r) => r._tag === 'UntagFailed').length;
   const summary = `clean: ${untagged.right.length - failed} untagged, ${plan.kept.length} kept, ${plan.refusals.length} refused, ${failed} failed`;
   if (format.right === 'json') {
-    output.print(`${JSON.stringify({ version: 1, plan, results: untagged.right }, null, 2)}\n`);
+    output.print(`${JSON.stringify({ version: 1, plan: CleanPlanCodec.encode(plan), results: untagged.right }, null, 2)}\n`);
   } else {
     const lines = [
       ...untagged.right.map(resultLine),

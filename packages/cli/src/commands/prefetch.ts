@@ -1,10 +1,10 @@
 import type { Either } from 'fp-ts/lib/Either.js';
 import { isLeft, left, right } from 'fp-ts/lib/Either.js';
-import type { EngineKind, ImageStore, PullCandidate, PullPlan, Snapshot } from '@imgalias/core';
-import { describePullFinding, familiarName, planAliases, planPrefetch, pullsOf, quoteExcerpt, spellReference } from '@imgalias/core';
+import type { ImageStore, Snapshot } from '@imgalias/core';
+import { describePullFinding, familiarName, planAliases, planPrefetch, PullPlanCodec, pullsOf, quoteExcerpt } from '@imgalias/core';
 import type { EngineStore, PullEvent, PullResult } from '@imgalias/adapter-docker';
 import { describePullError, enginePlatform, inspectPlatforms, platformMatches, pullImages } from '@imgalias/adapter-docker';
-import { renderApplyReport } from '@imgalias/render';
+import { renderApplyReport, renderPullPlan, shortImageId } from '@imgalias/render';
 import { applyWithProgress, wantsProgressDisplay, withProgressDisplay } from '../ApplyProgress.js';
 import type { Settings } from '@imgalias/project';
 import type { CliError } from '../CliError.js';
@@ -24,8 +24,7 @@ import {
 } from './options.js';
 import { prepare } from './prepare.js';
 import { snapshotLabel } from './snapshotLabel.js';
-import { quoteShellArg } from '@imgalias/render';
-import { plural, shortId } from '../Wording.js';
+import { plural } from '../Wording.js';
 
 // Shared by prefetch, publish and clean (the lifecycle commands), which import them from here.
 
@@ -83,92 +82,6 @@ const pullSettingsOf = (flags: object, settings: Settings): Either<CliError, Pul
   });
 };
 
-const SOURCE_LABEL: Record<PullCandidate['source'], string> = { origin: 'origin', mirror: 'mirror', harbor: 'Harbor copy' };
-const REASON_LABEL: Record<PullCandidate['reason'], string> = {
-  'internal-harbor-only': 'internal mode pulls only from Harbor',
-  'external-origin': 'external mode asks the origin registry first',
-  'external-mirror': 'configured Docker Hub mirror, after the origin',
-  'external-harbor-fallback': 'tried last, after the origin and the mirrors',
-};
-
-const candidateLine = (c: PullCandidate, i: number): string =>
-  `  ${i + 1}. ${familiarName(c.reference)}  (${SOURCE_LABEL[c.source]}: ${REASON_LABEL[c.reason]}${c.tagAs === undefined ? '' : `; then tagged ${familiarName(c.tagAs)}`})`;
-
-const planCounts = (plan: PullPlan): string => {
-  const pulls = pullsOf(plan).length;
-  return `${pulls} to pull, ${plan.entries.length - pulls} present, ${plural(plan.findings.length, 'finding')}`;
-};
-
-/** The pull plan in one of the four formats. Pure: the same plan gives the same text. */
-export const renderPullPlan = (plan: PullPlan, options: { readonly format: 'text' | 'json' | 'markdown' | 'shell'; readonly engine: EngineKind; readonly snapshot: string }): string => {
-  const { format, engine } = options;
-  switch (format) {
-    case 'json':
-      return `${JSON.stringify(plan, null, 2)}\n`;
-    case 'text': {
-      const lines = [`prefetch plan (${plan.mode} mode): ${planCounts(plan)}`];
-      for (const entry of plan.entries) {
-        if (entry._tag === 'Present') lines.push(`present ${familiarName(entry.family)} as ${familiarName(entry.name)} (${shortId(entry.imageId)})`);
-        else lines.push(`pull ${familiarName(entry.family)}, trying in order:`, ...entry.candidates.map(candidateLine));
-      }
-      if (plan.findings.length > 0) lines.push('findings:', ...plan.findings.map((f) => `  - ${describePullFinding(f)}`));
-      return `${lines.join('\n')}\n`;
-    }
-    case 'markdown': {
-      const cell = (text: string): string => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
-      const lines = [
-        `### imgalias prefetch plan (${plan.mode} mode)`,
-        '',
-        planCounts(plan),
-        '',
-        '| image | try | pull | from | why |',
-        '| --- | --- | --- | --- | --- |',
-      ];
-      for (const entry of plan.entries) {
-        if (entry._tag === 'Present') {
-          lines.push(`| \`${cell(familiarName(entry.family))}\` | - | present as \`${cell(familiarName(entry.name))}\` | - | ${shortId(entry.imageId)} |`);
-        } else {
-          entry.candidates.forEach((c, i) =>
-            lines.push(
-              `| \`${cell(familiarName(entry.family))}\` | ${i + 1} | \`${cell(familiarName(c.reference))}\` | ${cell(c.registry)} | ${cell(REASON_LABEL[c.reason])}${c.tagAs === undefined ? '' : `; tagged \`${cell(familiarName(c.tagAs))}\``} |`,
-            ),
-          );
-        }
-      }
-      if (plan.findings.length > 0) lines.push('', '**Findings**', '', ...plan.findings.map((f) => `- ${cell(describePullFinding(f))}`));
-      return `${lines.join('\n')}\n`;
-    }
-    case 'shell': {
-      const comment = (text: string): string => `# ${text.replace(/[\r\n]+/g, ' ')}`;
-      const spell = (name: string): string => quoteShellArg(spellReference(name, engine));
-      const lines = [
-        '#!/bin/sh',
-        comment(`imgalias prefetch plan for ${engine}, ${plan.mode} mode: ${planCounts(plan)}`),
-        comment(`snapshot: ${options.snapshot}`),
-        comment('Each image tries its candidates in order; unlike `imgalias prefetch` this script does not retry.'),
-        comment('This script only pulls. `imgalias prefetch` then tags every pulled image with the names its family'),
-        comment('needs (as `imgalias apply` does); after running it, run `imgalias apply` with the same images and options.'),
-        'set -eu',
-        '',
-      ];
-      for (const entry of pullsOf(plan)) {
-        const tries = entry.candidates.map((c) =>
-          c.tagAs === undefined
-            ? `${engine} pull ${spell(c.reference)}`
-            : `{ ${engine} pull ${spell(c.reference)} && ${engine} tag ${spell(c.reference)} ${spell(c.tagAs)}; }`,
-        );
-        lines.push(
-          comment(`${familiarName(entry.family)}: no name of it is in the store`),
-          `${tries.join(' ||\n  ')} ||\n  { echo ${quoteShellArg(`prefetch: could not pull ${familiarName(entry.family)}`)} >&2; exit 1; }`,
-        );
-      }
-      if (pullsOf(plan).length === 0) lines.push(comment('nothing to pull'));
-      for (const finding of plan.findings) lines.push(comment(`finding: ${describePullFinding(finding)}`));
-      return `${lines.join('\n')}\n`;
-    }
-  }
-};
-
 const progressLine = (event: PullEvent, attempts: number): string | undefined => {
   switch (event._tag) {
     case 'Attempt':
@@ -221,7 +134,7 @@ const checkPlatforms = async (
 };
 
 const mismatchLine = (m: PlatformMismatch): string =>
-  `${familiarName(m.family)} is built for ${m.platform}, not ${m.wanted} (image ${shortId(m.imageId)}); prefetch does not replace an image that is present: remove its names (imgalias clean ${familiarName(m.family)} --apply), then run imgalias prefetch --platform ${m.wanted} ${familiarName(m.family)}.`;
+  `${familiarName(m.family)} is built for ${m.platform}, not ${m.wanted} (image ${shortImageId(m.imageId)}); prefetch does not replace an image that is present: remove its names (imgalias clean ${familiarName(m.family)} --apply), then run imgalias prefetch --platform ${m.wanted} ${familiarName(m.family)}.`;
 
 /** `prefetch`, and `plan --prefetch` (which is `prefetch --dry-run`): the pull plan, then (unless a dry run) the pulls. */
 export async function runPrefetch(context: CommandContext, operands: readonly string[], flags: object): Promise<Either<CliError, ExitCode>> {
@@ -250,7 +163,7 @@ export async function runPrefetch(context: CommandContext, operands: readonly st
   const label = snapshotLabel(settings);
 
   if (dryRun) {
-    out.print(renderPullPlan(plan, { format: format.right, engine: store.engine, snapshot: label }));
+    out.print(renderPullPlan(plan, { format: format.right, engine: store.engine, header: { snapshot: label } }));
     let mismatches = 0;
     if (pull.right.platform !== undefined && engineStore !== undefined) {
       const checked = await checkPlatforms(engineStore, snapshot, images, policy, pull.right.platform);
@@ -318,7 +231,7 @@ export async function runPrefetch(context: CommandContext, operands: readonly st
         `${JSON.stringify(
           {
             version: 1,
-            plan,
+            plan: PullPlanCodec.encode(plan),
             pulls: results,
             aliases: JSON.parse(renderApplyReport(applied.right, { ...applyOptions, format: 'json' })) as unknown,
             ...(platform === undefined ? {} : { platform }),

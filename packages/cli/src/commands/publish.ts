@@ -1,7 +1,8 @@
 import type { Either } from 'fp-ts/lib/Either.js';
 import { isLeft, left, right } from 'fp-ts/lib/Either.js';
-import type { Plan, PublishPlan } from '@imgalias/core';
-import { describePublishFinding, familiarName, formatHarborLocation, parseReference, planPublish, publishTags } from '@imgalias/core';
+import type { Plan } from '@imgalias/core';
+import { describePublishFinding, familiarName, planPublish, PublishPlanCodec, publishTags } from '@imgalias/core';
+import { describePublishDestination, renderPublishPlan } from '@imgalias/render';
 import type { PushResult } from '@imgalias/adapter-docker';
 import { describeStoreError, pushImages } from '@imgalias/adapter-docker';
 import type { CliError } from '../CliError.js';
@@ -21,51 +22,8 @@ import {
 } from './options.js';
 import { engineStoreOf } from './prefetch.js';
 import { prepare } from './prepare.js';
-import { shortId } from '../Wording.js';
+import { snapshotLabel } from './snapshotLabel.js';
 
-
-/**
- * Where a publish plan pushes, for its heading: the `*` location (`--harbor`) when there is one, else the registries
- * the entries' own mirror rules name. Each target names its full location anyway.
- */
-const harborDestination = (plan: PublishPlan): string => {
-  if (plan.findings.some((f) => f._tag === 'NoHarborConfigured')) return '(no Harbor configured)';
-  if (plan.harbor !== undefined) return formatHarborLocation(plan.harbor);
-  const registries = new Set(plan.entries.flatMap((entry) => {
-    const parsed = parseReference(entry.target);
-    return parsed._tag === 'Right' ? [parsed.right.domain] : [];
-  }));
-  return registries.size === 0 ? "(the mirror rules' locations)" : [...registries].join(', ');
-};
-
-/** The publish plan in text, JSON or Markdown. Pure. */
-export const renderPublishPlan = (plan: PublishPlan, format: 'text' | 'json' | 'markdown'): string => {
-  if (format === 'json') return `${JSON.stringify(plan, null, 2)}\n`;
-  const to = harborDestination(plan);
-  const counts = `${plan.entries.length} to publish, ${plan.entries.filter((e) => e.tag !== undefined).length} to tag first, ${plan.findings.length} finding${plan.findings.length === 1 ? '' : 's'}`;
-  const step = (e: PublishPlan['entries'][number]): string =>
-    e.tag === undefined
-      ? `push ${familiarName(e.target)} (already on image ${shortId(e.imageId)})`
-      : `tag ${familiarName(e.source)} as ${familiarName(e.target)}${e.tag.reason === 'retarget' ? ` (moving it off ${shortId(e.tag.replaces ?? '')})` : ''}, then push`;
-  if (format === 'markdown') {
-    return `${[
-      `### imgalias publish plan to ${to}`,
-      '',
-      counts,
-      '',
-      '| image | Harbor name | image id | step |',
-      '| --- | --- | --- | --- |',
-      ...plan.entries.map((e) => `| \`${familiarName(e.family)}\` | \`${familiarName(e.target)}\` | ${shortId(e.imageId)} | ${step(e)} |`),
-      ...(plan.findings.length === 0 ? [] : ['', '**Findings**', '', ...plan.findings.map((f) => `- ${describePublishFinding(f)}`)]),
-    ].join('\n')}\n`;
-  }
-  return `${[
-    `publish plan to ${to}: ${counts}`,
-    ...plan.entries.map((e) => `${familiarName(e.family)}: ${step(e)}`),
-    ...(plan.findings.length === 0 ? [] : ['findings:', ...plan.findings.map((f) => `  - ${describePublishFinding(f)}`)]),
-    'A push is skipped when the registry already has the manifest digest the engine recorded for the image.',
-  ].join('\n')}\n`;
-};
 
 const resultLine = (r: PushResult): string => {
   switch (r._tag) {
@@ -83,7 +41,7 @@ async function runPublish(context: CommandContext, operands: readonly string[], 
   if (isLeft(loaded)) return loaded;
   const settings = loaded.right;
   const dryRun = (flags as Record<string, unknown>)['dryRun'] === true;
-  const format = formatFor(settings, ['text', 'json', 'markdown'], 'publish');
+  const format = formatFor(settings, dryRun ? ['text', 'json', 'markdown', 'shell'] : ['text', 'json', 'markdown'], dryRun ? 'publish --dry-run' : 'publish');
   if (isLeft(format)) return format;
   const prepared = await prepare({ context, settings, operands, scope: 'requested-or-store' });
   if (isLeft(prepared)) return prepared;
@@ -93,7 +51,7 @@ async function runPublish(context: CommandContext, operands: readonly string[], 
 
   if (dryRun || engineStore === undefined) {
     if (!dryRun) return left(E.usage('publish pushes from an engine, not from a --snapshot file; add --dry-run to only print the plan. Nothing was changed.'));
-    output.print(renderPublishPlan(plan, format.right));
+    output.print(renderPublishPlan(plan, { format: format.right, engine: store.engine, header: { snapshot: snapshotLabel(settings) } }));
     return right(plan.findings.length === 0 && discoveryProblems === 0 ? ExitCode.ok : ExitCode.findings);
   }
   if (plan.findings.some((f) => f._tag === 'NoHarborConfigured')) {
@@ -130,9 +88,9 @@ async function runPublish(context: CommandContext, operands: readonly string[], 
       }`,
   );
   if (format.right === 'json') {
-    output.print(`${JSON.stringify({ version: 1, plan, tagged: tagged.right.results, pushes: pushed.right, summary: { pushed: count('Pushed'), skipped: count('Skipped'), failed } }, null, 2)}\n`);
+    output.print(`${JSON.stringify({ version: 1, plan: PublishPlanCodec.encode(plan), tagged: tagged.right.results, pushes: pushed.right, summary: { pushed: count('Pushed'), skipped: count('Skipped'), failed } }, null, 2)}\n`);
   } else if (format.right === 'markdown') {
-    output.print(`${[`### imgalias publish to ${harborDestination(plan)}`, '', ...[...pushed.right.map(resultLine), ...tagLines].map((l) => `- ${l}`), '', summary].join('\n')}\n`);
+    output.print(`${[`### imgalias publish to ${describePublishDestination(plan)}`, '', ...[...pushed.right.map(resultLine), ...tagLines].map((l) => `- ${l}`), '', summary].join('\n')}\n`);
   } else {
     output.print(`${[...pushed.right.map(resultLine), ...tagLines, summary].join('\n')}\n`);
   }
@@ -160,7 +118,7 @@ export const registerPublish: RegisterCommand = (program, context) =>
             { snapshot: true },
           ),
         ),
-      ).option('--dry-run', 'print what would be tagged and pushed; change nothing'),
-      ['text', 'json', 'markdown'],
+      ).option('--dry-run', 'print what would be tagged and pushed (--format shell: as a script); change nothing'),
+      ['text', 'json', 'markdown', 'shell'],
     ),
   ).action(context.action(async ({ operands, flags }) => runPublish(context, operands, flags)));

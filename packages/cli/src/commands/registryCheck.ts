@@ -2,13 +2,12 @@ import type { Either } from 'fp-ts/lib/Either.js';
 import { isLeft, right } from 'fp-ts/lib/Either.js';
 import pc from 'picocolors';
 import type { SyncPlan } from '@imgalias/core';
-import { familiarName, planSync } from '@imgalias/core';
+import { describeSyncFinding, familiarName, planSync } from '@imgalias/core';
 import type { CliError } from '../CliError.js';
 import { ExitCode } from '../ExitCode.js';
 import type { CommandContext } from './Command.js';
 import { formatFor } from './formats.js';
 import { openRegistryAccess, prepareImages } from './registryAccess.js';
-import { describeSyncFinding } from './sync.js';
 
 /** What Harbor holds for one image: there (with every wanted platform), absent, short of platforms, or unknown. */
 export type RegistryImageStatus =

@@ -1,9 +1,8 @@
 import type { Either } from 'fp-ts/lib/Either.js';
 import { isLeft, right } from 'fp-ts/lib/Either.js';
-import type { SyncFinding, SyncPlan } from '@imgalias/core';
-import { describeFinding, describeReferenceError, familiarName, formatHarborLocation, planSync } from '@imgalias/core';
+import { describeSyncFinding, planSync, SyncPlanCodec } from '@imgalias/core';
 import type { CopyReport, RegistryError } from '@imgalias/adapter-registry';
-import { quoteShellArg } from '@imgalias/render';
+import { renderSyncPlan } from '@imgalias/render';
 import type { CliError } from '../CliError.js';
 import { ExitCode } from '../ExitCode.js';
 import type { CommandContext, RegisterCommand } from './Command.js';
@@ -20,77 +19,6 @@ import {
 import { openRegistryAccess, prepareImages, withRegistryOptions } from './registryAccess.js';
 
 export type SyncFormat = 'text' | 'json' | 'markdown' | 'shell';
-
-/** One sentence per registry-plan finding. */
-export const describeSyncFinding = (f: SyncFinding): string => {
-  switch (f._tag) {
-    case 'NoHarborConfigured':
-      return 'no Harbor location is configured: set --harbor HOST/PROJECT (or IMGALIAS_HARBOR, or harbor in the config file).';
-    case 'NoHarborCopy':
-      return `${familiarName(f.family)} has no Harbor name under the current layout or mirror rules; it is not copied.`;
-    case 'DigestReference':
-      return `${f.reference} names a digest, not a tag: there is no tag to write in Harbor.`;
-    case 'InvalidRequest':
-      return `invalid image ${JSON.stringify(f.input)}: ${describeReferenceError(f.error)}`;
-    case 'AmbiguousMirror':
-    case 'MirrorTooDeep':
-      return describeFinding(f);
-  }
-};
-
-/** What `--platform` does to a multi-arch image, said once in the plan; undefined when every platform is copied. */
-export const describeSyncPlatforms = (platforms: readonly string[] | undefined): string | undefined => {
-  if (platforms === undefined || platforms.length === 0) return undefined;
-  if (platforms.length === 1) {
-    return `platform ${platforms[0]} only: a multi-arch image is written as that platform's own image manifest (the digest it has in the origin's index)`;
-  }
-  return `platforms ${platforms.join(', ')} only: a multi-arch image is written as an index of just these platforms (re-encoded, so its digest differs from the origin's; the platform manifests keep theirs)`;
-};
-
-// skopeo copies one platform (--override-*) or all (--all), never a subset of an index.
-const skopeoPlatformArgs = (platforms: readonly string[] | undefined): string => {
-  if (platforms === undefined || platforms.length !== 1) return '--all';
-  const [os, arch, variant] = platforms[0]!.split('/');
-  return `--override-os ${quoteShellArg(os!)} --override-arch ${quoteShellArg(arch!)}${variant !== undefined ? ` --override-variant ${quoteShellArg(variant)}` : ''}`;
-};
-
-/** The sync plan in text, JSON, Markdown, or as the equivalent `skopeo copy` lines. Pure. */
-export const renderSyncPlan = (plan: SyncPlan, format: SyncFormat): string => {
-  if (format === 'json') return `${JSON.stringify(plan, null, 2)}\n`;
-  const platforms = describeSyncPlatforms(plan.platforms);
-  if (format === 'shell') {
-    const several = (plan.platforms ?? []).length > 1;
-    return `${[
-      '#!/bin/sh',
-      `# imgalias sync plan: ${plan.entries.length} image${plan.entries.length === 1 ? '' : 's'}, the same copies made with skopeo (${plan.platforms?.length === 1 ? `platform ${plan.platforms[0]}` : 'all platforms'}, digests kept)`,
-      ...(several ? [`# imgalias writes ${platforms}; skopeo cannot copy a subset of an index, so these lines copy every platform`] : []),
-      'set -eu',
-      ...plan.entries.map((e) => `skopeo copy ${skopeoPlatformArgs(plan.platforms)} --preserve-digests ${quoteShellArg(`docker://${e.source}`)} ${quoteShellArg(`docker://${e.target}`)}`),
-      ...plan.findings.map((f) => `# finding: ${describeSyncFinding(f).replace(/[\r\n]+/g, ' ')}`),
-    ].join('\n')}\n`;
-  }
-  const to = plan.harbor !== undefined ? formatHarborLocation(plan.harbor) : plan.entries.length > 0 ? 'Harbor (per mirror rule)' : '(no Harbor configured)';
-  const counts = `${plan.entries.length} to copy unless already there, ${plan.findings.length} finding${plan.findings.length === 1 ? '' : 's'}`;
-  if (format === 'markdown') {
-    return `${[
-      `### imgalias sync plan to ${to}`,
-      '',
-      counts,
-      ...(platforms !== undefined ? ['', `Copies ${platforms}.`] : []),
-      '',
-      '| image | from | to |',
-      '| --- | --- | --- |',
-      ...plan.entries.map((e) => `| \`${familiarName(e.family)}\` | \`${e.source}\` | \`${e.target}\` |`),
-      ...(plan.findings.length === 0 ? [] : ['', '**Findings**', '', ...plan.findings.map((f) => `- ${describeSyncFinding(f)}`)]),
-    ].join('\n')}\n`;
-  }
-  return `${[
-    `sync plan to ${to}: ${counts}`,
-    ...(platforms !== undefined ? [platforms] : []),
-    ...plan.entries.map((e) => `copy ${e.source} -> ${e.target}`),
-    ...(plan.findings.length === 0 ? [] : ['findings:', ...plan.findings.map((f) => `  - ${describeSyncFinding(f)}`)]),
-  ].join('\n')}\n`;
-};
 
 /** How one planned copy ended. */
 export type SyncResult =
@@ -141,7 +69,7 @@ async function runSync(context: CommandContext, operands: readonly string[], fla
   const findingsExit = plan.findings.length === 0 && discoveryProblems === 0 ? ExitCode.ok : ExitCode.findings;
 
   // The plan comes first in every format; JSON prints one document, so there it is part of the report.
-  if (dryRun || format.right !== 'json') output.print(renderSyncPlan(plan, format.right));
+  if (dryRun || format.right !== 'json') output.print(renderSyncPlan(plan, { format: format.right }));
   if (dryRun || plan.entries.length === 0) {
     await access.right.close();
     return right(findingsExit);
@@ -159,7 +87,7 @@ async function runSync(context: CommandContext, operands: readonly string[], fla
   const summary = { copied: count('Copied'), unchanged: count('Unchanged'), failed: count('SyncFailed') };
   const summaryLine = `sync: ${summary.copied} copied, ${summary.unchanged} unchanged, ${summary.failed} failed`;
   if (format.right === 'json') {
-    output.print(`${JSON.stringify({ version: 1, plan, results: results.map(({ _tag, target, ...rest }) => ({ _tag, target, ...('report' in rest ? { report: rest.report } : { error: rest.error, message: rest.message }) })), summary }, null, 2)}\n`);
+    output.print(`${JSON.stringify({ version: 1, plan: SyncPlanCodec.encode(plan), results: results.map(({ _tag, target, ...rest }) => ({ _tag, target, ...('report' in rest ? { report: rest.report } : { error: rest.error, message: rest.message }) })), summary }, null, 2)}\n`);
   } else if (format.right === 'markdown') {
     output.print(`${['', `### imgalias sync`, '', ...results.map((r) => `- ${resultLine(r, plan.platforms)}`), '', summaryLine].join('\n')}\n`);
   } else if (format.right === 'shell') {

@@ -212,7 +212,7 @@ const namesIn = async (engine: DockerEngine): Promise<Map<string, string>> => {
     expect(ok.stdout).toMatch(/prefetch: 0 pulled, 1 present, 0 failed, 0 wrong platform/);
     const wrong = await imgalias(['prefetch', '--dry-run', '--platform', other, 'minio/minio'], { cwd, env });
     expect(wrong.exitCode).toBe(ExitCode.findings);
-    expect(wrong.stderr).toMatch(new RegExp(`platform: minio/minio:latest is built for ${own}, not ${other} \\(image [0-9a-f]{12}\\)`));
+    expect(wrong.stderr).toMatch(new RegExp(`platform: minio/minio:latest is built for ${own}, not ${other} \\(image sha256:[0-9a-f]{12}\\)`));
   });
 
   test('clean only ever touches the images named on its command line, not the config file\'s', async () => {

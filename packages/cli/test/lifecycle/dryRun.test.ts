@@ -65,10 +65,10 @@ describe('prefetch --dry-run prints the pull plan in every format', () => {
 });
 
 describe('publish --dry-run and clean print their plans', () => {
-  test.each(['text', 'json', 'markdown'])('publish %s', async (format) => {
+  test.each(['text', 'json', 'markdown', 'shell'])('publish %s', async (format) => {
     const run = await imgalias(['publish', '--dry-run', ...SNAP, ...HARBOR, '--format', format, 'redis:7-alpine', 'minio/minio', 'osixia/openldap:stable', 'nginx:1'], { cwd, env });
     expect(run.exitCode).toBe(ExitCode.findings); // nginx:1 is missing
-    await golden(`publish.${format === 'markdown' ? 'md' : format}`, run.stdout);
+    await golden(`publish.${format === 'markdown' ? 'md' : format === 'shell' ? 'sh' : format}`, run.stdout);
     if (format === 'json') expect(decode(PublishPlanCodec, JSON.parse(run.stdout))._tag).toBe('Right');
   });
 
@@ -99,6 +99,7 @@ describe('usage errors exit 2 and change nothing', () => {
     [['prefetch', '--dry-run', ...SNAP, '--platform', 'amd64', 'redis:7'], /--platform must be OS\/ARCH\[\/VARIANT\]/],
     [['prefetch', ...SNAP, '--format', 'shell', 'redis:7'], /prefetch cannot print --format shell/],
     [['clean', ...SNAP, '--apply', '--format', 'shell', 'redis:7'], /clean --apply cannot print --format shell/],
+    [['publish', ...SNAP, ...HARBOR, '--format', 'shell', 'redis:7'], /publish cannot print --format shell/],
     [['prefetch', '--dry-run', ...SNAP, 'Redis:7'], /"Redis:7".*must be lowercase/],
     [['clean'], /name the images to clean \(IMAGE\.\.\.\) or a project to take them from \(--from PATH\)/],
   ])('%j', async (argv, message) => {

@@ -3,9 +3,10 @@ import type { CleanFinding, CleanPlan, CleanRefusal, ContainerUse, KeptName, Unt
 import { findingCodecs, HarborLocationCodec, NetworkModeCodec, TagActionCodec } from '../codecs.js';
 import type { PublishEntry, PublishFinding, PublishPlan } from './PublishPlan.js';
 import type { PullCandidate, PullEntry, PullFinding, PullPlan } from './PullPlan.js';
+import type { SyncEntry, SyncFinding, SyncPlan } from './SyncPlan.js';
 
 // The JSON forms of the lifecycle plans (`prefetch --dry-run --json`, `publish --dry-run --json`,
-// `clean --json`). As with codecs.ts, each decoded type is the core type itself.
+// `clean --json`, `sync --dry-run --json`). As with codecs.ts, each decoded type is the core type itself.
 
 const struct = <P extends t.Props>(props: P, name: string) => t.exact(t.type(props), name);
 const withOptional = <P extends t.Props, O extends t.Props>(required: P, optional: O, name: string) =>
@@ -163,3 +164,24 @@ export const CleanPlanCodec: t.Type<CleanPlan, CleanPlan, unknown> = struct(
   },
   'CleanPlan',
 ) as unknown as t.Type<CleanPlan, CleanPlan, unknown>;
+
+const SyncEntryCodec: t.Type<SyncEntry, unknown, unknown> = struct(
+  { _tag: t.literal('Copy'), family: t.string, source: t.string, target: t.string },
+  'SyncEntry',
+);
+
+const SyncFindingCodec = byTag<SyncFinding>('SyncFinding', {
+  NoHarborConfigured: struct({ _tag: t.literal('NoHarborConfigured') }, 'NoHarborConfigured'),
+  NoHarborCopy: struct({ _tag: t.literal('NoHarborCopy'), family: t.string }, 'NoHarborCopy'),
+  InvalidRequest: findingCodecs.InvalidRequest,
+  DigestReference: findingCodecs.DigestReference,
+  AmbiguousMirror: findingCodecs.AmbiguousMirror,
+  MirrorTooDeep: findingCodecs.MirrorTooDeep,
+});
+
+/** The sync plan as JSON (`imgalias sync --dry-run --json`). */
+export const SyncPlanCodec: t.Type<SyncPlan, SyncPlan, unknown> = withOptional(
+  { version: t.literal(1), entries: t.readonlyArray(SyncEntryCodec), findings: t.readonlyArray(SyncFindingCodec) },
+  { harbor: HarborLocationCodec, platforms: t.readonlyArray(t.string) },
+  'SyncPlan',
+) as unknown as t.Type<SyncPlan, SyncPlan, unknown>;

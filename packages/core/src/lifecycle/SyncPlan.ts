@@ -1,8 +1,10 @@
 import type { ImageRequest } from '../AliasFamily.js';
 import { familiesOf } from '../AliasFamily.js';
+import { describeReferenceError, familiarName } from '../ImageReference.js';
 import { compareStrings } from '../Order.js';
 import type { FindingOrder, RequestFinding } from '../Finding.js';
-import { sharedFindingKey, sortFindings } from '../Finding.js';
+import { describeFinding, sharedFindingKey, sortFindings } from '../Finding.js';
+import { excerpt, quoteExcerpt } from '../PrintableText.js';
 import { mirrorRulesOf } from '../MirrorRule.js';
 import type { HarborLocation } from '../HarborLocation.js';
 import type { AliasPolicy } from '../Policy.js';
@@ -95,4 +97,21 @@ export const planSync = ({ images, policy, platforms = [] }: SyncPlanInput): Syn
     entries: entries.sort((a, b) => compareStrings(a.family, b.family)),
     findings: sortFindings(findings, SYNC_FINDING_ORDER),
   };
+};
+
+/** One sentence per sync-plan finding (`imgalias sync`, `imgalias check --registry`): which image, what is wrong, what to do. */
+export const describeSyncFinding = (finding: SyncFinding): string => {
+  switch (finding._tag) {
+    case 'NoHarborConfigured':
+      return 'no Harbor location is configured: set --harbor HOST/PROJECT (or IMGALIAS_HARBOR, or harbor in the config file).';
+    case 'NoHarborCopy':
+      return `${familiarName(finding.family)} has no Harbor name under the current layout or mirror rules; it is not copied.`;
+    case 'DigestReference':
+      return `${excerpt(finding.reference)} names a digest, not a tag: there is no tag to write in Harbor.`;
+    case 'InvalidRequest':
+      return `invalid image ${quoteExcerpt(finding.input)}: ${describeReferenceError(finding.error)}`;
+    case 'AmbiguousMirror':
+    case 'MirrorTooDeep':
+      return describeFinding(finding);
+  }
 };

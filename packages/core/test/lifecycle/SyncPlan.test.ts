@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { defaultPolicy, planSync } from '../../src/index.js';
+import { decode, defaultPolicy, describeSyncFinding, planSync, SyncPlanCodec } from '../../src/index.js';
 
 const harbor = { ...defaultPolicy, harbor: { registry: 'harbor.corp.local', project: 'proj' } };
 
@@ -47,5 +47,32 @@ describe('planSync', () => {
     ]);
     const deep = planSync({ images: ['redis:7'], policy: { ...harborOnly, harborLayout: 'flatten-2' as const } });
     expect(deep.findings.map((f) => f._tag)).toEqual(['MirrorTooDeep']);
+  });
+});
+
+describe('SyncPlanCodec and describeSyncFinding', () => {
+  const quayOnly = { ...defaultPolicy, mirrors: [{ origin: 'quay.io', location: { registry: 'harbor.corp.local', project: 'quay' }, layout: 'proxy-cache' as const }] };
+  const withFindings = planSync({ images: ['redis:7', 'quay.io/keycloak/keycloak:26.0', `redis@sha256:${'a'.repeat(64)}`, 'Bad\u001b[2JName'], policy: quayOnly });
+
+  it('a sync plan encodes to JSON that decodes back to the same plan, with and without a Harbor location and platforms', () => {
+    for (const plan of [withFindings, planSync({ images: ['redis:7'], policy: harbor, platforms: ['linux/amd64'] }), planSync({ images: ['redis:7'], policy: defaultPolicy })]) {
+      expect(decode(SyncPlanCodec, JSON.parse(JSON.stringify(SyncPlanCodec.encode(plan))))).toEqual({ _tag: 'Right', right: plan });
+    }
+  });
+
+  it('rejects a finding of another plan kind at its own path', () => {
+    const decoded = decode(SyncPlanCodec, { version: 1, entries: [], findings: [{ _tag: 'NotPresent', family: 'x' }] });
+    expect(decoded._tag).toBe('Left');
+  });
+
+  it('says what is wrong with each image in one printable sentence', () => {
+    const sentences = withFindings.findings.map(describeSyncFinding);
+    expect(sentences).toEqual([
+      'redis:7 has no Harbor name under the current layout or mirror rules; it is not copied.',
+      `docker.io/library/redis@sha256:${'a'.repeat(64)} names a digest, not a tag: there is no tag to write in Harbor.`,
+      expect.stringMatching(/^invalid image "Bad\\u001b\[2JName": /),
+    ]);
+    expect(sentences.join('')).not.toContain('\u001b');
+    expect(describeSyncFinding({ _tag: 'NoHarborConfigured' })).toMatch(/^no Harbor location is configured: set --harbor HOST\/PROJECT/);
   });
 });
