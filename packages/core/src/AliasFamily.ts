@@ -42,6 +42,13 @@ export const SOURCE_RANKING: Readonly<Record<NetworkMode, readonly MemberRole[]>
 /** The Docker Hub path a `localhost/` or Harbor path stands for: one component means an official image. */
 const hubPath = (path: string): string => (path.includes('/') ? path : OFFICIAL_PREFIX + path);
 
+/**
+ * The parts as one flat string. A template literal of long parts gives a rope that V8 copies into a flat string
+ * when the name is first hashed, and keeps both: a family's names live as long as the plan, and a million-name
+ * plan builds hundreds of thousands of them.
+ */
+const joined = (...parts: readonly string[]): string => parts.join('');
+
 const lastComponent = (path: string): string => path.slice(path.lastIndexOf('/') + 1);
 
 /**
@@ -76,7 +83,7 @@ const originOf = (ref: ImageReference, rules: readonly MirrorRule[]): { domain: 
     if (back._tag === 'Mirrored' && back.repository === `${ref.domain}/${ref.path}`) return origin;
   }
   if (ref.domain === LOCALHOST) return { domain: DOCKER_HUB, path: hubPath(ref.path) };
-  return { domain: ref.domain, path: ref.path };
+  return ref;
 };
 
 /**
@@ -99,28 +106,34 @@ const originOf = (ref: ImageReference, rules: readonly MirrorRule[]): { domain: 
 export const familyOf = (ref: ImageReference, policy: AliasPolicy, rules: readonly MirrorRule[] = mirrorRulesOf(policy)): AliasFamily => {
   const origin = originOf(ref, rules);
   const tag = `:${ref.tag ?? 'latest'}`;
-  const originName = `${origin.domain}/${origin.path}${tag}`;
+  const originName = joined(origin.domain, '/', origin.path, tag);
   let localhost: string | undefined;
   let short: string | undefined;
   let localhostShort: string | undefined;
   let harbor: string | undefined;
   const twin = localhostTwin(origin);
   if (twin !== undefined) {
-    localhost = `${twin}${tag}`;
+    localhost = joined(twin, tag);
     if (policy.shortNames && !origin.path.startsWith(OFFICIAL_PREFIX)) {
       const last = lastComponent(origin.path);
-      short = `${DOCKER_HUB}/${OFFICIAL_PREFIX}${last}${tag}`;
-      localhostShort = `${LOCALHOST}/${last}${tag}`;
+      short = joined(DOCKER_HUB, '/', OFFICIAL_PREFIX, last, tag);
+      localhostShort = joined(LOCALHOST, '/', last, tag);
     }
   }
   const mirror = rules.length === 0 ? undefined : resolveMirror(origin, rules);
-  if (mirror?._tag === 'Mirrored') harbor = `${mirror.repository}${tag}`;
+  if (mirror?._tag === 'Mirrored') harbor = joined(mirror.repository, tag);
   // In the mode's source ranking, so the planner's first present member is its source.
   const named: Readonly<Record<MemberRole, string | undefined>> = { origin: originName, localhost, short, 'localhost-short': localhostShort, harbor };
-  const members: FamilyMember[] = [];
-  for (const role of SOURCE_RANKING[policy.mode]) {
+  const ranking = SOURCE_RANKING[policy.mode];
+  // Sized once: an array grown by `push` from empty reserves room for 17, and a million-name plan keeps hundreds
+  // of thousands of these.
+  let count = 0;
+  for (const role of ranking) if (named[role] !== undefined) count++;
+  const members = new Array<FamilyMember>(count);
+  let at = 0;
+  for (const role of ranking) {
     const name = named[role];
-    if (name !== undefined) members.push({ role, name });
+    if (name !== undefined) members[at++] = { role, name };
   }
   if (mirror?._tag === 'Mirrored') return { origin: originName, members, harborRule: mirror.rule };
   if (mirror?._tag === 'TooDeep') return { origin: originName, members, tooDeep: { rule: mirror.rule, components: mirror.components, level: mirror.level } };
@@ -178,11 +191,36 @@ export const familiesOf = (
 };
 
 /**
+ * True when no two of these families (of distinct origins) can have one Harbor name, told without a map of every
+ * Harbor name (a million-name plan has hundreds of thousands): every Harbor name comes from one rule whose
+ * layout keeps the whole origin path, and every origin is on one registry. `path` drops `library/` from
+ * one-component Docker Hub paths, so there a path without a namespace (a pre-parsed `docker.io/redis`, which
+ * would meet `docker.io/library/redis`) needs the map.
+ */
+const harborNamesAreDistinct = (families: readonly AliasFamily[]): boolean => {
+  let rule: MirrorRule | undefined;
+  let registry = '';
+  for (const family of families) {
+    if (family.harborRule === undefined) continue;
+    if (rule === undefined) {
+      rule = family.harborRule;
+      if (rule.layout !== 'path' && rule.layout !== 'proxy-cache' && rule.layout !== 'library') return false;
+      registry = family.origin.slice(0, family.origin.indexOf('/') + 1);
+    } else if (family.harborRule !== rule || !family.origin.startsWith(registry)) {
+      return false;
+    }
+    if (rule.layout === 'path' && registry === `${DOCKER_HUB}/` && family.origin.indexOf('/', registry.length) < 0) return false;
+  }
+  return true;
+};
+
+/**
  * Two families of different origins whose rules give one Harbor name (`keycloak/keycloak` from Docker Hub and
  * from quay.io under one `path` rule): which origin the Harbor copy holds cannot be told, so neither family
  * keeps that Harbor name and an `AmbiguousMirror` finding names both.
  */
 const withoutAmbiguousHarborNames = (families: readonly AliasFamily[], findings: RequestFinding[]): AliasFamily[] => {
+  if (harborNamesAreDistinct(families)) return [...families];
   // Harbor name -> the first family's origin, and every origin of a name two families share (no array per family).
   const firstOwner = new Map<string, string>();
   const sharedOwners = new Map<string, string[]>();

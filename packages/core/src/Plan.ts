@@ -8,7 +8,7 @@ import type { MirrorRule } from './MirrorRule.js';
 import { mirrorRulesOf } from './MirrorRule.js';
 import type { AliasPolicy, NetworkMode } from './Policy.js';
 import type { Snapshot, SnapshotImage } from './Snapshot.js';
-import { canonicalTagName, indexSnapshot, isPlaceholderName } from './Snapshot.js';
+import { canonicalTagName, isPlaceholderName, locateNames } from './Snapshot.js';
 
 /** Why an action is in the plan, in words a reviewer can check against the snapshot. */
 export type TagReason =
@@ -91,7 +91,7 @@ const pullNameFor = (family: AliasFamily, policy: AliasPolicy): string | undefin
  * that belongs to two requested families is never moved (that is a `Conflict`), so at most one action targets
  * a name, and applying the plan then planning again gives no actions. Every action's source is a name the store
  * already has and no action moves, so the actions may run in any order (or concurrently). Linear in the number of names: the snapshot
- * is indexed once.
+ * is read once.
  *
  * @example
  * planAliases({ snapshot: { version: 1, images: [{ id: 'sha256:1', names: ['localhost/redis:7-alpine'] }] },
@@ -100,53 +100,77 @@ const pullNameFor = (family: AliasFamily, policy: AliasPolicy): string | undefin
  * //    family: 'docker.io/library/redis:7-alpine', role: 'origin', reason: 'missing-name' }]
  */
 export const planAliases = ({ snapshot, images, policy }: PlanInput): Plan => {
-  const index = indexSnapshot(snapshot);
   const requested = familiesOf(images, policy);
-  const findings: Finding[] = [...index.findings, ...requested.findings];
+  // Families are planned in order of their origin, each against the store as the earlier ones leave it.
+  const families = [...requested.families].sort((a, b) => compareStrings(a.origin, b.origin));
+
+  // Every distinct member name gets a slot, and the plan keeps its state per slot in arrays: a million-name
+  // store then costs one map of the requested families' names, not one of every snapshot name (see
+  // `locateNames`). Family `f`'s members have the slots `memberSlots[offsets[f]]` up to `offsets[f + 1]`.
+  const slotByName = new Map<string, number>();
+  const offsets = new Uint32Array(families.length + 1);
+  let memberCount = 0;
+  for (const family of families) memberCount += family.members.length;
+  const memberSlots = new Uint32Array(memberCount);
+  // How often each name occurs among the families' members, up to 2.
+  const occurrences = new Uint8Array(memberCount);
+  let at = 0;
+  for (let f = 0; f < families.length; f++) {
+    offsets[f] = at;
+    for (const { name } of (families[f] as AliasFamily).members) {
+      let slot = slotByName.get(name);
+      if (slot === undefined) {
+        slot = slotByName.size;
+        slotByName.set(name, slot);
+      }
+      memberSlots[at++] = slot;
+      if ((occurrences[slot] as number) < 2) occurrences[slot] = (occurrences[slot] as number) + 1;
+    }
+  }
+  offsets[families.length] = at;
+
+  const located = locateNames(snapshot, slotByName, slotByName.size);
+  const findings: Finding[] = [...located.findings, ...requested.findings];
   const actions: TagAction[] = [];
-  // Names earlier families tag, each with the existing name it is tagged from.
-  const planned = new Map<string, { readonly imageId: string; readonly source: string }>();
-  const imageOf = (name: string): string | undefined => planned.get(name)?.imageId ?? index.imageIdByName.get(name);
+  // Per slot: the image an earlier family's action gives the name, and the existing name it is tagged from.
+  const plannedImage = new Array<string | undefined>(slotByName.size).fill(undefined);
+  const plannedSource = new Array<string | undefined>(slotByName.size).fill(undefined);
+  let plannedCount = 0;
+  const imageOf = (slot: number): string | undefined => plannedImage[slot] ?? located.imageIds[slot];
 
   // A name in two requested families (a short name that is also an official image, a flattened Harbor name) is
   // never moved: which family would own it depends on the order they are looked at, so it is a conflict to
-  // resolve by hand.
-  // Without short names or mirror rules, every name belongs to one family only (origins and twins are
-  // one-to-one), and the scan is skipped on large inputs. Harbor names two families share are already taken
-  // out (`AmbiguousMirror`), but a Harbor name may still spell another family's origin or twin.
-  const seenIn = new Set<string>();
-  const shared = new Set<string>();
-  const rules = mirrorRulesOf(policy);
-  if (policy.shortNames || rules.length > 0) {
-    for (const family of requested.families) {
-      for (const { name } of family.members) {
-        if (seenIn.has(name)) shared.add(name);
-        else seenIn.add(name);
-      }
-    }
-  }
+  // resolve by hand. Without short names or mirror rules every name belongs to one family only (origins and
+  // twins are one-to-one). Harbor names two families share are already taken out (`AmbiguousMirror`), but a
+  // Harbor name may still spell another family's origin or twin.
+  const sharing = policy.shortNames || mirrorRulesOf(policy).length > 0;
 
-  /** Plans one family against the store as planned so far; false when no member is present yet. */
-  const planFamily = (family: AliasFamily): boolean => {
-    let source: FamilyMember | undefined;
+  /** Plans family `f` against the store as planned so far; false when no member is present yet. */
+  const planFamily = (f: number): boolean => {
+    const family = families[f] as AliasFamily;
+    const first = offsets[f] as number;
+    const end = offsets[f + 1] as number;
+    let sourceAt = -1;
     let imageId: string | undefined;
-    for (const member of family.members) {
-      imageId = imageOf(member.name);
+    for (let i = first; i < end; i++) {
+      imageId = imageOf(memberSlots[i] as number);
       if (imageId !== undefined) {
-        source = member;
+        sourceAt = i;
         break;
       }
     }
-    if (source === undefined || imageId === undefined) return false;
+    if (sourceAt < 0 || imageId === undefined) return false;
     // When the best member is itself only planned (another family creates it), tag from the name that one is
     // created from: every action's source then exists before the plan runs and no action moves it, so the
     // actions can run in any order.
-    const sourceName = planned.get(source.name)?.source ?? source.name;
-    for (const member of family.members) {
-      if (member === source || !isTagTarget(member.role, policy)) continue;
-      const holder = imageOf(member.name);
+    const sourceName = plannedSource[memberSlots[sourceAt] as number] ?? (family.members[sourceAt - first] as FamilyMember).name;
+    for (let i = first; i < end; i++) {
+      const member = family.members[i - first] as FamilyMember;
+      if (i === sourceAt || !isTagTarget(member.role, policy)) continue;
+      const slot = memberSlots[i] as number;
+      const holder = imageOf(slot);
       if (holder === imageId) continue;
-      if (holder !== undefined && (policy.onConflict === 'report' || shared.has(member.name))) {
+      if (holder !== undefined && (policy.onConflict === 'report' || (sharing && (occurrences[slot] as number) > 1))) {
         findings.push({
           _tag: 'Conflict',
           family: family.origin,
@@ -163,7 +187,9 @@ export const planAliases = ({ snapshot, images, policy }: PlanInput): Plan => {
           ? { _tag: 'Tag', source: sourceName, target: member.name, imageId, family: family.origin, role: member.role, reason: 'missing-name' }
           : { _tag: 'Tag', source: sourceName, target: member.name, imageId, family: family.origin, role: member.role, reason: 'retarget', replaces: holder },
       );
-      planned.set(member.name, { imageId, source: sourceName });
+      if (plannedImage[slot] === undefined) plannedCount++;
+      plannedImage[slot] = imageId;
+      plannedSource[slot] = sourceName;
     }
     return true;
   };
@@ -171,13 +197,14 @@ export const planAliases = ({ snapshot, images, policy }: PlanInput): Plan => {
   // Families without a member in the store get another look once others have planned names they share (with
   // short names on, `openldap:stable` created for one family is a source for another), so the plan already
   // contains what planning again after applying it would add.
-  let pending = [...requested.families].sort((a, b) => compareStrings(a.origin, b.origin));
+  let pending = families.map((_, f) => f);
   for (;;) {
-    const plannedBefore = planned.size;
-    pending = pending.filter((family) => !planFamily(family));
-    if (pending.length === 0 || planned.size === plannedBefore) break;
+    const plannedBefore = plannedCount;
+    pending = pending.filter((f) => !planFamily(f));
+    if (pending.length === 0 || plannedCount === plannedBefore) break;
   }
-  for (const family of pending) {
+  for (const f of pending) {
+    const family = families[f] as AliasFamily;
     findings.push({
       _tag: 'Missing',
       family: family.origin,
@@ -186,7 +213,7 @@ export const planAliases = ({ snapshot, images, policy }: PlanInput): Plan => {
     });
   }
 
-  const harborNames = harborNamesOf(requested.families);
+  const harborNames = harborNamesOf(families);
   return {
     version: 1,
     mode: policy.mode,

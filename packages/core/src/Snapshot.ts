@@ -47,15 +47,11 @@ export const canonicalTagName = (name: string): Either<ReferenceError, string | 
 };
 
 /**
- * Indexes a snapshot by canonical name. Linear in the number of names. A name that does not parse becomes an
- * `InvalidSnapshotName` finding rather than disappearing.
- *
- * A real store never gives one name to two images; a hand-written snapshot might. Then the image with the
- * smallest id keeps the name, so the index does not depend on the order images are listed in.
+ * Calls `visit` with the canonical tag name and image id of every name in the snapshot, in snapshot order, and
+ * records a name that does not parse as an `InvalidSnapshotName` finding. Placeholders and digest-only names
+ * are skipped. The key may be a new string that `visit` must copy into a map to keep.
  */
-export const indexSnapshot = (snapshot: Snapshot): SnapshotIndex => {
-  const imageIdByName = new Map<string, string>();
-  const findings: InvalidSnapshotNameFinding[] = [];
+const visitSnapshotNames = (snapshot: Snapshot, findings: InvalidSnapshotNameFinding[], visit: (key: string, imageId: string) => void): void => {
   for (const image of snapshot.images) {
     for (const name of image.names) {
       if (isPlaceholderName(name)) continue;
@@ -69,9 +65,51 @@ export const indexSnapshot = (snapshot: Snapshot): SnapshotIndex => {
         if (canonical.right === undefined) continue;
         key = canonical.right;
       }
-      const holder = imageIdByName.get(key);
-      if (holder === undefined || image.id < holder) imageIdByName.set(key, image.id);
+      visit(key, image.id);
     }
   }
+};
+
+/**
+ * Indexes a snapshot by canonical name. Linear in the number of names. A name that does not parse becomes an
+ * `InvalidSnapshotName` finding rather than disappearing.
+ *
+ * A real store never gives one name to two images; a hand-written snapshot might. Then the image with the
+ * smallest id keeps the name, so the index does not depend on the order images are listed in.
+ */
+export const indexSnapshot = (snapshot: Snapshot): SnapshotIndex => {
+  const imageIdByName = new Map<string, string>();
+  const findings: InvalidSnapshotNameFinding[] = [];
+  visitSnapshotNames(snapshot, findings, (key, imageId) => {
+    const holder = imageIdByName.get(key);
+    if (holder === undefined || imageId < holder) imageIdByName.set(key, imageId);
+  });
   return { imageIdByName, findings };
+};
+
+/** What `locateNames` found: per slot, the id of the image holding that name, and the snapshot's findings. */
+export interface LocatedNames {
+  /** slot -> id of the image the name points at; `undefined` when the store does not have the name */
+  readonly imageIds: ReadonlyArray<string | undefined>;
+  /** names that do not parse, as `InvalidSnapshotName` findings, in snapshot order (as `indexSnapshot` gives) */
+  readonly findings: readonly InvalidSnapshotNameFinding[];
+}
+
+/**
+ * Where a known set of canonical names points, as `indexSnapshot` would answer for them (the smallest id keeps a
+ * name two images list), without indexing every name of the snapshot: the planner only ever asks about its
+ * families' names, and on a million-name store an index of every name is most of a plan's memory. Every
+ * snapshot name is still read once, so names that do not parse are still findings. `slots` maps each wanted
+ * canonical name to its position in `imageIds` (numbered from 0 up to `slotCount`).
+ */
+export const locateNames = (snapshot: Snapshot, slots: ReadonlyMap<string, number>, slotCount: number): LocatedNames => {
+  const imageIds = new Array<string | undefined>(slotCount).fill(undefined);
+  const findings: InvalidSnapshotNameFinding[] = [];
+  visitSnapshotNames(snapshot, findings, (key, imageId) => {
+    const slot = slots.get(key);
+    if (slot === undefined) return;
+    const holder = imageIds[slot];
+    if (holder === undefined || imageId < holder) imageIds[slot] = imageId;
+  });
+  return { imageIds, findings };
 };

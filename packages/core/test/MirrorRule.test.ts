@@ -225,6 +225,28 @@ const applyAll = (store: ReturnType<typeof snapshot>, images: readonly string[])
 };
 
 describe('AmbiguousMirror and MirrorTooDeep findings', () => {
+  test.each([
+    ['path', ['redis:1', { domain: 'docker.io', path: 'redis', tag: '1' }], 'harbor.corp.local/loc/redis:1'],
+    ['path', ['keycloak/keycloak:1', 'quay.io/keycloak/keycloak:1'], 'harbor.corp.local/loc/keycloak/keycloak:1'],
+    ['flatten-all', ['osixia/openldap:1', 'bitnami/openldap:1'], 'harbor.corp.local/loc/openldap:1'],
+  ] as const)('one %s rule, two origins %j: the shared Harbor name %s is reported, not kept', (layout, images, name) => {
+    const { families, findings } = familiesOf(images, policy({ harbor: LOC, harborLayout: layout }));
+    expect(findings.map((f) => (f._tag === 'AmbiguousMirror' ? f.name : f._tag))).toEqual([name]);
+    expect(families.flatMap((family) => family.members.filter((m) => m.role === 'harbor'))).toEqual([]);
+  });
+
+  test('one path rule and distinct Docker Hub origins: every family keeps its Harbor name', () => {
+    const { families, findings } = familiesOf(['redis:1', 'library/redis:2', 'osixia/openldap:1', 'openldap:1', 'library/foo/bar:1'], policy({ harbor: LOC, harborLayout: 'path' }));
+    expect(findings).toEqual([]);
+    expect(families.map((family) => family.members.find((m) => m.role === 'harbor')?.name)).toEqual([
+      'harbor.corp.local/loc/redis:1',
+      'harbor.corp.local/loc/redis:2',
+      'harbor.corp.local/loc/osixia/openldap:1',
+      'harbor.corp.local/loc/openldap:1',
+      'harbor.corp.local/loc/library/foo/bar:1',
+    ]);
+  });
+
   test('keycloak/keycloak from Docker Hub and from quay.io under one path rule: neither is aliased from that Harbor name', () => {
     const rules = policy({ mode: 'internal', harbor: { registry: 'harbor.corp.local', project: 'aihpc' } });
     const store = snapshot(['sha256:h', 'harbor.corp.local/aihpc/keycloak/keycloak:26.0']);

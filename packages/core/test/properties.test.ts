@@ -11,6 +11,7 @@ import {
   parseReference,
   planAliases,
 } from '@imgalias/core';
+import { locateNames } from '../src/Snapshot.js';
 import { HARBOR } from './support/builders.js';
 
 // A small universe of names so that random snapshots hit the interesting cases often: the same family under
@@ -108,6 +109,19 @@ const shuffled = <A>(items: readonly A[], seed: number): A[] => {
   }
   return copy;
 };
+
+describe('locateNames', () => {
+  test.prop([snapshotArb, fc.array(nameArb, { maxLength: 8 })], { numRuns: 400 })(
+    'answers for every wanted name what indexSnapshot answers, with the same findings',
+    (store, wanted) => {
+      const keys = [...new Set(wanted.map((name) => canonicalTagKey(name) ?? name))];
+      const located = locateNames(store, new Map(keys.map((key, slot) => [key, slot])), keys.length);
+      const index = indexSnapshot(store);
+      expect(located.imageIds).toEqual(keys.map((key) => index.imageIdByName.get(key)));
+      expect(located.findings).toEqual(index.findings);
+    },
+  );
+});
 
 describe('planning laws', () => {
   test.prop([snapshotArb, requestsArb, policyArb], { numRuns: 400 })(
