@@ -1,4 +1,4 @@
-import type { ApplyReport, ImageStore, Plan, Snapshot, StoreError } from '@imgalias/core';
+import type { ActionResult, ApplyReport, ImageStore, Plan, Snapshot, StoreError } from '@imgalias/core';
 import { renderResultLine } from '@imgalias/render';
 import type { Either } from 'fp-ts/lib/Either.js';
 import type { Output, OutputStream } from './Output.js';
@@ -110,4 +110,66 @@ export async function applyWithProgress(options: {
     doneTitle: (report) =>
       report._tag === 'Right' && report.right.interrupted ? `Interrupted after ${done} of ${total} names` : `Tagged ${done - failed} of ${total} names`,
   });
+}
+
+/**
+ * Follows an apply that something else runs (a project job telling its progress): the same display as
+ * `applyWithProgress` on a terminal for more than a handful of actions, else each result on stderr as it
+ * completes when `recordProgress` (a real engine) and off a terminal. `finish` clears the display.
+ */
+export function followApply(options: {
+  readonly output: Output;
+  readonly terminal: OutputStream;
+  readonly recordProgress: boolean;
+}): {
+  readonly start: (total: number) => void;
+  readonly result: (result: ActionResult) => void;
+  readonly finish: (interrupted: boolean) => Promise<void>;
+} {
+  const { output } = options;
+  let total = 0;
+  let done = 0;
+  let failed = 0;
+  let latest: ProgressUpdate | undefined;
+  let update: ((progress: ProgressUpdate) => void) | undefined;
+  let end: ((interrupted: boolean) => void) | undefined;
+  let display: Promise<boolean> | undefined;
+  let markRunning: () => void = () => undefined;
+  const running = new Promise<void>((resolve) => (markRunning = resolve));
+  return {
+    start: (steps) => {
+      total = steps;
+      if (!wantsProgressDisplay(output, total)) return;
+      display = withProgressDisplay({
+        terminal: options.terminal,
+        title: `Tagging ${total} names`,
+        work: (set) =>
+          new Promise<boolean>((resolve) => {
+            update = set;
+            // Results that came while the display loaded: show the latest at once.
+            if (latest !== undefined) set(latest);
+            end = resolve;
+            markRunning();
+          }),
+        doneTitle: (interrupted) => (interrupted ? `Interrupted after ${done} of ${total} names` : `Tagged ${done - failed} of ${total} names`),
+      });
+    },
+    result: (actionResult) => {
+      if (display === undefined) {
+        if (options.recordProgress && !output.interactive) output.note(renderResultLine(actionResult));
+        return;
+      }
+      done += 1;
+      if (actionResult._tag !== 'Applied') failed += 1;
+      latest = { title: `Tagging names: ${done}/${total}${failed === 0 ? '' : `, ${failed} not tagged`}`, line: renderResultLine(actionResult) };
+      update?.(latest);
+    },
+    finish: async (interrupted) => {
+      if (display === undefined) return;
+      // The display may still be loading: wait until its task runs (or the display failed), then end it.
+      await Promise.race([running, display]);
+      end?.(interrupted);
+      await display;
+    },
+  };
 }

@@ -2,7 +2,7 @@ import type { ReferenceError, StoreError } from '@imgalias/core';
 import { describeReferenceError, quoteExcerpt } from '@imgalias/core';
 import type { LockError } from '@imgalias/adapter-docker';
 import { describeLockError, describeStoreError } from '@imgalias/adapter-docker';
-import type { ConfigError } from '@imgalias/project';
+import type { ConfigError, ProjectError } from '@imgalias/project';
 import { describeConfigError } from '@imgalias/project';
 import { ExitCode } from './ExitCode.js';
 
@@ -36,6 +36,12 @@ export const CliError = {
   refusedFiles: (files: readonly { readonly file: string; readonly detail: string }[]): CliError => ({ _tag: 'RefusedFiles', files }),
   usage: (message: string): CliError => ({ _tag: 'Usage', message }),
 };
+
+/**
+ * A project job's error as the CLI reports it: the same data, so the same message and exit code as when the
+ * command did the work itself. Paths that do not exist were given with `--from` (or the config's `from`).
+ */
+export const fromProjectError = (e: ProjectError): CliError => (e._tag === 'PathNotFound' ? { ...e, givenAs: 'from' } : e);
 
 /** The message printed for an error: what failed, for what, and what to do next. */
 export function describeCliError(e: CliError): string {

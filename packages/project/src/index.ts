@@ -1,3 +1,22 @@
+// The jobs, as `imgalias check`, `plan`, `fix` and `apply` run them.
+export { checkProject } from './checkProject.js';
+export type { ProjectCheck } from './checkProject.js';
+export { planProject } from './planProject.js';
+export type { ProjectPlan } from './planProject.js';
+export { applyProject, fixProject } from './fixProject.js';
+export type { FixOptions, ProjectFix } from './fixProject.js';
+export { prepareProject, readProjectFiles } from './prepareProject.js';
+export type { FamilyScope, PreparedProject } from './prepareProject.js';
+export { settingsFor } from './ProjectOptions.js';
+export type { ProjectEvent, ProjectOptions } from './ProjectOptions.js';
+export type { ProjectError } from './ProjectError.js';
+export { describeProjectError } from './ProjectError.js';
+export { engineStoreOptions, openProjectStore } from './ProjectStore.js';
+export type { Environment } from './ProjectStore.js';
+export { parseSnapshotText, readSnapshotFile } from './SnapshotFile.js';
+export type { SnapshotFileError } from './SnapshotFile.js';
+
+// Their parts: settings, mode, discovery.
 export { loadSettings } from './config/SettingsLoader.js';
 export type { CliFlags } from './config/loadSettings.js';
 export type { ConfigError } from './config/ConfigError.js';
@@ -10,6 +29,8 @@ export type {
   PrefetchSettings,
   ProbeSettings,
   SettingSource,
+  SettingSources,
+  SourcedSetting,
   Settings,
   Sourced,
 } from './config/Settings.js';

@@ -1,14 +1,14 @@
 import type { Command } from 'commander';
 import type { Either } from 'fp-ts/lib/Either.js';
-import { isLeft, left, right } from 'fp-ts/lib/Either.js';
+import { isLeft, left } from 'fp-ts/lib/Either.js';
 import type { ImageStore } from '@imgalias/core';
 import { printable } from '@imgalias/core';
 import type { EngineStoreOptions } from '@imgalias/adapter-docker';
 import { shouldUseColor } from '@imgalias/render';
 import type { CliFlags, ModeResolution, Settings } from '@imgalias/project';
-import { describeConfigFile } from '@imgalias/project';
+import { describeConfigFile, engineStoreOptions } from '@imgalias/project';
 import type { CliError } from '../CliError.js';
-import { CliError as E, describeCliError, exitCodeOf } from '../CliError.js';
+import { CliError as E, describeCliError, exitCodeOf, fromProjectError } from '../CliError.js';
 import { ExitCode } from '../ExitCode.js';
 import type { Output, OutputStream } from '../Output.js';
 import { createOutput } from '../Output.js';
@@ -92,6 +92,10 @@ export interface ContextHandle {
   exitCode(): ExitCode;
 }
 
+/** `--verbose`'s line saying how the engine was reached. */
+export const engineReachedNote = (settings: Settings, description: string): string =>
+  `${settings.engine} engine reached through the ${description} (--transport ${settings.transport})`;
+
 /** Commander's option values minus those it filled from defaults, so settings can fall through to lower levels. */
 function flagsOf(command: Command): CliFlags {
   const given: Record<string, unknown> = {};
@@ -104,13 +108,7 @@ function flagsOf(command: Command): CliFlags {
 export function createCommandContext(io: CliIO): ContextHandle {
   let recorded: ExitCode = ExitCode.ok;
 
-  const engineOptions = (settings: Settings): EngineStoreOptions => ({
-    engine: settings.engine,
-    env: io.env,
-    concurrency: settings.concurrency,
-    transport: settings.transport,
-    timeoutMs: settings.engineTimeoutMs,
-  });
+  const engineOptions = (settings: Settings): EngineStoreOptions => engineStoreOptions(settings, io.env);
 
   const context: CommandContext = {
     io,
@@ -135,40 +133,15 @@ export function createCommandContext(io: CliIO): ContextHandle {
         color: shouldUseColor({ isTTY: io.stdout.isTTY, env: io.env, flag: settings.color }),
       }),
     openStore: async (settings) => {
-      if (settings.snapshotFile !== undefined) {
-        const [{ readSnapshotFile }, { createMemoryStore }] = await Promise.all([
-          import('../SnapshotFile.js'),
-          import('@imgalias/adapter-memory'),
-        ]);
-        const snapshot = await readSnapshotFile(settings.snapshotFile);
-        return isLeft(snapshot) ? snapshot : right(createMemoryStore({ snapshot: snapshot.right, engine: settings.engine }));
-      }
-      const { createEngineStore } = await import('@imgalias/adapter-docker');
-      const store = createEngineStore(engineOptions(settings));
-      if (!settings.verbose) return right(store);
-      // `--verbose` says how the engine was reached, once, and again if `auto` fell back to the CLI midway.
+      const { openProjectStore } = await import('@imgalias/project');
       const output = context.output(settings);
-      let said = '';
-      const say = (): void => {
-        const { description } = store.transport();
-        if (description === said) return;
-        said = description;
-        output.note(`${settings.engine} engine reached through the ${description} (--transport ${settings.transport})`);
-      };
-      const told: ImageStore = {
-        engine: store.engine,
-        snapshot: async () => {
-          const read = await store.snapshot();
-          say();
-          return read;
-        },
-        apply: async (plan, applyOptions) => {
-          const applied = await store.apply(plan, applyOptions);
-          say();
-          return applied;
-        },
-      };
-      return right(told);
+      // `--verbose` says how the engine was reached, once, and again if `auto` fell back to the CLI midway.
+      const store = await openProjectStore({
+        settings,
+        env: io.env,
+        ...(settings.verbose ? { onTransport: (description: string) => output.note(engineReachedNote(settings, description)) } : {}),
+      });
+      return isLeft(store) ? left(fromProjectError(store.left)) : store;
     },
     resolveMode: async (settings) => {
       const { resolveMode } = await import('@imgalias/project');

@@ -1,6 +1,6 @@
 import { isLeft } from 'fp-ts/lib/Either.js';
 import type { RegisterCommand } from './Command.js';
-import { applyFormats, applyPrepared } from './applyPlan.js';
+import { applyFormats, runApply } from './applyPlan.js';
 import { formatFor } from './formats.js';
 import {
   withConcurrencyOption,
@@ -13,7 +13,6 @@ import {
   withPolicyOptions,
   withStoreOptions,
 } from './options.js';
-import { prepare } from './prepare.js';
 
 /** `imgalias apply [IMAGE...]`: plans like `plan`, tags on the engine, then verifies the store. */
 export const registerApply: RegisterCommand = (program, context) =>
@@ -46,8 +45,6 @@ export const registerApply: RegisterCommand = (program, context) =>
       const dryRun = (flags as { dryRun?: boolean }).dryRun === true;
       const format = formatFor(settings.right, applyFormats(dryRun), dryRun ? 'apply --dry-run' : 'apply');
       if (isLeft(format)) return format;
-      const prepared = await prepare({ context, settings: settings.right, operands, scope: 'requested-or-store' });
-      if (isLeft(prepared)) return prepared;
-      return applyPrepared({ context, prepared: prepared.right, format: format.right, dryRun });
+      return runApply({ context, settings: settings.right, job: 'apply', operands, format: format.right, dryRun });
     }),
   );

@@ -1,16 +1,15 @@
 import type { Either } from 'fp-ts/lib/Either.js';
 import { isLeft, left, right } from 'fp-ts/lib/Either.js';
-import type { ApplyReport, Plan, Snapshot } from '@imgalias/core';
-import { planAliases } from '@imgalias/core';
+import type { ProjectEvent, Settings } from '@imgalias/project';
+import { applyProject, fixProject } from '@imgalias/project';
 import { renderApplyReport, renderPlan } from '@imgalias/render';
-import type { ApplyLock } from '@imgalias/adapter-docker';
-import { applyWithProgress } from '../ApplyProgress.js';
+import { followApply } from '../ApplyProgress.js';
 import type { CliError } from '../CliError.js';
-import { CliError as E } from '../CliError.js';
+import { fromProjectError } from '../CliError.js';
 import { ExitCode } from '../ExitCode.js';
 import { emptyStoreNote, hintsForMissing } from '../MissingImageHints.js';
 import type { CommandContext } from './Command.js';
-import type { Prepared } from './prepare.js';
+import { jobOptions } from './prepare.js';
 import { snapshotLabel } from './snapshotLabel.js';
 
 export type ApplyFormat = 'text' | 'json' | 'markdown';
@@ -21,102 +20,65 @@ export const applyFormats = (dryRun: boolean): readonly ('text' | 'json' | 'mark
 
 const seconds = (ms: number): string => `${Math.round(ms / 100) / 10} s`;
 
-/** The report of a plan with nothing to tag: the snapshot just read is the answer. */
-const nothingToDo = (after: Snapshot): ApplyReport => ({ results: [], after, verified: true, mismatches: [], interrupted: false });
-
 /**
- * Takes the engine's apply lock (a saved snapshot needs none), waiting for another imgalias applying to the same
- * engine; if it had to wait, the store changed meanwhile, so the plan is made again from a fresh read.
+ * `apply` and `fix`: runs the project job (`applyProject` or `fixProject`), telling its progress as it goes, and
+ * prints the report. Exits 0 only when every action applied, the store verified, and nothing was found (no
+ * missing image, no conflict, no discovery problem). Interrupted (SIGINT, SIGTERM), it stops starting actions,
+ * prints what was done, and exits 130 or 143.
  */
-async function lockAndPlan(options: {
+export async function runApply(options: {
   readonly context: CommandContext;
-  readonly prepared: Prepared;
-  readonly signal: AbortSignal | undefined;
-}): Promise<Either<CliError, { readonly lock?: ApplyLock; readonly plan: Plan; readonly current: Snapshot }>> {
-  const { context, prepared, signal } = options;
-  const { output, snapshot, images, policy, store, settings } = prepared;
-  const plan = planAliases({ snapshot, images, policy });
-  if (settings.snapshotFile !== undefined || plan.actions.length === 0) return right({ plan, current: snapshot });
-  let waited = false;
-  // Loaded when first needed, like the engine store itself (see Command.ts): `--version` never pays for it.
-  const { acquireApplyLock } = await import('@imgalias/adapter-docker');
-  const lock = await acquireApplyLock({
-    engine: context.engineOptions(settings),
-    timeoutMs: settings.lockTimeoutMs,
-    ...(signal === undefined ? {} : { signal }),
-    onWait: (holder, file) => {
-      waited = true;
-      output.note(
-        `waiting for ${holder === undefined ? 'another imgalias process' : `imgalias process ${holder.pid}`} to finish applying to this engine (lock ${file}; at most ${seconds(settings.lockTimeoutMs)}, --lock-timeout)`,
-      );
-    },
-    onStale: (holder, file) => output.note(`took over the apply lock ${file}: process ${holder.pid}, which held it, is gone`),
-  });
-  if (isLeft(lock)) return left(E.lock(lock.left));
-  if (!waited) return right({ lock: lock.right, plan, current: snapshot });
-  const fresh = await store.snapshot();
-  if (isLeft(fresh)) {
-    await lock.right.release();
-    return left(E.store(fresh.left));
-  }
-  return right({ lock: lock.right, plan: planAliases({ snapshot: fresh.right, images, policy }), current: fresh.right });
-}
-
-/**
- * Plans, applies and reports: what `apply` and `fix` do once they know their images. Exits 0 only when every
- * action applied, the store verified, and nothing was found (no missing image, no conflict, no discovery problem).
- * Interrupted (SIGINT, SIGTERM), it stops starting actions, prints what was done, and exits 130 or 143.
- */
-export async function applyPrepared(options: {
-  readonly context: CommandContext;
-  readonly prepared: Prepared;
+  readonly settings: Settings;
+  readonly job: 'apply' | 'fix';
+  readonly operands: readonly string[];
   readonly format: ApplyFormat | 'shell';
   /** `--dry-run`: print the plan, as `plan` does, and tag nothing. */
   readonly dryRun?: boolean;
 }): Promise<Either<CliError, ExitCode>> {
-  const { context, prepared } = options;
-  const { output, snapshot, images, policy, store, settings, discoveryProblems } = prepared;
-
-  const firstPlan = planAliases({ snapshot, images, policy });
-  const empty = emptyStoreNote({ snapshot, missing: firstPlan.findings.filter((f) => f._tag === 'Missing').length, engine: store.engine, snapshotFile: settings.snapshotFile });
-  if (empty !== undefined) output.note(`note: ${empty}`);
-  if (options.dryRun === true || options.format === 'shell') {
-    const plan = firstPlan;
-    output.print(
-      renderPlan(plan, { format: options.format, engine: store.engine, color: output.color, header: { snapshot: snapshotLabel(settings), policy } }),
-    );
-    if (options.format === 'text') {
-      for (const hint of hintsForMissing(plan.findings, { policy, engine: store.engine })) output.note(hint);
-      if (plan.actions.length > 0) output.note('dry run: nothing was tagged; run again without --dry-run to tag.');
-    }
-    return right(plan.findings.length === 0 && discoveryProblems === 0 ? ExitCode.ok : ExitCode.findings);
-  }
-  const format = options.format;
-  const interrupt = context.io.interrupt;
+  const { context, settings } = options;
+  const output = context.output(settings);
+  const dryRun = options.dryRun === true || options.format === 'shell';
+  const interrupt = dryRun ? undefined : context.io.interrupt;
   const signal = interrupt?.signal;
   const signalExit = (): ExitCode => (signal?.reason === 'SIGTERM' ? ExitCode.sigterm : ExitCode.sigint);
+  const progress = followApply({ output, terminal: context.io.stdout, recordProgress: settings.snapshotFile === undefined });
 
-  const work = async (): Promise<Either<CliError, { readonly plan: Plan; readonly report: ApplyReport }>> => {
-    const locked = await lockAndPlan({ context, prepared, signal });
-    if (isLeft(locked)) return locked;
-    const { lock, plan, current } = locked.right;
-    try {
-      // Nothing to tag: the snapshot just read is the answer, so a converged host costs one engine process.
-      if (plan.actions.length === 0) return right({ plan, report: nothingToDo(current) });
-      const report = await applyWithProgress({
-        store,
-        plan,
-        current,
-        concurrency: settings.concurrency,
-        output,
-        terminal: context.io.stdout,
-        recordProgress: settings.snapshotFile === undefined,
-        ...(signal === undefined ? {} : { signal }),
-      });
-      return isLeft(report) ? left(E.store(report.left)) : right({ plan, report: report.right });
-    } finally {
-      await lock?.release();
+  const tell = (event: ProjectEvent): void => {
+    switch (event._tag) {
+      case 'Planned': {
+        const missing = event.plan.findings.filter((f) => f._tag === 'Missing').length;
+        const empty = emptyStoreNote({ snapshot: event.snapshot, missing, engine: settings.engine, snapshotFile: settings.snapshotFile });
+        if (empty !== undefined) output.note(`note: ${empty}`);
+        return;
+      }
+      case 'LockWait':
+        output.note(
+          `waiting for ${event.holder === undefined ? 'another imgalias process' : `imgalias process ${event.holder.pid}`} to finish applying to this engine (lock ${event.file}; at most ${seconds(event.timeoutMs)}, --lock-timeout)`,
+        );
+        return;
+      case 'LockTakenOver':
+        output.note(`took over the apply lock ${event.file}: process ${event.holder.pid}, which held it, is gone`);
+        return;
+      case 'Applying':
+        progress.start(event.plan.actions.length);
+        return;
+      case 'ActionDone':
+        progress.result(event.result);
+        return;
+      default:
+        return;
     }
+  };
+  const run = options.job === 'fix' ? fixProject : applyProject;
+  const work = async () => {
+    const outcome = await run({
+      ...jobOptions(context, settings, output, tell),
+      images: options.operands,
+      dryRun,
+      ...(signal === undefined ? {} : { signal }),
+    });
+    await progress.finish(outcome._tag === 'Right' && outcome.right.report?.interrupted === true);
+    return outcome;
   };
   const outcome = interrupt === undefined ? await work() : await interrupt.during(work);
   if (isLeft(outcome)) {
@@ -124,18 +86,22 @@ export async function applyPrepared(options: {
       output.error(`imgalias: interrupted by ${String(signal.reason)} before anything was tagged; nothing was changed.`);
       return right(signalExit());
     }
-    return outcome;
+    return left(fromProjectError(outcome.left));
   }
-  const { plan, report } = outcome.right;
+  const { plan, report, policy, store, ok } = outcome.right;
 
-  output.print(
-    renderApplyReport(report, {
-      format,
-      color: output.color,
-      plan,
-      header: { snapshot: snapshotLabel(settings), policy },
-    }),
-  );
+  if (report === undefined) {
+    output.print(
+      renderPlan(plan, { format: options.format, engine: store.engine, color: output.color, header: { snapshot: snapshotLabel(settings), policy } }),
+    );
+    if (options.format === 'text') {
+      for (const hint of hintsForMissing(plan.findings, { policy, engine: store.engine })) output.note(hint);
+      if (plan.actions.length > 0) output.note('dry run: nothing was tagged; run again without --dry-run to tag.');
+    }
+    return right(ok ? ExitCode.ok : ExitCode.findings);
+  }
+  const format = options.format === 'shell' ? 'text' : options.format;
+  output.print(renderApplyReport(report, { format, color: output.color, plan, header: { snapshot: snapshotLabel(settings), policy } }));
   if (report.interrupted) {
     const tagged = report.results.filter((r) => r._tag === 'Applied').length;
     const notStarted = report.results.filter((r) => r._tag === 'NotStarted').length;
@@ -153,7 +119,5 @@ export async function applyPrepared(options: {
       output.note(`dry run against ${settings.snapshotFile}: no engine was touched and the file was not changed.`);
     }
   }
-  const failed = report.results.some((result) => result._tag !== 'Applied');
-  const clean = !failed && report.verified && plan.findings.length === 0 && discoveryProblems === 0;
-  return right(clean ? ExitCode.ok : ExitCode.findings);
+  return right(ok ? ExitCode.ok : ExitCode.findings);
 }

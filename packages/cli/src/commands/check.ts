@@ -1,7 +1,9 @@
-import { isLeft, right } from 'fp-ts/lib/Either.js';
+import { isLeft, left, right } from 'fp-ts/lib/Either.js';
 import pc from 'picocolors';
 import type { CheckResult, FamilyStatus, NetworkMode } from '@imgalias/core';
-import { checkFamilies, describeFinding, familiarName } from '@imgalias/core';
+import { describeFinding, familiarName } from '@imgalias/core';
+import { checkProject } from '@imgalias/project';
+import { fromProjectError } from '../CliError.js';
 import { ExitCode } from '../ExitCode.js';
 import { emptyStoreNote } from '../MissingImageHints.js';
 import type { RegisterCommand } from './Command.js';
@@ -15,7 +17,7 @@ import {
   withPolicyOptions,
   withStoreOptions,
 } from './options.js';
-import { prepare } from './prepare.js';
+import { jobOptions } from './prepare.js';
 import { runRegistryCheck } from './registryCheck.js';
 import { withRegistryOptions } from './registryAccess.js';
 import { projectNote } from '../ProjectNote.js';
@@ -100,13 +102,13 @@ export const registerCheck: RegisterCommand = (program, context) =>
       if (isLeft(settings)) return settings;
       const format = formatFor(settings.right, ['text', 'json'], 'check');
       if (isLeft(format)) return format;
-      const prepared = await prepare({ context, settings: settings.right, operands, scope: 'requested-or-store' });
-      if (isLeft(prepared)) return prepared;
-      const { output, snapshot, images, policy, resolution, store, discoveryProblems, unreadProjectFiles } = prepared.right;
+      const output = context.output(settings.right);
+      const checked = await checkProject({ ...jobOptions(context, settings.right, output), images: operands });
+      if (isLeft(checked)) return left(fromProjectError(checked.left));
+      const { check: result, snapshot, resolution, store, unreadProjectFiles, ok } = checked.right;
       const note = projectNote('check', unreadProjectFiles);
       if (note !== undefined) output.note(note);
 
-      const result = checkFamilies({ snapshot, images, policy });
       const missing = result.families.filter((family) => family.status === 'missing').length;
       const empty = emptyStoreNote({ snapshot, missing, engine: store.engine, snapshotFile: settings.right.snapshotFile });
       if (empty !== undefined) output.note(`note: ${empty}`);
@@ -115,7 +117,6 @@ export const registerCheck: RegisterCommand = (program, context) =>
           ? JSON.stringify(checkJson(resolution.mode, result), null, 2)
           : renderCheckText(result, { color: output.color }),
       );
-      const complete = result.families.every((family) => family.status === 'complete');
-      return right(complete && result.findings.length === 0 && discoveryProblems === 0 ? ExitCode.ok : ExitCode.findings);
+      return right(ok ? ExitCode.ok : ExitCode.findings);
     }),
   );

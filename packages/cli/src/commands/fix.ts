@@ -1,6 +1,6 @@
 import { isLeft } from 'fp-ts/lib/Either.js';
 import type { RegisterCommand } from './Command.js';
-import { applyFormats, applyPrepared } from './applyPlan.js';
+import { applyFormats, runApply } from './applyPlan.js';
 import { formatFor } from './formats.js';
 import {
   withConcurrencyOption,
@@ -13,7 +13,6 @@ import {
   withPolicyOptions,
   withStoreOptions,
 } from './options.js';
-import { prepare } from './prepare.js';
 
 /**
  * `imgalias fix`: the one command for a build host. Every family with a name in the store, plus every image
@@ -45,8 +44,6 @@ export const registerFix: RegisterCommand = (program, context) =>
         const dryRun = (flags as { dryRun?: boolean }).dryRun === true;
         const format = formatFor(settings.right, applyFormats(dryRun), dryRun ? 'fix --dry-run' : 'fix');
         if (isLeft(format)) return format;
-        const prepared = await prepare({ context, settings: settings.right, operands: [], scope: 'store-and-project' });
-        if (isLeft(prepared)) return prepared;
-        return applyPrepared({ context, prepared: prepared.right, format: format.right, dryRun });
+        return runApply({ context, settings: settings.right, job: 'fix', operands: [], format: format.right, dryRun });
       }),
     );

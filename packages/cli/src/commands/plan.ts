@@ -1,5 +1,6 @@
-import { isLeft, right } from 'fp-ts/lib/Either.js';
-import { planAliases } from '@imgalias/core';
+import { isLeft, left, right } from 'fp-ts/lib/Either.js';
+import { planProject } from '@imgalias/project';
+import { fromProjectError } from '../CliError.js';
 import { renderPlan } from '@imgalias/render';
 import { ExitCode } from '../ExitCode.js';
 import { emptyStoreNote, hintsForMissing } from '../MissingImageHints.js';
@@ -15,7 +16,7 @@ import {
   withStoreOptions,
 } from './options.js';
 import { runPrefetch } from './prefetch.js';
-import { prepare } from './prepare.js';
+import { jobOptions } from './prepare.js';
 import { projectNote } from '../ProjectNote.js';
 import { snapshotLabel } from './snapshotLabel.js';
 
@@ -48,13 +49,13 @@ export const registerPlan: RegisterCommand = (program, context) =>
       if (isLeft(settings)) return settings;
       const format = formatFor(settings.right, ['text', 'json', 'markdown', 'shell'], 'plan');
       if (isLeft(format)) return format;
-      const prepared = await prepare({ context, settings: settings.right, operands, scope: 'requested-or-store' });
-      if (isLeft(prepared)) return prepared;
-      const { output, snapshot, images, policy, store, discoveryProblems, unreadProjectFiles } = prepared.right;
+      const output = context.output(settings.right);
+      const planned = await planProject({ ...jobOptions(context, settings.right, output), images: operands });
+      if (isLeft(planned)) return left(fromProjectError(planned.left));
+      const { plan, snapshot, policy, store, unreadProjectFiles, ok } = planned.right;
       const note = projectNote('plan', unreadProjectFiles);
       if (note !== undefined) output.note(note);
 
-      const plan = planAliases({ snapshot, images, policy });
       output.print(
         renderPlan(plan, {
           format: format.right,
@@ -66,6 +67,6 @@ export const registerPlan: RegisterCommand = (program, context) =>
       const empty = emptyStoreNote({ snapshot, missing: plan.findings.filter((f) => f._tag === 'Missing').length, engine: store.engine, snapshotFile: settings.right.snapshotFile });
       if (empty !== undefined) output.note(`note: ${empty}`);
       if (format.right === 'text') for (const hint of hintsForMissing(plan.findings, { policy, engine: store.engine })) output.note(hint);
-      return right(plan.findings.length === 0 && discoveryProblems === 0 ? ExitCode.ok : ExitCode.findings);
+      return right(ok ? ExitCode.ok : ExitCode.findings);
     }),
   );

@@ -20,6 +20,25 @@ export interface Sourced<A> {
   readonly source: SettingSource;
 }
 
+/**
+ * Where each setting that is a plain value came from (`mode`, `harbor` and every mirror rule carry their own
+ * source). A library option counts as a flag.
+ */
+export type SettingSources = Readonly<Record<SourcedSetting, SettingSource>>;
+
+/** The settings `SettingSources` covers. */
+export type SourcedSetting =
+  | 'harborLayout'
+  | 'shortNames'
+  | 'onConflict'
+  | 'engine'
+  | 'transport'
+  | 'concurrency'
+  | 'engineTimeout'
+  | 'lockTimeout'
+  | 'includeBuilt'
+  | 'format';
+
 /** The output formats every command understands. */
 export type OutputFormat = 'text' | 'json' | 'markdown' | 'shell';
 
@@ -81,6 +100,8 @@ export interface Settings {
   readonly configFile?: string; // the file that was loaded, if any
   /** The `--from` directory the config file was searched from, when the working directory had none. */
   readonly configFoundFrom?: string;
+  /** Where the plain-valued settings came from. */
+  readonly sources: SettingSources;
 }
 
 /** Defaults for every setting no level names. The mode is never `auto` by default: probing must be asked for. */

@@ -29,7 +29,7 @@ import { readDotEnv } from './DotEnvFile.js';
 import type { MirrorLevel } from './MirrorSettings.js';
 import { decideMirrors, splitMirrorList } from './MirrorSettings.js';
 import { readRegistriesConf } from './RegistriesConf.js';
-import type { EngineTransportSetting, ModeSetting, OutputFormat, SettingSource, Settings, Sourced } from './Settings.js';
+import type { EngineTransportSetting, ModeSetting, OutputFormat, SettingSource, SettingSources, Settings, Sourced } from './Settings.js';
 import { defaultSettings } from './Settings.js';
 
 /**
@@ -429,6 +429,24 @@ export async function loadSettings(input: {
   const probes = { ...defaultSettings.probes, ...(fromConfig.probes ?? {}) };
   const prefetch = { ...defaultSettings.prefetch, ...(fromConfig.prefetch ?? {}) };
 
+  // Where each remaining setting came from: the first candidate wins (every candidate was checked above).
+  const configLevel: SettingSource | undefined = config === undefined ? undefined : { kind: 'config', file: config.file };
+  const levelOf = (candidates: readonly Candidate[], inConfig: unknown): SettingSource =>
+    candidates[0]?.source ?? (inConfig !== undefined && configLevel !== undefined ? configLevel : { kind: 'default' });
+  const flagLevel = (name: string, raw: unknown): Candidate[] => (raw === undefined ? [] : flagCandidate(name, String(raw)));
+  const sources: SettingSources = {
+    harborLayout: levelOf(flagLevel('--harbor-layout', flags.harborLayout), fromConfig.harborLayout),
+    shortNames: levelOf(flagLevel('--short-names', flags.shortNames), fromConfig.shortNames),
+    onConflict: levelOf(flagLevel('--on-conflict', flags.onConflict), fromConfig.onConflict),
+    engine: levelOf([...flagLevel('--engine', flags.engine), ...variableCandidates(layers, settingVariables.engine)], fromConfig.engine),
+    transport: levelOf([...flagLevel('--transport', flags.transport), ...variableCandidates(layers, settingVariables.transport)], fromConfig.transport),
+    concurrency: levelOf(flagLevel('--concurrency', flags.concurrency), fromConfig.concurrency),
+    engineTimeout: levelOf([...flagLevel('--timeout', flags.timeout), ...variableCandidates(layers, settingVariables.engineTimeout)], fromConfig.engineTimeout),
+    lockTimeout: levelOf([...flagLevel('--lock-timeout', flags.lockTimeout), ...variableCandidates(layers, settingVariables.lockTimeout)], fromConfig.lockTimeout),
+    includeBuilt: levelOf(flagLevel('--include-built', flags.includeBuilt), fromConfig.includeBuilt),
+    format: levelOf(flagLevel(flags.json === true ? '--json' : '--format', flags.json === true ? 'json' : flags.format), fromConfig.format),
+  };
+
   const settings: Settings = {
     mode: mode.right,
     ...(harbor.right === undefined ? {} : { harbor: harbor.right }),
@@ -459,6 +477,7 @@ export async function loadSettings(input: {
     ...(snapshotFile === undefined ? {} : { snapshotFile }),
     ...(config === undefined ? {} : { configFile: config.file }),
     ...(config?.foundFrom === undefined ? {} : { configFoundFrom: config.foundFrom }),
+    sources,
   };
   return right(settings);
 }

@@ -72,7 +72,7 @@ const rows: readonly Row[] = [
       { kind: 'config', key: 'engine' },
     ],
     valueAt: (i) => (i === 0 ? 'podman' : 'nerdctl'),
-    read: (s) => ({ value: s.engine }),
+    read: (s) => ({ value: s.engine, source: s.sources.engine }),
     expectedValue: () => 'podman',
   },
   {
@@ -84,7 +84,7 @@ const rows: readonly Row[] = [
       { kind: 'config', key: 'transport' },
     ],
     valueAt: (i) => (i === 0 ? 'api' : 'cli'),
-    read: (s) => ({ value: s.transport }),
+    read: (s) => ({ value: s.transport, source: s.sources.transport }),
     expectedValue: () => 'api',
   },
   {
@@ -94,7 +94,7 @@ const rows: readonly Row[] = [
       { kind: 'config', key: 'harborLayout' },
     ],
     valueAt: (i) => (i === 0 ? 'flatten' : 'library'),
-    read: (s) => ({ value: s.harborLayout }),
+    read: (s) => ({ value: s.harborLayout, source: s.sources.harborLayout }),
     expectedValue: () => 'flatten',
   },
   {
@@ -104,7 +104,7 @@ const rows: readonly Row[] = [
       { kind: 'config', key: 'onConflict' },
     ],
     valueAt: (i) => (i === 0 ? 'retarget' : 'report'),
-    read: (s) => ({ value: s.onConflict }),
+    read: (s) => ({ value: s.onConflict, source: s.sources.onConflict }),
     expectedValue: () => 'retarget',
   },
   {
@@ -114,7 +114,7 @@ const rows: readonly Row[] = [
       { kind: 'config', key: 'concurrency' },
     ],
     valueAt: (i, level) => (level.kind === 'flag' ? '9' : i === 0 ? 9 : 2),
-    read: (s) => ({ value: s.concurrency }),
+    read: (s) => ({ value: s.concurrency, source: s.sources.concurrency }),
     expectedValue: () => 9,
   },
   {
@@ -124,7 +124,7 @@ const rows: readonly Row[] = [
       { kind: 'config', key: 'format' },
     ],
     valueAt: (i) => (i === 0 ? 'markdown' : 'shell'),
-    read: (s) => ({ value: s.format }),
+    read: (s) => ({ value: s.format, source: s.sources.format }),
     expectedValue: () => 'markdown',
   },
   {
@@ -134,7 +134,7 @@ const rows: readonly Row[] = [
       { kind: 'config', key: 'shortNames' },
     ],
     valueAt: (i) => i === 0,
-    read: (s) => ({ value: s.shortNames }),
+    read: (s) => ({ value: s.shortNames, source: s.sources.shortNames }),
     expectedValue: () => true,
   },
 ];
@@ -235,6 +235,18 @@ test('every setting falls back to its default when no level names it', async () 
       formatSource: 'default',
       quiet: false,
       color: undefined,
+      sources: {
+        harborLayout: { kind: 'default' },
+        shortNames: { kind: 'default' },
+        onConflict: { kind: 'default' },
+        engine: { kind: 'default' },
+        transport: { kind: 'default' },
+        concurrency: { kind: 'default' },
+        engineTimeout: { kind: 'default' },
+        lockTimeout: { kind: 'default' },
+        includeBuilt: { kind: 'default' },
+        format: { kind: 'default' },
+      },
     },
   });
 });

@@ -41,6 +41,9 @@ const baseSettings: Settings = {
   formatSource: 'default',
   quiet: false,
   color: undefined,
+  sources: Object.fromEntries(
+    ['harborLayout', 'shortNames', 'onConflict', 'engine', 'transport', 'concurrency', 'engineTimeout', 'lockTimeout', 'includeBuilt', 'format'].map((key) => [key, { kind: 'default' }]),
+  ) as Settings['sources'],
 };
 
 const autoSettings = (probes: { publicUrl: string; harborUrl?: string; timeoutMs?: number }, harbor?: string): Settings => {

@@ -1,0 +1,55 @@
+import type { ReferenceError, StoreError } from '@imgalias/core';
+import { describeReferenceError, quoteExcerpt } from '@imgalias/core';
+import type { LockError } from '@imgalias/adapter-docker';
+import { describeLockError, describeStoreError } from '@imgalias/adapter-docker';
+import type { ConfigError } from './config/ConfigError.js';
+import { describeConfigError } from './config/ConfigError.js';
+
+/**
+ * Why a project job stopped before it had a result, as data: bad settings or image names, project paths that do
+ * not exist or were refused, a saved snapshot that cannot be read, the engine, or its apply lock. Nothing was
+ * changed in any of these cases except `Store` and `Lock` during `fixProject`, whose report says what was.
+ */
+export type ProjectError =
+  | { readonly _tag: 'Config'; readonly error: ConfigError }
+  | { readonly _tag: 'InvalidImages'; readonly images: readonly { readonly input: string; readonly error: ReferenceError }[] }
+  | { readonly _tag: 'PathNotFound'; readonly paths: readonly string[] }
+  | { readonly _tag: 'RefusedFiles'; readonly files: readonly { readonly file: string; readonly detail: string }[] }
+  | { readonly _tag: 'SnapshotFileUnreadable'; readonly file: string; readonly message: string }
+  | { readonly _tag: 'SnapshotFileInvalid'; readonly file: string; readonly errors: readonly string[] }
+  | { readonly _tag: 'Store'; readonly error: StoreError }
+  | { readonly _tag: 'Lock'; readonly error: LockError };
+
+/**
+ * What went wrong, for what, and what to do next; several lines for several bad images or files.
+ *
+ * @example
+ * describeProjectError({ _tag: 'PathNotFound', paths: ['servces'] })
+ * // 'no such file or directory to scan: servces. Check the `from` paths; nothing was changed.'
+ */
+export function describeProjectError(e: ProjectError): string {
+  switch (e._tag) {
+    case 'Config':
+      return describeConfigError(e.error);
+    case 'InvalidImages':
+      return [
+        ...e.images.map(({ input, error }) => `invalid image ${quoteExcerpt(input)}: ${describeReferenceError(error)}`),
+        'Nothing was changed and no engine was called. Write images as docker does: redis:7-alpine, osixia/openldap:1.5.0, harbor.corp.local/proj/redis:7-alpine.',
+      ].join('\n');
+    case 'PathNotFound':
+      return `no such file or directory to scan: ${e.paths.join(', ')}. Check the \`from\` paths; nothing was changed.`;
+    case 'RefusedFiles':
+      return [
+        ...e.files.map(({ file, detail }) => `${file}: not read: ${detail}`),
+        'Nothing was changed. Replace these with regular files within the limits, or leave them out of `from`.',
+      ].join('\n');
+    case 'SnapshotFileUnreadable':
+      return `cannot read snapshot file ${e.file}: ${e.message}\nCreate one with: imgalias snapshot > ${e.file}`;
+    case 'SnapshotFileInvalid':
+      return [`snapshot file ${e.file} is not a valid imgalias snapshot:`, ...e.errors.map((line) => `  ${line}`), 'Create one with: imgalias snapshot > FILE'].join('\n');
+    case 'Store':
+      return describeStoreError(e.error);
+    case 'Lock':
+      return describeLockError(e.error);
+  }
+}

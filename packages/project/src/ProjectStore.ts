@@ -1,0 +1,66 @@
+import type { Either } from 'fp-ts/lib/Either.js';
+import { isLeft, left, right } from 'fp-ts/lib/Either.js';
+import type { ImageStore } from '@imgalias/core';
+import type { EngineStoreOptions } from '@imgalias/adapter-docker';
+import type { Settings } from './config/Settings.js';
+import type { ProjectError } from './ProjectError.js';
+
+/** The environment a job runs in: what the engine CLIs and compose interpolation see. */
+export type Environment = Readonly<Record<string, string | undefined>>;
+
+/** How these settings reach the real engine: which CLI, its environment, concurrency, transport and timeout. */
+export const engineStoreOptions = (settings: Settings, env: Environment): EngineStoreOptions => ({
+  engine: settings.engine,
+  env,
+  concurrency: settings.concurrency,
+  transport: settings.transport,
+  timeoutMs: settings.engineTimeoutMs,
+});
+
+/**
+ * The image store the settings name: the saved snapshot when `settings.snapshotFile` is set (an in-memory store,
+ * no engine touched), the real engine otherwise. Opening the engine store runs nothing; its first `snapshot()`
+ * does, and reports a missing or unreachable engine as a `StoreError`. `onTransport` hears how the engine was
+ * reached (`docker CLI`, `Docker Engine API at ...`) once known, and again if `auto` falls back to the CLI.
+ *
+ * @example
+ * const store = await openProjectStore({ settings, env: process.env });
+ */
+export async function openProjectStore(options: {
+  readonly settings: Settings;
+  readonly env: Environment;
+  readonly onTransport?: (description: string) => void;
+}): Promise<Either<ProjectError, ImageStore>> {
+  const { settings, env, onTransport } = options;
+  // The stores load when first needed: a program that imports this package for its settings pays for neither.
+  if (settings.snapshotFile !== undefined) {
+    const [{ readSnapshotFile }, { createMemoryStore }] = await Promise.all([import('./SnapshotFile.js'), import('@imgalias/adapter-memory')]);
+    const snapshot = await readSnapshotFile(settings.snapshotFile);
+    return isLeft(snapshot) ? left(snapshot.left) : right(createMemoryStore({ snapshot: snapshot.right, engine: settings.engine }));
+  }
+  const { createEngineStore } = await import('@imgalias/adapter-docker');
+  const store = createEngineStore(engineStoreOptions(settings, env));
+  if (onTransport === undefined) return right(store);
+  let said = '';
+  const tell = (): void => {
+    const { description } = store.transport();
+    if (description === said) return;
+    said = description;
+    onTransport(description);
+  };
+  // Still the engine store (its runner, its other reads), only telling how it was reached.
+  const told: ImageStore = {
+    ...store,
+    snapshot: async () => {
+      const read = await store.snapshot();
+      tell();
+      return read;
+    },
+    apply: async (plan, applyOptions) => {
+      const applied = await store.apply(plan, applyOptions);
+      tell();
+      return applied;
+    },
+  };
+  return right(told);
+}
