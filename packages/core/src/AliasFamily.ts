@@ -5,6 +5,7 @@ import type { RequestFinding } from './Finding.js';
 import type { MirrorRule } from './MirrorRule.js';
 import { ANY_ORIGIN, mirrorRulesOf, resolveMirror } from './MirrorRule.js';
 import type { AliasPolicy, NetworkMode } from './Policy.js';
+import { completePolicy } from './Policy.js';
 
 /** The role a name plays in its family; also the order sources are ranked in, per mode. */
 export type MemberRole = 'harbor' | 'localhost' | 'origin' | 'short' | 'localhost-short';
@@ -103,7 +104,9 @@ const originOf = (ref: ImageReference, rules: readonly MirrorRule[]): { domain: 
  * @example
  * familyOf(parseRight('localhost/minio'), defaultPolicy).origin // 'docker.io/library/minio:latest'
  */
-export const familyOf = (ref: ImageReference, policy: AliasPolicy, rules: readonly MirrorRule[] = mirrorRulesOf(policy)): AliasFamily => {
+export const familyOf = (ref: ImageReference, given: AliasPolicy, rulesOfPolicy?: readonly MirrorRule[]): AliasFamily => {
+  const policy = completePolicy(given);
+  const rules = rulesOfPolicy ?? mirrorRulesOf(policy);
   const origin = originOf(ref, rules);
   const tag = `:${ref.tag ?? 'latest'}`;
   const originName = joined(origin.domain, '/', origin.path, tag);
@@ -159,8 +162,9 @@ export type ImageRequest = string | ImageReference;
  */
 export const familiesOf = (
   images: ReadonlyArray<ImageRequest>,
-  policy: AliasPolicy,
+  given: AliasPolicy,
 ): { readonly families: readonly AliasFamily[]; readonly findings: readonly RequestFinding[] } => {
+  const policy = completePolicy(given);
   const families = new Map<string, AliasFamily>();
   const findings: RequestFinding[] = [];
   const rules = mirrorRulesOf(policy);

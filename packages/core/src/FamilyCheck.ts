@@ -2,6 +2,7 @@ import type { AliasFamily, ImageRequest, MemberRole } from './AliasFamily.js';
 import { familiesOf, familyOf, isTagTarget } from './AliasFamily.js';
 import type { Finding } from './Finding.js';
 import type { AliasPolicy } from './Policy.js';
+import { completePolicy } from './Policy.js';
 import type { Snapshot } from './Snapshot.js';
 import { indexSnapshot } from './Snapshot.js';
 import { parseReference } from './ImageReference.js';
@@ -61,7 +62,8 @@ const checkFamily = (family: AliasFamily, imageIdByName: ReadonlyMap<string, str
  * Reports, without planning anything, which names each requested family has in the store and on which image.
  * Uses the same source ranking as `planAliases`, so `complete` means the planner has nothing to do for it.
  */
-export const checkFamilies = ({ snapshot, images, policy }: CheckInput): CheckResult => {
+export const checkFamilies = ({ snapshot, images, policy: given }: CheckInput): CheckResult => {
+  const policy = completePolicy(given);
   const index = indexSnapshot(snapshot);
   const requested = familiesOf(images, policy);
   return {
@@ -74,7 +76,8 @@ export const checkFamilies = ({ snapshot, images, policy }: CheckInput): CheckRe
  * The origin of every family that has at least one member in the store, sorted: what `imgalias fix` plans
  * when no image list is given. Names that do not parse and digest-only names name no family.
  */
-export const familiesInSnapshot = (snapshot: Snapshot, policy: AliasPolicy): string[] => {
+export const familiesInSnapshot = (snapshot: Snapshot, given: AliasPolicy): string[] => {
+  const policy = completePolicy(given);
   const origins = new Set<string>();
   for (const name of indexSnapshot(snapshot).imageIdByName.keys()) {
     const parsed = parseReference(name);

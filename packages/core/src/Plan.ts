@@ -7,6 +7,7 @@ import { compareStrings } from './Order.js';
 import type { MirrorRule } from './MirrorRule.js';
 import { mirrorRulesOf } from './MirrorRule.js';
 import type { AliasPolicy, NetworkMode } from './Policy.js';
+import { completePolicy } from './Policy.js';
 import type { Snapshot, SnapshotImage } from './Snapshot.js';
 import { canonicalTagName, isPlaceholderName, locateNames } from './Snapshot.js';
 
@@ -99,7 +100,8 @@ const pullNameFor = (family: AliasFamily, policy: AliasPolicy): string | undefin
  * // [{ _tag: 'Tag', source: 'localhost/redis:7-alpine', target: 'docker.io/library/redis:7-alpine', imageId: 'sha256:1',
  * //    family: 'docker.io/library/redis:7-alpine', role: 'origin', reason: 'missing-name' }]
  */
-export const planAliases = ({ snapshot, images, policy }: PlanInput): Plan => {
+export const planAliases = ({ snapshot, images, policy: given }: PlanInput): Plan => {
+  const policy = completePolicy(given);
   const requested = familiesOf(images, policy);
   // Families are planned in order of their origin, each against the store as the earlier ones leave it.
   const families = [...requested.families].sort((a, b) => compareStrings(a.origin, b.origin));

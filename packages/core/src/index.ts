@@ -13,8 +13,8 @@ export {
   MAX_PATH_LENGTH,
 } from './ImageReference.js';
 
-export type { NetworkMode, ConflictPolicy, AliasPolicy } from './Policy.js';
-export { defaultPolicy } from './Policy.js';
+export type { NetworkMode, ConflictPolicy, AliasPolicy, PolicyInput, MirrorRuleInput, PolicyError } from './Policy.js';
+export { defaultPolicy, resolvePolicy, describePolicyError } from './Policy.js';
 export type { HarborLocation, HarborLocationError } from './HarborLocation.js';
 export { parseHarborLocation, describeHarborLocationError, formatHarborLocation } from './HarborLocation.js';
 

@@ -5,6 +5,7 @@ import { compareStrings } from '../Order.js';
 import type { FindingOrder, InvalidSnapshotNameFinding, RequestFinding } from '../Finding.js';
 import { describeFinding, sharedFindingKey, sortFindings } from '../Finding.js';
 import type { AliasPolicy } from '../Policy.js';
+import { completePolicy } from '../Policy.js';
 import type { Snapshot } from '../Snapshot.js';
 import { indexSnapshot } from '../Snapshot.js';
 
@@ -135,7 +136,8 @@ const CLEAN_FINDING_ORDER: FindingOrder<CleanFinding> = {
  *   images: ['redis:7'], policy: defaultPolicy, includeHarbor: false, containers: [] }).actions.map((a) => a.name)
  * // ['docker.io/library/redis:7', 'localhost/redis:7']
  */
-export const planClean = ({ snapshot, images, policy, includeHarbor, containers, includeUnrecoverable = false }: CleanPlanInput): CleanPlan => {
+export const planClean = ({ snapshot, images, policy: given, includeHarbor, containers, includeUnrecoverable = false }: CleanPlanInput): CleanPlan => {
+  const policy = completePolicy(given);
   const index = indexSnapshot(snapshot);
   const requested = familiesOf(images, policy);
   const findings: CleanFinding[] = [...index.findings, ...requested.findings];

@@ -8,6 +8,7 @@ import type { TagAction } from '../Plan.js';
 import { mirrorRulesOf } from '../MirrorRule.js';
 import type { HarborLocation } from '../HarborLocation.js';
 import type { AliasPolicy } from '../Policy.js';
+import { completePolicy } from '../Policy.js';
 import type { Snapshot } from '../Snapshot.js';
 import { indexSnapshot } from '../Snapshot.js';
 
@@ -101,7 +102,8 @@ const PUBLISH_FINDING_ORDER: FindingOrder<PublishFinding> = {
  *   policy: { ...defaultPolicy, harbor: { registry: '127.0.0.1:5000', project: 'aihpc' } } }).entries[0]?.target
  * // '127.0.0.1:5000/aihpc/redis:7'
  */
-export const planPublish = ({ snapshot, images, policy }: PublishPlanInput): PublishPlan => {
+export const planPublish = ({ snapshot, images, policy: given }: PublishPlanInput): PublishPlan => {
+  const policy = completePolicy(given);
   const index = indexSnapshot(snapshot);
   const requested = familiesOf(images, policy);
   const findings: PublishFinding[] = [...index.findings, ...requested.findings];

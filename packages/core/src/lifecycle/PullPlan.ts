@@ -9,6 +9,7 @@ import { describeFinding as describeSharedFinding, sharedFindingKey, sortFinding
 import type { HarborLocation } from '../HarborLocation.js';
 import { parseHarborLocation } from '../HarborLocation.js';
 import type { AliasPolicy, NetworkMode } from '../Policy.js';
+import { completePolicy } from '../Policy.js';
 import { mirrorRulesOf } from '../MirrorRule.js';
 import type { Snapshot } from '../Snapshot.js';
 import { indexSnapshot } from '../Snapshot.js';
@@ -167,7 +168,8 @@ const PULL_FINDING_ORDER: FindingOrder<PullFinding> = {
  * // [{ _tag: 'Pull', family: 'docker.io/library/redis:7', lookedFor: [...], candidates: [
  * //    { source: 'harbor', reference: '127.0.0.1:5000/aihpc/redis:7', registry: '127.0.0.1:5000', reason: 'internal-harbor-only' }] }]
  */
-export const planPrefetch = ({ snapshot, images, policy, mirrors }: PullPlanInput): PullPlan => {
+export const planPrefetch = ({ snapshot, images, policy: given, mirrors }: PullPlanInput): PullPlan => {
+  const policy = completePolicy(given);
   const index = indexSnapshot(snapshot);
   const requested = familiesOf(images, policy);
   const findings: PullFinding[] = [...index.findings, ...requested.findings];

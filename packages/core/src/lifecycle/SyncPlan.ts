@@ -8,6 +8,7 @@ import { excerpt, quoteExcerpt } from '../PrintableText.js';
 import { mirrorRulesOf } from '../MirrorRule.js';
 import type { HarborLocation } from '../HarborLocation.js';
 import type { AliasPolicy } from '../Policy.js';
+import { completePolicy } from '../Policy.js';
 
 /** Copy one image from its origin registry to its Harbor name, registry to registry (no engine). */
 export interface SyncEntry {
@@ -74,7 +75,8 @@ const SYNC_FINDING_ORDER: FindingOrder<SyncFinding> = {
  * planSync({ images: ['redis:7'], policy: { ...defaultPolicy, harbor: { registry: 'harbor.corp.local', project: 'proj' } } }).entries
  * // [{ _tag: 'Copy', family: 'docker.io/library/redis:7', source: 'docker.io/library/redis:7', target: 'harbor.corp.local/proj/redis:7' }]
  */
-export const planSync = ({ images, policy, platforms = [] }: SyncPlanInput): SyncPlan => {
+export const planSync = ({ images, policy: given, platforms = [] }: SyncPlanInput): SyncPlan => {
+  const policy = completePolicy(given);
   const requested = familiesOf(images, policy);
   const findings: SyncFinding[] = [...requested.findings];
   // A family whose Harbor name a mirror finding took away is explained by that finding, not by NoHarborCopy.
