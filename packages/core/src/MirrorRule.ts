@@ -34,6 +34,20 @@ export interface MirrorRule {
   readonly origin: string;
   readonly location: HarborLocation;
   readonly layout: HarborLayout;
+  /**
+   * Where `imgalias sync` reads this origin's images instead of the origin itself: a staging registry (an
+   * air-gapped site's import registry, another Harbor project) holding them under its own layout.
+   */
+  readonly staging?: StagingSource;
+}
+
+/**
+ * A staging registry a mirror rule's images are copied from: `staging.corp.local/quay` with the layout its
+ * names follow (`proxy-cache`: the origin's whole path, as `skopeo sync` and registries.conf mirrors keep it).
+ */
+export interface StagingSource {
+  readonly location: HarborLocation;
+  readonly layout: HarborLayout;
 }
 
 /** The origin that stands for every registry without a rule of its own. */
@@ -73,8 +87,15 @@ export const mirrorRulesOf = (policy: MirrorSettings): readonly MirrorRule[] => 
   return [...rules, { origin: ANY_ORIGIN, location: policy.harbor, layout: policy.harborLayout }];
 };
 
-/** `quay.io=harbor.corp.local/quay@proxy-cache`: the `--mirror` form, also used in plans and messages. */
-export const formatMirrorRule = (rule: MirrorRule): string => `${rule.origin}=${formatHarborLocation(rule.location)}@${rule.layout}`;
+/** Separates a rule's Harbor location from its staging source: `ORIGIN=LOCATION[@LAYOUT]+from=STAGING[@LAYOUT]`. */
+export const STAGING_SEPARATOR = '+from=';
+
+/**
+ * `quay.io=harbor.corp.local/quay@proxy-cache` (with a staging source, `...+from=staging.corp.local/quay@path`):
+ * the `--mirror` form, also used in plans and messages.
+ */
+export const formatMirrorRule = (rule: MirrorRule): string =>
+  `${rule.origin}=${formatHarborLocation(rule.location)}@${rule.layout}${rule.staging === undefined ? '' : `${STAGING_SEPARATOR}${formatHarborLocation(rule.staging.location)}@${rule.staging.layout}`}`;
 
 /** What a rule gives one origin repository. */
 export type MirrorResolution =
@@ -163,6 +184,26 @@ export const resolveMirror = (
   return { _tag: 'Mirrored', rule, repository: `${formatHarborLocation(rule.location)}/${path.right}` };
 };
 
+/**
+ * The repository `imgalias sync` reads an origin repository from when its rule names a staging source: the
+ * staging location with the path the staging layout gives (or how many components a too-deep `flatten-N`
+ * lacks). `undefined` when the rule has no staging source: the origin itself is read.
+ *
+ * @example
+ * stagingRepository({ domain: 'quay.io', path: 'keycloak/keycloak' },
+ *   { origin: 'quay.io', location: { registry: 'harbor.corp.local', project: 'quay' }, layout: 'proxy-cache',
+ *     staging: { location: { registry: 'staging.corp.local', project: 'quay' }, layout: 'proxy-cache' } })
+ * // right('staging.corp.local/quay/keycloak/keycloak')
+ */
+export const stagingRepository = (
+  origin: { readonly domain: string; readonly path: string },
+  rule: MirrorRule,
+): Either<{ readonly components: number; readonly level: number }, string> | undefined => {
+  if (rule.staging === undefined) return undefined;
+  const path = layoutPath(origin, rule.staging.layout);
+  return path._tag === 'Left' ? path : right(`${formatHarborLocation(rule.staging.location)}/${path.right}`);
+};
+
 /** Why a mirror rule was refused; `source` says where it was written (`--mirror`, `IMGALIAS_MIRRORS`, a file). */
 export interface MirrorRuleError {
   readonly _tag: 'InvalidMirrorRule';
@@ -207,42 +248,74 @@ export const makeMirrorRule = ({
   location,
   layout,
   defaultLayout,
+  from,
+  fromLayout,
   input,
 }: {
   readonly origin: string;
   readonly location: string;
   readonly layout: string | undefined;
   readonly defaultLayout: HarborLayout;
+  /** a staging location `host[:port]/project` that `sync` reads the origin's images from */
+  readonly from?: string | undefined;
+  /** the staging location's layout; undefined takes the rule's own layout */
+  readonly fromLayout?: string | undefined;
   /** the text the rule was read from, for messages; defaults to the `--mirror` form */
   readonly input?: string;
 }): Either<MirrorRuleError, MirrorRule> => {
-  const shown = input ?? `${origin}=${location}${layout === undefined ? '' : `@${layout}`}`;
+  const shown =
+    input ??
+    `${origin}=${location}${layout === undefined ? '' : `@${layout}`}${from === undefined ? '' : `${STAGING_SEPARATOR}${from}${fromLayout === undefined ? '' : `@${fromLayout}`}`}`;
   const parsedOrigin = parseMirrorOrigin(origin);
   if (parsedOrigin._tag === 'Left') return invalidRule(shown, parsedOrigin.left.reason);
   const parsedLocation = parseHarborLocation(location.trim());
   if (parsedLocation._tag === 'Left') return invalidRule(shown, `location: ${parsedLocation.left.reason}`);
   const chosen = layout === undefined ? defaultLayout : layout.trim();
   if (!isHarborLayout(chosen)) return invalidRule(shown, `unknown layout "${chosen}" (one of ${HARBOR_LAYOUTS.join(', ')})`);
-  return right({ origin: parsedOrigin.right, location: parsedLocation.right, layout: chosen });
+  const rule: MirrorRule = { origin: parsedOrigin.right, location: parsedLocation.right, layout: chosen };
+  if (from === undefined) {
+    if (fromLayout !== undefined) return invalidRule(shown, 'a staging layout without a staging location (write from as well)');
+    return right(rule);
+  }
+  const staging = parseHarborLocation(from.trim());
+  if (staging._tag === 'Left') return invalidRule(shown, `staging location: ${staging.left.reason}`);
+  const stagingLayout = fromLayout === undefined ? chosen : fromLayout.trim();
+  if (!isHarborLayout(stagingLayout)) return invalidRule(shown, `unknown staging layout "${stagingLayout}" (one of ${HARBOR_LAYOUTS.join(', ')})`);
+  if (formatHarborLocation(staging.right) === formatHarborLocation(parsedLocation.right) && stagingLayout === chosen) {
+    return invalidRule(shown, 'the staging source is the Harbor location itself; sync would copy each image onto itself');
+  }
+  return right({ ...rule, staging: { location: staging.right, layout: stagingLayout } });
+};
+
+const splitLayout = (text: string): { readonly location: string; readonly layout: string | undefined } => {
+  const at = text.lastIndexOf('@');
+  return at < 0 ? { location: text, layout: undefined } : { location: text.slice(0, at), layout: text.slice(at + 1) };
 };
 
 /**
- * Reads `ORIGIN=LOCATION[@LAYOUT]`, the form of `--mirror` and `IMGALIAS_MIRRORS`.
+ * Reads `ORIGIN=LOCATION[@LAYOUT][+from=STAGING[@LAYOUT]]`, the form of `--mirror` and `IMGALIAS_MIRRORS`. The
+ * `+from=` part names a staging registry `sync` copies from instead of the origin; its layout defaults to the
+ * rule's.
  *
  * @example
  * parseMirrorRule('quay.io=harbor.corp.local/quay@proxy-cache', 'path')
  * // right({ origin: 'quay.io', location: { registry: 'harbor.corp.local', project: 'quay' }, layout: 'proxy-cache' })
+ * parseMirrorRule('quay.io=harbor.corp.local/quay@proxy-cache+from=staging.corp.local/quay', 'path').right.staging
+ * // { location: { registry: 'staging.corp.local', project: 'quay' }, layout: 'proxy-cache' }
  */
 export const parseMirrorRule = (input: string, defaultLayout: HarborLayout): Either<MirrorRuleError, MirrorRule> => {
   const eq = input.indexOf('=');
   if (eq < 0) return invalidRule(input, 'expected ORIGIN=LOCATION[@LAYOUT] (e.g. quay.io=harbor.corp.local/quay@proxy-cache)');
   const rest = input.slice(eq + 1);
-  const at = rest.lastIndexOf('@');
+  const plus = rest.indexOf(STAGING_SEPARATOR);
+  const target = splitLayout(plus < 0 ? rest : rest.slice(0, plus));
+  const staging = plus < 0 ? undefined : splitLayout(rest.slice(plus + STAGING_SEPARATOR.length));
   return makeMirrorRule({
     origin: input.slice(0, eq),
-    location: at < 0 ? rest : rest.slice(0, at),
-    layout: at < 0 ? undefined : rest.slice(at + 1),
+    location: target.location,
+    layout: target.layout,
     defaultLayout,
+    ...(staging === undefined ? {} : { from: staging.location, fromLayout: staging.layout }),
     input,
   });
 };

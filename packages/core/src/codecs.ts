@@ -112,13 +112,12 @@ export const SnapshotCodec: t.Type<Snapshot, Snapshot, unknown> = struct(
   'Snapshot',
 );
 
-/** A mirror rule as JSON: `location` as an object or the `host[:port]/project` string; origins are not checked here. */
-export const MirrorRuleCodec: t.Type<MirrorRule, MirrorRule, unknown> = struct(
-  {
-    origin: t.string,
-    location: t.union([HarborLocationCodec, HarborLocationFromString], 'HarborLocation') as unknown as t.Type<HarborLocation, HarborLocation, unknown>,
-    layout: HarborLayoutCodec,
-  },
+/** A mirror rule as JSON: `location` (and a staging source's) as an object or the `host[:port]/project` string; origins are not checked here. */
+const HarborLocationJson = t.union([HarborLocationCodec, HarborLocationFromString], 'HarborLocation') as unknown as t.Type<HarborLocation, HarborLocation, unknown>;
+
+export const MirrorRuleCodec: t.Type<MirrorRule, MirrorRule, unknown> = withOptional(
+  { origin: t.string, location: HarborLocationJson, layout: HarborLayoutCodec },
+  { staging: struct({ location: HarborLocationJson, layout: HarborLayoutCodec }, 'StagingSource') },
   'MirrorRule',
 );
 

@@ -36,7 +36,7 @@ export type {
   RequestFinding,
 } from './Finding.js';
 export { describeFinding } from './Finding.js';
-export type { HarborLayout, MirrorRule, MirrorResolution, MirrorRuleError } from './MirrorRule.js';
+export type { HarborLayout, MirrorRule, MirrorResolution, MirrorRuleError, StagingSource } from './MirrorRule.js';
 export {
   ANY_ORIGIN,
   HARBOR_LAYOUTS,
@@ -45,6 +45,8 @@ export {
   formatMirrorRule,
   layoutPath,
   resolveMirror,
+  stagingRepository,
+  STAGING_SEPARATOR,
   parseMirrorOrigin,
   makeMirrorRule,
   parseMirrorRule,

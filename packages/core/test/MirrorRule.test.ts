@@ -21,6 +21,7 @@ import {
   planPrefetch,
   planPublish,
   resolveMirror,
+  stagingRepository,
 } from '@imgalias/core';
 import { policy, snapshot } from './support/builders.js';
 
@@ -137,6 +138,58 @@ describe('parseMirrorRule: ORIGIN=LOCATION[@LAYOUT]', () => {
     for (const layout of HARBOR_LAYOUTS) {
       expect(parseMirrorRule(`ghcr.io=harbor.corp.local/gh@${layout}`, 'path')).toMatchObject({ _tag: 'Right', right: { layout } });
     }
+  });
+});
+
+describe('staging sources: ORIGIN=LOCATION[@LAYOUT]+from=STAGING[@LAYOUT]', () => {
+  const quay = { registry: 'harbor.corp.local', project: 'quay' };
+  const staged = (staging: MirrorRule['staging']): MirrorRule => ({ ...rule('quay.io', 'proxy-cache', quay), ...(staging ? { staging } : {}) });
+
+  test.each<[string, MirrorRule, string]>([
+    ['quay.io=harbor.corp.local/quay@proxy-cache+from=staging.corp.local/quay', staged({ location: { registry: 'staging.corp.local', project: 'quay' }, layout: 'proxy-cache' }), 'quay.io=harbor.corp.local/quay@proxy-cache+from=staging.corp.local/quay@proxy-cache'],
+    ['quay.io=harbor.corp.local/quay@proxy-cache+from=127.0.0.1:5000/import/quay@flatten-1', staged({ location: { registry: '127.0.0.1:5000', project: 'import/quay' }, layout: 'flatten-1' }), 'quay.io=harbor.corp.local/quay@proxy-cache+from=127.0.0.1:5000/import/quay@flatten-1'],
+    // A migration inside one Harbor: the same location under another layout is a staging source too.
+    ['quay.io=harbor.corp.local/quay@proxy-cache+from=harbor.corp.local/quay@path', staged({ location: quay, layout: 'path' }), 'quay.io=harbor.corp.local/quay@proxy-cache+from=harbor.corp.local/quay@path'],
+  ])('%s', (input, expected, formatted) => {
+    expect(parseMirrorRule(input, 'path')).toEqual({ _tag: 'Right', right: expected });
+    expect(formatMirrorRule(expected)).toBe(formatted);
+    expect(parseMirrorRule(formatMirrorRule(expected), 'flatten-2')).toEqual({ _tag: 'Right', right: expected });
+  });
+
+  test('without a layout the staging source takes the rule\'s own (not the default)', () => {
+    expect(parseMirrorRule('quay.io=harbor.corp.local/quay@flatten-0+from=staging.corp.local/q', 'path')).toMatchObject({ _tag: 'Right', right: { layout: 'flatten-0', staging: { layout: 'flatten-0' } } });
+    expect(parseMirrorRule('quay.io=harbor.corp.local/quay+from=staging.corp.local/q', 'flatten-1')).toMatchObject({ _tag: 'Right', right: { layout: 'flatten-1', staging: { layout: 'flatten-1' } } });
+  });
+
+  test.each<[string, RegExp]>([
+    ['quay.io=harbor.corp.local/quay+from=staging.corp.local', /staging location: expected host\[:port\]\/project/],
+    ['quay.io=harbor.corp.local/quay+from=https://staging.corp.local/q', /staging location: leave out the scheme/],
+    ['quay.io=harbor.corp.local/quay+from=staging.corp.local/q@deep', /unknown staging layout "deep"/],
+    ['quay.io=harbor.corp.local/quay@path+from=harbor.corp.local/quay', /the staging source is the Harbor location itself/],
+    ['quay.io=harbor.corp.local/quay+from=', /staging location: expected host\[:port\]\/project/],
+  ])('%s is refused: %s', (input, reason) => {
+    const parsed = parseMirrorRule(input, 'path');
+    expect(parsed._tag).toBe('Left');
+    if (parsed._tag === 'Left') expect(describeMirrorRuleError(parsed.left)).toMatch(reason);
+  });
+
+  test('makeMirrorRule takes from and fromLayout as config objects give them; a fromLayout alone is refused', () => {
+    expect(makeMirrorRule({ origin: 'quay.io', location: 'harbor.corp.local/quay', layout: 'proxy-cache', from: 'staging.corp.local/quay', fromLayout: 'path', defaultLayout: 'path' })).toEqual({
+      _tag: 'Right',
+      right: staged({ location: { registry: 'staging.corp.local', project: 'quay' }, layout: 'path' }),
+    });
+    const alone = makeMirrorRule({ origin: 'quay.io', location: 'harbor.corp.local/quay', layout: undefined, fromLayout: 'path', defaultLayout: 'path' });
+    expect(alone._tag === 'Left' && describeMirrorRuleError(alone.left)).toMatch(/a staging layout without a staging location/);
+  });
+
+  test('stagingRepository: the staging location with the staging layout\'s path; none without a staging source', () => {
+    const keycloak = { domain: 'quay.io', path: 'keycloak/keycloak' };
+    const location = { registry: 'staging.corp.local', project: 'quay' };
+    expect(stagingRepository(keycloak, staged({ location, layout: 'proxy-cache' }))).toEqual({ _tag: 'Right', right: 'staging.corp.local/quay/keycloak/keycloak' });
+    expect(stagingRepository(keycloak, staged({ location, layout: 'flatten-all' }))).toEqual({ _tag: 'Right', right: 'staging.corp.local/quay/keycloak' });
+    expect(stagingRepository(keycloak, staged({ location, layout: 'flatten-2' }))).toEqual({ _tag: 'Left', left: { components: 1, level: 2 } });
+    expect(stagingRepository(keycloak, staged(undefined))).toBeUndefined();
+    expect(stagingRepository({ domain: 'docker.io', path: 'library/redis' }, { ...rule('*', 'path'), staging: { location, layout: 'path' } })).toEqual({ _tag: 'Right', right: 'staging.corp.local/quay/redis' });
   });
 });
 

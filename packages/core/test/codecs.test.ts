@@ -86,6 +86,18 @@ describe('PolicyCodec', () => {
     expect(decode(PolicyCodec, PolicyCodec.encode(expected))).toEqual({ _tag: 'Right', right: expected });
   });
 
+  test('keeps a mirror rule\'s staging source (locations as objects or strings), and rules without one as they are', () => {
+    const staged = { origin: 'quay.io', location: HARBOR, layout: 'proxy-cache', staging: { location: 'staging.corp.local/quay', layout: 'path' } };
+    const plain = { origin: '*', location: 'harbor.corp.local/proj', layout: 'path' };
+    const decoded = decode(PolicyCodec, { ...base, mirrors: [staged, plain] });
+    const expected = [
+      { ...staged, staging: { location: { registry: 'staging.corp.local', project: 'quay' }, layout: 'path' } },
+      { ...plain, location: HARBOR },
+    ];
+    expect(decoded).toEqual({ _tag: 'Right', right: { ...policy({ mode: 'internal' }), mirrors: expected } });
+    expect(decode(PolicyCodec, PolicyCodec.encode({ ...policy({ mode: 'internal' }), mirrors: expected as never }))).toEqual(decoded);
+  });
+
   test('explains a bad Harbor string once, and bad enums with their choices', () => {
     expect(errorsOf(decode(PolicyCodec, { ...base, mode: 'offline', harborLayout: 'deep', onConflict: 'move', harbor: 'nope' }))).toEqual([
       { path: 'mode', message: 'expected "external" | "internal", got "offline"' },

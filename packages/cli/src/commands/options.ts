@@ -29,7 +29,7 @@ export const withModeOptions = (command: Command, options: { readonly mirrorHelp
     .option(
       '--mirror <rule>',
       options.mirrorHelp ??
-        'Harbor location for one origin registry, ORIGIN=HOST[:PORT]/PROJECT[@LAYOUT] (e.g. quay.io=harbor.corp.local/quay@proxy-cache; repeatable)',
+        'Harbor location for one origin registry, ORIGIN=HOST[:PORT]/PROJECT[@LAYOUT][+from=STAGING[@LAYOUT]] (e.g. quay.io=harbor.corp.local/quay@proxy-cache; +from= names a staging registry sync copies from; repeatable)',
       collect,
     )
     .option('--mirrors-from <file>', "read mirror rules from Podman's registries.conf (v2 TOML)");

@@ -171,6 +171,37 @@ const origin = await requireRegistry();
     for (const blob of arm.blobs) expect((await getBlob(hb, 'one/team/wide', blob.digest)).equals(blob.bytes)).toBe(true);
   });
 
+  test('a mirror rule with +from= copies from its staging registry; the origin is never asked', async () => {
+    const dir = await tempDir();
+    // The origin registry is a loopback port nothing listens on: only the staging registry can serve the image.
+    const unreachable = '127.0.0.1:1';
+    const staged = await pushImage({ base: `http://${origin!.host}`, repo: 'stage/team/app', tag: '5', seed: 'staged-app' });
+    const rule = `${unreachable}=${harbor!.host}/staged@proxy-cache+from=${origin!.host}/stage`;
+    const r = await imgalias(['sync', '--mirror', rule, `${unreachable}/team/app:5`], { cwd: dir, env: env(dir) });
+    expect(r.stderr).toBe('');
+    expect(r.exitCode).toBe(0);
+    expect(r.stdout).toContain(`copy ${origin!.host}/stage/team/app:5 -> ${harbor!.host}/staged/team/app:5 (staging copy of ${unreachable}/team/app:5)`);
+    expect(r.stdout).toContain(`copied ${harbor!.host}/staged/team/app:5 (${staged.digest};`);
+    const hb = `http://${harbor!.host}`;
+    expect((await getManifest(hb, 'staged/team/app', '5')).bytes.equals(staged.bytes)).toBe(true);
+    for (const blob of staged.blobs) expect((await getBlob(hb, 'staged/team/app', blob.digest)).equals(blob.bytes)).toBe(true);
+  });
+
+  test('a layout migration inside one Harbor: +from= the old layout mounts each blob into the new name', async () => {
+    const dir = await tempDir();
+    const hb = `http://${harbor!.host}`;
+    // Harbor holds redis:7 under the proxy-cache layout (library/redis); the rule now wants the path layout.
+    const old = await pushImage({ base: hb, repo: 'mig/library/redis', tag: '7', seed: 'migrate-redis' });
+    const before = (await harbor!.requests()).length;
+    const r = await imgalias(['sync', '--mirror', `*=${harbor!.host}/mig@path+from=${harbor!.host}/mig@proxy-cache`, 'redis:7'], { cwd: dir, env: env(dir) });
+    expect(r.exitCode).toBe(0);
+    expect(r.stdout).toContain(`copy ${harbor!.host}/mig/library/redis:7 -> ${harbor!.host}/mig/redis:7 (staging copy of redis:7)`);
+    expect(r.stdout).toContain(`copied ${harbor!.host}/mig/redis:7 (${old.digest}; 0 blobs uploaded, 4 mounted, 0 already there)`);
+    expect((await getManifest(hb, 'mig/redis', '7')).bytes.equals(old.bytes)).toBe(true);
+    const log = (await harbor!.requests()).slice(before);
+    expect(log.filter((q) => q.method === 'POST' && q.path.startsWith('/v2/mig/redis/blobs/uploads/?mount=') && q.status === 201)).toHaveLength(4);
+  });
+
   test('an origin image that does not exist fails with the registry\'s code: exit 1', async () => {
     const dir = await tempDir();
     const r = await imgalias(['sync', '--harbor', harbor!.harbor, `${origin!.host}/team/none:1`], { cwd: dir, env: env(dir) });

@@ -1,6 +1,6 @@
 import * as t from 'io-ts';
 import type { CleanFinding, CleanPlan, CleanRefusal, ContainerUse, KeptName, UntagAction } from './CleanPlan.js';
-import { findingCodecs, HarborLocationCodec, NetworkModeCodec, TagActionCodec } from '../codecs.js';
+import { findingCodecs, HarborLocationCodec, MirrorRuleCodec, NetworkModeCodec, TagActionCodec } from '../codecs.js';
 import type { PublishEntry, PublishFinding, PublishPlan } from './PublishPlan.js';
 import type { PullCandidate, PullEntry, PullFinding, PullPlan } from './PullPlan.js';
 import type { SyncEntry, SyncFinding, SyncPlan } from './SyncPlan.js';
@@ -177,6 +177,10 @@ const SyncFindingCodec = byTag<SyncFinding>('SyncFinding', {
   DigestReference: findingCodecs.DigestReference,
   AmbiguousMirror: findingCodecs.AmbiguousMirror,
   MirrorTooDeep: findingCodecs.MirrorTooDeep,
+  StagingTooDeep: struct(
+    { _tag: t.literal('StagingTooDeep'), family: t.string, rule: MirrorRuleCodec, components: t.number, level: t.number },
+    'StagingTooDeep',
+  ),
 });
 
 /** The sync plan as JSON (`imgalias sync --dry-run --json`). */

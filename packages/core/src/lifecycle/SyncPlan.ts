@@ -1,11 +1,14 @@
+import type { Either } from 'fp-ts/lib/Either.js';
+import { right } from 'fp-ts/lib/Either.js';
 import type { ImageRequest } from '../AliasFamily.js';
 import { familiesOf } from '../AliasFamily.js';
-import { describeReferenceError, familiarName } from '../ImageReference.js';
+import { describeReferenceError, familiarName, parseReference } from '../ImageReference.js';
 import { compareStrings } from '../Order.js';
 import type { FindingOrder, RequestFinding } from '../Finding.js';
 import { describeFinding, sharedFindingKey, sortFindings } from '../Finding.js';
 import { excerpt, quoteExcerpt } from '../PrintableText.js';
-import { mirrorRulesOf } from '../MirrorRule.js';
+import type { MirrorRule } from '../MirrorRule.js';
+import { formatMirrorRule, mirrorRulesOf, stagingRepository } from '../MirrorRule.js';
 import type { HarborLocation } from '../HarborLocation.js';
 import type { AliasPolicy } from '../Policy.js';
 import { completePolicy } from '../Policy.js';
@@ -14,7 +17,10 @@ import { completePolicy } from '../Policy.js';
 export interface SyncEntry {
   readonly _tag: 'Copy';
   readonly family: string;
-  /** Where the image is read: its origin name (canonical). */
+  /**
+   * Where the image is read: its origin name (canonical), or, when its mirror rule names a staging source
+   * (`+from=`), its name in that staging registry.
+   */
   readonly source: string;
   /** Its Harbor name (canonical), as the layout policy or mirror rule gives it. */
   readonly target: string;
@@ -25,7 +31,12 @@ export type SyncFinding =
   /** Registry commands need a Harbor location (a mirror rule); none is configured. One finding for the whole plan. */
   | { readonly _tag: 'NoHarborConfigured' }
   /** No mirror rule gives the image a Harbor name (no rule for its registry and no `*` rule). */
-  | { readonly _tag: 'NoHarborCopy'; readonly family: string };
+  | { readonly _tag: 'NoHarborCopy'; readonly family: string }
+  /**
+   * The rule's staging source has a `flatten-N` layout deeper than the origin's namespace: there is no staging
+   * name to read, and the image is not copied (from the origin either: the rule says the origin is not read).
+   */
+  | { readonly _tag: 'StagingTooDeep'; readonly family: string; readonly rule: MirrorRule; readonly components: number; readonly level: number };
 
 /**
  * What `imgalias sync` copies and `imgalias check --registry` expects in Harbor: one entry per requested
@@ -54,12 +65,13 @@ export interface SyncPlanInput {
 }
 
 const SYNC_FINDING_ORDER: FindingOrder<SyncFinding> = {
-  rank: { NoHarborConfigured: 0, NoHarborCopy: 1, AmbiguousMirror: 2, MirrorTooDeep: 3, DigestReference: 4, InvalidRequest: 5 },
+  rank: { NoHarborConfigured: 0, NoHarborCopy: 1, AmbiguousMirror: 2, MirrorTooDeep: 3, StagingTooDeep: 4, DigestReference: 5, InvalidRequest: 6 },
   key: (finding) => {
     switch (finding._tag) {
       case 'NoHarborConfigured':
         return [];
       case 'NoHarborCopy':
+      case 'StagingTooDeep':
         return [finding.family];
       default:
         return sharedFindingKey(finding);
@@ -67,9 +79,21 @@ const SYNC_FINDING_ORDER: FindingOrder<SyncFinding> = {
   },
 };
 
+// The name a copy reads: the origin, or its name in the rule's staging registry (same tag).
+const sourceOf = (origin: string, rule: MirrorRule | undefined): Either<{ readonly components: number; readonly level: number }, string> => {
+  if (rule?.staging === undefined) return right(origin);
+  const ref = parseReference(origin);
+  // A family's origin is canonical: it always parses.
+  if (ref._tag === 'Left') return right(origin);
+  const repository = stagingRepository(ref.right, rule);
+  if (repository === undefined) return right(origin);
+  return repository._tag === 'Left' ? repository : right(`${repository.right}:${ref.right.tag ?? 'latest'}`);
+};
+
 /**
- * Plans a registry-to-registry sync: each requested image's origin name and Harbor name. Mode does not
- * matter (the copy is made where both registries are reachable).
+ * Plans a registry-to-registry sync: each requested image's source (its origin name, or its staging name when
+ * the mirror rule names a staging source) and Harbor name. Mode does not matter (the copy is made where both
+ * registries are reachable).
  *
  * @example
  * planSync({ images: ['redis:7'], policy: { ...defaultPolicy, harbor: { registry: 'harbor.corp.local', project: 'proj' } } }).entries
@@ -89,7 +113,11 @@ export const planSync = ({ images, policy: given, platforms = [] }: SyncPlanInpu
       if (target === undefined) {
         if (!explained.has(family.origin)) findings.push({ _tag: 'NoHarborCopy', family: family.origin });
       }
-      else entries.push({ _tag: 'Copy', family: family.origin, source: family.origin, target: target.name });
+      else {
+        const source = sourceOf(family.origin, family.harborRule);
+        if (source._tag === 'Right') entries.push({ _tag: 'Copy', family: family.origin, source: source.right, target: target.name });
+        else findings.push({ _tag: 'StagingTooDeep', family: family.origin, rule: family.harborRule!, ...source.left });
+      }
     }
   }
   return {
@@ -112,6 +140,8 @@ export const describeSyncFinding = (finding: SyncFinding): string => {
       return `${excerpt(finding.reference)} names a digest, not a tag: there is no tag to write in Harbor.`;
     case 'InvalidRequest':
       return `invalid image ${quoteExcerpt(finding.input)}: ${describeReferenceError(finding.error)}`;
+    case 'StagingTooDeep':
+      return `${familiarName(finding.family)} has no name in the staging registry of ${formatMirrorRule(finding.rule)}: its layout ${finding.rule.staging?.layout ?? finding.rule.layout} drops ${finding.level} namespace component${finding.level === 1 ? '' : 's'}, the origin has ${finding.components}; it is not copied.`;
     case 'AmbiguousMirror':
     case 'MirrorTooDeep':
       return describeFinding(finding);

@@ -21,6 +21,22 @@ describe('planSync', () => {
     expect('platforms' in planSync({ images: ['redis:7'], policy: harbor, platforms: [] })).toBe(false);
   });
 
+  it('reads from the staging registry a mirror rule names, per rule; a too-deep staging layout is a finding', () => {
+    const mirrors = [
+      { origin: 'quay.io', location: { registry: 'harbor.corp.local', project: 'quay' }, layout: 'proxy-cache' as const, staging: { location: { registry: 'staging.corp.local', project: 'import' }, layout: 'flatten-1' as const } },
+      { origin: '*', location: { registry: 'harbor.corp.local', project: 'proj' }, layout: 'path' as const, staging: { location: { registry: 'harbor.corp.local', project: 'proj' }, layout: 'proxy-cache' as const } },
+      { origin: 'nvcr.io', location: { registry: 'harbor.corp.local', project: 'nvcr' }, layout: 'path' as const, staging: { location: { registry: 'staging.corp.local', project: 'nv' }, layout: 'flatten-3' as const } },
+      { origin: 'ghcr.io', location: { registry: 'harbor.corp.local', project: 'gh' }, layout: 'path' as const },
+    ];
+    const plan = planSync({ images: ['quay.io/keycloak/keycloak:26.0', 'redis:7', 'nvcr.io/nvidia/cuda:12', 'ghcr.io/org/app:1'], policy: { ...defaultPolicy, mirrors } });
+    expect(plan.entries).toEqual([
+      { _tag: 'Copy', family: 'docker.io/library/redis:7', source: 'harbor.corp.local/proj/library/redis:7', target: 'harbor.corp.local/proj/redis:7' },
+      { _tag: 'Copy', family: 'ghcr.io/org/app:1', source: 'ghcr.io/org/app:1', target: 'harbor.corp.local/gh/org/app:1' },
+      { _tag: 'Copy', family: 'quay.io/keycloak/keycloak:26.0', source: 'staging.corp.local/import/keycloak:26.0', target: 'harbor.corp.local/quay/keycloak/keycloak:26.0' },
+    ]);
+    expect(plan.findings).toEqual([{ _tag: 'StagingTooDeep', family: 'nvcr.io/nvidia/cuda:12', rule: mirrors[2], components: 1, level: 3 }]);
+  });
+
   it('the same in internal mode: the copy always reads the origin', () => {
     expect(planSync({ images: ['redis:7'], policy: { ...harbor, mode: 'internal' } }).entries).toEqual([
       { _tag: 'Copy', family: 'docker.io/library/redis:7', source: 'docker.io/library/redis:7', target: 'harbor.corp.local/proj/redis:7' },

@@ -209,11 +209,18 @@ export const EngineCodec = leaf(t.keyof({ docker: null, podman: null, nerdctl: n
 export const TransportCodec = leaf(t.keyof({ auto: null, cli: null, api: null }), '"auto", "cli" or "api"');
 export const FormatCodec = leaf(t.keyof({ text: null, json: null, markdown: null, shell: null }), '"text", "json", "markdown" or "shell"');
 
-/** A config file's mirror rule: the `--mirror` form as a string, or `{ origin, location, layout }` (layout optional). */
-const MirrorEntryObject = closedStruct({ origin: NonEmptyString, location: NonEmptyString, layout: HarborLayoutSettingCodec }, 'mirror rule');
-const MirrorEntryCodec = new t.Type<string | { origin: string; location: string; layout?: HarborLayout }, unknown, unknown>(
+/**
+ * A config file's mirror rule: the `--mirror` form as a string, or `{ origin, location, layout, from, fromLayout }`
+ * (all but origin and location optional; `from` is the staging location `sync` reads from).
+ */
+const MirrorEntryObject = closedStruct(
+  { origin: NonEmptyString, location: NonEmptyString, layout: HarborLayoutSettingCodec, from: NonEmptyString, fromLayout: HarborLayoutSettingCodec },
   'mirror rule',
-  (u): u is string | { origin: string; location: string } => typeof u === 'string' || MirrorEntryObject.is(u),
+);
+type MirrorEntry = { origin: string; location: string; layout?: HarborLayout; from?: string; fromLayout?: HarborLayout };
+const MirrorEntryCodec = new t.Type<string | MirrorEntry, unknown, unknown>(
+  'mirror rule',
+  (u): u is string | MirrorEntry => typeof u === 'string' || MirrorEntryObject.is(u),
   (u, c) => {
     if (typeof u === 'string') return u.trim() === '' ? t.failure(u, c, 'expected ORIGIN=LOCATION[@LAYOUT], got an empty string') : t.success(u);
     if (typeof u !== 'object' || u === null || Array.isArray(u)) {
@@ -221,9 +228,15 @@ const MirrorEntryCodec = new t.Type<string | { origin: string; location: string;
     }
     const decoded = MirrorEntryObject.validate(u, c);
     if (isLeft(decoded)) return decoded;
-    const { origin, location, layout } = decoded.right as { origin?: string; location?: string; layout?: HarborLayout };
-    if (origin === undefined || location === undefined) return t.failure(u, c, 'a mirror rule needs origin and location (layout is optional)');
-    return t.success(layout === undefined ? { origin, location } : { origin, location, layout });
+    const { origin, location, layout, from, fromLayout } = decoded.right as Partial<MirrorEntry>;
+    if (origin === undefined || location === undefined) return t.failure(u, c, 'a mirror rule needs origin and location (layout, from and fromLayout are optional)');
+    return t.success({
+      origin,
+      location,
+      ...(layout === undefined ? {} : { layout }),
+      ...(from === undefined ? {} : { from }),
+      ...(fromLayout === undefined ? {} : { fromLayout }),
+    });
   },
   t.identity,
 );

@@ -95,7 +95,7 @@ export function decideMirrors(input: {
           const made =
             typeof entry === 'string'
               ? parseMirrorRule(entry, input.harborLayout)
-              : makeMirrorRule({ origin: entry.origin, location: entry.location, layout: entry.layout, defaultLayout: input.harborLayout });
+              : makeMirrorRule({ origin: entry.origin, location: entry.location, layout: entry.layout, from: entry.from, fromLayout: entry.fromLayout, defaultLayout: input.harborLayout });
           const invalid = (message: string): ConfigError => ({ _tag: 'ConfigFileInvalid', file: level.file, errors: [{ path, message }] });
           if (made._tag === 'Left') return left(invalid(made.left.reason));
           const problem = add(made.right, source, () =>

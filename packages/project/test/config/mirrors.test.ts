@@ -56,6 +56,36 @@ describe('mirror rules from every level', () => {
     expect(policyOf(settings, 'internal').mirrors?.map(formatMirrorRule)).toEqual(settings.mirrors.map((r) => formatMirrorRule(r.value)));
   });
 
+  test('a staging source (+from=, or from and fromLayout in a config object) is read at every level', async () => {
+    project = await createProject({
+      'imgalias.config.yaml': [
+        'mirrors:',
+        '  - { origin: nvcr.io, location: h.corp.local/nvcr, layout: path, from: staging.corp.local/nv, fromLayout: flatten-all }',
+        '  - { origin: registry.k8s.io, location: h.corp.local/k8s, from: staging.corp.local/k8s }',
+        '  - ghcr.io=h.corp.local/ghcr+from=staging.corp.local/gh@proxy-cache',
+      ].join('\n'),
+    });
+    const loaded = await loadSettings({
+      flags: { mirror: ['quay.io=h.corp.local/quay@proxy-cache+from=127.0.0.1:5000/import'] },
+      env: { IMGALIAS_MIRRORS: 'docker.io=h.corp.local/hub@path+from=h.corp.local/hub@proxy-cache' },
+      cwd: project.dir,
+    });
+    const config = `config: ${project.path('imgalias.config.yaml')}`;
+    expect(rulesOf(settingsOf(loaded))).toEqual([
+      'quay.io=h.corp.local/quay@proxy-cache+from=127.0.0.1:5000/import@proxy-cache  (--mirror)',
+      'docker.io=h.corp.local/hub@path+from=h.corp.local/hub@proxy-cache  (environment: IMGALIAS_MIRRORS)',
+      `nvcr.io=h.corp.local/nvcr@path+from=staging.corp.local/nv@flatten-all  (${config})`,
+      `registry.k8s.io=h.corp.local/k8s@path+from=staging.corp.local/k8s@path  (${config})`,
+      `ghcr.io=h.corp.local/ghcr@path+from=staging.corp.local/gh@proxy-cache  (${config})`,
+    ]);
+  });
+
+  test('a bad staging source names the option or the config entry: exit 2', async () => {
+    project = await createProject({ 'imgalias.config.yaml': 'mirrors:\n  - { origin: nvcr.io, location: h.corp.local/nvcr, from: nope }\n' });
+    expect(errorOf(await loadSettings({ flags: {}, env: {}, cwd: project.dir }))).toMatch(/mirrors\[0\].*staging location: expected host\[:port\]\/project/s);
+    expect(errorOf(await loadSettings({ flags: { mirror: ['quay.io=h.corp.local/q+from=h.corp.local/q'] }, env: {}, cwd: project.dir }))).toMatch(/--mirror.*the staging source is the Harbor location itself/s);
+  });
+
   test('--harbor is the * rule at its own level: a flag beats a config * rule, a * --mirror beats IMGALIAS_HARBOR', async () => {
     project = await createProject({ 'imgalias.config.json': JSON.stringify({ mirrors: ['*=h.corp.local/config-star'] }) });
     const flagHarbor = settingsOf(await loadSettings({ flags: { harbor: 'h.corp.local/flag' }, env: {}, cwd: project.dir }));

@@ -33,7 +33,7 @@ const renderText = (plan: SyncPlan): string =>
   textLines([
     `sync plan to ${destination(plan)}: ${summary(plan)}`,
     ...optional(describeSyncPlatforms(plan.platforms)),
-    ...plan.entries.map((e) => `copy ${e.source} -> ${e.target}`),
+    ...plan.entries.map((e) => `copy ${e.source} -> ${e.target}${e.source === e.family ? '' : ` (staging copy of ${familiarName(e.family)})`}`),
     ...(plan.findings.length === 0 ? [] : ['findings:', ...plan.findings.map((f) => `  - ${describeSyncFinding(f)}`)]),
   ]);
 
