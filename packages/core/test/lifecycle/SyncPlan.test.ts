@@ -35,6 +35,10 @@ describe('planSync', () => {
       { _tag: 'Copy', family: 'quay.io/keycloak/keycloak:26.0', source: 'staging.corp.local/import/keycloak:26.0', target: 'harbor.corp.local/quay/keycloak/keycloak:26.0' },
     ]);
     expect(plan.findings).toEqual([{ _tag: 'StagingTooDeep', family: 'nvcr.io/nvidia/cuda:12', rule: mirrors[2], components: 1, level: 3 }]);
+    expect(describeSyncFinding(plan.findings[0]!)).toBe(
+      'nvcr.io/nvidia/cuda:12 has no name in the staging registry of nvcr.io=harbor.corp.local/nvcr@path+from=staging.corp.local/nv@flatten-3: its layout flatten-3 drops 3 namespace components, the origin has 1; it is not copied.',
+    );
+    expect(decode(SyncPlanCodec, SyncPlanCodec.encode(plan))).toEqual({ _tag: 'Right', right: plan });
   });
 
   it('the same in internal mode: the copy always reads the origin', () => {
