@@ -18,8 +18,6 @@ import {
 } from './options.js';
 import { openRegistryAccess, prepareImages, withRegistryOptions } from './registryAccess.js';
 
-export type SyncFormat = 'text' | 'json' | 'markdown' | 'shell';
-
 /** How one planned copy ended. */
 export type SyncResult =
   | { readonly _tag: 'Copied'; readonly target: string; readonly report: CopyReport }
