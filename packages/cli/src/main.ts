@@ -74,7 +74,8 @@ export function createProgram(io: CliIO, register: readonly RegisterCommand[] = 
  * `process.exit`, so tests and library users can run it in-process.
  *
  * @example
- * const code = await run(['plan', '--snapshot', 'snapshot.json', 'redis:7-alpine'], { stdout, stderr, env, cwd });
+ * const code = await run(['plan', '--snapshot', 'snapshot.json', 'redis:7-alpine'],
+ *   { stdout: process.stdout, stderr: process.stderr, env: process.env, cwd: process.cwd() });
  */
 export async function run(argv: readonly string[], io: CliIO): Promise<number> {
   const { program, exitCode } = createProgram(io);

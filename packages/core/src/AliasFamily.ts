@@ -102,7 +102,7 @@ const originOf = (ref: ImageReference, rules: readonly MirrorRule[]): { domain: 
  * namespace and resolves to the official image of that name.
  *
  * @example
- * familyOf(parseRight('localhost/minio'), defaultPolicy).origin // 'docker.io/library/minio:latest'
+ * familyOf({ domain: 'localhost', path: 'minio' }, defaultPolicy).origin // 'docker.io/library/minio:latest'
  */
 export const familyOf = (ref: ImageReference, given: AliasPolicy, rulesOfPolicy?: readonly MirrorRule[]): AliasFamily => {
   const policy = completePolicy(given);

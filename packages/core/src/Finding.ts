@@ -148,7 +148,7 @@ export const sortFindings = <F extends { readonly _tag: string }>(findings: read
  * One sentence per finding: which image, what is wrong, what to do next.
  *
  * @example
- * describeFinding({ _tag: 'Missing', family: 'docker.io/library/redis:7-alpine', lookedFor: [...], pull: 'harbor.corp.local/proj/redis:7-alpine' })
+ * describeFinding({ _tag: 'Missing', family: 'docker.io/library/redis:7-alpine', lookedFor: ['docker.io/library/redis:7-alpine', 'localhost/redis:7-alpine'], pull: 'harbor.corp.local/proj/redis:7-alpine' })
  * // 'redis:7-alpine is not in the image store under any of its names (...); pull harbor.corp.local/proj/redis:7-alpine, then run imgalias again.'
  */
 export const describeFinding = (finding: Finding): string => {

@@ -272,7 +272,7 @@ export const familiarName = (name: string): string => {
  * A name with neither tag nor digest means `:latest` when it is tagged or used as a tag source.
  *
  * @example
- * formatReference(withDefaultTag(parseRight('redis')), 'canonical') // 'docker.io/library/redis:latest'
+ * formatReference(withDefaultTag({ domain: 'docker.io', path: 'library/redis' }), 'canonical') // 'docker.io/library/redis:latest'
  */
 export const withDefaultTag = (ref: ImageReference): ImageReference =>
   ref.tag === undefined && ref.digest === undefined ? { ...ref, tag: DEFAULT_TAG } : ref;

@@ -300,7 +300,8 @@ const splitLayout = (text: string): { readonly location: string; readonly layout
  * @example
  * parseMirrorRule('quay.io=harbor.corp.local/quay@proxy-cache', 'path')
  * // right({ origin: 'quay.io', location: { registry: 'harbor.corp.local', project: 'quay' }, layout: 'proxy-cache' })
- * parseMirrorRule('quay.io=harbor.corp.local/quay@proxy-cache+from=staging.corp.local/quay', 'path').right.staging
+ * const staged = parseMirrorRule('quay.io=harbor.corp.local/quay@proxy-cache+from=staging.corp.local/quay', 'path');
+ * if (staged._tag === 'Right') staged.right.staging
  * // { location: { registry: 'staging.corp.local', project: 'quay' }, layout: 'proxy-cache' }
  */
 export const parseMirrorRule = (input: string, defaultLayout: HarborLayout): Either<MirrorRuleError, MirrorRule> => {

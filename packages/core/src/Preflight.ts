@@ -114,7 +114,8 @@ export const preflightPlan = (input: { readonly plan: Plan; readonly snapshot: S
  * `docker tag` would silently move it.
  *
  * @example
- * recheckTarget(decision, 'sha256:other…') // { _tag: 'ChangedUnderUs', action, found: 'sha256:other…' }
+ * const [decision] = preflightPlan({ plan, snapshot, engine: 'docker' });
+ * if (decision?._tag === 'Run') recheckTarget(decision, 'sha256:other…') // { _tag: 'ChangedUnderUs', action, found: 'sha256:other…' }
  */
 export const recheckTarget = (decision: Extract<Preflight, { readonly _tag: 'Run' }>, now: string | undefined): 'Run' | ActionResult => {
   const found = now === undefined ? undefined : normaliseImageId(now);

@@ -11,6 +11,7 @@ export const DUPLICATE_KEY_MESSAGE = 'Map keys must be unique';
  * value, as the library does; the merge key `<<` may repeat when merges are on.
  *
  * @example
+ * import { parseDocument } from 'yaml';
  * findDuplicateKey(parseDocument('a: 1\na: 2\n', { uniqueKeys: false })) // { key: 'a', offset: 5 }
  */
 export const findDuplicateKey = (

@@ -24,7 +24,10 @@ export const engineStoreOptions = (settings: Settings, env: Environment): Engine
  * reached (`docker CLI`, `Docker Engine API at ...`) once known, and again if `auto` falls back to the CLI.
  *
  * @example
- * const store = await openProjectStore({ settings, env: process.env });
+ * const loaded = await loadSettings({ flags: {}, env: process.env, cwd: process.cwd() });
+ * if (loaded._tag === 'Right') {
+ *   const store = await openProjectStore({ settings: loaded.right, env: process.env });
+ * }
  */
 export async function openProjectStore(options: {
   readonly settings: Settings;

@@ -20,6 +20,7 @@ export interface ProjectCheck extends PreparedProject {
  * none are) with each name's image id. Reads the store, changes nothing.
  *
  * @example
+ * import { createMemoryStore } from '@imgalias/adapter-memory';
  * const result = await checkProject({ cwd: process.cwd(), images: ['redis:7-alpine'], store: createMemoryStore({ snapshot }) });
  * if (result._tag === 'Right' && !result.right.ok) console.log(result.right.check.families.filter((f) => f.status !== 'complete'));
  */

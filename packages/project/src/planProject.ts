@@ -20,6 +20,7 @@ export interface ProjectPlan extends PreparedProject {
  * files in `from` (or every family in the store when none are named). Reads the store, changes nothing.
  *
  * @example
+ * import { renderPlan } from '@imgalias/render';
  * const result = await planProject({ cwd: process.cwd(), mode: 'internal', harbor: 'harbor.corp.local/proj', store });
  * if (result._tag === 'Left') throw new Error(describeProjectError(result.left));
  * console.log(renderPlan(result.right.plan, { format: 'markdown' }));

@@ -75,6 +75,7 @@ export async function readProjectFiles(options: {
  * mode resolved (probing only for `auto`), then the images chosen.
  *
  * @example
+ * import { createMemoryStore } from '@imgalias/adapter-memory';
  * const prepared = await prepareProject({ cwd: process.cwd(), store: createMemoryStore({ snapshot }) });
  */
 export async function prepareProject(options: ProjectOptions & { readonly scope?: FamilyScope }): Promise<Either<ProjectError, PreparedProject>> {

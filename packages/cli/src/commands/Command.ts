@@ -80,9 +80,10 @@ export interface CommandContext {
  * How a command joins the program. Each `src/commands/<name>.ts` exports one of these; `main.ts` lists them.
  *
  * @example
- * export const registerSnapshot: RegisterCommand = (program, context) =>
- *   withConfigOption(program.command('snapshot').description('...'))
- *     .action(context.action(async ({ flags }) => { ... return right(ExitCode.ok); }));
+ * import { right } from 'fp-ts/lib/Either.js';
+ * const registerSnapshot: RegisterCommand = (program, context) =>
+ *   withConfigOption(program.command('snapshot').description('print the store'))
+ *     .action(context.action(async () => right(ExitCode.ok)));
  */
 export type RegisterCommand = (program: Command, context: CommandContext) => Command;
 

@@ -139,8 +139,11 @@ export const defaultSettings = {
  * The planner's policy for a resolved mode (settings may say `auto`; the caller resolves it first).
  *
  * @example
- * const resolution = await resolveMode(settings);
- * planAliases({ snapshot, requests, policy: policyOf(settings, resolution.mode) });
+ * const loaded = await loadSettings({ flags: {}, env: process.env, cwd: process.cwd() });
+ * if (loaded._tag === 'Right') {
+ *   const resolution = await resolveMode(loaded.right);
+ *   planAliases({ snapshot, images, policy: policyOf(loaded.right, resolution.mode) });
+ * }
  */
 export function policyOf(settings: Settings, mode: NetworkMode): AliasPolicy {
   return {

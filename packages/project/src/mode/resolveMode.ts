@@ -149,8 +149,8 @@ async function probeForMode(targets: readonly ProbeTarget[], fetchFn: typeof fet
  * `external` when the public registry answers like a registry, `internal` otherwise.
  *
  * @example
- * const resolution = await resolveMode(settings);
- * describeModeResolution(resolution) // 'external (auto: public registry answered in 120 ms)'
+ * const loaded = await loadSettings({ flags: { mode: 'auto' }, env: process.env, cwd: process.cwd() });
+ * if (loaded._tag === 'Right') describeModeResolution(await resolveMode(loaded.right)) // 'external (auto: public registry answered in 120 ms)'
  */
 export function resolveMode(settings: Settings, deps: { fetch?: typeof fetch } = {}): Promise<ModeResolution> {
   const setting = settings.mode;
@@ -178,7 +178,9 @@ const describeProbe = (name: string, p: ProbeResult | undefined): string | undef
  * @example
  * describeModeResolution({ mode: 'internal', source: { kind: 'dotenv', name: 'AI_INFRA_NETWORK_ENV', file: '.env' } })
  * // 'internal (from .env: AI_INFRA_NETWORK_ENV)'
- * describeModeResolution({ mode: 'internal', source: { kind: 'auto' }, probes })
+ * describeModeResolution({ mode: 'internal', source: { kind: 'auto' }, probes: [
+ *   { target: 'public', url: 'https://registry-1.docker.io/v2/', reachable: false, detail: 'no answer within 3000 ms', ms: 3000 },
+ *   { target: 'harbor', url: 'https://harbor.corp.local/api/v2.0/ping', reachable: true, detail: 'HTTP 200', ms: 15 }] })
  * // 'internal (auto: public registry not reachable (no answer within 3000 ms); Harbor answered in 15 ms)'
  */
 export function describeModeResolution(r: ModeResolution): string {

@@ -13,7 +13,7 @@ import { textLines } from '../text.js';
  * the entries' own mirror rules name. Each target names its full location anyway.
  *
  * @example
- * describePublishDestination(plan) // 'harbor.corp.local/proj'
+ * describePublishDestination(planPublish({ snapshot, images, policy })) // 'harbor.corp.local/proj'
  */
 export const describePublishDestination = (plan: PublishPlan): string => {
   if (plan.findings.some((f) => f._tag === 'NoHarborConfigured')) return '(no Harbor configured)';
