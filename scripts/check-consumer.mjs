@@ -4,7 +4,8 @@
 // first ```ts block of README.md, extracted here rather than copied, is
 //   - run as ESM (example.mjs) and as CommonJS (example.cjs: its imports become require calls), and
 //   - type-checked by `tsc --strict --noEmit` with module nodenext as ESM (example.mts) and CommonJS (example.cts).
-// The example uses the in-memory store, so no engine is needed; it must end with its `verified:` line.
+// The example uses the in-memory store, so no engine is needed; it must end with its `verified:` line. The
+// installed `imgalias` bin (one bundled file) must print the CLI package's version.
 //
 //   node scripts/check-consumer.mjs [--keep]   exit 0 when every run passes; --keep leaves the temp project
 //
@@ -109,6 +110,11 @@ try {
   }
   run(join(project, 'node_modules', '.bin', 'tsc'), ['-p', 'tsconfig.json'], project);
   console.log('check-consumer: example.mts and example.cts pass tsc --strict (module nodenext)');
+
+  const cliVersion = JSON.parse(readFileSync(join(root, 'packages', 'cli', 'package.json'), 'utf8')).version;
+  const printed = run(join(project, 'node_modules', '.bin', 'imgalias'), ['--version'], project).trim();
+  if (printed !== cliVersion) fail(`the installed imgalias --version printed '${printed}', expected '${cliVersion}'`);
+  console.log(`check-consumer: the installed imgalias bin runs (${printed})`);
   console.log(`check-consumer: the README example works from the packed packages (${((Date.now() - started) / 1000).toFixed(1)} s)`);
 } catch (error) {
   console.error(`check-consumer: ${error.message}`);
