@@ -1,4 +1,5 @@
 import module from 'node:module';
+import { version } from './version.js';
 
 // Node 22.1+ can keep the compiled bundle between runs (in its own cache directory under the system's temp
 // directory); most of a short run such as `imgalias --version` is compiling JavaScript. Older Nodes lack the
@@ -6,5 +7,12 @@ import module from 'node:module';
 const withCompileCache = module as { enableCompileCache?: () => unknown };
 withCompileCache.enableCompileCache?.();
 
-const { runProcess } = await import('./runProcess.js');
-runProcess();
+// `imgalias --version` (or `-V`) and nothing else is answered here, with the line commander prints for it, before
+// the program and its commands are loaded: that is most of what such a run would cost.
+const args = process.argv.slice(2);
+if (args.length === 1 && (args[0] === '--version' || args[0] === '-V')) {
+  process.stdout.write(`${version}\n`);
+} else {
+  const { runProcess } = await import('./runProcess.js');
+  runProcess();
+}

@@ -39,6 +39,29 @@ describe('the bundled bin', () => {
     expect(plan.actions.map((action) => action.target)).toEqual(['docker.io/library/redis:7-alpine']);
   });
 
+  test('--version alone is answered before the program loads, with the line commander prints for it', async () => {
+    const dir = await copyOfBin();
+    // Through commander (two arguments are not the shortcut): the line to match.
+    const viaCommander = await run(dir, ['-V', '--version']);
+    expect(viaCommander.exitCode).toBe(0);
+    expect(String(viaCommander.stdout)).toMatch(/^\d+\.\d+\.\d+\S*$/);
+    // Keep only the chunks bin.js imports statically: the program, commander and every command are gone.
+    const bin = await readFile(path.join(dir, 'bin.js'), 'utf8');
+    const kept = new Set([...bin.matchAll(/^import [^;]*?"\.\/chunks\/([^"]+)";?$/gms)].map((match) => match[1]));
+    for (const name of await readdir(path.join(dir, 'chunks'))) {
+      if (!kept.has(name)) await rm(path.join(dir, 'chunks', name));
+    }
+    expect((await readdir(path.join(dir, 'chunks'))).length).toBeLessThanOrEqual(3);
+    for (const flag of ['--version', '-V']) {
+      const shortcut = await run(dir, [flag]);
+      expect(shortcut.exitCode).toBe(0);
+      expect(shortcut.stderr).toBe('');
+      expect(shortcut.stdout).toBe(viaCommander.stdout);
+    }
+    // Anything else needs the program, so the chunks deleted above were real.
+    expect((await run(dir, ['--help'])).exitCode).not.toBe(0);
+  });
+
   test('--version and --help load neither listr2, execa, lilconfig nor the settings loader', async () => {
     const dir = await copyOfBin();
     // Remove every chunk that holds one of the lazily loaded modules: start-up must not need any of them.
