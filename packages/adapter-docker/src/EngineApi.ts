@@ -38,6 +38,13 @@ export interface RequestEvent {
 
 export interface EngineApiOptions {
   readonly endpoint: Extract<DockerEndpoint, { _tag: 'Unix' | 'Tcp' }>;
+  /**
+   * Who answers: a Docker daemon (default) or Podman's Docker-compatible service (`podman system service`).
+   * Podman 4.3 answers an image list that asks for `digests` with an empty body, so its list leaves that out
+   * (it lists `RepoDigests` anyway); errors name the engine. Podman reads a short name as `localhost/...`:
+   * spell names for it canonically (`spellReference(name, 'podman')`).
+   */
+  readonly engine?: 'docker' | 'podman';
   /** Connections kept open and used at once. Default 4. */
   readonly maxSockets?: number;
   /** Per request. Default 30 000 ms. */
@@ -87,6 +94,7 @@ const toImage = (row: Record<string, unknown>, id: string): SnapshotImage => {
  */
 export const createEngineApiClient = (options: EngineApiOptions): EngineApiClient => {
   const { endpoint } = options;
+  const engine = options.engine ?? 'docker';
   const timeoutMs = options.timeoutMs ?? 30_000;
   // node:http is loaded on the first request, through getBuiltinModule where Node has it (20.16+): an ES import
   // of node:http on Node 22 also loads its bundled undici (for the WebSocket export), a cost on every start-up of
@@ -129,10 +137,10 @@ export const createEngineApiClient = (options: EngineApiOptions): EngineApiClien
 
   const failure = (failed: Failure, args: readonly string[]): StoreError =>
     failed._tag === 'TimedOut'
-      ? { _tag: 'Timeout', engine: 'docker', args, timeoutMs }
+      ? { _tag: 'Timeout', engine, args, timeoutMs }
       : connectCodes.has(failed.code)
-        ? { _tag: 'EngineUnreachable', engine: 'docker', message: `Cannot connect to the Docker daemon at ${endpoint.host} (${failed.code})` }
-        : { _tag: 'CommandFailed', engine: 'docker', args, exitCode: null, message: `${failed.code}: ${failed.message}` };
+        ? { _tag: 'EngineUnreachable', engine, message: `Cannot connect to the ${engine === 'podman' ? 'Podman service' : 'Docker daemon'} at ${endpoint.host} (${failed.code})` }
+        : { _tag: 'CommandFailed', engine, args, exitCode: null, message: `${failed.code}: ${failed.message}` };
 
   /** The daemon's own words: its JSON `{ "message": ... }`, else the status line. */
   const daemonMessage = (response: Response): string => {
@@ -147,18 +155,18 @@ export const createEngineApiClient = (options: EngineApiOptions): EngineApiClien
 
   const refused = (response: Response, args: readonly string[]): StoreError => ({
     _tag: 'CommandFailed',
-    engine: 'docker',
+    engine,
     args,
     exitCode: null,
     message: daemonMessage(response),
   });
 
-  const unexpected = (message: string): StoreError => ({ _tag: 'UnexpectedOutput', engine: 'docker', message });
+  const unexpected = (message: string): StoreError => ({ _tag: 'UnexpectedOutput', engine, message });
 
   return {
     listImages: async () => {
       const args = ['image', 'ls', '--all', '--digests'];
-      const answered = await request('GET', '/images/json?all=1&digests=1');
+      const answered = await request('GET', engine === 'podman' ? '/images/json?all=1' : '/images/json?all=1&digests=1');
       if (answered._tag === 'Left') return left(failure(answered.left, args));
       if (answered.right.status !== 200) return left(refused(answered.right, args));
       let rows: unknown;

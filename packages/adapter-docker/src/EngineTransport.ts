@@ -2,7 +2,7 @@ import type { Either } from 'fp-ts/lib/Either.js';
 import { left, right } from 'fp-ts/lib/Either.js';
 import type { EngineKind, Snapshot, StoreError } from '@imgalias/core';
 import type { DockerEndpoint } from './DockerEndpoint.js';
-import { resolveDockerEndpoint } from './DockerEndpoint.js';
+import { endpointOfHost, resolveDockerEndpoint } from './DockerEndpoint.js';
 import type { EngineApiClient, InspectedImage, RequestEvent } from './EngineApi.js';
 import { createEngineApiClient } from './EngineApi.js';
 import type { EngineRunner } from './EngineRunner.js';
@@ -88,15 +88,27 @@ export const createCliTransport = (runner: EngineRunner, note?: string): EngineT
   };
 };
 
-/** Docker's Engine API over the daemon's socket. */
-export const createApiTransport = (client: EngineApiClient, endpoint: DockerEndpoint): EngineTransport => {
-  const info: TransportInfo = { kind: 'api', description: `Docker Engine API at ${endpoint.host}` };
+/**
+ * Docker's Engine API over the daemon's socket, or Podman's Docker-compatible service (`engine: 'podman'`).
+ * Podman's service loses names when two tag requests run at once (each rewrites the name list it read, as two
+ * `podman tag` processes do), so for podman the transport sends one tag request at a time, and groups an image's
+ * names into one `tag` call like the podman CLI (its re-reads are then one listing per image).
+ */
+export const createApiTransport = (client: EngineApiClient, endpoint: DockerEndpoint, engine: 'docker' | 'podman' = 'docker'): EngineTransport => {
+  const info: TransportInfo = { kind: 'api', description: `${engine === 'podman' ? 'Podman service API' : 'Docker Engine API'} at ${endpoint.host}` };
+  let tagging: Promise<unknown> = Promise.resolve();
+  const tagOne = (source: string, target: string): Promise<Either<StoreError, void>> => {
+    if (engine === 'docker') return client.tagImage(source, target);
+    const done = tagging.then(() => client.tagImage(source, target));
+    tagging = done;
+    return done;
+  };
   return {
     info: () => info,
-    multiTarget: false,
+    multiTarget: engine === 'podman',
     list: () => client.listImages(),
     inspect: (name) => client.inspectImage(name),
-    tag: (source, targets) => sequentially(targets, (target) => client.tagImage(source, target)),
+    tag: (source, targets) => sequentially(targets, (target) => tagOne(source, target)),
     close: () => client.close(),
   };
 };
@@ -143,8 +155,20 @@ export interface TransportOptions {
 }
 
 /**
- * The transport for a choice. `api` is an error value when the engine is not docker or the endpoint is one the
- * API transport cannot reach; `auto` then quietly uses the CLI and says why in `info()`.
+ * Podman's service socket, from CONTAINER_HOST (what the podman CLI itself reads to talk to a service). Podman
+ * is daemonless: without a service on a unix socket there is no API to talk to, and the CLI runs.
+ */
+const podmanServiceEndpoint = (env: Readonly<Record<string, string | undefined>>): DockerEndpoint => {
+  const host = env['CONTAINER_HOST'];
+  if (host === undefined || host === '') return { _tag: 'CliOnly', host: 'CONTAINER_HOST', reason: 'not set (podman runs without a service)' };
+  const endpoint = endpointOfHost(host, false);
+  return endpoint._tag === 'Tcp' ? { _tag: 'CliOnly', host, reason: "only a podman service's unix socket is spoken by the API transport" } : endpoint;
+};
+
+/**
+ * The transport for a choice. `api` is an error value for nerdctl, for podman without a service socket in
+ * CONTAINER_HOST, and for an endpoint the API transport cannot reach; `auto` then quietly uses the CLI and says
+ * why in `info()`.
  */
 export const selectTransport = (options: TransportOptions): Either<StoreError, EngineTransport> => {
   const cli = (note?: string): EngineTransport => createCliTransport(options.runner, note);
@@ -153,16 +177,18 @@ export const selectTransport = (options: TransportOptions): Either<StoreError, E
     options.choice === 'api'
       ? left({ _tag: 'EngineUnreachable', engine: options.engine, message: `the Engine API transport cannot be used: ${reason}; use --transport cli` })
       : right(cli(`the Engine API transport is not used: ${reason}`));
-  if (options.engine !== 'docker') return refuse(`${options.engine} is driven through its CLI`);
+  if (options.engine === 'nerdctl') return refuse('nerdctl is driven through its CLI');
   if (options.globalArgs.length > 0) return refuse(`global CLI arguments are set (${options.globalArgs.join(' ')})`);
-  const endpoint = options.endpoint ?? resolveDockerEndpoint({ env: options.env });
+  const endpoint = options.endpoint ?? (options.engine === 'podman' ? podmanServiceEndpoint(options.env) : resolveDockerEndpoint({ env: options.env }));
   if (endpoint._tag === 'CliOnly') return refuse(`${endpoint.host}: ${endpoint.reason}`);
+  const engine = options.engine;
   const client = createEngineApiClient({
     endpoint,
+    engine,
     maxSockets: options.maxSockets,
     ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
     ...(options.onRequest === undefined ? {} : { onRequest: options.onRequest }),
   });
-  const api = createApiTransport(client, endpoint);
+  const api = createApiTransport(client, endpoint, engine);
   return right(options.choice === 'api' ? api : withFallback(api, () => cli(`the Engine API at ${endpoint.host} did not answer`)));
 };

@@ -98,7 +98,22 @@ describe('choosing a transport', () => {
     const ssh = createEngineStore({ engine: 'docker', env: { DOCKER_HOST: 'ssh://me@host' }, transport: 'api' });
     expect(await ssh.snapshot()).toMatchObject({ _tag: 'Left', left: { _tag: 'EngineUnreachable', message: expect.stringContaining('--transport cli') } });
     const podman = createEngineStore({ engine: 'podman', env: {}, transport: 'api' });
-    expect(await podman.snapshot()).toMatchObject({ _tag: 'Left', left: { message: expect.stringContaining('podman is driven through its CLI') } });
+    expect(await podman.snapshot()).toMatchObject({ _tag: 'Left', left: { message: expect.stringContaining('CONTAINER_HOST: not set (podman runs without a service)') } });
+    const podmanOverTcp = createEngineStore({ engine: 'podman', env: { CONTAINER_HOST: 'tcp://127.0.0.1:8888' }, transport: 'api' });
+    expect(await podmanOverTcp.snapshot()).toMatchObject({ _tag: 'Left', left: { message: expect.stringContaining("only a podman service's unix socket") } });
+    const nerdctl = createEngineStore({ engine: 'nerdctl', env: {}, transport: 'api' });
+    expect(await nerdctl.snapshot()).toMatchObject({ _tag: 'Left', left: { message: expect.stringContaining('nerdctl is driven through its CLI') } });
+  });
+
+  test('auto for podman: CONTAINER_HOST naming a socket nobody listens on falls back to the podman CLI and says so', async () => {
+    const fake = fakeEngine({ engine: 'podman', images: [{ id: id(1), names: ['localhost/redis:7-alpine'] }] });
+    const socket = await deadSocket();
+    const store = createEngineStore({ engine: 'podman', env: { CONTAINER_HOST: `unix://${socket}` }, exec: fake.exec, transport: 'auto' });
+    expect(await store.snapshot()).toMatchObject({ _tag: 'Right', right: { images: [{ id: id(1) }] } });
+    expect(store.transport()).toEqual({ kind: 'cli', description: `podman CLI (the Engine API at unix://${socket} did not answer)` });
+    const unset = createEngineStore({ engine: 'podman', env: {}, exec: fake.exec, transport: 'auto' });
+    expect(await unset.snapshot()).toMatchObject({ _tag: 'Right' });
+    expect(unset.transport().description).toBe('podman CLI (the Engine API transport is not used: CONTAINER_HOST: not set (podman runs without a service))');
   });
 
   test('auto with ssh:// or global CLI arguments uses the CLI and says why', async () => {

@@ -119,7 +119,7 @@ const engineTable = engines.map((engine) => [engine.kind, engine] as const);
     expect((await readFile(log, 'utf8')).trim().split('\n')).toHaveLength(1);
 
     // By default (`--transport auto`) docker is read through its Engine API socket: no engine process at all,
-    // and `--verbose` says which transport ran. Podman stays on its CLI.
+    // and `--verbose` says which transport ran. Podman, with no service socket in CONTAINER_HOST, stays on its CLI.
     await writeFile(log, '');
     const auto = await imgalias(['fix', '--engine', kind, '--verbose'], { cwd: project, env: { ...engine.env, PATH: pathEnv } });
     expect(auto.exitCode).toBe(0);
@@ -130,7 +130,7 @@ const engineTable = engines.map((engine) => [engine.kind, engine] as const);
       expect(auto.stderr).toContain(`docker engine reached through the Docker Engine API at ${engine.env['DOCKER_HOST'] ?? ''} (--transport auto)`);
     } else {
       expect(ran.split('\n')).toHaveLength(1);
-      expect(auto.stderr).toContain('podman engine reached through the podman CLI (the Engine API transport is not used: podman is driven through its CLI)');
+      expect(auto.stderr).toContain('podman engine reached through the podman CLI (the Engine API transport is not used: CONTAINER_HOST: not set (podman runs without a service))');
     }
   }, 120_000);
 
