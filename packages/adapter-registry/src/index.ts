@@ -24,3 +24,5 @@ export {
 } from './Manifest.js';
 export type { RemoteName, ManifestHead, ManifestRead, CopyReport, CopyRequest, CopyShape, RegistryImagesOptions, RegistryImages } from './RegistryImages.js';
 export { createRegistryImages, parseRemoteName, formatRemoteName } from './RegistryImages.js';
+export type { RegistryStoreName, RegistryStoreOptions } from './RegistryStore.js';
+export { createRegistryStore } from './RegistryStore.js';

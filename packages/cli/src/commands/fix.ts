@@ -13,6 +13,8 @@ import {
   withPolicyOptions,
   withStoreOptions,
 } from './options.js';
+import { withRegistryOptions } from './registryAccess.js';
+import { runRegistryFix } from './registryFix.js';
 
 /**
  * `imgalias fix`: the one command for a build host. Every family with a name in the store, plus every image
@@ -21,7 +23,7 @@ import {
 export const registerFix: RegisterCommand = (program, context) =>
   withDisplayOptions(
     withFormatOptions(
-      withFromOption(
+      withRegistryOptions(withFromOption(
         withLockOption(withConcurrencyOption(
           withStoreOptions(
             withPolicyOptions(
@@ -30,7 +32,7 @@ export const registerFix: RegisterCommand = (program, context) =>
             { snapshot: true },
           ),
         )),
-      ),
+      ), null).option('--registry', "apply the alias plan to Harbor itself: tag each missing Harbor name from its rule's staging source (no engine needed)"),
       ['text', 'json', 'markdown', 'shell'],
     ),
   )
@@ -39,6 +41,7 @@ export const registerFix: RegisterCommand = (program, context) =>
     )
     .action(
       context.action(async ({ flags }) => {
+        if ((flags as Record<string, unknown>)['registry'] === true) return runRegistryFix(context, [], flags);
         const settings = await context.loadSettings(flags);
         if (isLeft(settings)) return settings;
         const dryRun = (flags as { dryRun?: boolean }).dryRun === true;

@@ -18,14 +18,13 @@ const collect = (value: string, previous: readonly string[] | undefined): readon
 
 /**
  * The options of commands that talk to registries directly (no engine): credentials, TLS, platforms.
- * `platformHelp` says what `--platform` means to the command (check: must serve; sync: copy only).
+ * `platformHelp` says what `--platform` means to the command (check: must serve; sync: copy only); null: no `--platform`.
  */
 export const withRegistryOptions = (
   command: Command,
-  platformHelp = 'platforms every image must serve, e.g. linux/amd64,linux/arm64 (default: every platform)',
+  platformHelp: string | null = 'platforms every image must serve, e.g. linux/amd64,linux/arm64 (default: every platform)',
 ): Command =>
-  command
-    .option('--platform <list>', platformHelp)
+  (platformHelp === null ? command : command.option('--platform <list>', platformHelp))
     .option('--registry-auth <file>', "docker's config.json to read credentials from (default: $DOCKER_CONFIG/config.json, ~/.docker/config.json)")
     .option('--insecure-registry <host>', 'allow plain HTTP or an unverified certificate for HOST[:PORT] (repeatable; loopback needs none)', collect)
     .option('--ca-file <file>', 'also trust the CA certificates (PEM) in FILE for HTTPS registries');

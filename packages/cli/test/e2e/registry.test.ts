@@ -210,6 +210,56 @@ const origin = await requireRegistry();
   });
 });
 
+(harbor ? describe : describe.skip)('fix --registry: the alias plan applied to a loopback Harbor as the store', () => {
+  const env = (dir: string) => ({ DOCKER_HOST: deadDockerHost(dir) });
+  const hb = () => `http://${harbor!.host}`;
+  // A layout migration: Harbor holds the project's images under the proxy-cache layout; the rule now wants path.
+  const rule = () => `*=${harbor!.host}/fix@path+from=${harbor!.host}/fix@proxy-cache`;
+
+  test('each missing Harbor name is tagged from its staging name by mounting; a second run has nothing to do', async () => {
+    const dir = await tempDir();
+    await writeFile(path.join(dir, 'Dockerfile'), 'FROM redis:7 AS base\nFROM alpine:3\n');
+    const redis = await pushImage({ base: hb(), repo: 'fix/library/redis', tag: '7', seed: 'fix-redis' });
+    const alpine = await pushImage({ base: hb(), repo: 'fix/library/alpine', tag: '3', seed: 'fix-alpine' });
+    // alpine is already there under the new layout: only redis needs a tag.
+    await pushImage({ base: hb(), repo: 'fix/alpine', tag: '3', seed: 'fix-alpine' });
+
+    const dry = await imgalias(['fix', '--registry', '--dry-run', '--mirror', rule()], { cwd: dir, env: env(dir) });
+    expect(dry.exitCode).toBe(0);
+    expect(dry.stdout).toContain(`${harbor!.host}/fix/redis:7`);
+    expect((await getManifest(hb(), 'fix/redis', '7')).status).toBe(404);
+
+    const before = (await harbor!.requests()).length;
+    const r = await imgalias(['fix', '--registry', '--mirror', rule()], { cwd: dir, env: env(dir) });
+    expect(r.exitCode).toBe(0);
+    expect(r.stderr).toContain(`docker.io/library/redis:7 is read at ${harbor!.host}/fix/library/redis:7 (the staging source of its mirror rule)`);
+    expect(r.stdout).toMatch(new RegExp(`tagged .*${harbor!.host}/fix/redis:7`));
+    expect((await getManifest(hb(), 'fix/redis', '7')).bytes.equals(redis.bytes)).toBe(true);
+    const log = (await harbor!.requests()).slice(before);
+    expect(log.filter((q) => q.method === 'POST' && q.path.startsWith('/v2/fix/redis/blobs/uploads/?mount=') && q.status === 201)).toHaveLength(4);
+    expect(log.filter((q) => q.method === 'PUT' && q.path.startsWith('/v2/fix/alpine/'))).toEqual([]);
+    expect(alpine.digest).toMatch(/^sha256:/);
+
+    const beforeAgain = (await harbor!.requests()).length;
+    const again = await imgalias(['fix', '--registry', '--mirror', rule(), '--json'], { cwd: dir, env: env(dir) });
+    expect(again.exitCode).toBe(0);
+    expect((JSON.parse(again.stdout) as { actions: unknown[] }).actions).toEqual([]);
+    expect((await harbor!.requests()).slice(beforeAgain).filter((q) => q.method !== 'GET' && q.method !== 'HEAD')).toEqual([]);
+  });
+
+  test('an image in neither layout is a Missing finding: exit 1, nothing written; the shell format is refused', async () => {
+    const dir = await tempDir();
+    await writeFile(path.join(dir, 'Dockerfile'), 'FROM nginx:1.27\n');
+    const before = (await harbor!.requests()).length;
+    const r = await imgalias(['fix', '--registry', '--mirror', rule()], { cwd: dir, env: env(dir) });
+    expect(r.exitCode).toBe(1);
+    expect(r.stdout).toMatch(/nginx:1\.27/);
+    expect((await harbor!.requests()).slice(before).filter((q) => q.method !== 'GET' && q.method !== 'HEAD')).toEqual([]);
+    const shell = await imgalias(['fix', '--registry', '--mirror', rule(), '--format', 'shell'], { cwd: dir, env: env(dir) });
+    expect(shell.exitCode).toBe(2);
+  });
+});
+
 describe('sync --dry-run prints the plan in every format and copies nothing', () => {
   test('text, JSON, Markdown and skopeo lines', async () => {
     const dir = await tempDir();

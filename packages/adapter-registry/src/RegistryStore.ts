@@ -1,0 +1,144 @@
+import type { Either } from 'fp-ts/lib/Either.js';
+import { left, right } from 'fp-ts/lib/Either.js';
+import type { ActionResult, ApplyOptions, ApplyReport, ImageStore, Plan, Snapshot, SnapshotImage, StoreError, TagAction } from '@imgalias/core';
+import { canonicalTagName, planMismatches, preflightPlan, recheckTarget } from '@imgalias/core';
+import type { RegistryError } from './RegistryError.js';
+import { describeRegistryError } from './RegistryError.js';
+import type { CopyReport, RegistryImages } from './RegistryImages.js';
+
+/** One name a registry store holds: as the planner spells it, and where it lives in a registry. */
+export interface RegistryStoreName {
+  /** The name in the planner's vocabulary (a family member, canonical), e.g. `docker.io/library/redis:7`. */
+  readonly name: string;
+  /**
+   * Where the name is read (and written) in a registry: the name itself for a Harbor name; for a family's origin
+   * name, its name in the staging registry its mirror rule names (`harbor.corp.local/proj/library/redis:7`).
+   */
+  readonly at: string;
+  /** Whether a plan may tag this name. Only Harbor names are written; an origin or staging name is read only. */
+  readonly writable: boolean;
+}
+
+export interface RegistryStoreOptions {
+  readonly images: RegistryImages;
+  /** The names the store holds; the snapshot reads each (one `HEAD`), the plan may tag the writable ones. */
+  readonly names: readonly RegistryStoreName[];
+  /** Names read at once by `snapshot`. Default 8. */
+  readonly concurrency?: number;
+  /** Told about each copy a tag made (what moved), e.g. for a report. */
+  readonly onCopy?: (action: TagAction, report: CopyReport) => void;
+}
+
+// The port speaks of engines; a registry store spells names as docker does (canonical registry names), and its
+// failures are reported as the `CommandFailed` of a registry copy with the registry's own message.
+const ENGINE = 'docker';
+
+const storeError = (error: RegistryError): StoreError => ({ _tag: 'EngineUnreachable', engine: ENGINE, message: describeRegistryError(error) });
+
+const copyFailed = (action: TagAction, message: string): ActionResult => ({
+  _tag: 'Failed',
+  action,
+  error: { _tag: 'CommandFailed', engine: ENGINE, args: ['copy', action.source, action.target], exitCode: null, message },
+});
+
+/** Runs async tasks at most `n` at a time, results in input order. */
+const mapLimited = async <T, R>(items: readonly T[], n: number, task: (item: T) => Promise<R>): Promise<R[]> => {
+  const results = new Array<R>(items.length);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < items.length) {
+      const i = next++;
+      results[i] = await task(items[i]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(n, items.length) }, worker));
+  return results;
+};
+
+/**
+ * A registry as an `ImageStore`, so the alias planner runs against Harbor itself: `snapshot` `HEAD`s each of the
+ * given names and groups them by manifest digest (a name's identity; the index digest for multi-arch), and
+ * `apply` makes each planned tag with a registry copy: the same repository re-tags (the manifest's bytes under
+ * the new tag), another repository of the same registry mounts every blob, another registry receives the
+ * blobs it lacks. Each action is judged first by core's preflight rules and its target read again right before
+ * (a name another process set meanwhile ends `ChangedUnderUs`); a tag to a name that is not writable (an
+ * origin, a `localhost/` or short name) is refused without running. After applying, the names are read again
+ * and the plan verified against them.
+ *
+ * @example
+ * const store = createRegistryStore({ images, names: [{ name: 'harbor.corp.local/proj/redis:7', at: 'harbor.corp.local/proj/redis:7', writable: true }] });
+ */
+export const createRegistryStore = (options: RegistryStoreOptions): ImageStore => {
+  const { images } = options;
+  const concurrency = options.concurrency ?? 8;
+  // Keyed canonically, as the planner and preflight key names.
+  const byName = new Map<string, RegistryStoreName>();
+  for (const entry of options.names) {
+    const key = canonicalTagName(entry.name);
+    byName.set(key._tag === 'Right' && key.right !== undefined ? key.right : entry.name, entry);
+  }
+  const entryOf = (name: string): RegistryStoreName | undefined => {
+    const key = canonicalTagName(name);
+    return byName.get(key._tag === 'Right' && key.right !== undefined ? key.right : name);
+  };
+
+  const snapshot = async (): Promise<Either<StoreError, Snapshot>> => {
+    const entries = [...byName.entries()];
+    const heads = await mapLimited(entries, concurrency, async ([, entry]) => images.head(entry.at));
+    const namesByDigest = new Map<string, string[]>();
+    for (const [i, head] of heads.entries()) {
+      if (head._tag === 'Left') return left(storeError(head.left));
+      if (head.right === undefined) continue;
+      const names = namesByDigest.get(head.right.digest) ?? [];
+      names.push(entries[i]![0]);
+      namesByDigest.set(head.right.digest, names);
+    }
+    const found: SnapshotImage[] = [...namesByDigest.entries()]
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(([id, names]) => ({ id, names: names.sort() }));
+    return right({ version: 1, images: found });
+  };
+
+  const run = async (decision: Extract<ReturnType<typeof preflightPlan>[number], { readonly _tag: 'Run' }>): Promise<ActionResult> => {
+    const { action } = decision;
+    const source = entryOf(decision.sourceName);
+    const target = entryOf(decision.targetName);
+    if (target === undefined || !target.writable) {
+      return copyFailed(action, `${action.target} is not a name this registry store may write (only Harbor names are tagged in a registry)`);
+    }
+    if (source === undefined) return copyFailed(action, `${action.source} is not a name this registry store reads`);
+    // The last word: the target as it is right now, not as the snapshot had it.
+    const now = await images.head(target.at);
+    if (now._tag === 'Left') return copyFailed(action, describeRegistryError(now.left));
+    const verdict = recheckTarget(decision, now.right?.digest);
+    if (verdict !== 'Run') return verdict;
+    const copied = await images.copy({ source: source.at, target: target.at });
+    if (copied._tag === 'Left') return copyFailed(action, describeRegistryError(copied.left));
+    options.onCopy?.(action, copied.right);
+    return { _tag: 'Applied', action };
+  };
+
+  const apply = async (plan: Plan, applyOptions: ApplyOptions = {}): Promise<Either<StoreError, ApplyReport>> => {
+    let current = applyOptions.current;
+    if (current === undefined) {
+      const read = await snapshot();
+      if (read._tag === 'Left') return read;
+      current = read.right;
+    }
+    const decisions = preflightPlan({ plan, snapshot: current, engine: ENGINE });
+    const signal = applyOptions.signal;
+    const results = await mapLimited(decisions, applyOptions.concurrency ?? 4, async (decision): Promise<ActionResult> => {
+      const result: ActionResult =
+        decision._tag === 'Done' ? decision.result : signal?.aborted === true ? { _tag: 'NotStarted', action: decision.action } : await run(decision);
+      applyOptions.onResult?.(result);
+      return result;
+    });
+    if (signal?.aborted === true) return right({ results, after: current, verified: false, mismatches: [], interrupted: true });
+    const after = await snapshot();
+    if (after._tag === 'Left') return after;
+    const mismatches = planMismatches(after.right, plan);
+    return right({ results, after: after.right, verified: mismatches.length === 0, mismatches, interrupted: false, via: 'the OCI distribution API' });
+  };
+
+  return { engine: ENGINE, snapshot, apply };
+};
