@@ -13,6 +13,9 @@ const isAlive = (pid: number): boolean => {
   }
 };
 
+// These run real engine commands: the timeout only catches a hang, never a slow machine.
+jest.setTimeout(120_000);
+
 const docker = await requireEngine('docker', startDockerd);
 const podman = await requireEngine('podman', createPodmanStore);
 
