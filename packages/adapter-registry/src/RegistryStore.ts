@@ -66,7 +66,12 @@ const mapLimited = async <T, R>(items: readonly T[], n: number, task: (item: T) 
  * and the plan verified against them.
  *
  * @example
- * const store = createRegistryStore({ images, names: [{ name: 'harbor.corp.local/proj/redis:7', at: 'harbor.corp.local/proj/redis:7', writable: true }] });
+ * const registry = createRegistryImages({ client: createRegistryClient() });
+ * const harbor = createRegistryStore({
+ *   images: registry,
+ *   names: [{ name: 'harbor.corp.local/proj/redis:7', at: 'harbor.corp.local/proj/redis:7', writable: true }],
+ * });
+ * const found = await harbor.snapshot(); // right({ images: [...] }): the names that exist, by manifest digest
  */
 export const createRegistryStore = (options: RegistryStoreOptions): ImageStore => {
   const { images } = options;
