@@ -23,6 +23,8 @@ const project = (name) => ({
 /** @type {import('jest').Config} */
 export default {
   projects: ['core', 'adapter-docker', 'adapter-memory', 'adapter-registry', 'render', 'discover', 'project', 'cli'].map(project),
+  // A guard against a hang, not a speed check: jest's 5 s default failed file-system setup on a loaded machine.
+  testTimeout: 60_000,
   reporters: ['default', '<rootDir>/scripts/jest-summary-reporter.cjs'],
   collectCoverageFrom: ['packages/*/src/**/*.ts', '!packages/*/src/bin.ts'],
   coverageReporters: ['text-summary', 'json-summary'],
