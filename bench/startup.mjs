@@ -5,7 +5,7 @@
 //   - a nothing-to-do `imgalias apply`/`check` of N images on a private dockerd
 //                                                  vs `node -e 0` plus one `docker image ls`
 //
-//   pnpm build && node bench/startup.mjs [--images 150] [--samples 21] [--node PATH] [--smoke]
+//   pnpm build && node bench/startup.mjs [--images 150] [--samples 21] [--node PATH] [--bin PATH] [--smoke]
 //
 // Not a test: it prints medians and the median of the per-pair ratios (absolute times drift on a shared
 // machine; a yardstick run right beside its subject drifts with it). `--node` runs the bin and the yardstick
@@ -21,7 +21,12 @@ import { performance } from 'node:perf_hooks';
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const baselineDir = resolve(repo, '../shared/baseline');
 const dockerdScript = resolve(repo, 'scripts/engines/dockerd.sh');
-const bin = resolve(repo, 'packages/cli/dist/bin.js');
+const argvOption = (name) => {
+  const at = process.argv.indexOf(`--${name}`);
+  return at > 0 ? process.argv[at + 1] : undefined;
+};
+// `--bin PATH` times another build of the program (a copy of packages/cli/dist), to compare two builds.
+const bin = resolve(argvOption('bin') ?? resolve(repo, 'packages/cli/dist/bin.js'));
 
 const flag = (name) => process.argv.includes(`--${name}`);
 const option = (name, fallback) => {

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Options } from 'tsup';
 import { defineConfig } from 'tsup';
 
@@ -26,6 +26,53 @@ const workspaceSources: Plugin = {
   },
 };
 
+// The bin loads a command's heavy code (discovery's yaml and dockerfile-ast, the settings loader, the stores) with
+// `await import('@imgalias/project')` where the command runs it. esbuild splits by file: a file any static import
+// reaches is loaded at start-up, and a static import of a package's index reaches every module the index
+// re-exports, used or not. So in the CLI's and the project package's sources, a static
+// `import { a, b } from '@imgalias/project'` (or discover) is rewritten for the bin to import each name from the
+// module that defines it, as listed in the package's index (what bundlers call optimising package imports); a
+// name the index does not list plainly leaves the import as written. The packages' public entry points and the
+// sources are unchanged.
+const barrelPackages = ['project', 'discover'];
+
+/** name -> absolute path of its module, from a package index's `export { ... } from './X.js'` lines. */
+const reExportsOf = (packageName: string): ReadonlyMap<string, string> => {
+  const index = fileURLToPath(new URL(`../${packageName}/src/index.ts`, import.meta.url));
+  const modules = new Map<string, string>();
+  for (const match of readFileSync(index, 'utf8').matchAll(/^export\s*\{([^}]*)\}\s*from\s*'(\.[^']+)\.js';/gm)) {
+    const file = fileURLToPath(new URL(`${match[2] as string}.ts`, pathToFileURL(index)));
+    for (const item of (match[1] as string).split(',')) {
+      const exported = item.trim().split(/\s+as\s+/).pop();
+      if (exported !== undefined && exported !== '') modules.set(exported, file);
+    }
+  }
+  return modules;
+};
+
+const directImports: Plugin = {
+  name: 'imgalias-direct-imports',
+  setup(build) {
+    const exportsByPackage = new Map(barrelPackages.map((name) => [`@imgalias/${name}`, reExportsOf(name)]));
+    build.onLoad({ filter: /[\\/]packages[\\/](cli|project)[\\/]src[\\/].*\.ts$/ }, (args) => {
+      const source = readFileSync(args.path, 'utf8');
+      const contents = source.replace(/^import\s*\{([^}]*)\}\s*from\s*'(@imgalias\/[a-z-]+)';$/gm, (statement, names: string, specifier: string) => {
+        const modules = exportsByPackage.get(specifier);
+        if (modules === undefined) return statement;
+        const items = names.split(',').map((item) => item.trim()).filter((item) => item !== '');
+        const byFile = new Map<string, string[]>();
+        for (const item of items) {
+          const file = modules.get(item.split(/\s+as\s+/)[0] as string);
+          if (file === undefined) return statement;
+          byFile.set(file, [...(byFile.get(file) ?? []), item]);
+        }
+        return [...byFile].map(([file, imported]) => `import { ${imported.join(', ')} } from ${JSON.stringify(file)};`).join(' ');
+      });
+      return { contents, loader: 'ts' };
+    });
+  },
+};
+
 export default defineConfig([
   {
     entry: ['src/index.ts'],
@@ -48,7 +95,7 @@ export default defineConfig([
     format: ['esm'],
     clean: ['bin.*', 'chunks'],
     splitting: true,
-    esbuildPlugins: [workspaceSources],
+    esbuildPlugins: [workspaceSources, directImports],
     esbuildOptions(options) {
       options.chunkNames = 'chunks/[name]-[hash]';
       // ES module builds first (io-ts, fp-ts): tree-shakeable, unlike their CommonJS `main`.

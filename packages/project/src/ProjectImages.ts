@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type { Discovery, DiscoveryFinding } from '@imgalias/discover';
 import { readdir } from 'node:fs/promises';
-import { classifyFileName, discoverImages, isInformationalFinding } from '@imgalias/discover';
+import { classifyFileName, isInformationalFinding } from '@imgalias/discover';
 
 /** `path` as discovery wants it: relative to the working directory, `.` for the directory itself. */
 const relativeTo = (cwd: string, target: string): string => path.relative(cwd, path.resolve(cwd, target)) || '.';
@@ -23,6 +23,9 @@ export async function discoverProjectImages(options: {
     Object.entries(options.env).filter((entry): entry is [string, string] => entry[1] !== undefined),
   );
   const relativePaths = [...new Set((options.paths.length === 0 ? ['.'] : options.paths).map((p) => relativeTo(options.cwd, p)))];
+  // Loaded here, where files are read: the parsers (yaml, dockerfile-ast) are most of a program's start-up when
+  // it plans from image names alone, and the bundled `imgalias` then never loads them.
+  const { discoverImages } = await import('@imgalias/discover');
   return discoverImages({
     root: options.cwd,
     paths: relativePaths,

@@ -62,6 +62,33 @@ describe('the bundled bin', () => {
     expect((await run(dir, ['--help'])).exitCode).not.toBe(0);
   });
 
+  test('plan, check and apply from image names load neither yaml nor dockerfile-ast; a YAML config file loads yaml', async () => {
+    const dir = await copyOfBin();
+    // Every chunk holding the YAML or Dockerfile parser goes: only reading such a file may need them.
+    const parsers = /node_modules\/\.pnpm\/(yaml|dockerfile-ast)@/;
+    let removed = 0;
+    for (const name of await readdir(path.join(dir, 'chunks'))) {
+      const file = path.join(dir, 'chunks', name);
+      if (name.endsWith('.js') && parsers.test(await readFile(file, 'utf8'))) {
+        await rm(file);
+        removed += 1;
+      }
+    }
+    expect(removed).toBeGreaterThanOrEqual(1);
+    const snapshot = { version: 1, images: [{ id: `sha256:${'a'.repeat(64)}`, names: ['localhost/redis:7-alpine'] }] };
+    await writeFile(path.join(dir, 'snapshot.json'), JSON.stringify(snapshot));
+    await writeFile(path.join(dir, 'imgalias.config.json'), JSON.stringify({ mode: 'internal', harbor: 'harbor.corp.local/proj' }));
+    for (const [command, exitCode] of [['plan', 0], ['check', 1], ['apply', 0]] as const) {
+      const result = await run(dir, [command, '--snapshot', 'snapshot.json', 'redis:7-alpine']);
+      expect(result.stderr).not.toContain('internal error');
+      expect(result.exitCode).toBe(exitCode);
+    }
+    // A YAML config file does need the parser: the chunks removed above were the real ones.
+    await rm(path.join(dir, 'imgalias.config.json'));
+    await writeFile(path.join(dir, 'imgalias.config.yaml'), 'mode: internal\n');
+    expect((await run(dir, ['plan', '--snapshot', 'snapshot.json', 'redis:7-alpine'])).exitCode).toBe(70);
+  });
+
   test('--version and --help load neither listr2, execa, lilconfig nor the settings loader', async () => {
     const dir = await copyOfBin();
     // Remove every chunk that holds one of the lazily loaded modules: start-up must not need any of them.

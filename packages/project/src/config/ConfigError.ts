@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { quoteExcerpt } from '@imgalias/core';
+import { excerpt, quoteExcerpt } from '@imgalias/core';
 import type { ConfigIssue } from './ConfigFile.js';
 import type { SettingSource } from './Settings.js';
 
@@ -46,6 +46,13 @@ export function describeConfigError(e: ConfigError): string {
 }
 
 /** A file-system or parser error as one line: `no such file`, `permission denied`, or the parser's first line. */
+/** A config file whose text is not valid JSON or YAML. */
+export function unparsableConfig(file: string, format: 'JSON' | 'YAML', cause: unknown): ConfigError {
+  // The YAML parser recurses: a document nested some 100k levels deep overflows the stack.
+  const why = cause instanceof RangeError ? 'nested too deeply to read' : excerpt(describeFileError(cause));
+  return { _tag: 'ConfigFileUnreadable', file, message: `not valid ${format}: ${why}` };
+}
+
 export function describeFileError(error: unknown): string {
   const code = typeof error === 'object' && error !== null ? (error as { code?: unknown }).code : undefined;
   if (code === 'ENOENT') return 'no such file';

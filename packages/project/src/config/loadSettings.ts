@@ -4,12 +4,11 @@ import { basename, dirname, extname, join, resolve } from 'node:path';
 import type { Either } from 'fp-ts/lib/Either.js';
 import { isLeft, left, right } from 'fp-ts/lib/Either.js';
 import type * as t from 'io-ts';
-import { parseDocument } from 'yaml';
 import type { EngineKind, HarborLocation } from '@imgalias/core';
-import { NetworkModeCodec, excerpt, quoteExcerpt } from '@imgalias/core';
-import { DUPLICATE_KEY_MESSAGE, describeTextFileProblem, findDuplicateKey, inputLimits, readTextFile } from '@imgalias/discover';
+import { NetworkModeCodec, quoteExcerpt } from '@imgalias/core';
+import { describeTextFileProblem, inputLimits, readTextFile } from '@imgalias/discover';
 import type { ConfigError } from './ConfigError.js';
-import { describeFileError } from './ConfigError.js';
+import { unparsableConfig } from './ConfigError.js';
 import type { ConfigFile } from './ConfigFile.js';
 import {
   ConfigFileCodec,
@@ -88,26 +87,23 @@ export const settingVariables = {
 
 const configSearchPlaces = ['imgalias.config.json', 'imgalias.config.yaml', 'imgalias.config.yml', 'package.json'];
 
-/** A file's text parsed as the data format its name says; a config file is never executed. */
-export function parseConfigText(file: string, text: string): Either<ConfigError, unknown> {
-  const json = extname(file) === '.json';
+/** A JSON config file's text (a BOM allowed) as data. */
+export function parseJsonConfigText(file: string, text: string): Either<ConfigError, unknown> {
   try {
-    if (json) return right(JSON.parse(text.replace(/^\uFEFF/, '')));
-    // yaml's default (YAML 1.2 core schema) builds plain data only. Duplicate keys are an error, not a silent
-    // overwrite, but the library's own check is quadratic in a mapping's size: findDuplicateKey is one pass.
-    const doc = parseDocument(text, { uniqueKeys: false });
-    const [error] = doc.errors;
-    if (error !== undefined) throw error;
-    const duplicate = findDuplicateKey(doc);
-    if (duplicate !== undefined) {
-      return left({ _tag: 'ConfigFileUnreadable', file, message: `not valid YAML: ${DUPLICATE_KEY_MESSAGE} (${quoteExcerpt(duplicate.key)} twice)` });
-    }
-    return right(doc.toJS());
+    return right(JSON.parse(text.replace(/^\uFEFF/, '')));
   } catch (cause) {
-    // The YAML parser recurses: a document nested some 100k levels deep overflows the stack.
-    const why = cause instanceof RangeError ? 'nested too deeply to read' : excerpt(describeFileError(cause));
-    return left({ _tag: 'ConfigFileUnreadable', file, message: `not valid ${json ? 'JSON' : 'YAML'}: ${why}` });
+    return left(unparsableConfig(file, 'JSON', cause));
   }
+}
+
+/**
+ * A file's text parsed as the data format its name says; a config file is never executed. The YAML parser is
+ * loaded only for a YAML file.
+ */
+export async function parseConfigText(file: string, text: string): Promise<Either<ConfigError, unknown>> {
+  if (extname(file) === '.json') return parseJsonConfigText(file, text);
+  const { parseYamlConfigText } = await import('./YamlConfigText.js');
+  return parseYamlConfigText(file, text);
 }
 
 /**
@@ -153,7 +149,7 @@ async function readNamedConfig(named: string, cwd: string): Promise<Either<Confi
   if (isLeft(text)) return text;
   if (text.right === undefined) return left({ _tag: 'ConfigFileUnreadable', file, message: 'no such file (named by --config)' });
   if (basename(file) !== 'package.json' && text.right.trim() === '') return right({ file, content: undefined });
-  const parsed = parseConfigText(file, text.right);
+  const parsed = await parseConfigText(file, text.right);
   if (isLeft(parsed)) return parsed;
   if (basename(file) !== 'package.json') return right({ file, content: parsed.right });
   const content = packageConfig(parsed.right);
@@ -177,7 +173,7 @@ async function searchConfig(cwd: string): Promise<Either<ConfigError, RawConfig 
       if (isLeft(text)) return text;
       if (text.right === undefined) continue;
       if (place !== 'package.json' && text.right.trim() === '') return right({ file, content: undefined });
-      const parsed = parseConfigText(file, text.right);
+      const parsed = await parseConfigText(file, text.right);
       if (isLeft(parsed)) return parsed;
       if (place !== 'package.json') return right({ file, content: parsed.right });
       const content = packageConfig(parsed.right);

@@ -1,6 +1,7 @@
 import { describe, expect } from '@jest/globals';
 import { fc, test } from '@fast-check/jest';
-import { describeConfigError, decodeConfig, parseConfigText } from '../../src/config/loadSettings.js';
+import { describeConfigError, decodeConfig, parseJsonConfigText } from '../../src/config/loadSettings.js';
+import { parseYamlConfigText } from '../../src/config/YamlConfigText.js';
 import { expectPrintableMessage, textFrom, withinBound } from '../../../../test-support/fuzz.js';
 
 /**
@@ -33,7 +34,7 @@ const hostileValue = fc.letrec<{ value: unknown }>((tie) => ({
   ),
 })).value;
 
-const expectTypedConfigError = (result: ReturnType<typeof decodeConfig> | ReturnType<typeof parseConfigText>): void => {
+const expectTypedConfigError = (result: ReturnType<typeof decodeConfig> | ReturnType<typeof parseJsonConfigText>): void => {
   if (result._tag === 'Left') {
     expect(['ConfigFileUnreadable', 'ConfigFileInvalid']).toContain(result.left._tag);
     expectPrintableMessage(describeConfigError(result.left));
@@ -44,14 +45,14 @@ describe('fuzzing the config reader', () => {
   test.prop([textFrom(yamlTokens), fc.constantFrom('imgalias.config.yaml', 'imgalias.config.yml')], runs)(
     'YAML text: a configuration or a typed error, bounded, never a throw',
     (text, file) => {
-      const parsed = withinBound(() => parseConfigText(file, text));
+      const parsed = withinBound(() => parseYamlConfigText(file, text));
       expectTypedConfigError(parsed);
       if (parsed._tag === 'Right') expectTypedConfigError(withinBound(() => decodeConfig(file, parsed.right)));
     },
   );
 
   test.prop([textFrom(jsonTokens)], runs)('JSON text: a configuration or a typed error, bounded, never a throw', (text) => {
-    const parsed = withinBound(() => parseConfigText('imgalias.config.json', text));
+    const parsed = withinBound(() => parseJsonConfigText('imgalias.config.json', text));
     expectTypedConfigError(parsed);
     if (parsed._tag === 'Right') expectTypedConfigError(withinBound(() => decodeConfig('imgalias.config.json', parsed.right)));
   });
