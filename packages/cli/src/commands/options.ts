@@ -52,7 +52,7 @@ export const withPolicyOptions = (command: Command): Command =>
 export const withStoreOptions = (command: Command, options: { readonly snapshot: boolean }): Command => {
   command.addOption(new Option('--engine <engine>', 'container engine CLI to run').choices(['docker', 'podman', 'nerdctl']));
   command.addOption(
-    new Option('--transport <transport>', "docker: the Engine API socket, the CLI, or auto (the API when it can)").choices(['auto', 'cli', 'api']),
+    new Option('--transport <transport>', 'the Engine API socket (docker; podman: CONTAINER_HOST), the CLI, or auto (the API when it can)').choices(['auto', 'cli', 'api']),
   );
   command.option('--timeout <duration>', 'how long one engine process may take, e.g. 90s or 2m (default 30s)');
   return options.snapshot
