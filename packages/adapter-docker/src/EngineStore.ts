@@ -1,13 +1,40 @@
 import type { Either } from 'fp-ts/lib/Either.js';
 import { right } from 'fp-ts/lib/Either.js';
 import { applyToSnapshot, indexSnapshot, normaliseImageId, planMismatches, preflightPlan, recheckTarget, spellReference } from '@imgalias/core';
-import type { ActionResult, ApplyOptions, ApplyReport, ImageStore, Plan, Preflight, Snapshot, StoreError, TagAction } from '@imgalias/core';
+import type {
+  ActionResult,
+  ApplyOptions,
+  ApplyReport,
+  ContainerUse,
+  ImageLifecycle,
+  ImagePlatform,
+  ImageStore,
+  Plan,
+  Preflight,
+  PublishEntry,
+  PullOptions,
+  PullRequest,
+  PullResult,
+  PushOptions,
+  PushResult,
+  Snapshot,
+  StoreError,
+  TagAction,
+  UntagAction,
+  UntagOptions,
+  UntagResult,
+} from '@imgalias/core';
+import { mapBounded } from './Bounded.js';
+import { enginePlatform, inspectPlatforms, listContainers } from './containers.js';
 import type { DockerEndpoint } from './DockerEndpoint.js';
 import type { InspectedImage, RequestEvent } from './EngineApi.js';
 import type { EngineOptions, EngineRunner } from './EngineRunner.js';
 import { createEngineRunner } from './EngineRunner.js';
 import type { EngineTransport, TransportChoice, TransportInfo } from './EngineTransport.js';
 import { selectTransport } from './EngineTransport.js';
+import { pullImages } from './pull.js';
+import { pushImages } from './push.js';
+import { untagImages } from './untag.js';
 
 export interface EngineStoreOptions extends EngineOptions {
   /** How many `tag` calls run at once when `apply` is not told. Default 4. */
@@ -21,10 +48,12 @@ export interface EngineStoreOptions extends EngineOptions {
   readonly endpoint?: DockerEndpoint;
   /** Called after each Engine API request ends (the API transport's `onExec`). */
   readonly onRequest?: (event: RequestEvent) => void;
+  /** Registries (`host[:port]`) that pull and push probes talk plain HTTP to, besides loopback ones. */
+  readonly insecureRegistries?: readonly string[];
 }
 
-/** An `ImageStore` backed by a container engine, plus the runner it uses (for verbs beyond the port). */
-export interface EngineStore extends ImageStore {
+/** An `ImageStore` and `ImageLifecycle` backed by a container engine, plus the runner it uses (any other verb). */
+export interface EngineStore extends ImageStore, ImageLifecycle {
   readonly runner: EngineRunner;
   /** Which transport the store used last (it can change once, when `auto` falls back to the CLI). */
   transport(): TransportInfo;
@@ -35,29 +64,6 @@ export interface EngineStore extends ImageStore {
 }
 
 export const defaultConcurrency = 4;
-
-/**
- * Runs `work` over `items` with at most `limit` in flight. Once `stopped()` says so no new item starts, and each
- * item never started goes to `notStarted`.
- */
-const mapBounded = async <A>(
-  items: readonly A[],
-  limit: number,
-  stopped: () => boolean,
-  work: (item: A) => Promise<void>,
-  notStarted: (item: A) => void,
-): Promise<void> => {
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < items.length && !stopped()) {
-      const index = next;
-      next += 1;
-      await work(items[index] as A);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  for (let index = next; index < items.length; index++) notStarted(items[index] as A);
-};
 
 type RunDecision = Extract<Preflight, { readonly _tag: 'Run' }>;
 
@@ -198,8 +204,7 @@ export const createEngineStore = (options: EngineStoreOptions): EngineStore => {
     }
     await mapBounded(
       [...groups.values()],
-      limit,
-      () => signal?.aborted === true,
+      { limit, stopped: () => signal?.aborted === true },
       async (group) => {
         const settled = await settleGroup(transport, group.source, group.decisions, signal);
         settled.forEach((result, i) => {
@@ -254,5 +259,32 @@ export const createEngineStore = (options: EngineStoreOptions): EngineStore => {
     if (chosen?._tag === 'Right') chosen.right.close();
   };
 
-  return { engine, runner, snapshot, inspect, apply, transport, close };
+  const probeOptions = options.insecureRegistries === undefined ? {} : { insecureRegistries: options.insecureRegistries };
+
+  const pull = (requests: readonly PullRequest[], pullOptions: PullOptions = {}): Promise<Either<StoreError, readonly PullResult[]>> =>
+    pullImages({ ...pullOptions, ...probeOptions, runner, entries: requests });
+
+  const push = async (entries: readonly PublishEntry[], pushOptions: PushOptions = {}): Promise<Either<StoreError, readonly PushResult[]>> => {
+    let localDigests = pushOptions.localDigests;
+    if (localDigests === undefined && entries.length > 0) {
+      const read = await snapshot();
+      if (read._tag === 'Left') return read;
+      const digests = new Map(read.right.images.map((image) => [normaliseImageId(image.id), image.digests ?? []]));
+      localDigests = (imageId) => digests.get(normaliseImageId(imageId)) ?? [];
+    }
+    return pushImages({ ...pushOptions, ...probeOptions, runner, entries, localDigests: localDigests ?? (() => []) });
+  };
+
+  const untag = async (actions: readonly UntagAction[], untagOptions: UntagOptions = {}): Promise<Either<StoreError, readonly UntagResult[]>> => {
+    if (actions.length === 0) return right([]);
+    const current = untagOptions.current === undefined ? await snapshot() : right(untagOptions.current);
+    if (current._tag === 'Left') return current;
+    return untagImages({ ...untagOptions, runner, actions, current: current.right });
+  };
+
+  const containers = (): Promise<Either<StoreError, readonly ContainerUse[]>> => listContainers(runner);
+  const platform = (): Promise<Either<StoreError, string>> => enginePlatform(runner);
+  const imagePlatforms = (imageIds: readonly string[]): Promise<Either<StoreError, readonly ImagePlatform[]>> => inspectPlatforms(runner, imageIds);
+
+  return { engine, runner, snapshot, inspect, apply, pull, push, untag, containers, platform, imagePlatforms, transport, close };
 };

@@ -1,6 +1,6 @@
 import type { Either } from 'fp-ts/lib/Either.js';
 import { left, right } from 'fp-ts/lib/Either.js';
-import type { ContainerUse, StoreError } from '@imgalias/core';
+import type { ContainerUse, ImagePlatform, StoreError } from '@imgalias/core';
 import type { EngineRunner } from './EngineRunner.js';
 import { normaliseImageId } from '@imgalias/core';
 
@@ -54,12 +54,6 @@ export const listContainers = async (runner: EngineRunner): Promise<Either<Store
   return right(uses);
 };
 
-/** The platform an image was built for, from `image inspect`. */
-export interface ImagePlatform {
-  readonly imageId: string;
-  /** `os/arch[/variant]`, e.g. `linux/arm64/v8` */
-  readonly platform: string;
-}
 
 const platformOf = (row: Record<string, unknown>): string | undefined => {
   const os = row['Os'];

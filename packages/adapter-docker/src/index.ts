@@ -1,6 +1,7 @@
 // The public API of @imgalias/adapter-docker: the only package that runs a container engine.
 
 export { createEngineStore, defaultConcurrency } from './EngineStore.js';
+export { mapBounded } from './Bounded.js';
 export type { EngineStore, EngineStoreOptions } from './EngineStore.js';
 export { createEngineRunner, defaultTimeoutMs } from './EngineRunner.js';
 export { createApiTransport, createCliTransport, selectTransport } from './EngineTransport.js';
@@ -20,12 +21,20 @@ export type { AcquireApplyLockOptions, ApplyLock, LockError, LockHolder } from '
 
 // --- Image lifecycle (prefetch, publish, clean): pull with retries, push, untag, containers, registry HEAD. ---
 export { headManifest, isPermanentRegistryError, describeRegistryError, manifestAccept, isLoopbackRegistry, parseBearerChallenge } from './registry.js';
-export type { RegistryError, ManifestHead, HeadManifestOptions } from './registry.js';
-export { pullImages, backoffDelay, isPermanentPullError, describePullError, defaultPullConcurrency, defaultPullTimeoutMs, defaultMaxDelayMs } from './pull.js';
-export type { PullError, PullResult, PullEvent, CandidateFailure, PullImagesOptions } from './pull.js';
-export { pushImages } from './push.js';
-export type { PushResult, PushImagesOptions } from './push.js';
-export { untagImages, untagArgs } from './untag.js';
-export type { UntagResult } from './untag.js';
+export type { ManifestHead, HeadManifestOptions } from './registry.js';
+export {
+  pullImages,
+  backoffDelay,
+  isPermanentPullError,
+  describePullError,
+  defaultPullAttempts,
+  defaultPullBaseDelayMs,
+  defaultPullConcurrency,
+  defaultPullTimeoutMs,
+  defaultMaxDelayMs,
+} from './pull.js';
+export type { PullImagesOptions } from './pull.js';
+export { pushImages, defaultPushConcurrency, defaultPushTimeoutMs } from './push.js';
+export type { PushImagesOptions } from './push.js';
+export { untagArgs } from './untag.js';
 export { listContainers, inspectPlatforms, enginePlatform, platformMatches } from './containers.js';
-export type { ImagePlatform } from './containers.js';

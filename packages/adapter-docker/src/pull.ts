@@ -1,23 +1,12 @@
 import type { Either } from 'fp-ts/lib/Either.js';
 import { left, right } from 'fp-ts/lib/Either.js';
-import type { ImageReference, PullCandidate, PullEntry, StoreError } from '@imgalias/core';
+import type { CandidateFailure, ImageReference, ManifestProbeError, PullCandidate, PullError, PullOptions, PullRequest, PullResult, StoreError } from '@imgalias/core';
 import { parseReference, spellReference } from '@imgalias/core';
 import type { EngineRunner } from './EngineRunner.js';
-import type { ManifestHead, RegistryError } from './registry.js';
+import { mapBounded } from './Bounded.js';
+import type { ManifestHead } from './registry.js';
 import { describeRegistryError, headManifest, isPermanentRegistryError } from './registry.js';
 import { describeStoreError } from './StoreError.js';
-
-/**
- * Why one pull attempt failed.
- *
- * The engine's exit status says only "failed", and its words are not a contract. So after a failed pull the
- * registry itself is asked (`HEAD` on the manifest, as the pull's own first request): a 404 or a 401/403 is
- * permanent (`Registry` with a permanent `RegistryError`), no answer or a 5xx is transient, and a manifest
- * that is there means the pull failed on the way (blobs, a dropped connection): transient (`Engine`).
- */
-export type PullError =
-  | { readonly _tag: 'Engine'; readonly error: StoreError }
-  | { readonly _tag: 'Registry'; readonly error: RegistryError; readonly engine: StoreError };
 
 export const isPermanentPullError = (e: PullError): boolean => e._tag === 'Registry' && isPermanentRegistryError(e.error);
 
@@ -25,57 +14,10 @@ export const isPermanentPullError = (e: PullError): boolean => e._tag === 'Regis
 export const describePullError = (e: PullError): string =>
   e._tag === 'Engine' ? describeStoreError(e.error) : `${describeRegistryError(e.error)} (${e.engine._tag === 'CommandFailed' ? e.engine.message : describeStoreError(e.engine)})`;
 
-/** One candidate given up on: after how many attempts, with the last error. */
-export interface CandidateFailure {
-  readonly candidate: PullCandidate;
-  readonly attempts: number;
-  readonly error: PullError;
-  /** true when the error was permanent and the candidate was not retried */
-  readonly permanent: boolean;
-}
-
-export type PullResult =
-  | {
-      readonly _tag: 'Pulled';
-      readonly family: string;
-      readonly candidate: PullCandidate;
-      /** attempts on the candidate that worked */
-      readonly attempts: number;
-      /** candidates given up on before it */
-      readonly tried: readonly CandidateFailure[];
-    }
-  | { readonly _tag: 'PullFailed'; readonly family: string; readonly tried: readonly CandidateFailure[] };
-
-/** Progress, as it happens; a TTY display or a log consumes it. */
-export type PullEvent =
-  | { readonly _tag: 'Attempt'; readonly family: string; readonly candidate: PullCandidate; readonly attempt: number }
-  | {
-      readonly _tag: 'Retry';
-      readonly family: string;
-      readonly candidate: PullCandidate;
-      readonly attempt: number;
-      readonly delayMs: number;
-      readonly error: PullError;
-    }
-  | { readonly _tag: 'GiveUp'; readonly family: string; readonly failure: CandidateFailure }
-  | { readonly _tag: 'Done'; readonly result: PullResult };
-
-export interface PullImagesOptions {
+export interface PullImagesOptions extends PullOptions {
   readonly runner: EngineRunner;
   /** The `Pull` entries of a pull plan (`pullsOf(planPrefetch(...))`). */
-  readonly entries: readonly Extract<PullEntry, { readonly _tag: 'Pull' }>[];
-  /** Attempts per candidate, at least 1. */
-  readonly attempts: number;
-  /** Delay before the second attempt; doubled before each further one, with jitter. */
-  readonly baseDelayMs: number;
-  /** Cap for one delay. Default 30 s. */
-  readonly maxDelayMs?: number;
-  /** Pulls in flight at once. Default 3. */
-  readonly concurrency?: number;
-  /** Per pull process. Default 10 minutes: a pull of a large image on a slow link is not hung. */
-  readonly timeoutMs?: number;
-  /** `os/arch[/variant]` to pull (`--platform`); default: the engine's own. */
-  readonly platform?: string;
+  readonly entries: readonly PullRequest[];
   /** Registries (`host[:port]`) the probe talks plain HTTP to, besides loopback ones. */
   readonly insecureRegistries?: readonly string[];
   /** In [0, 1). Default Math.random; tests inject a fixed sequence. */
@@ -83,10 +25,11 @@ export interface PullImagesOptions {
   /** Default: a timer. Tests inject one that records the delays and returns at once. */
   readonly sleep?: (ms: number) => Promise<void>;
   /** The registry question asked after a failed pull. Default `headManifest`. */
-  readonly probe?: (reference: ImageReference) => Promise<Either<RegistryError, ManifestHead>>;
-  readonly onProgress?: (event: PullEvent) => void;
+  readonly probe?: (reference: ImageReference) => Promise<Either<ManifestProbeError, ManifestHead>>;
 }
 
+export const defaultPullAttempts = 3;
+export const defaultPullBaseDelayMs = 1000;
 export const defaultPullConcurrency = 3;
 export const defaultPullTimeoutMs = 10 * 60_000;
 export const defaultMaxDelayMs = 30_000;
@@ -104,22 +47,20 @@ export const backoffDelay = (options: { attempt: number; baseDelayMs: number; ma
   return Math.round(ceiling / 2 + (ceiling / 2) * Math.min(Math.max(options.random(), 0), 1));
 };
 
-const fatal = (e: StoreError): boolean => e._tag === 'EngineMissing' || e._tag === 'EngineUnreachable';
-
-/** Runs `work` over `items` with at most `limit` in flight, stopping new work once `stop()` says so. */
-const mapBounded = async <A, B>(items: readonly A[], limit: number, stop: () => boolean, work: (item: A) => Promise<B>): Promise<B[]> => {
-  const results: B[] = [];
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < items.length && !stop()) {
-      const index = next;
-      next += 1;
-      results[index] = await work(items[index] as A);
+/** A timer that ends early (without error) when `signal` aborts, so a cancelled run does not sit out a backoff. */
+const abortableDelay = (ms: number, signal: AbortSignal | undefined): Promise<void> =>
+  new Promise<void>((done) => {
+    if (signal?.aborted === true) return done();
+    const timer = setTimeout(finish, ms);
+    function finish(): void {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', finish);
+      done();
     }
-  };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
-  return results.filter((r) => r !== undefined);
-};
+    signal?.addEventListener('abort', finish, { once: true });
+  });
+
+const fatal = (e: StoreError): boolean => e._tag === 'EngineMissing' || e._tag === 'EngineUnreachable';
 
 /**
  * Pulls every entry's image: candidates in the plan's order, each up to `attempts` times with backoff; a
@@ -127,14 +68,18 @@ const mapBounded = async <A, B>(items: readonly A[], limit: number, stop: () => 
  * family name it stands for (`tagAs`). Runs at most `concurrency` pulls at a time.
  *
  * Resolves `Left` only when the engine cannot be used at all (missing, unreachable); every other failure is a
- * `PullFailed` result and the other pulls go on.
+ * `PullFailed` result and the other pulls go on. Aborting `signal` cancels the pulls in flight (they end
+ * `PullFailed` with a `Cancelled` error), skips any backoff, and marks the families not begun `NotStarted`.
  */
 export const pullImages = async (options: PullImagesOptions): Promise<Either<StoreError, readonly PullResult[]>> => {
   const { runner } = options;
-  const attempts = Math.max(1, Math.floor(options.attempts));
+  const { signal } = options;
+  const attempts = Math.max(1, Math.floor(options.attempts ?? defaultPullAttempts));
+  const baseDelayMs = options.baseDelayMs ?? defaultPullBaseDelayMs;
   const maxDelayMs = options.maxDelayMs ?? defaultMaxDelayMs;
   const random = options.random ?? Math.random;
-  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((done) => setTimeout(done, ms)));
+  const sleep = options.sleep ?? ((ms: number) => abortableDelay(ms, signal));
+  const cancelled = (): boolean => signal?.aborted === true;
   const probe =
     options.probe ??
     ((reference: ImageReference) =>
@@ -151,16 +96,20 @@ export const pullImages = async (options: PullImagesOptions): Promise<Either<Sto
       return left({ _tag: 'Engine', error: { _tag: 'CommandFailed', engine: runner.engine, args: ['pull', candidate.reference], exitCode: null, message: 'not an image reference' } });
     }
     const args = ['pull', ...(options.platform === undefined ? [] : ['--platform', options.platform]), spellReference(ref.right, runner.engine)];
-    const pulled = await runner.run(args, { timeoutMs });
+    const pulled = await runner.run(args, { timeoutMs, ...(signal === undefined ? {} : { signal }) });
     if (pulled._tag === 'Left') {
       if (fatal(pulled.left)) {
         engineDown = pulled.left;
         return left({ _tag: 'Engine', error: pulled.left });
       }
+      // Cancelled: the registry is not asked, the user asked to stop.
+      if (pulled.left._tag === 'Cancelled') return left({ _tag: 'Engine', error: pulled.left });
       const asked = await probe(ref.right);
       return left(asked._tag === 'Left' ? { _tag: 'Registry', error: asked.left, engine: pulled.left } : { _tag: 'Engine', error: pulled.left });
     }
     if (candidate.tagAs !== undefined) {
+      // Not cancelled even when the signal fires meanwhile: a pulled mirror image without its family name
+      // would be half of the step (one quick tag process finishes it).
       const tagged = await runner.run(['tag', spellReference(ref.right, runner.engine), spellReference(candidate.tagAs, runner.engine)]);
       if (tagged._tag === 'Left') {
         if (fatal(tagged.left)) engineDown = tagged.left;
@@ -170,7 +119,7 @@ export const pullImages = async (options: PullImagesOptions): Promise<Either<Sto
     return right(undefined);
   };
 
-  const pullEntry = async (entry: Extract<PullEntry, { readonly _tag: 'Pull' }>): Promise<PullResult> => {
+  const pullEntry = async (entry: PullRequest): Promise<PullResult> => {
     const tried: CandidateFailure[] = [];
     for (const candidate of entry.candidates) {
       for (let n = 1; n <= attempts; n++) {
@@ -182,23 +131,28 @@ export const pullImages = async (options: PullImagesOptions): Promise<Either<Sto
           return result;
         }
         const permanent = isPermanentPullError(outcome.left);
-        if (engineDown !== undefined || permanent || n === attempts) {
+        if (engineDown !== undefined || permanent || n === attempts || cancelled()) {
           const failure: CandidateFailure = { candidate, attempts: n, error: outcome.left, permanent };
           tried.push(failure);
           emit({ _tag: 'GiveUp', family: entry.family, failure });
           break;
         }
-        const delayMs = backoffDelay({ attempt: n, baseDelayMs: options.baseDelayMs, maxDelayMs, random });
+        const delayMs = backoffDelay({ attempt: n, baseDelayMs, maxDelayMs, random });
         emit({ _tag: 'Retry', family: entry.family, candidate, attempt: n, delayMs, error: outcome.left });
         await sleep(delayMs);
       }
-      if (engineDown !== undefined) break;
+      if (engineDown !== undefined || cancelled()) break;
     }
     const result: PullResult = { _tag: 'PullFailed', family: entry.family, tried };
     emit({ _tag: 'Done', result });
     return result;
   };
 
-  const results = await mapBounded(options.entries, options.concurrency ?? defaultPullConcurrency, () => engineDown !== undefined, pullEntry);
+  const results = await mapBounded(
+    options.entries,
+    { limit: options.concurrency ?? defaultPullConcurrency, stopped: () => engineDown !== undefined || cancelled() },
+    pullEntry,
+    (entry): PullResult => ({ _tag: 'NotStarted', family: entry.family }),
+  );
   return engineDown === undefined ? right(results) : left(engineDown);
 };

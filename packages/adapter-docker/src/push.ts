@@ -1,18 +1,13 @@
 import type { Either } from 'fp-ts/lib/Either.js';
 import { left, right } from 'fp-ts/lib/Either.js';
-import type { ImageReference, PublishEntry, StoreError } from '@imgalias/core';
+import type { ImageReference, ManifestProbeError, PublishEntry, PushOptions, PushResult, StoreError } from '@imgalias/core';
 import { isPublished, parseReference, spellReference } from '@imgalias/core';
+import { mapBounded } from './Bounded.js';
 import type { EngineRunner } from './EngineRunner.js';
-import type { ManifestHead, RegistryError } from './registry.js';
+import type { ManifestHead } from './registry.js';
 import { headManifest } from './registry.js';
 
-export type PushResult =
-  | { readonly _tag: 'Pushed'; readonly entry: PublishEntry; readonly digest?: string }
-  /** The registry's manifest digest for the Harbor name is one the engine recorded for this image. */
-  | { readonly _tag: 'Skipped'; readonly entry: PublishEntry; readonly digest: string }
-  | { readonly _tag: 'PushFailed'; readonly entry: PublishEntry; readonly error: StoreError };
-
-export interface PushImagesOptions {
+export interface PushImagesOptions extends PushOptions {
   readonly runner: EngineRunner;
   /** Entries of a publish plan whose Harbor names are in place (tags applied). */
   readonly entries: readonly PublishEntry[];
@@ -21,15 +16,13 @@ export interface PushImagesOptions {
    * tagging). After a push, Docker records the pushed manifest's digest here, which is what lets a second run skip.
    */
   readonly localDigests: (imageId: string) => readonly string[];
-  /** Pushes in flight at once. Default 2: pushes share one uplink. */
-  readonly concurrency?: number;
-  /** Per push process. Default 10 minutes. */
-  readonly timeoutMs?: number;
   readonly insecureRegistries?: readonly string[];
   /** Default `headManifest`. */
-  readonly probe?: (reference: ImageReference) => Promise<Either<RegistryError, ManifestHead>>;
-  readonly onResult?: (result: PushResult) => void;
+  readonly probe?: (reference: ImageReference) => Promise<Either<ManifestProbeError, ManifestHead>>;
 }
+
+export const defaultPushConcurrency = 2;
+export const defaultPushTimeoutMs = 10 * 60_000;
 
 /**
  * Pushes each entry's Harbor name, unless the registry already holds exactly this image: the manifest `HEAD`
@@ -38,15 +31,17 @@ export interface PushImagesOptions {
  * report carries the digest now in the registry.
  *
  * Resolves `Left` only when the engine cannot be used at all; every other failure is a `PushFailed` result.
+ * Aborting `signal` cancels the pushes in flight (`PushFailed` with a `Cancelled` error) and marks the entries not
+ * begun `NotStarted`.
  */
 export const pushImages = async (options: PushImagesOptions): Promise<Either<StoreError, readonly PushResult[]>> => {
-  const { runner } = options;
+  const { runner, signal } = options;
   const probe =
     options.probe ??
     ((reference: ImageReference) =>
       headManifest({ reference, ...(options.insecureRegistries === undefined ? {} : { insecureRegistries: options.insecureRegistries }) }));
   const report = (result: PushResult): PushResult => {
-    options.onResult?.(result);
+    options.onProgress?.({ _tag: 'Done', result });
     return result;
   };
   let engineDown: StoreError | undefined;
@@ -62,7 +57,10 @@ export const pushImages = async (options: PushImagesOptions): Promise<Either<Sto
     if (remoteDigest !== undefined && isPublished({ remoteDigest, localDigests: options.localDigests(entry.imageId) })) {
       return report({ _tag: 'Skipped', entry, digest: remoteDigest });
     }
-    const pushed = await runner.run(['push', spellReference(ref.right, runner.engine)], { timeoutMs: options.timeoutMs ?? 10 * 60_000 });
+    const pushed = await runner.run(['push', spellReference(ref.right, runner.engine)], {
+      timeoutMs: options.timeoutMs ?? defaultPushTimeoutMs,
+      ...(signal === undefined ? {} : { signal }),
+    });
     if (pushed._tag === 'Left') {
       if (pushed.left._tag === 'EngineMissing' || pushed.left._tag === 'EngineUnreachable') engineDown = pushed.left;
       return report({ _tag: 'PushFailed', entry, error: pushed.left });
@@ -72,16 +70,11 @@ export const pushImages = async (options: PushImagesOptions): Promise<Either<Sto
     return report(digest === undefined ? { _tag: 'Pushed', entry } : { _tag: 'Pushed', entry, digest });
   };
 
-  const limit = Math.max(1, Math.floor(options.concurrency ?? 2));
-  const results: PushResult[] = [];
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < options.entries.length && engineDown === undefined) {
-      const index = next;
-      next += 1;
-      results[index] = await pushEntry(options.entries[index] as PublishEntry);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, options.entries.length)) }, worker));
+  const results = await mapBounded(
+    options.entries,
+    { limit: options.concurrency ?? defaultPushConcurrency, stopped: () => engineDown !== undefined || signal?.aborted === true },
+    pushEntry,
+    (entry): PushResult => ({ _tag: 'NotStarted', entry }),
+  );
   return engineDown === undefined ? right(results) : left(engineDown);
 };

@@ -1,24 +1,13 @@
 import type { Either } from 'fp-ts/lib/Either.js';
 import { left, right } from 'fp-ts/lib/Either.js';
-import type { ImageReference } from '@imgalias/core';
-
-/**
- * What a registry said about one manifest, as data. `ManifestUnknown` and `Unauthorized` are permanent: asking
- * again cannot change the answer, so a pull that failed with one of them is not retried. The others are
- * transient (the registry or the network may come back).
- */
-export type RegistryError =
-  | { readonly _tag: 'ManifestUnknown'; readonly reference: string; readonly status: number }
-  | { readonly _tag: 'Unauthorized'; readonly reference: string; readonly status: number }
-  | { readonly _tag: 'RegistryUnreachable'; readonly reference: string; readonly url: string; readonly message: string }
-  | { readonly _tag: 'RegistryFailed'; readonly reference: string; readonly url: string; readonly status: number };
+import type { ImageReference, ManifestProbeError } from '@imgalias/core';
 
 /** True for the answers that retrying cannot change. */
-export function isPermanentRegistryError(e: RegistryError): boolean {
+export function isPermanentRegistryError(e: ManifestProbeError): boolean {
   return e._tag === 'ManifestUnknown' || e._tag === 'Unauthorized';
 }
 
-export function describeRegistryError(e: RegistryError): string {
+export function describeRegistryError(e: ManifestProbeError): string {
   switch (e._tag) {
     case 'ManifestUnknown':
       return `${e.reference}: the registry has no such image (HTTP ${e.status}, manifest unknown). Check the name and tag, or publish it first (imgalias publish ${e.reference}).`;
@@ -94,7 +83,7 @@ const messageOf = (e: unknown): string => {
  * await headManifest({ reference: { domain: '127.0.0.1:5000', path: 'aihpc/redis', tag: '7-alpine' } })
  * // right({ digest: 'sha256:…', mediaType: 'application/vnd.docker.distribution.manifest.v2+json' })
  */
-export async function headManifest(options: HeadManifestOptions): Promise<Either<RegistryError, ManifestHead>> {
+export async function headManifest(options: HeadManifestOptions): Promise<Either<ManifestProbeError, ManifestHead>> {
   const doFetch = options.fetch ?? fetch;
   const timeoutMs = options.timeoutMs ?? 10_000;
   const url = manifestUrl(options);

@@ -1,2 +1,2 @@
 export { createMemoryStore } from './MemoryStore.js';
-export type { MemoryStoreOptions } from './MemoryStore.js';
+export type { MemoryStore, MemoryStoreOptions } from './MemoryStore.js';

@@ -1,5 +1,7 @@
 import type { ImageReference } from './ImageReference.js';
 import { describeReferenceError, parseReference } from './ImageReference.js';
+import type { UntagAction } from './lifecycle/CleanPlan.js';
+import type { UntagResult } from './ImageLifecycle.js';
 import type { ActionResult, EngineKind, PlanMismatch, StoreError } from './ImageStore.js';
 import type { Plan, TagAction } from './Plan.js';
 import type { Snapshot } from './Snapshot.js';
@@ -156,3 +158,28 @@ export const planMismatches = (snapshot: Snapshot, plan: Plan): readonly PlanMis
  * const report = { results, after, verified: verifyPlan(after, plan) };
  */
 export const verifyPlan = (snapshot: Snapshot, plan: Plan): boolean => planMismatches(snapshot, plan).length === 0;
+
+/** What becomes of one untag action about to run: settled without running (`Done`), or a removal to run. */
+export type UntagPreflight = { readonly _tag: 'Done'; readonly result: UntagResult } | { readonly _tag: 'Run'; readonly action: UntagAction };
+
+/**
+ * Judges a clean plan's untag actions against the store as it is right before removing: a name that is gone, or
+ * that now names another image than the plan saw, is `Refused` without running (a stale plan must not remove a
+ * name that has since been moved to another image). Every store (engine or in-memory) applies these rules.
+ *
+ * @example
+ * preflightUntag({ actions: plan.actions, snapshot: now }) // [{ _tag: 'Run', action }, { _tag: 'Done', result: { _tag: 'Refused', ... } }]
+ */
+export const preflightUntag = (input: { readonly actions: readonly UntagAction[]; readonly snapshot: Snapshot }): readonly UntagPreflight[] => {
+  const { imageIdByName } = indexSnapshot(input.snapshot);
+  return input.actions.map((action): UntagPreflight => {
+    const key = canonicalTagName(action.name);
+    if (key._tag === 'Left') return { _tag: 'Done', result: { _tag: 'Refused', action, reason: { _tag: 'InvalidName', name: action.name, error: key.left } } };
+    const nowRaw = key.right === undefined ? undefined : imageIdByName.get(key.right);
+    const planned = normaliseImageId(action.imageId);
+    if (nowRaw === undefined) return { _tag: 'Done', result: { _tag: 'Refused', action, reason: { _tag: 'Gone', name: action.name } } };
+    const now = normaliseImageId(nowRaw);
+    if (now !== planned) return { _tag: 'Done', result: { _tag: 'Refused', action, reason: { _tag: 'Moved', name: action.name, planned, found: now } } };
+    return { _tag: 'Run', action };
+  });
+};

@@ -19,6 +19,25 @@ export type { HarborLocation, HarborLocationError } from './HarborLocation.js';
 export { parseHarborLocation, describeHarborLocationError, formatHarborLocation } from './HarborLocation.js';
 
 export type { EngineKind, StoreError, ActionResult, ApplyOptions, ApplyReport, ImageStore, PlanMismatch } from './ImageStore.js';
+export type {
+  ImageLifecycle,
+  ManifestProbeError,
+  PullError,
+  CandidateFailure,
+  PullRequest,
+  PullResult,
+  PullEvent,
+  PullOptions,
+  PushResult,
+  PushEvent,
+  PushOptions,
+  UntagResult,
+  UntagEvent,
+  UntagOptions,
+  ImagePlatform,
+} from './ImageLifecycle.js';
+export type { Refusal } from './Refusal.js';
+export { describeRefusal } from './Refusal.js';
 export { spellReference } from './EngineDialect.js';
 
 export type { MemberRole, FamilyMember, AliasFamily } from './AliasFamily.js';
@@ -61,8 +80,8 @@ export type { PlanInput } from './Plan.js';
 export { planAliases, applyToSnapshot, harborNamesOf } from './Plan.js';
 export type { FamilyStatus, MemberCheck, FamilyCheck, CheckResult, CheckInput } from './FamilyCheck.js';
 export { checkFamilies, familiesInSnapshot } from './FamilyCheck.js';
-export type { Preflight } from './Preflight.js';
-export { preflightPlan, recheckTarget, planMismatches, verifyPlan, normaliseImageId } from './Preflight.js';
+export type { Preflight, UntagPreflight } from './Preflight.js';
+export { preflightPlan, preflightUntag, recheckTarget, planMismatches, verifyPlan, normaliseImageId } from './Preflight.js';
 export type { DecodeError } from './codecs.js';
 export {
   NetworkModeCodec,

@@ -1,6 +1,6 @@
 import type { Either } from 'fp-ts/lib/Either.js';
 import { left, right } from 'fp-ts/lib/Either.js';
-import type { ActionResult, ConflictPolicy, EngineKind, HarborLayout, ImageStore, Plan, Snapshot } from '@imgalias/core';
+import type { ActionResult, ConflictPolicy, EngineKind, HarborLayout, ImageLifecycle, ImageStore, Plan, Snapshot } from '@imgalias/core';
 import type { LockHolder } from '@imgalias/adapter-docker';
 import type { DiscoveryFinding } from '@imgalias/discover';
 import type { ConfigError } from './config/ConfigError.js';
@@ -68,8 +68,11 @@ export interface ProjectOptions {
    * above are not read.
    */
   readonly settings?: Settings;
-  /** The image store to use, e.g. `createMemoryStore` from `@imgalias/adapter-memory`; default: the engine (or `snapshotFile`). */
-  readonly store?: ImageStore;
+  /**
+   * The image store to use, with both ports (`ImageStore`, `ImageLifecycle`), e.g. `createMemoryStore` from
+   * `@imgalias/adapter-memory`; default: the engine (or `snapshotFile`).
+   */
+  readonly store?: ImageStore & ImageLifecycle;
   /** Aborting it stops the apply lock wait and starting further actions; the report says what ran. */
   readonly signal?: AbortSignal;
   readonly onProgress?: (event: ProjectEvent) => void;

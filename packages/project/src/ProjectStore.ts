@@ -1,6 +1,6 @@
 import type { Either } from 'fp-ts/lib/Either.js';
 import { isLeft, left, right } from 'fp-ts/lib/Either.js';
-import type { ImageStore } from '@imgalias/core';
+import type { ImageLifecycle, ImageStore } from '@imgalias/core';
 import type { EngineStoreOptions } from '@imgalias/adapter-docker';
 import type { Settings } from './config/Settings.js';
 import type { ProjectError } from './ProjectError.js';
@@ -18,8 +18,9 @@ export const engineStoreOptions = (settings: Settings, env: Environment): Engine
 });
 
 /**
- * The image store the settings name: the saved snapshot when `settings.snapshotFile` is set (an in-memory store,
- * no engine touched), the real engine otherwise. Opening the engine store runs nothing; its first `snapshot()`
+ * The image store the settings name, with both ports: the saved snapshot when `settings.snapshotFile` is set (an
+ * in-memory store, no engine touched; the file's optional `registry` and `containers` are what it pulls from and
+ * reports), the real engine otherwise. Opening the engine store runs nothing; its first `snapshot()`
  * does, and reports a missing or unreachable engine as a `StoreError`. `onTransport` hears how the engine was
  * reached (`docker CLI`, `Docker Engine API at ...`) once known, and again if `auto` falls back to the CLI.
  *
@@ -33,13 +34,13 @@ export async function openProjectStore(options: {
   readonly settings: Settings;
   readonly env: Environment;
   readonly onTransport?: (description: string) => void;
-}): Promise<Either<ProjectError, ImageStore>> {
+}): Promise<Either<ProjectError, ImageStore & ImageLifecycle>> {
   const { settings, env, onTransport } = options;
   // The stores load when first needed: a program that imports this package for its settings pays for neither.
   if (settings.snapshotFile !== undefined) {
     const [{ readSnapshotFile }, { createMemoryStore }] = await Promise.all([import('./SnapshotFile.js'), import('@imgalias/adapter-memory')]);
-    const snapshot = await readSnapshotFile(settings.snapshotFile);
-    return isLeft(snapshot) ? left(snapshot.left) : right(createMemoryStore({ snapshot: snapshot.right, engine: settings.engine }));
+    const file = await readSnapshotFile(settings.snapshotFile);
+    return isLeft(file) ? left(file.left) : right(createMemoryStore({ ...file.right, engine: settings.engine }));
   }
   const { createEngineStore } = await import('@imgalias/adapter-docker');
   const store = createEngineStore(engineStoreOptions(settings, env));
@@ -52,7 +53,7 @@ export async function openProjectStore(options: {
     onTransport(description);
   };
   // Still the engine store (its runner, its other reads), only telling how it was reached.
-  const told: ImageStore = {
+  const told: ImageStore & ImageLifecycle = {
     ...store,
     snapshot: async () => {
       const read = await store.snapshot();

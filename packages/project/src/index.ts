@@ -14,7 +14,7 @@ export { describeProjectError } from './ProjectError.js';
 export { engineStoreOptions, openProjectStore } from './ProjectStore.js';
 export type { Environment } from './ProjectStore.js';
 export { parseSnapshotText, readSnapshotFile } from './SnapshotFile.js';
-export type { SnapshotFileError } from './SnapshotFile.js';
+export type { SnapshotFile, SnapshotFileError } from './SnapshotFile.js';
 
 // Their parts: settings, mode, discovery.
 export { loadSettings } from './config/SettingsLoader.js';

@@ -1,6 +1,6 @@
 import type { Either } from 'fp-ts/lib/Either.js';
 import { isLeft, left, right } from 'fp-ts/lib/Either.js';
-import type { AliasPolicy, ImageStore, Snapshot } from '@imgalias/core';
+import type { AliasPolicy, ImageLifecycle, ImageStore, Snapshot } from '@imgalias/core';
 import { excludeImages, familiesInSnapshot, parseReference } from '@imgalias/core';
 import type { Discovery, DiscoveryFinding } from '@imgalias/discover';
 import type { Settings } from './config/Settings.js';
@@ -25,7 +25,8 @@ export type FamilyScope =
 export interface PreparedProject {
   /** Every setting, with where it came from (`mode.source`, `harbor.source`, `mirrors[].source`, `sources`). */
   readonly settings: Settings;
-  readonly store: ImageStore;
+  /** Both ports: the lifecycle jobs (prefetch, publish, clean) pull, push and untag through it. */
+  readonly store: ImageStore & ImageLifecycle;
   readonly snapshot: Snapshot;
   /** The network mode and what decided it (a settings level, or `auto`'s probes). */
   readonly resolution: ModeResolution;
@@ -101,7 +102,7 @@ export async function prepareProject(options: ProjectOptions & { readonly scope?
   }
 
   const onProgress = options.onProgress;
-  let store: ImageStore;
+  let store: ImageStore & ImageLifecycle;
   if (options.store !== undefined) store = options.store;
   else {
     const opened = await openProjectStore({

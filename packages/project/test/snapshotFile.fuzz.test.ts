@@ -25,7 +25,7 @@ describe('fuzzing the snapshot reader', () => {
         expect(['SnapshotFileUnreadable', 'SnapshotFileInvalid']).toContain(result.left._tag);
         expectPrintableMessage(describeProjectError(result.left));
       } else {
-        expect(result.right.version).toBe(1);
+        expect(result.right.snapshot.version).toBe(1);
       }
     },
   );

@@ -3,7 +3,8 @@ import type { Either } from 'fp-ts/lib/Either.js';
 import { left, right } from 'fp-ts/lib/Either.js';
 import type { ImageReference, PullCandidate, PullEntry } from '@imgalias/core';
 import { freeLoopbackPort } from '../../../../test-support/registry.js';
-import type { ManifestHead, PullEvent, RegistryError } from '../../src/index.js';
+import type { ManifestProbeError, PullEvent } from '@imgalias/core';
+import type { ManifestHead } from '../../src/index.js';
 import { backoffDelay, createEngineRunner, describePullError, pullImages } from '../../src/index.js';
 import { fail, ok, scripted } from './scripted.js';
 
@@ -23,7 +24,7 @@ const entry = (candidates: readonly PullCandidate[], family = 'docker.io/library
   candidates,
 });
 
-type Probe = (reference: ImageReference) => Promise<Either<RegistryError, ManifestHead>>;
+type Probe = (reference: ImageReference) => Promise<Either<ManifestProbeError, ManifestHead>>;
 const exists: Probe = async () => right({ digest: 'sha256:1' });
 const unknown: Probe = async (r) => left({ _tag: 'ManifestUnknown', reference: `${r.domain}/${r.path}`, status: 404 });
 const down: Probe = async (r) => left({ _tag: 'RegistryUnreachable', reference: `${r.domain}/${r.path}`, url: 'http://x', message: 'ECONNREFUSED' });

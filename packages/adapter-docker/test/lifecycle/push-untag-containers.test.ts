@@ -9,7 +9,6 @@ import {
   listContainers,
   platformMatches,
   pushImages,
-  untagImages,
 } from '../../src/index.js';
 import { fail, ok, scripted } from './scripted.js';
 
@@ -69,27 +68,32 @@ describe('untagImages', () => {
     const other = `sha256:${'2'.repeat(64)}`;
     const engine = scripted((args) => (args[0] === 'image' && args[1] === 'ls' ? ok([row('redis', '7', ID), row('localhost/redis', '7', other)].join('\n')) : ok()));
     const store = createEngineStore({ engine: 'docker', exec: engine.exec });
-    const results = await untagImages({ store, actions: [action('docker.io/library/redis:7'), action('localhost/redis:7'), action('docker.io/library/gone:1')] });
+    const results = await store.untag([action('docker.io/library/redis:7'), action('localhost/redis:7'), action('docker.io/library/gone:1')]);
     expect(engine.calls.filter((c) => c[1] === 'rm')).toEqual([['image', 'rm', 'redis:7']]);
-    expect(results._tag === 'Right' && results.right.map((r) => r._tag)).toEqual(['Untagged', 'UntagFailed', 'UntagFailed']);
-    const messages = results._tag === 'Right' ? results.right.flatMap((r) => (r._tag === 'UntagFailed' && r.error._tag === 'CommandFailed' ? [r.error.message] : [])) : [];
-    expect(messages).toEqual([expect.stringMatching(/now names sha256:2+, not the planned/), expect.stringMatching(/is no longer in the store; plan again/)]);
+    // A stale plan is refused as data: nothing ran, so there is no engine error to report.
+    expect(results).toEqual(
+      right([
+        { _tag: 'Untagged', action: action('docker.io/library/redis:7') },
+        { _tag: 'Refused', action: action('localhost/redis:7'), reason: { _tag: 'Moved', name: 'localhost/redis:7', planned: ID, found: other } },
+        { _tag: 'Refused', action: action('docker.io/library/gone:1'), reason: { _tag: 'Gone', name: 'docker.io/library/gone:1' } },
+      ]),
+    );
   });
 
   test('podman names are spelled in full; an engine refusal is a failed result; an empty plan runs nothing', async () => {
     const engine = scripted((args) => (args[0] === 'images' ? ok(JSON.stringify([{ Id: '1'.repeat(64), Names: ['docker.io/library/redis:7'] }])) : fail('image is in use by a container')));
     const store = createEngineStore({ engine: 'podman', exec: engine.exec });
-    const results = await untagImages({ store, actions: [action('docker.io/library/redis:7')] });
+    const results = await store.untag([action('docker.io/library/redis:7')]);
     expect(engine.calls.at(-1)).toEqual(['image', 'rm', 'docker.io/library/redis:7']);
     expect(results._tag === 'Right' && results.right[0]?._tag).toBe('UntagFailed');
     const none = scripted(() => ok());
-    expect(await untagImages({ store: createEngineStore({ engine: 'docker', exec: none.exec }), actions: [] })).toEqual(right([]));
+    expect(await createEngineStore({ engine: 'docker', exec: none.exec }).untag([])).toEqual(right([]));
     expect(none.calls).toEqual([]);
   });
 
   test('an unreachable engine is Left', async () => {
     const engine = scripted(() => fail('Cannot connect to the Docker daemon at unix:///x'));
-    const result = await untagImages({ store: createEngineStore({ engine: 'docker', exec: engine.exec }), actions: [action('docker.io/library/redis:7')] });
+    const result = await createEngineStore({ engine: 'docker', exec: engine.exec }).untag([action('docker.io/library/redis:7')]);
     expect(result._tag === 'Left' && result.left._tag).toBe('EngineUnreachable');
   });
 });

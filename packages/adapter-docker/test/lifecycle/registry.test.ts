@@ -1,7 +1,7 @@
 import { describe, expect, test } from '@jest/globals';
 import { left, right } from 'fp-ts/lib/Either.js';
 import { freeLoopbackPort } from '../../../../test-support/registry.js';
-import type { RegistryError } from '../../src/index.js';
+import type { ManifestProbeError } from '@imgalias/core';
 import { describeRegistryError, headManifest, isLoopbackRegistry, isPermanentRegistryError, manifestAccept, parseBearerChallenge } from '../../src/index.js';
 
 interface Asked {
@@ -58,7 +58,7 @@ describe('headManifest', () => {
     expect(asked[2]?.headers['authorization']).toBe('Bearer T');
   });
 
-  test.each<[string, ReadonlyArray<Response | Error>, RegistryError['_tag'], boolean]>([
+  test.each<[string, ReadonlyArray<Response | Error>, ManifestProbeError['_tag'], boolean]>([
     ['404 is manifest unknown: permanent', [new Response(null, { status: 404 })], 'ManifestUnknown', true],
     ['403 is unauthorized: permanent', [new Response(null, { status: 403 })], 'Unauthorized', true],
     [

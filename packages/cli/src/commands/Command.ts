@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import type { Either } from 'fp-ts/lib/Either.js';
 import { isLeft, left } from 'fp-ts/lib/Either.js';
-import type { ImageStore } from '@imgalias/core';
+import type { ImageLifecycle, ImageStore } from '@imgalias/core';
 import { printable } from '@imgalias/core';
 import type { EngineStoreOptions } from '@imgalias/adapter-docker';
 import { shouldUseColor } from '@imgalias/render';
@@ -64,10 +64,9 @@ export interface CommandContext {
    * no engine touched), the real engine otherwise. Creating the engine store runs nothing; the first
    * `snapshot()` does, and reports a missing or unreachable engine as a `StoreError` (exit 3).
    */
-  openStore(settings: Settings): Promise<Either<CliError, ImageStore>>;
+  openStore(settings: Settings): Promise<Either<CliError, ImageStore & ImageLifecycle>>;
   /**
-   * How this run talks to the real engine (which CLI, its environment, concurrency): what `openStore` uses, for
-   * commands that need the engine beyond the `ImageStore` port (pull, push) and build their own adapter object.
+   * How this run talks to the real engine (which CLI, its environment, concurrency): what `openStore` uses.
    */
   engineOptions(settings: Settings): EngineStoreOptions;
   /** The network mode, probing only when the settings say `auto`. */

@@ -1,11 +1,10 @@
 import type { Either } from 'fp-ts/lib/Either.js';
 import { isLeft, left, right } from 'fp-ts/lib/Either.js';
-import type { ContainerUse } from '@imgalias/core';
-import { CleanPlanCodec, describeCleanFinding, describeCleanRefusal, familiarName, planClean } from '@imgalias/core';
+import type { UntagResult } from '@imgalias/core';
+import { CleanPlanCodec, describeCleanFinding, describeCleanRefusal, describeRefusal, familiarName, planClean } from '@imgalias/core';
 import { renderCleanPlan } from '@imgalias/render';
 import { resolve } from 'node:path';
-import type { UntagResult } from '@imgalias/adapter-docker';
-import { describeStoreError, listContainers, untagImages } from '@imgalias/adapter-docker';
+import { describeStoreError } from '@imgalias/adapter-docker';
 import type { CliError } from '../CliError.js';
 import { CliError as E } from '../CliError.js';
 import { ExitCode } from '../ExitCode.js';
@@ -20,13 +19,22 @@ import {
   withPolicyOptions,
   withStoreOptions,
 } from './options.js';
-import { engineStoreOf } from './prefetch.js';
 import { prepare } from './prepare.js';
 import { snapshotLabel } from './snapshotLabel.js';
 
 
-const resultLine = (r: UntagResult): string =>
-  r._tag === 'Untagged' ? `untagged ${familiarName(r.action.name)}` : `failed ${familiarName(r.action.name)}: ${describeStoreError(r.error)}`;
+const resultLine = (r: UntagResult): string => {
+  switch (r._tag) {
+    case 'Untagged':
+      return `untagged ${familiarName(r.action.name)}`;
+    case 'UntagFailed':
+      return `failed ${familiarName(r.action.name)}: ${describeStoreError(r.error)}`;
+    case 'Refused':
+      return `failed ${familiarName(r.action.name)}: not run: ${describeRefusal(r.reason)}`;
+    case 'NotStarted':
+      return `not started ${familiarName(r.action.name)}: interrupted`;
+  }
+};
 
 async function runClean(context: CommandContext, operands: readonly string[], flags: object): Promise<Either<CliError, ExitCode>> {
   const loaded = await context.loadSettings(flags);
@@ -54,20 +62,13 @@ async function runClean(context: CommandContext, operands: readonly string[], fl
   if (isLeft(prepared)) return prepared;
   const { output, snapshot, policy, store, discovery } = prepared.right;
   const images = [...operands, ...(discovery?.images.map((image) => image.reference) ?? [])];
-  const engineStore = engineStoreOf(store);
-  if (engineStore === undefined && apply) {
-    return left(E.usage('clean --apply removes names in an engine, not in a --snapshot file. Nothing was changed.'));
-  }
 
-  // A saved snapshot knows no containers; the plan then says so rather than pretending none use the images.
-  let containers: readonly ContainerUse[] = [];
-  if (engineStore !== undefined) {
-    const listed = await listContainers(engineStore.runner);
-    if (isLeft(listed)) return left(E.store(listed.left));
-    containers = listed.right;
-  } else {
-    output.note(`planned against ${settings.snapshotFile ?? 'a snapshot'}: containers were not checked.`);
-  }
+  // A saved snapshot without a container list knows no containers; the run then says so rather than pretending
+  // none use the images.
+  const listed = await store.containers();
+  if (isLeft(listed)) return left(E.store(listed.left));
+  const containers = listed.right ?? [];
+  if (listed.right === undefined) output.note(`planned against ${settings.snapshotFile ?? 'a snapshot'}: containers were not checked.`);
   const plan = planClean({ snapshot, images, policy, includeHarbor, containers, includeUnrecoverable });
   // One warning per family whose image internal mode could not get back, whether refused or cleaned anyway.
   for (const refusal of plan.refusals) if (refusal._tag === 'Unrecoverable') output.error(`warning: ${describeCleanRefusal(refusal)}`);
@@ -80,9 +81,10 @@ async function runClean(context: CommandContext, operands: readonly string[], fl
     return right(blocked ? ExitCode.findings : ExitCode.ok);
   }
 
-  const untagged = await untagImages({ store: engineStore as NonNullable<typeof engineStore>, actions: plan.actions });
+  // Not given `current`: the store reads itself again, so a name moved since planning is refused, not removed.
+  const untagged = await store.untag(plan.actions);
   if (isLeft(untagged)) return left(E.store(untagged.left));
-  const failed = untagged.right.filter((r) => r._tag === 'UntagFailed').length;
+  const failed = untagged.right.filter((r) => r._tag !== 'Untagged').length;
   const summary = `clean: ${untagged.right.length - failed} untagged, ${plan.kept.length} kept, ${plan.refusals.length} refused, ${failed} failed`;
   if (format.right === 'json') {
     output.print(`${JSON.stringify({ version: 1, plan: CleanPlanCodec.encode(plan), results: untagged.right }, null, 2)}\n`);
@@ -95,6 +97,7 @@ async function runClean(context: CommandContext, operands: readonly string[], fl
     ];
     output.print(`${(format.right === 'markdown' ? ['### imgalias clean', '', ...lines.map((l) => `- ${l}`)] : lines).join('\n')}\n`);
   }
+  if (settings.snapshotFile !== undefined) output.note(`dry run against ${settings.snapshotFile}: no engine was touched and the file was not changed.`);
   return right(failed === 0 && !blocked ? ExitCode.ok : ExitCode.findings);
 }
 

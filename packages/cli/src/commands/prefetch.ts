@@ -1,8 +1,6 @@
 import type { Either } from 'fp-ts/lib/Either.js';
 import { isLeft, left, right } from 'fp-ts/lib/Either.js';
-import type { ImageStore } from '@imgalias/core';
 import { describePullFinding, planAliases, planPrefetch, pullsOf } from '@imgalias/core';
-import type { EngineStore } from '@imgalias/adapter-docker';
 import { renderPullPlan } from '@imgalias/render';
 import { applyWithProgress } from '../ApplyProgress.js';
 import type { CliError } from '../CliError.js';
@@ -29,12 +27,6 @@ import { runPulls } from './prefetch/runPulls.js';
 import { prepare } from './prepare.js';
 import { snapshotLabel } from './snapshotLabel.js';
 
-// Shared by prefetch, publish and clean (the lifecycle commands), which import them from here.
-
-/** The engine store behind a command, when it is a real engine (not a `--snapshot` file). */
-export const engineStoreOf = (store: ImageStore): EngineStore | undefined =>
-  'runner' in store ? (store as EngineStore) : undefined;
-
 /**
  * `prefetch`, and `plan --prefetch` (which is `prefetch --dry-run`): the pull plan, then (unless a dry run) the
  * pulls, the aliases `apply` would make, the platform check, and the report. Each step lives in ./prefetch/.
@@ -52,10 +44,6 @@ export async function runPrefetch(context: CommandContext, operands: readonly st
   const prepared = await prepare({ context, settings, operands, scope: 'requested-or-store' });
   if (isLeft(prepared)) return prepared;
   const { output: out, snapshot, images, policy, store, discoveryProblems } = prepared.right;
-  const engineStore = engineStoreOf(store);
-  if (engineStore === undefined && !dryRun) {
-    return left(E.usage('prefetch pulls into an engine, not into a --snapshot file; add --dry-run to only print the pull plan. Nothing was changed.'));
-  }
 
   const plan = planPrefetch({ snapshot, images, policy, mirrors: pull.right.mirrors });
   const label = snapshotLabel(settings);
@@ -63,8 +51,9 @@ export async function runPrefetch(context: CommandContext, operands: readonly st
   if (dryRun) {
     out.print(renderPullPlan(plan, { format: format.right, engine: store.engine, header: { snapshot: label } }));
     let mismatches = 0;
-    if (pull.right.platform !== undefined && engineStore !== undefined) {
-      const checked = await checkPlatforms(engineStore, snapshot, images, policy, pull.right.platform);
+    // A saved snapshot knows no platforms: the check is the engine's.
+    if (pull.right.platform !== undefined && settings.snapshotFile === undefined) {
+      const checked = await checkPlatforms(store, snapshot, images, policy, pull.right.platform);
       if (isLeft(checked)) return checked;
       for (const m of checked.right.mismatches) out.error(`platform: ${describePlatformMismatch(m)}`);
       mismatches = checked.right.mismatches.length;
@@ -79,7 +68,7 @@ export async function runPrefetch(context: CommandContext, operands: readonly st
     terminal: context.io.stdout,
     total: entries.length,
     attempts: pull.right.attempts,
-    work: (onEvent) => runPulls({ store: engineStore as EngineStore, entries, pull: pull.right, onEvent }),
+    work: (onEvent) => runPulls({ store, entries, pull: pull.right, onEvent }),
   });
   if (isLeft(pulled)) return left(E.store(pulled.left));
 
@@ -92,7 +81,7 @@ export async function runPrefetch(context: CommandContext, operands: readonly st
 
   let platform: PlatformCheck | undefined;
   if (pull.right.platform !== undefined) {
-    const checked = await checkPlatforms(engineStore as EngineStore, applied.right.after, images, policy, pull.right.platform);
+    const checked = await checkPlatforms(store, applied.right.after, images, policy, pull.right.platform);
     if (isLeft(checked)) return checked;
     platform = checked.right;
   }
@@ -100,6 +89,7 @@ export async function runPrefetch(context: CommandContext, operands: readonly st
   const outcome = { plan, pulls: pulled.right, aliasPlan, aliases: applied.right, ...(platform === undefined ? {} : { platform }) };
   out.print(renderPrefetchReport(outcome, { format: reportFormat, color: out.color, snapshot: label, policy }));
   for (const finding of plan.findings) out.error(describePullFinding(finding));
+  if (settings.snapshotFile !== undefined) out.note(`dry run against ${settings.snapshotFile}: no engine was touched and the file was not changed.`);
   return right(prefetchSucceeded(outcome) && discoveryProblems === 0 ? ExitCode.ok : ExitCode.findings);
 }
 

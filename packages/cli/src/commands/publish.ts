@@ -1,10 +1,9 @@
 import type { Either } from 'fp-ts/lib/Either.js';
 import { isLeft, left, right } from 'fp-ts/lib/Either.js';
-import type { Plan } from '@imgalias/core';
+import type { Plan, PushResult } from '@imgalias/core';
 import { describePublishFinding, familiarName, planPublish, PublishPlanCodec, publishTags } from '@imgalias/core';
 import { describePublishDestination, renderPublishPlan } from '@imgalias/render';
-import type { PushResult } from '@imgalias/adapter-docker';
-import { describeStoreError, pushImages } from '@imgalias/adapter-docker';
+import { describeStoreError } from '@imgalias/adapter-docker';
 import type { CliError } from '../CliError.js';
 import { CliError as E } from '../CliError.js';
 import { ExitCode } from '../ExitCode.js';
@@ -20,7 +19,6 @@ import {
   withPolicyOptions,
   withStoreOptions,
 } from './options.js';
-import { engineStoreOf } from './prefetch.js';
 import { prepare } from './prepare.js';
 import { snapshotLabel } from './snapshotLabel.js';
 
@@ -33,6 +31,8 @@ const resultLine = (r: PushResult): string => {
       return `skipped ${familiarName(r.entry.target)}: the registry already has it (${r.digest})`;
     case 'PushFailed':
       return `failed ${familiarName(r.entry.target)}: ${describeStoreError(r.error)}`;
+    case 'NotStarted':
+      return `not started ${familiarName(r.entry.target)}: interrupted`;
   }
 };
 
@@ -47,10 +47,8 @@ async function runPublish(context: CommandContext, operands: readonly string[], 
   if (isLeft(prepared)) return prepared;
   const { output, snapshot, images, policy, store, discoveryProblems } = prepared.right;
   const plan = planPublish({ snapshot, images, policy });
-  const engineStore = engineStoreOf(store);
 
-  if (dryRun || engineStore === undefined) {
-    if (!dryRun) return left(E.usage('publish pushes from an engine, not from a --snapshot file; add --dry-run to only print the plan. Nothing was changed.'));
+  if (dryRun) {
     output.print(renderPublishPlan(plan, { format: format.right, engine: store.engine, header: { snapshot: snapshotLabel(settings) } }));
     return right(plan.findings.length === 0 && discoveryProblems === 0 ? ExitCode.ok : ExitCode.findings);
   }
@@ -68,18 +66,19 @@ async function runPublish(context: CommandContext, operands: readonly string[], 
   const failedTargets = new Set(tagFailures.map((r) => r.action.target));
   const digests = new Map(tagged.right.after.images.map((image) => [image.id, image.digests ?? []]));
 
-  const pushed = await pushImages({
-    runner: engineStore.runner,
-    entries: plan.entries.filter((e) => !failedTargets.has(e.target)),
-    localDigests: (imageId) => digests.get(imageId) ?? [],
-    concurrency: Math.min(settings.concurrency, 2),
-    // The report lists every result; while pushing, a terminal also sees them one by one.
-    onResult: (r) => (output.interactive ? output.note(resultLine(r)) : undefined),
-  });
+  const pushed = await store.push(
+    plan.entries.filter((e) => !failedTargets.has(e.target)),
+    {
+      localDigests: (imageId) => digests.get(imageId) ?? [],
+      concurrency: Math.min(settings.concurrency, 2),
+      // The report lists every result; while pushing, a terminal also sees them one by one.
+      onProgress: (event) => (output.interactive ? output.note(resultLine(event.result)) : undefined),
+    },
+  );
   if (isLeft(pushed)) return left(E.store(pushed.left));
 
   const count = (tag: PushResult['_tag']): number => pushed.right.filter((r) => r._tag === tag).length;
-  const failed = count('PushFailed') + tagFailures.length;
+  const failed = count('PushFailed') + count('NotStarted') + tagFailures.length;
   const summary = `publish: ${count('Pushed')} pushed, ${count('Skipped')} skipped, ${failed} failed`;
   const tagLines = tagFailures.map(
     (r) =>
@@ -95,6 +94,7 @@ async function runPublish(context: CommandContext, operands: readonly string[], 
     output.print(`${[...pushed.right.map(resultLine), ...tagLines, summary].join('\n')}\n`);
   }
   for (const finding of plan.findings) output.error(describePublishFinding(finding));
+  if (settings.snapshotFile !== undefined) output.note(`dry run against ${settings.snapshotFile}: no engine was touched and the file was not changed.`);
   return right(failed === 0 && plan.findings.length === 0 && discoveryProblems === 0 ? ExitCode.ok : ExitCode.findings);
 }
 

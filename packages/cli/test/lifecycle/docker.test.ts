@@ -186,8 +186,10 @@ const namesIn = async (engine: DockerEngine): Promise<Map<string, string>> => {
     expect(dry.stdout).toContain(`keep ${H('redis:7-alpine')} (Harbor copy`);
     expect(await namesIn(engine)).toEqual(before);
 
-    const applied = await imgalias(['clean', '--apply', '--harbor', harbor.harbor, 'redis:7-alpine'], { cwd, env });
+    // --verbose wraps the store to say how the engine was reached; the lifecycle verbs still reach the engine.
+    const applied = await imgalias(['clean', '--apply', '--verbose', '--harbor', harbor.harbor, 'redis:7-alpine'], { cwd, env });
     expect(applied.exitCode).toBe(ExitCode.ok);
+    expect(applied.stderr).toContain('docker engine reached through the');
     expect(applied.stdout).toMatch(/clean: 2 untagged, 1 kept, 0 refused, 0 failed/);
     const rmCalls = (await calls()).filter((c) => c.includes('image rm'));
     expect(rmCalls.every((c) => !/(-f|--force)\b/.test(c) && !/sha256:/.test(c))).toBe(true);

@@ -90,9 +90,6 @@ describe('publish --dry-run and clean print their plans', () => {
 
 describe('usage errors exit 2 and change nothing', () => {
   test.each([
-    [['prefetch', ...SNAP, 'redis:7'], /pulls into an engine, not into a --snapshot file; add --dry-run/],
-    [['publish', ...SNAP, ...HARBOR, 'redis:7'], /pushes from an engine, not from a --snapshot file/],
-    [['clean', ...SNAP, '--apply', 'redis:7'], /removes names in an engine, not in a --snapshot file/],
     [['prefetch', '--dry-run', ...SNAP, '--attempts', '0', 'redis:7'], /--attempts must be a whole number >= 1, got "0"/],
     [['prefetch', '--dry-run', ...SNAP, '--retry-delay', 'soon', 'redis:7'], /--retry-delay must be a whole number >= 0/],
     [['prefetch', '--dry-run', ...SNAP, '--concurrency', '0', 'redis:7'], /concurrency/],

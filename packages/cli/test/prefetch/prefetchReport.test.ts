@@ -3,9 +3,8 @@
  * run counts as clean. The engine-backed runs are in ../lifecycle/.
  */
 import { describe, expect, test } from '@jest/globals';
-import type { ApplyReport, Plan, PullCandidate, PullPlan } from '@imgalias/core';
+import type { ApplyReport, Plan, PullCandidate, PullPlan, PullResult } from '@imgalias/core';
 import { decode, defaultPolicy, PullPlanCodec } from '@imgalias/core';
-import type { PullResult } from '@imgalias/adapter-docker';
 import { prefetchSucceeded, renderPrefetchReport } from '../../src/commands/prefetch/PrefetchReport.js';
 import type { PrefetchOutcome } from '../../src/commands/prefetch/PrefetchReport.js';
 import { progressLine } from '../../src/commands/prefetch/PullProgress.js';

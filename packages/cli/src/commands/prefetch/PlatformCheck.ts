@@ -1,9 +1,8 @@
 import type { Either } from 'fp-ts/lib/Either.js';
 import { isLeft, left, right } from 'fp-ts/lib/Either.js';
-import type { AliasPolicy, Snapshot } from '@imgalias/core';
+import type { AliasPolicy, ImageLifecycle, Snapshot } from '@imgalias/core';
 import { familiarName, planPrefetch } from '@imgalias/core';
-import type { EngineStore } from '@imgalias/adapter-docker';
-import { enginePlatform, inspectPlatforms, platformMatches } from '@imgalias/adapter-docker';
+import { platformMatches } from '@imgalias/adapter-docker';
 import { shortImageId } from '@imgalias/render';
 import type { CliError } from '../../CliError.js';
 import { CliError as E } from '../../CliError.js';
@@ -24,16 +23,16 @@ export interface PlatformCheck {
 
 /** The architecture guard: every requested family's image must be built for `wanted` (or the engine's platform). */
 export const checkPlatforms = async (
-  store: EngineStore,
+  store: ImageLifecycle,
   snapshot: Snapshot,
   images: readonly string[],
   policy: AliasPolicy,
   platform: PlatformChoice,
 ): Promise<Either<CliError, PlatformCheck>> => {
-  const wanted = platform._tag === 'Given' ? right(platform.platform) : await enginePlatform(store.runner);
+  const wanted = platform._tag === 'Given' ? right(platform.platform) : await store.platform();
   if (isLeft(wanted)) return left(E.store(wanted.left));
   const present = planPrefetch({ snapshot, images, policy, mirrors: [] }).entries.flatMap((e) => (e._tag === 'Present' ? [e] : []));
-  const inspected = await inspectPlatforms(store.runner, [...new Set(present.map((e) => e.imageId))]);
+  const inspected = await store.imagePlatforms([...new Set(present.map((e) => e.imageId))]);
   if (isLeft(inspected)) return left(E.store(inspected.left));
   const byId = new Map(inspected.right.map((p) => [p.imageId, p.platform]));
   const mismatches = present.flatMap((e) => {

@@ -1,6 +1,6 @@
 import type { ApplyReport, AliasPolicy, Plan, PullPlan } from '@imgalias/core';
 import { familiarName, PullPlanCodec, pullsOf } from '@imgalias/core';
-import type { PullResult } from '@imgalias/adapter-docker';
+import type { PullResult } from '@imgalias/core';
 import { describePullError } from '@imgalias/adapter-docker';
 import { renderApplyReport } from '@imgalias/render';
 import { plural } from '../../Wording.js';
@@ -17,7 +17,7 @@ export interface PrefetchOutcome {
   readonly platform?: PlatformCheck;
 }
 
-export const failedPulls = (pulls: readonly PullResult[]): number => pulls.filter((r) => r._tag === 'PullFailed').length;
+export const failedPulls = (pulls: readonly PullResult[]): number => pulls.filter((r) => r._tag !== 'Pulled').length;
 
 /** Whether the run left nothing to report: every pull and alias done and verified, no finding, no wrong platform. */
 export const prefetchSucceeded = (outcome: PrefetchOutcome): boolean =>
@@ -32,7 +32,9 @@ const resultLines = (results: readonly PullResult[]): string[] =>
   results.flatMap((r) =>
     r._tag === 'Pulled'
       ? [`pulled ${familiarName(r.family)} from ${familiarName(r.candidate.reference)} (attempt ${r.attempts}${r.tried.length > 0 ? `, after ${plural(r.tried.length, 'other candidate')}` : ''})`]
-      : [
+      : r._tag === 'NotStarted'
+        ? [`not started ${familiarName(r.family)}: interrupted`]
+        : [
           `failed ${familiarName(r.family)}:`,
           ...r.tried.map((t) => `  ${familiarName(t.candidate.reference)}: ${plural(t.attempts, 'attempt')}${t.permanent ? ', permanent' : ''}: ${describePullError(t.error)}`),
         ],

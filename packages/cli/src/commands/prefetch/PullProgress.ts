@@ -1,5 +1,5 @@
 import { familiarName } from '@imgalias/core';
-import type { PullEvent } from '@imgalias/adapter-docker';
+import type { PullEvent } from '@imgalias/core';
 import { describePullError } from '@imgalias/adapter-docker';
 import { wantsProgressDisplay, withProgressDisplay } from '../../ApplyProgress.js';
 import type { Output, OutputStream } from '../../Output.js';

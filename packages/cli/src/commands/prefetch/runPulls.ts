@@ -1,20 +1,16 @@
-import type { PullEntry } from '@imgalias/core';
-import type { EngineStore, PullEvent } from '@imgalias/adapter-docker';
-import { pullImages } from '@imgalias/adapter-docker';
+import type { ImageLifecycle, PullEvent, PullRequest } from '@imgalias/core';
 import type { PullSettings } from './PullSettings.js';
 
-/** Pulls every `Pull` entry of the plan through the engine, candidates in order, with retries; events to `onEvent`. */
+/** Pulls every `Pull` entry of the plan through the store, candidates in order, with retries; events to `onEvent`. */
 export const runPulls = (options: {
-  readonly store: EngineStore;
-  readonly entries: readonly Extract<PullEntry, { readonly _tag: 'Pull' }>[];
+  readonly store: ImageLifecycle;
+  readonly entries: readonly PullRequest[];
   readonly pull: PullSettings;
   readonly onEvent: (event: PullEvent) => void;
 }) => {
   const { store, entries, pull, onEvent } = options;
   const givenPlatform = pull.platform?._tag === 'Given' ? pull.platform.platform : undefined;
-  return pullImages({
-    runner: store.runner,
-    entries,
+  return store.pull(entries, {
     attempts: pull.attempts,
     baseDelayMs: pull.baseDelayMs,
     concurrency: pull.concurrency,
