@@ -1,6 +1,6 @@
 import { describe, expect, test } from '@jest/globals';
-import type { Plan, Snapshot, TagAction } from '../src/index.js';
-import { normaliseImageId, planMismatches, preflightPlan, recheckTarget, verifyPlan } from '../src/index.js';
+import type { Plan, Refusal, Snapshot, TagAction, UntagAction } from '../src/index.js';
+import { describeRefusal, normaliseImageId, planMismatches, preflightPlan, preflightUntag, recheckTarget, verifyPlan } from '../src/index.js';
 
 const hex = (c: string): string => c.repeat(64);
 const A = `sha256:${hex('a')}`;
@@ -128,4 +128,31 @@ test('normaliseImageId prefixes bare hex only', () => {
   expect(normaliseImageId(hex('a'))).toBe(A);
   expect(normaliseImageId(A)).toBe(A);
   expect(normaliseImageId('abc')).toBe('abc');
+});
+
+describe('preflightUntag: a clean plan judged against the store right before removing', () => {
+  const untag = (name: string, imageId = A): UntagAction => ({ _tag: 'Untag', name, imageId, family: 'docker.io/library/redis:7', role: 'origin' });
+
+  test('runs a name still on its planned image; refuses, as data, one that is gone, moved or not a name', () => {
+    const now = store({ id: A, names: ['redis:7'] }, { id: hex('b'), names: ['localhost/redis:7'] });
+    expect(preflightUntag({ actions: [untag('docker.io/library/redis:7'), untag('localhost/redis:7'), untag('gone:1'), untag('Bad:1')], snapshot: now })).toEqual([
+      { _tag: 'Run', action: untag('docker.io/library/redis:7') },
+      { _tag: 'Done', result: { _tag: 'Refused', action: untag('localhost/redis:7'), reason: { _tag: 'Moved', name: 'localhost/redis:7', planned: A, found: B } } },
+      { _tag: 'Done', result: { _tag: 'Refused', action: untag('gone:1'), reason: { _tag: 'Gone', name: 'gone:1' } } },
+      { _tag: 'Done', result: { _tag: 'Refused', action: untag('Bad:1'), reason: { _tag: 'InvalidName', name: 'Bad:1', error: expect.objectContaining({ _tag: expect.any(String) }) } } },
+    ]);
+  });
+});
+
+describe('describeRefusal', () => {
+  test.each<[Refusal, RegExp]>([
+    [{ _tag: 'InvalidName', name: 'Bad:1', error: { _tag: 'NameContainsUppercase', input: 'Bad:1' } as Extract<Refusal, { _tag: 'InvalidName' }>['error'] }, /must be lowercase/],
+    [{ _tag: 'DigestTarget', name: 'redis@sha256:1' }, /is a digest reference; a digest names content and is never a tag target$/],
+    [{ _tag: 'DuplicateTarget', name: 'redis:7' }, /^the plan has more than one action for redis:7; only the first runs$/],
+    [{ _tag: 'Gone', name: 'redis:7' }, /^redis:7 is no longer in the store; take a new snapshot and plan again$/],
+    [{ _tag: 'Moved', name: 'redis:7', planned: A, found: B }, /^redis:7 now names sha256:b+, not the planned sha256:a+; plan again$/],
+    [{ _tag: 'Occupied', name: 'redis:7', found: B }, /^redis:7 now points at sha256:b+ and the plan does not say to move it; plan again$/],
+  ])('%j', (refusal, message) => {
+    expect(describeRefusal(refusal)).toMatch(message);
+  });
 });
