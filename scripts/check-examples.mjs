@@ -6,7 +6,7 @@
 // fragment: it is compiled inside a block, after imports of every public name of its own package and of
 // @imgalias/core, with these names given as context (an example may use them without declaring them):
 //   snapshot, before, after: Snapshot   plan: Plan   policy: AliasPolicy   images: readonly string[]
-//   store: ImageStore   results: readonly ActionResult[]   path, home: string   flag: boolean | undefined
+//   store: ImageStore & ImageLifecycle (both ports, as both stores implement)   results: readonly ActionResult[]   path, home: string   flag: boolean | undefined
 // Result comments (`// 'redis:7-alpine'`) are comments; anything else must compile with `tsc --strict`.
 //
 //   node scripts/check-examples.mjs   after `pnpm build`; exit 0 when every example compiles, 1 otherwise
@@ -32,7 +32,7 @@ declare const after: Snapshot;
 declare const plan: Plan;
 declare const policy: AliasPolicy;
 declare const images: readonly string[];
-declare const store: ImageStore;
+declare const store: ImageStore & ImageLifecycle;
 declare const results: readonly ActionResult[];
 declare const path: string;
 declare const home: string;

@@ -4,7 +4,8 @@
  * never started gets `notStarted(item)` instead. Every verb that fans out (apply's tags, pulls, pushes) uses it.
  *
  * @example
- * const results = await mapBounded(entries, { limit: 3, stopped: () => signal.aborted }, pullEntry, (entry) => ({ _tag: 'NotStarted', entry }));
+ * const stop = new AbortController();
+ * const doubled = await mapBounded([1, 2, 3], { limit: 2, stopped: () => stop.signal.aborted }, async (n) => n * 2, () => 0); // [2, 4, 6]
  */
 export const mapBounded = async <A, B>(
   items: readonly A[],

@@ -168,7 +168,8 @@ export type UntagPreflight = { readonly _tag: 'Done'; readonly result: UntagResu
  * name that has since been moved to another image). Every store (engine or in-memory) applies these rules.
  *
  * @example
- * preflightUntag({ actions: plan.actions, snapshot: now }) // [{ _tag: 'Run', action }, { _tag: 'Done', result: { _tag: 'Refused', ... } }]
+ * const clean = planClean({ snapshot, images, policy, includeHarbor: false, containers: [] });
+ * preflightUntag({ actions: clean.actions, snapshot: after }) // [{ _tag: 'Run', action }, { _tag: 'Done', result: { _tag: 'Refused', ... } }]
  */
 export const preflightUntag = (input: { readonly actions: readonly UntagAction[]; readonly snapshot: Snapshot }): readonly UntagPreflight[] => {
   const { imageIdByName } = indexSnapshot(input.snapshot);
