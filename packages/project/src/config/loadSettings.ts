@@ -2,9 +2,11 @@ import { stat } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import type { Either } from 'fp-ts/lib/Either.js';
-import { isLeft, left, right } from 'fp-ts/lib/Either.js';
+import { isLeft, left, map, mapLeft, right } from 'fp-ts/lib/Either.js';
+import { pipe } from 'fp-ts/lib/function.js';
+import * as TE from 'fp-ts/lib/TaskEither.js';
 import type * as t from 'io-ts';
-import type { EngineKind, HarborLocation } from '@imgalias/core';
+import type { HarborLocation } from '@imgalias/core';
 import { NetworkModeCodec, quoteExcerpt } from '@imgalias/core';
 import { describeTextFileProblem, inputLimits, readTextFile } from '@imgalias/discover';
 import type { ConfigError } from './ConfigError.js';
@@ -27,8 +29,9 @@ import type { DotEnvFile } from './DotEnvFile.js';
 import { readDotEnv } from './DotEnvFile.js';
 import type { MirrorLevel } from './MirrorSettings.js';
 import { decideMirrors, splitMirrorList } from './MirrorSettings.js';
+import type { RegistriesConfRules } from './RegistriesConf.js';
 import { readRegistriesConf } from './RegistriesConf.js';
-import type { EngineTransportSetting, ModeSetting, OutputFormat, SettingSource, SettingSources, Settings, Sourced } from './Settings.js';
+import type { ModeSetting, OutputFormat, SettingSource, SettingSources, Settings, Sourced } from './Settings.js';
 import { defaultSettings } from './Settings.js';
 
 /**
@@ -212,8 +215,10 @@ async function loadConfigFile(
 
 /** A config file's parsed content checked against the codec; an empty file is an empty configuration. */
 export function decodeConfig(file: string, content: unknown): Either<ConfigError, ConfigFile> {
-  const decoded = ConfigFileCodec.decode(content ?? {});
-  return isLeft(decoded) ? left({ _tag: 'ConfigFileInvalid', file, errors: issuesOf(decoded.left) }) : right(decoded.right);
+  return pipe(
+    ConfigFileCodec.decode(content ?? {}),
+    mapLeft((errors): ConfigError => ({ _tag: 'ConfigFileInvalid', file, errors: issuesOf(errors) })),
+  );
 }
 
 /** A value from a flag or a variable: text plus where it came from. */
@@ -300,16 +305,19 @@ function decideMode(layers: Layers, config: LoadedConfig | undefined): Either<Co
 }
 
 function decideHarbor(layers: Layers, config: LoadedConfig | undefined): Either<ConfigError, Sourced<HarborLocation> | undefined> {
-  const decided = decideFrom(HarborCodec, [...flagCandidate('--harbor', layers.flags.harbor), ...variableCandidates(layers, settingVariables.harbor)]);
-  if (isLeft(decided) || decided.right !== undefined) return decided;
-  return right(config?.config.harbor === undefined ? undefined : { value: config.config.harbor, source: { kind: 'config', file: config.file } });
+  const fromConfig = config?.config.harbor === undefined ? undefined : { value: config.config.harbor, source: { kind: 'config', file: config.file } as const };
+  return pipe(
+    decideFrom(HarborCodec, [...flagCandidate('--harbor', layers.flags.harbor), ...variableCandidates(layers, settingVariables.harbor)]),
+    map((decided) => decided ?? fromConfig),
+  );
 }
 
 /** A flag-only setting: the flag, else the config file, else the default. */
 function flagOrConfig<A>(codec: t.Decoder<unknown, A>, option: string, raw: string | undefined, fromConfig: A | undefined, fallback: A): Either<ConfigError, A> {
-  const decided = decideFrom(codec, flagCandidate(option, raw));
-  if (isLeft(decided)) return decided;
-  return right(decided.right?.value ?? fromConfig ?? fallback);
+  return pipe(
+    decideFrom(codec, flagCandidate(option, raw)),
+    map((decided) => decided?.value ?? fromConfig ?? fallback),
+  );
 }
 
 function decideConcurrency(raw: string | number | undefined, fromConfig: number | undefined): Either<ConfigError, number> {
@@ -342,13 +350,69 @@ function decideFormat(flags: CliFlags, fromConfig: OutputFormat | undefined): Ei
 
 /** A duration: the flag, else the variable (environment, then `.env`), else the config file, else the default. */
 function decideDuration(layers: Layers, flag: string, raw: string | undefined, variables: readonly string[], fromConfig: number | undefined, fallback: number): Either<ConfigError, number> {
-  const decided = decideFrom(DurationCodec, [...flagCandidate(flag, raw), ...variableCandidates(layers, variables)]);
-  if (isLeft(decided)) return decided;
-  return right(decided.right?.value ?? fromConfig ?? fallback);
+  return pipe(
+    decideFrom(DurationCodec, [...flagCandidate(flag, raw), ...variableCandidates(layers, variables)]),
+    map((decided) => decided?.value ?? fromConfig ?? fallback),
+  );
 }
 
 const listOfFlag = (value: readonly string[] | string | undefined): readonly string[] =>
   value === undefined ? [] : typeof value === 'string' ? [value] : value;
+
+/** Every setting the levels decide, each validated at every level it is given (see `decideFrom`). */
+const decideAll = (layers: Layers, config: LoadedConfig | undefined, cwd: string) => {
+  const { flags } = layers;
+  const fromConfig: ConfigFile = config?.config ?? {};
+  const mirrorsFrom = flags.mirrorsFrom === undefined ? undefined : resolve(cwd, flags.mirrorsFrom);
+  // In this order, so a command line with several bad values reports the same one first every time.
+  return pipe(
+    TE.Do,
+    TE.bind('mode', () => TE.fromEither(decideMode(layers, config))),
+    TE.bind('harbor', () => TE.fromEither(decideHarbor(layers, config))),
+    TE.bind('engine', () => TE.fromEither(decideFrom(EngineCodec, [...flagCandidate('--engine', flags.engine), ...variableCandidates(layers, settingVariables.engine)]))),
+    TE.bind('transport', () =>
+      TE.fromEither(decideFrom(TransportCodec, [...flagCandidate('--transport', flags.transport), ...variableCandidates(layers, settingVariables.transport)])),
+    ),
+    TE.bind('harborLayout', () =>
+      TE.fromEither(flagOrConfig(HarborLayoutSettingCodec, '--harbor-layout', flags.harborLayout, fromConfig.harborLayout, defaultSettings.harborLayout)),
+    ),
+    TE.bind('fromFile', () => (mirrorsFrom === undefined ? TE.right(undefined) : () => readRegistriesConf(mirrorsFrom))),
+    TE.bind('mirrors', ({ harbor, harborLayout, fromFile }) =>
+      TE.fromEither(decideMirrors({ levels: mirrorLevels(layers, config, mirrorsFrom, fromFile), harbor, harborLayout })),
+    ),
+    TE.bind('onConflict', () =>
+      TE.fromEither(flagOrConfig(ConflictPolicySettingCodec, '--on-conflict', flags.onConflict, fromConfig.onConflict, defaultSettings.onConflict)),
+    ),
+    TE.bind('concurrency', () => TE.fromEither(decideConcurrency(flags.concurrency, fromConfig.concurrency))),
+    TE.bind('format', () => TE.fromEither(decideFormat(flags, fromConfig.format))),
+    TE.bind('engineTimeoutMs', () =>
+      TE.fromEither(decideDuration(layers, '--timeout', flags.timeout, settingVariables.engineTimeout, fromConfig.engineTimeout, defaultSettings.engineTimeoutMs)),
+    ),
+    TE.bind('lockTimeoutMs', () =>
+      TE.fromEither(decideDuration(layers, '--lock-timeout', flags.lockTimeout, settingVariables.lockTimeout, fromConfig.lockTimeout, defaultSettings.lockTimeoutMs)),
+    ),
+  );
+};
+
+/** What `decideAll` decides. */
+type Decided = ReturnType<typeof decideAll> extends TE.TaskEither<ConfigError, infer A> ? A : never;
+
+/** The mirror rules as each level writes them, highest first: `--mirror`, `--mirrors-from`, IMGALIAS_MIRRORS (environment, then `.env`), the config file. */
+const mirrorLevels = (
+  layers: Layers,
+  config: LoadedConfig | undefined,
+  mirrorsFrom: string | undefined,
+  fromFile: RegistriesConfRules | undefined,
+): readonly MirrorLevel[] => [
+  { _tag: 'Written', option: '--mirror', values: listOfFlag(layers.flags.mirror), source: { kind: 'flag', name: '--mirror' } },
+  ...(fromFile === undefined || mirrorsFrom === undefined
+    ? []
+    : [{ _tag: 'Read', option: '--mirrors-from', file: mirrorsFrom, rules: fromFile.rules, source: { kind: 'flag', name: '--mirrors-from' } } as const]),
+  ...variableCandidates(layers, settingVariables.mirrors).map(
+    (candidate): MirrorLevel => ({ _tag: 'Written', option: candidate.option, values: splitMirrorList(candidate.raw), source: candidate.source }),
+  ),
+  ...(config?.config.mirrors === undefined ? [] : [{ _tag: 'Config', file: config.file, entries: config.config.mirrors } as const]),
+];
 
 /** The settings loader itself; the package exports it through `SettingsLoader.ts`, which imports this module on first use. */
 export async function loadSettings(input: {
@@ -358,55 +422,29 @@ export async function loadSettings(input: {
 }): Promise<Either<ConfigError, Settings>> {
   const { flags, env } = input;
   const cwd = resolve(input.cwd);
-  const loaded = await loadConfigFile(flags.config, cwd, listOfFlag(flags.from));
-  if (isLeft(loaded)) return loaded;
-  const config = loaded.right;
+  return pipe(
+    TE.Do,
+    TE.bind('config', () => () => loadConfigFile(flags.config, cwd, listOfFlag(flags.from))),
+    TE.bind('dotenv', () => () => readDotEnv(join(cwd, '.env'))),
+    TE.bind('decided', ({ config, dotenv }) => decideAll({ flags, env, dotenv }, config, cwd)),
+    TE.map(({ config, dotenv, decided }) => settingsOf({ flags, env, cwd, config, dotenv, decided })),
+  )();
+}
+
+/** The decided values and the plain ones (paths, lists, booleans) as `Settings`. */
+function settingsOf(input: {
+  readonly flags: CliFlags;
+  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly cwd: string;
+  readonly config: (LoadedConfig & { readonly foundFrom?: string }) | undefined;
+  readonly dotenv: DotEnvFile | undefined;
+  readonly decided: Decided;
+}): Settings {
+  const { flags, env, cwd, config, dotenv, decided } = input;
+  const { mode, harbor, engine, transport, harborLayout, fromFile, mirrors, onConflict, concurrency, format, engineTimeoutMs, lockTimeoutMs } = decided;
+  const layers: Layers = { flags, env, dotenv };
   const fromConfig: ConfigFile = config?.config ?? {};
   const configDir = config === undefined ? cwd : dirname(config.file);
-
-  const dotenv = await readDotEnv(join(cwd, '.env'));
-  if (isLeft(dotenv)) return dotenv;
-  const layers: Layers = { flags, env, dotenv: dotenv.right };
-
-  const mode = decideMode(layers, config);
-  if (isLeft(mode)) return mode;
-  const harbor = decideHarbor(layers, config);
-  if (isLeft(harbor)) return harbor;
-  const engine = decideFrom<EngineKind>(EngineCodec, [...flagCandidate('--engine', flags.engine), ...variableCandidates(layers, settingVariables.engine)]);
-  if (isLeft(engine)) return engine;
-  const transport = decideFrom<EngineTransportSetting>(TransportCodec, [
-    ...flagCandidate('--transport', flags.transport),
-    ...variableCandidates(layers, settingVariables.transport),
-  ]);
-  if (isLeft(transport)) return transport;
-  const harborLayout = flagOrConfig(HarborLayoutSettingCodec, '--harbor-layout', flags.harborLayout, fromConfig.harborLayout, defaultSettings.harborLayout);
-  if (isLeft(harborLayout)) return harborLayout;
-  const mirrorsFrom = flags.mirrorsFrom === undefined ? undefined : resolve(cwd, flags.mirrorsFrom);
-  const fromFile = mirrorsFrom === undefined ? undefined : await readRegistriesConf(mirrorsFrom);
-  if (fromFile !== undefined && isLeft(fromFile)) return fromFile;
-  const levels: MirrorLevel[] = [
-    { _tag: 'Written', option: '--mirror', values: listOfFlag(flags.mirror), source: { kind: 'flag', name: '--mirror' } },
-    ...(fromFile === undefined || mirrorsFrom === undefined
-      ? []
-      : [{ _tag: 'Read', option: '--mirrors-from', file: mirrorsFrom, rules: fromFile.right.rules, source: { kind: 'flag', name: '--mirrors-from' } } as const]),
-    // IMGALIAS_MIRRORS from the environment, then from .env: each a level of its own.
-    ...variableCandidates(layers, settingVariables.mirrors).map(
-      (candidate): MirrorLevel => ({ _tag: 'Written', option: candidate.option, values: splitMirrorList(candidate.raw), source: candidate.source }),
-    ),
-    ...(config === undefined || fromConfig.mirrors === undefined ? [] : [{ _tag: 'Config', file: config.file, entries: fromConfig.mirrors } as const]),
-  ];
-  const mirrors = decideMirrors({ levels, harbor: harbor.right, harborLayout: harborLayout.right });
-  if (isLeft(mirrors)) return mirrors;
-  const onConflict = flagOrConfig(ConflictPolicySettingCodec, '--on-conflict', flags.onConflict, fromConfig.onConflict, defaultSettings.onConflict);
-  if (isLeft(onConflict)) return onConflict;
-  const concurrency = decideConcurrency(flags.concurrency, fromConfig.concurrency);
-  if (isLeft(concurrency)) return concurrency;
-  const format = decideFormat(flags, fromConfig.format);
-  if (isLeft(format)) return format;
-  const engineTimeoutMs = decideDuration(layers, '--timeout', flags.timeout, settingVariables.engineTimeout, fromConfig.engineTimeout, defaultSettings.engineTimeoutMs);
-  if (isLeft(engineTimeoutMs)) return engineTimeoutMs;
-  const lockTimeoutMs = decideDuration(layers, '--lock-timeout', flags.lockTimeout, settingVariables.lockTimeout, fromConfig.lockTimeout, defaultSettings.lockTimeoutMs);
-  if (isLeft(lockTimeoutMs)) return lockTimeoutMs;
 
   const from = [
     ...listOfFlag(flags.from).map((path) => resolve(cwd, path)),
@@ -418,7 +456,7 @@ export async function loadSettings(input: {
   // Compose semantics: a variable set in the process environment wins over the same name in .env.
   // fromEntries defines own properties, so a variable named __proto__ is a variable, not a prototype.
   const mergedEnv: Record<string, string> = Object.fromEntries([
-    ...Object.entries(dotenv.right?.values ?? {}),
+    ...Object.entries(dotenv?.values ?? {}),
     ...Object.entries(env).filter((entry): entry is [string, string] => entry[1] !== undefined),
   ]);
 
@@ -443,20 +481,20 @@ export async function loadSettings(input: {
     format: levelOf(flagLevel(flags.json === true ? '--json' : '--format', flags.json === true ? 'json' : flags.format), fromConfig.format),
   };
 
-  const settings: Settings = {
-    mode: mode.right,
-    ...(harbor.right === undefined ? {} : { harbor: harbor.right }),
-    harborLayout: harborLayout.right,
-    mirrors: mirrors.right,
-    mirrorNotes: fromFile === undefined ? [] : fromFile.right.notes,
+  return {
+    mode,
+    ...(harbor === undefined ? {} : { harbor }),
+    harborLayout,
+    mirrors,
+    mirrorNotes: fromFile?.notes ?? [],
     shortNames: flags.shortNames ?? fromConfig.shortNames ?? defaultSettings.shortNames,
-    onConflict: onConflict.right,
-    engine: engine.right?.value ?? fromConfig.engine ?? defaultSettings.engine,
-    transport: transport.right?.value ?? fromConfig.transport ?? defaultSettings.transport,
+    onConflict,
+    engine: engine?.value ?? fromConfig.engine ?? defaultSettings.engine,
+    transport: transport?.value ?? fromConfig.transport ?? defaultSettings.transport,
     verbose: flags.verbose ?? false,
-    concurrency: concurrency.right,
-    engineTimeoutMs: engineTimeoutMs.right,
-    lockTimeoutMs: lockTimeoutMs.right,
+    concurrency,
+    engineTimeoutMs,
+    lockTimeoutMs,
     images: fromConfig.images ?? [],
     from: [...new Set(from)],
     exclude: [...new Set([...listOfFlag(flags.exclude), ...(fromConfig.exclude ?? [])])],
@@ -465,7 +503,7 @@ export async function loadSettings(input: {
     env: mergedEnv,
     probes,
     prefetch,
-    format: format.right,
+    format,
     formatSource: flags.json === true || flags.format !== undefined ? 'flag' : fromConfig.format !== undefined ? 'config' : 'default',
     quiet: flags.quiet ?? false,
     // Only `--no-color` is meaningful: commander gives a negatable option a default of true, which must not force colour.
@@ -475,5 +513,4 @@ export async function loadSettings(input: {
     ...(config?.foundFrom === undefined ? {} : { configFoundFrom: config.foundFrom }),
     sources,
   };
-  return right(settings);
 }
