@@ -1,34 +1,36 @@
 import { printable } from '@imgalias/core';
 import { Command, CommanderError } from 'commander';
-import type { CliIO, RegisterCommand } from './commands/Command.js';
+import type { CliIO } from './commands/Command.js';
 import { createCommandContext } from './commands/Command.js';
-import { registerApply } from './commands/apply.js';
-import { registerCheck } from './commands/check.js';
-import { registerClean } from './commands/clean.js';
-import { registerFix } from './commands/fix.js';
-import { registerMode } from './commands/mode.js';
-import { registerPlan } from './commands/plan.js';
-import { registerPrefetch } from './commands/prefetch.js';
-import { registerPublish } from './commands/publish.js';
-import { registerScan } from './commands/scan.js';
-import { registerSnapshot } from './commands/snapshot.js';
-import { registerSync } from './commands/sync.js';
+import type { CommandSpec } from './commands/CommandSpec.js';
+import { addCommand } from './commands/CommandSpec.js';
+import { applyCommand } from './commands/apply.js';
+import { checkCommand } from './commands/check.js';
+import { cleanCommand } from './commands/clean.js';
+import { fixCommand } from './commands/fix.js';
+import { modeCommand } from './commands/mode.js';
+import { planCommand } from './commands/plan.js';
+import { prefetchCommand } from './commands/prefetch.js';
+import { publishCommand } from './commands/publish.js';
+import { scanCommand } from './commands/scan.js';
+import { snapshotCommand } from './commands/snapshot.js';
+import { syncCommand } from './commands/sync.js';
 import { ExitCode, exitCodeHelp } from './ExitCode.js';
 import { version } from './version.js';
 
 /** Every command of the `imgalias` program, in the order `--help` lists them. */
-export const commands: readonly RegisterCommand[] = [
-  registerPlan,
-  registerApply,
-  registerCheck,
-  registerFix,
-  registerPrefetch,
-  registerPublish,
-  registerClean,
-  registerSync,
-  registerScan,
-  registerSnapshot,
-  registerMode,
+export const commands: readonly CommandSpec[] = [
+  planCommand,
+  applyCommand,
+  checkCommand,
+  fixCommand,
+  prefetchCommand,
+  publishCommand,
+  cleanCommand,
+  syncCommand,
+  scanCommand,
+  snapshotCommand,
+  modeCommand,
 ];
 
 // Help is wrapped at a fixed width so it reads the same in every terminal and docs/cli.md can embed it verbatim.
@@ -38,7 +40,7 @@ const helpWidth = 100;
  * Builds the `imgalias` program for one run. Commander is told never to exit or print by itself: its output
  * goes to `io`, and its errors become exit code 2.
  */
-export function createProgram(io: CliIO, register: readonly RegisterCommand[] = commands) {
+export function createProgram(io: CliIO, specs: readonly CommandSpec[] = commands) {
   const handle = createCommandContext(io);
   const program = new Command('imgalias')
     .description('keep container image names consistent: origin, localhost/ twin and Harbor copy')
@@ -56,7 +58,7 @@ export function createProgram(io: CliIO, register: readonly RegisterCommand[] = 
       getErrHasColors: () => false,
     })
     .showHelpAfterError('(run with --help for usage)');
-  for (const registerCommand of register) registerCommand(program, handle.context);
+  for (const spec of specs) addCommand(program, handle.context, spec);
   for (const command of [program, ...program.commands]) {
     command.addHelpText('after', `\n${exitCodeHelp}`);
     // Commander's own errors (an unknown option, a bad choice) carry the same prefix as every other error.

@@ -38,12 +38,38 @@ export interface Interrupt {
   during<T>(work: () => Promise<T>): Promise<T>;
 }
 
+/**
+ * Every option a command can be given, typed once: the settings flags (`CliFlags`, which `loadSettings`
+ * validates, whatever level a value comes from) and the options only one command reads. Values are as commander
+ * gives them: a boolean for a switch, the text typed for a value, a list for a repeatable option.
+ */
+export interface CommandFlags extends CliFlags {
+  /** `apply`, `fix`, `prefetch`, `publish`, `clean`, `sync`: print the plan, change nothing. */
+  readonly dryRun?: boolean;
+  /** `plan --prefetch`: the pull plan instead. */
+  readonly prefetch?: boolean;
+  /** `check --registry`: check Harbor itself. */
+  readonly registry?: boolean;
+  /** `clean --apply`: untag for real. */
+  readonly apply?: boolean;
+  readonly includeHarbor?: boolean;
+  readonly includeUnrecoverable?: boolean;
+  /** `prefetch --attempts N`, `--retry-delay MS`: whole numbers, checked by prefetch. */
+  readonly attempts?: string;
+  readonly retryDelay?: string;
+  /** `prefetch --platform OS/ARCH|engine`; `check --registry`, `sync`: `--platform LIST`. */
+  readonly platform?: string;
+  readonly registryAuth?: string;
+  readonly insecureRegistry?: readonly string[];
+  readonly caFile?: string;
+}
+
 /** One parsed invocation of a command, as its action receives it. */
 export interface Invocation {
   /** The positional arguments (`IMAGE...`, `PATH...`), exactly as typed. */
   readonly operands: readonly string[];
   /** The options the user gave (defaults left out, so lower settings levels can decide). */
-  readonly flags: CliFlags;
+  readonly flags: CommandFlags;
 }
 
 /**
@@ -75,17 +101,6 @@ export interface CommandContext {
   action(run: CommandAction): (...args: unknown[]) => Promise<void>;
 }
 
-/**
- * How a command joins the program. Each `src/commands/<name>.ts` exports one of these; `main.ts` lists them.
- *
- * @example
- * import { right } from 'fp-ts/lib/Either.js';
- * const registerSnapshot: RegisterCommand = (program, context) =>
- *   withConfigOption(program.command('snapshot').description('print the store'))
- *     .action(context.action(async () => right(ExitCode.ok)));
- */
-export type RegisterCommand = (program: Command, context: CommandContext) => Command;
-
 /** A context plus the exit code its last action recorded; `run()` reads the latter. */
 export interface ContextHandle {
   readonly context: CommandContext;
@@ -97,12 +112,12 @@ export const engineReachedNote = (settings: Settings, description: string): stri
   `${settings.engine} engine reached through the ${description} (--transport ${settings.transport})`;
 
 /** Commander's option values minus those it filled from defaults, so settings can fall through to lower levels. */
-function flagsOf(command: Command): CliFlags {
+function flagsOf(command: Command): CommandFlags {
   const given: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(command.opts())) {
     if (command.getOptionValueSource(key) !== 'default') given[key] = value;
   }
-  return given as CliFlags;
+  return given as CommandFlags;
 }
 
 export function createCommandContext(io: CliIO): ContextHandle {

@@ -6,20 +6,11 @@ import { checkProject } from '@imgalias/project';
 import { fromProjectError } from '../CliError.js';
 import { ExitCode } from '../ExitCode.js';
 import { emptyStoreNote } from '../MissingImageHints.js';
-import type { RegisterCommand } from './Command.js';
+import type { CommandSpec } from './CommandSpec.js';
+import { group, option } from './options.js';
 import { formatFor } from './formats.js';
-import {
-  withConfigOption,
-  withDisplayOptions,
-  withFormatOptions,
-  withFromOption,
-  withModeOptions,
-  withPolicyOptions,
-  withStoreOptions,
-} from './options.js';
 import { jobOptions } from './prepare.js';
 import { runRegistryCheck } from './registryCheck.js';
-import { withRegistryOptions } from './registryAccess.js';
 import { projectNote } from '../ProjectNote.js';
 import { shortImageId } from '@imgalias/render';
 
@@ -73,50 +64,42 @@ export function renderCheckText(result: CheckResult, options: { readonly color: 
 }
 
 /** `imgalias check [IMAGE...]`: each family's names and image ids; exit 0 only when all are complete. */
-export const registerCheck: RegisterCommand = (program, context) =>
-  withDisplayOptions(
-    withFormatOptions(
-      withRegistryOptions(withFromOption(
-        withStoreOptions(
-          withPolicyOptions(
-            withModeOptions(
-              withConfigOption(
-                program
-                  .command('check')
-                  .argument('[image...]', 'images to check, any family member (default: every family in the store)')
-                  .description(
-                    "report each family's names and image ids; exit 0 only when every family is complete and consistent",
-                  ),
-              ),
-            ),
-          ),
-          { snapshot: true },
-        ),
-      )).option('--registry', "check Harbor itself instead of the engine: each image's Harbor name must exist (no engine needed)"),
-      ['text', 'json', 'markdown'],
-    ),
-  ).action(
-    context.action(async ({ operands, flags }) => {
-      if ((flags as Record<string, unknown>)['registry'] === true) return runRegistryCheck(context, operands, flags);
-      const settings = await context.loadSettings(flags);
-      if (isLeft(settings)) return settings;
-      const format = formatFor(settings.right, ['text', 'json'], 'check');
-      if (isLeft(format)) return format;
-      const output = context.output(settings.right);
-      const checked = await checkProject({ ...jobOptions(context, settings.right, output), images: operands });
-      if (isLeft(checked)) return left(fromProjectError(checked.left));
-      const { check: result, snapshot, resolution, store, unreadProjectFiles, ok } = checked.right;
-      const note = projectNote('check', unreadProjectFiles);
-      if (note !== undefined) output.note(note);
+export const checkCommand: CommandSpec = {
+  name: 'check',
+  summary: "report each family's names and image ids; exit 0 only when every family is complete and consistent",
+  arguments: [{ name: '[image...]', description: 'images to check, any family member (default: every family in the store)' }],
+  options: [
+    option.config,
+    ...group.mode,
+    ...group.policy,
+    ...group.store,
+    ...group.from,
+    ...group.registry,
+    { flags: '--registry', description: "check Harbor itself instead of the engine: each image's Harbor name must exist (no engine needed)" },
+  ],
+  formats: ['text', 'json', 'markdown'],
+  scope: 'requested-or-store',
+  run: async (context, { operands, flags }) => {
+    if (flags.registry === true) return runRegistryCheck(context, operands, flags);
+    const settings = await context.loadSettings(flags);
+    if (isLeft(settings)) return settings;
+    const format = formatFor(settings.right, ['text', 'json'], 'check');
+    if (isLeft(format)) return format;
+    const output = context.output(settings.right);
+    const checked = await checkProject({ ...jobOptions(context, settings.right, output), images: operands });
+    if (isLeft(checked)) return left(fromProjectError(checked.left));
+    const { check: result, snapshot, resolution, store, unreadProjectFiles, ok } = checked.right;
+    const note = projectNote('check', unreadProjectFiles);
+    if (note !== undefined) output.note(note);
 
-      const missing = result.families.filter((family) => family.status === 'missing').length;
-      const empty = emptyStoreNote({ snapshot, missing, engine: store.engine, snapshotFile: settings.right.snapshotFile });
-      if (empty !== undefined) output.note(`note: ${empty}`);
-      output.print(
-        format.right === 'json'
-          ? JSON.stringify(checkJson(resolution.mode, result), null, 2)
-          : renderCheckText(result, { color: output.color }),
-      );
-      return right(ok ? ExitCode.ok : ExitCode.findings);
-    }),
-  );
+    const missing = result.families.filter((family) => family.status === 'missing').length;
+    const empty = emptyStoreNote({ snapshot, missing, engine: store.engine, snapshotFile: settings.right.snapshotFile });
+    if (empty !== undefined) output.note(`note: ${empty}`);
+    output.print(
+      format.right === 'json'
+        ? JSON.stringify(checkJson(resolution.mode, result), null, 2)
+        : renderCheckText(result, { color: output.color }),
+    );
+    return right(ok ? ExitCode.ok : ExitCode.findings);
+  },
+};

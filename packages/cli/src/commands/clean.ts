@@ -8,17 +8,10 @@ import { describeStoreError } from '@imgalias/adapter-docker';
 import type { CliError } from '../CliError.js';
 import { CliError as E } from '../CliError.js';
 import { ExitCode } from '../ExitCode.js';
-import type { CommandContext, RegisterCommand } from './Command.js';
+import type { CommandContext, CommandFlags } from './Command.js';
+import type { CommandSpec } from './CommandSpec.js';
+import { describedAs, group, option } from './options.js';
 import { formatFor } from './formats.js';
-import {
-  withConfigOption,
-  withDisplayOptions,
-  withFormatOptions,
-  withFromOption,
-  withModeOptions,
-  withPolicyOptions,
-  withStoreOptions,
-} from './options.js';
 import { prepare } from './prepare.js';
 import { snapshotLabel } from './snapshotLabel.js';
 
@@ -36,21 +29,20 @@ const resultLine = (r: UntagResult): string => {
   }
 };
 
-async function runClean(context: CommandContext, operands: readonly string[], flags: object): Promise<Either<CliError, ExitCode>> {
+async function runClean(context: CommandContext, operands: readonly string[], flags: CommandFlags): Promise<Either<CliError, ExitCode>> {
   const loaded = await context.loadSettings(flags);
   if (isLeft(loaded)) return loaded;
   const settings = loaded.right;
-  const options = flags as Record<string, unknown>;
-  const apply = options['apply'] === true;
-  if (apply && options['dryRun'] === true) {
+  const apply = flags.apply === true;
+  if (apply && flags.dryRun === true) {
     return left(E.usage('--apply removes names and --dry-run only prints the plan: give one of them. Nothing was changed.'));
   }
-  const includeHarbor = options['includeHarbor'] === true;
-  const includeUnrecoverable = options['includeUnrecoverable'] === true;
+  const includeHarbor = flags.includeHarbor === true;
+  const includeUnrecoverable = flags.includeUnrecoverable === true;
   // Only what the operator typed: image arguments and --from paths. Config `images` and `from` describe what a
   // project uses, and cleaning must never reach beyond the command line.
-  const fromFlag = options['from'];
-  const from = (typeof fromFlag === 'string' ? [fromFlag] : Array.isArray(fromFlag) ? (fromFlag as string[]) : []).map((p) =>
+  const fromFlag = flags.from;
+  const from = (typeof fromFlag === 'string' ? [fromFlag] : (fromFlag ?? [])).map((p) =>
     resolve(context.io.cwd, p),
   );
   if (operands.length === 0 && from.length === 0) {
@@ -106,33 +98,25 @@ async function runClean(context: CommandContext, operands: readonly string[], fl
  * one that prints by default: `--apply` acts, `--dry-run` (the default) prints. Every other command that
  * changes something acts by default and takes `--dry-run`.
  */
-export const registerClean: RegisterCommand = (program, context) =>
-  withDisplayOptions(
-    withFormatOptions(
-      withFromOption(
-        withStoreOptions(
-          withPolicyOptions(
-            withModeOptions(
-              withConfigOption(
-                program
-                  .command('clean')
-                  .argument('[image...]', 'images whose local names to remove, any family member')
-                  .description(
-                    'untag the local names of the given (or --from) families (origin, localhost/, short names); removes nothing unless --apply',
-                  )
-                  .option('--apply', 'untag for real (clean alone only prints: it is the one command that removes)')
-                  .option('--dry-run', 'print what would be untagged and remove nothing (the default for clean)')
-                  .option('--include-harbor', 'also remove the local Harbor name (never anything in the registry)')
-                  .option(
-                    '--include-unrecoverable',
-                    'internal mode: also clean images with no Harbor name here, which internal mode could not pull back',
-                  ),
-              ),
-            ),
-          ),
-          { snapshot: true },
-        ),
-      ),
-      ['text', 'json', 'markdown', 'shell'],
-    ),
-  ).action(context.action(async ({ operands, flags }) => runClean(context, operands, flags)));
+export const cleanCommand: CommandSpec = {
+  name: 'clean',
+  summary: 'untag the local names of the given (or --from) families (origin, localhost/, short names); removes nothing unless --apply',
+  arguments: [{ name: '[image...]', description: 'images whose local names to remove, any family member' }],
+  options: [
+    { flags: '--apply', description: 'untag for real (clean alone only prints: it is the one command that removes)' },
+    describedAs(option.dryRun, 'print what would be untagged and remove nothing (the default for clean)'),
+    { flags: '--include-harbor', description: 'also remove the local Harbor name (never anything in the registry)' },
+    {
+      flags: '--include-unrecoverable',
+      description: 'internal mode: also clean images with no Harbor name here, which internal mode could not pull back',
+    },
+    option.config,
+    ...group.mode,
+    ...group.policy,
+    ...group.store,
+    ...group.from,
+  ],
+  formats: ['text', 'json', 'markdown', 'shell'],
+  scope: 'requested-or-store',
+  run: async (context, { operands, flags }) => runClean(context, operands, flags),
+};

@@ -3,8 +3,8 @@ import { ANY_ORIGIN, formatMirrorRule } from '@imgalias/core';
 import type { ModeResolution, Settings, SourcedMirrorRule } from '@imgalias/project';
 import { describeConfigFile, describeModeResolution, describeSettingSource } from '@imgalias/project';
 import { ExitCode } from '../ExitCode.js';
-import type { RegisterCommand } from './Command.js';
-import { withConfigOption, withDisplayOptions, withFormatOptions, withModeOptions } from './options.js';
+import type { CommandSpec } from './CommandSpec.js';
+import { group, option } from './options.js';
 import { formatFor } from './formats.js';
 
 /** The `--json` form of `imgalias mode`: a public interface, so it is built field by field. */
@@ -47,38 +47,33 @@ const describeMirrors = (settings: Settings): string[] => {
 };
 
 /** `imgalias mode`: the network mode the other commands would use, and which setting decided it. */
-export const registerMode: RegisterCommand = (program, context) =>
-  withDisplayOptions(
-    withFormatOptions(
-      withModeOptions(
-        withConfigOption(
-          program
-            .command('mode')
-            .description('print the resolved network mode and where it came from, and which config file was read')
-            .option(
-              '--from <path>',
-              'settings as a command given --from PATH sees them: its config file when the working directory has none (repeatable)',
-              (value: string, previous: readonly string[] | undefined): readonly string[] => [...(previous ?? []), value],
-            ),
-        ),
-      ),
-      ['text', 'json'],
-    ),
-  ).action(
-    context.action(async ({ flags }) => {
-      const settings = await context.loadSettings(flags);
-      if (isLeft(settings)) return settings;
-      const format = formatFor(settings.right, ['text', 'json'], 'mode');
-      if (isLeft(format)) return format;
-      const output = context.output(settings.right);
-      const resolution = await context.resolveMode(settings.right);
-      output.print(
-        format.right === 'json'
-          ? JSON.stringify(modeJson(resolution, settings.right), null, 2)
-          : [describeModeResolution(resolution), ...describeMirrors(settings.right)].join('\n'),
-      );
-      // On stderr, so the answer on stdout stays what scripts read.
-      if (format.right === 'text') output.note(describeConfigFile(settings.right));
-      return right(ExitCode.ok);
-    }),
-  );
+export const modeCommand: CommandSpec = {
+  name: 'mode',
+  summary: 'print the resolved network mode and where it came from, and which config file was read',
+  options: [
+    {
+      flags: '--from <path>',
+      description: 'settings as a command given --from PATH sees them: its config file when the working directory has none (repeatable)',
+      repeatable: true,
+    },
+    option.config,
+    ...group.mode,
+  ],
+  formats: ['text', 'json'],
+  run: async (context, { flags }) => {
+    const settings = await context.loadSettings(flags);
+    if (isLeft(settings)) return settings;
+    const format = formatFor(settings.right, ['text', 'json'], 'mode');
+    if (isLeft(format)) return format;
+    const output = context.output(settings.right);
+    const resolution = await context.resolveMode(settings.right);
+    output.print(
+      format.right === 'json'
+        ? JSON.stringify(modeJson(resolution, settings.right), null, 2)
+        : [describeModeResolution(resolution), ...describeMirrors(settings.right)].join('\n'),
+    );
+    // On stderr, so the answer on stdout stays what scripts read.
+    if (format.right === 'text') output.note(describeConfigFile(settings.right));
+    return right(ExitCode.ok);
+  },
+};

@@ -1,103 +1,110 @@
-import type { Command } from 'commander';
-import { Option } from 'commander';
 import { HARBOR_LAYOUTS } from '@imgalias/core';
 
 /*
- * The options commands share, in groups, so every command spells and documents an option the same way and its
- * --help lists only what it uses. Values stay raw strings here: loadSettings validates them once, with the
- * source named in the error, whatever level (flag, env, .env, config) they came from.
+ * Every option of every command, declared once as data, so each command spells and documents an option the
+ * same way and its --help lists only what it uses. Values stay as typed here: `loadSettings` (in
+ * @imgalias/project) validates them once, with the source named in the error, whatever level (flag,
+ * environment, .env, config) they came from.
  */
 
-/** `--config FILE` */
-export const withConfigOption = (command: Command): Command =>
-  command.option('--config <file>', 'read settings from FILE instead of imgalias.config.{json,yaml,yml} or package.json');
+/** One command-line option: commander's flags string, its help, and how its values are read. */
+export interface OptionSpec {
+  /** `--name`, `--name <value>` or `--no-name`, as commander reads them. */
+  readonly flags: string;
+  readonly description: string;
+  /** The only values accepted; commander refuses others (exit 2) before any command runs. */
+  readonly choices?: readonly string[];
+  /** Given more than once, the values collect in a list (`--from a --from b`). */
+  readonly repeatable?: boolean;
+}
 
-/** `--mode`, its synonym `--network`, and the Harbor location and layout. */
-export const withModeOptions = (command: Command, options: { readonly mirrorHelp?: string } = {}): Command =>
-  command
-    .addOption(
-      new Option('--mode <mode>', 'network mode; auto probes the public registry').choices(['external', 'internal', 'auto']),
-    )
-    .addOption(
-      new Option('--network <mode>', 'same as --mode (the name the shell build script used)').choices([
-        'external',
-        'internal',
-        'auto',
-      ]),
-    )
-    .option('--harbor <location>', 'Harbor project, HOST[:PORT]/PROJECT (e.g. harbor.corp.local/proj): the * mirror rule')
-    .option(
-      '--mirror <rule>',
-      options.mirrorHelp ??
-        'Harbor location for one origin registry, ORIGIN=HOST[:PORT]/PROJECT[@LAYOUT][+from=STAGING[@LAYOUT]] (e.g. quay.io=harbor.corp.local/quay@proxy-cache; +from= names a staging registry sync copies from; repeatable)',
-      collect,
-    )
-    .option('--mirrors-from <file>', "read mirror rules from Podman's registries.conf (v2 TOML)");
+const MODES = ['external', 'internal', 'auto'];
 
-/** The planner's policy beyond the mode. */
-export const withPolicyOptions = (command: Command): Command =>
-  command
-    .addOption(
-      new Option('--harbor-layout <layout>', 'how a Harbor path is derived from the origin').choices([...HARBOR_LAYOUTS]),
-    )
-    .option('--short-names', 'also keep short names of namespaced images (openldap:stable)')
-    .addOption(
-      new Option('--on-conflict <policy>', 'a name pointing at another image: report it, or retarget it').choices([
-        'report',
-        'retarget',
-      ]),
-    );
+export const option = {
+  config: { flags: '--config <file>', description: 'read settings from FILE instead of imgalias.config.{json,yaml,yml} or package.json' },
+  mode: { flags: '--mode <mode>', description: 'network mode; auto probes the public registry', choices: MODES },
+  network: { flags: '--network <mode>', description: 'same as --mode (the name the shell build script used)', choices: MODES },
+  harbor: { flags: '--harbor <location>', description: 'Harbor project, HOST[:PORT]/PROJECT (e.g. harbor.corp.local/proj): the * mirror rule' },
+  mirror: {
+    flags: '--mirror <rule>',
+    description:
+      'Harbor location for one origin registry, ORIGIN=HOST[:PORT]/PROJECT[@LAYOUT][+from=STAGING[@LAYOUT]] (e.g. quay.io=harbor.corp.local/quay@proxy-cache; +from= names a staging registry sync copies from; repeatable)',
+    repeatable: true,
+  },
+  mirrorsFrom: { flags: '--mirrors-from <file>', description: "read mirror rules from Podman's registries.conf (v2 TOML)" },
+  harborLayout: { flags: '--harbor-layout <layout>', description: 'how a Harbor path is derived from the origin', choices: [...HARBOR_LAYOUTS] },
+  shortNames: { flags: '--short-names', description: 'also keep short names of namespaced images (openldap:stable)' },
+  onConflict: {
+    flags: '--on-conflict <policy>',
+    description: 'a name pointing at another image: report it, or retarget it',
+    choices: ['report', 'retarget'],
+  },
+  engine: { flags: '--engine <engine>', description: 'container engine CLI to run', choices: ['docker', 'podman', 'nerdctl'] },
+  transport: {
+    flags: '--transport <transport>',
+    description: 'the Engine API socket (docker; podman: CONTAINER_HOST), the CLI, or auto (the API when it can)',
+    choices: ['auto', 'cli', 'api'],
+  },
+  timeout: { flags: '--timeout <duration>', description: 'how long one engine process may take, e.g. 90s or 2m (default 30s)' },
+  snapshot: { flags: '--snapshot <file>', description: 'use a snapshot saved by `imgalias snapshot` instead of the engine' },
+  concurrency: { flags: '--concurrency <n>', description: 'how many engine processes run at once (default 4)' },
+  lockTimeout: {
+    flags: '--lock-timeout <duration>',
+    description: 'how long to wait while another imgalias applies to the same engine (default 2m)',
+  },
+  // Not a variadic option on purpose: `--from . redis:7` would swallow the image argument as a second path.
+  from: {
+    flags: '--from <path>',
+    description: 'also use the images that Dockerfiles and compose files under PATH use (repeatable)',
+    repeatable: true,
+  },
+  includeBuilt: { flags: '--include-built', description: 'also use the images that compose services build themselves' },
+  exclude: {
+    flags: '--exclude <glob>',
+    description: 'leave out images whose canonical name matches GLOB, e.g. docker.io/library/redis:* or nvcr.io/** (repeatable)',
+    repeatable: true,
+  },
+  platform: { flags: '--platform <list>', description: 'platforms every image must serve, e.g. linux/amd64,linux/arm64 (default: every platform)' },
+  registryAuth: {
+    flags: '--registry-auth <file>',
+    description: "docker's config.json to read credentials from (default: $DOCKER_CONFIG/config.json, ~/.docker/config.json)",
+  },
+  insecureRegistry: {
+    flags: '--insecure-registry <host>',
+    description: 'allow plain HTTP or an unverified certificate for HOST[:PORT] (repeatable; loopback needs none)',
+    repeatable: true,
+  },
+  caFile: { flags: '--ca-file <file>', description: 'also trust the CA certificates (PEM) in FILE for HTTPS registries' },
+  dryRun: { flags: '--dry-run', description: 'print the plan (as plan does) and tag nothing' },
+  json: { flags: '--json', description: 'same as --format json' },
+  quiet: { flags: '--quiet', description: 'print only results and errors' },
+  verbose: { flags: '--verbose', description: 'also say how the engine is reached' },
+  noColor: { flags: '--no-color', description: 'never colour the output (NO_COLOR works too)' },
+} as const satisfies Record<string, OptionSpec>;
 
-/** Which engine to talk to, or a saved snapshot instead of any engine. */
-export const withStoreOptions = (command: Command, options: { readonly snapshot: boolean }): Command => {
-  command.addOption(new Option('--engine <engine>', 'container engine CLI to run').choices(['docker', 'podman', 'nerdctl']));
-  command.addOption(
-    new Option('--transport <transport>', 'the Engine API socket (docker; podman: CONTAINER_HOST), the CLI, or auto (the API when it can)').choices(['auto', 'cli', 'api']),
-  );
-  command.option('--timeout <duration>', 'how long one engine process may take, e.g. 90s or 2m (default 30s)');
-  return options.snapshot
-    ? command.option('--snapshot <file>', 'use a snapshot saved by `imgalias snapshot` instead of the engine')
-    : command;
-};
+/** The options that travel together, in the order --help lists them. */
+export const group = {
+  /** `--mode`, its synonym `--network`, and the Harbor location and mirror rules. */
+  mode: [option.mode, option.network, option.harbor, option.mirror, option.mirrorsFrom],
+  /** The planner's policy beyond the mode. */
+  policy: [option.harborLayout, option.shortNames, option.onConflict],
+  /** Which engine to talk to and how. */
+  engine: [option.engine, option.transport, option.timeout],
+  /** Which engine to talk to, or a saved snapshot instead of any engine. */
+  store: [option.engine, option.transport, option.timeout, option.snapshot],
+  /** The project's images: `--from PATH` (repeatable), `--include-built`, `--exclude GLOB`. */
+  from: [option.from, option.includeBuilt, option.exclude],
+  /** How a registry is reached (check --registry, sync). */
+  registry: [option.platform, option.registryAuth, option.insecureRegistry, option.caFile],
+  /** `--quiet`, `--verbose` and `--no-color`. */
+  display: [option.quiet, option.verbose, option.noColor],
+} as const satisfies Record<string, readonly OptionSpec[]>;
 
-/** How many `tag` (or pull, push) processes run at once; a command whose default differs says so. */
-export const withConcurrencyOption = (
-  command: Command,
-  description = 'how many engine processes run at once (default 4)',
-): Command => command.option('--concurrency <n>', description);
+/** `--format`, limited to the formats the command can print, and its shorthand `--json`. */
+export const formatOptions = (formats: readonly string[]): readonly OptionSpec[] => [
+  { flags: '--format <format>', description: 'output format', choices: formats },
+  option.json,
+];
 
-const collect = (value: string, previous: readonly string[] | undefined): readonly string[] => [...(previous ?? []), value];
-
-/**
- * `--from PATH`, repeatable: add the images that Dockerfiles and compose files under PATH use. Not a variadic
- * option on purpose: `--from . redis:7` would swallow the image argument as a second path.
- */
-export const withFromOption = (command: Command): Command =>
-  withIncludeBuiltOption(
-    command.option('--from <path>', 'also use the images that Dockerfiles and compose files under PATH use (repeatable)', collect),
-  ).option(
-    '--exclude <glob>',
-    'leave out images whose canonical name matches GLOB, e.g. docker.io/library/redis:* or nvcr.io/** (repeatable)',
-    collect,
-  );
-
-/** `--include-built`: a compose service with `build:` names the project's own image, skipped unless asked for. */
-export const withIncludeBuiltOption = (command: Command): Command =>
-  command.option('--include-built', 'also use the images that compose services build themselves');
-
-/** `--format` and its shorthand `--json`, limited to the formats the command can print. */
-export const withFormatOptions = (command: Command, formats: readonly string[]): Command =>
-  command
-    .addOption(new Option('--format <format>', 'output format').choices([...formats]))
-    .option('--json', 'same as --format json');
-
-/** `--quiet` and `--no-color`. */
-export const withDisplayOptions = (command: Command): Command =>
-  command
-    .option('--quiet', 'print only results and errors')
-    .option('--verbose', 'also say how the engine is reached')
-    .option('--no-color', 'never colour the output (NO_COLOR works too)');
-
-/** `--lock-timeout`: how long `apply` and `fix` wait while another imgalias applies to the same engine. */
-export const withLockOption = (command: Command): Command =>
-  command.option('--lock-timeout <duration>', 'how long to wait while another imgalias applies to the same engine (default 2m)');
+/** An option with another help text for one command (what `--concurrency` bounds, what `--platform` means). */
+export const describedAs = (spec: OptionSpec, description: string): OptionSpec => ({ ...spec, description });

@@ -4,69 +4,53 @@ import { fromProjectError } from '../CliError.js';
 import { renderPlan } from '@imgalias/render';
 import { ExitCode } from '../ExitCode.js';
 import { emptyStoreNote, hintsForMissing } from '../MissingImageHints.js';
-import type { RegisterCommand } from './Command.js';
+import type { CommandSpec } from './CommandSpec.js';
+import { group, option } from './options.js';
 import { formatFor } from './formats.js';
-import {
-  withConfigOption,
-  withDisplayOptions,
-  withFormatOptions,
-  withFromOption,
-  withModeOptions,
-  withPolicyOptions,
-  withStoreOptions,
-} from './options.js';
 import { runPrefetch } from './prefetch.js';
 import { jobOptions } from './prepare.js';
 import { projectNote } from '../ProjectNote.js';
 import { snapshotLabel } from './snapshotLabel.js';
 
 /** `imgalias plan [IMAGE...]`: the tag operations that would make every family complete. Changes nothing. */
-export const registerPlan: RegisterCommand = (program, context) =>
-  withDisplayOptions(
-    withFormatOptions(
-      withFromOption(
-        withStoreOptions(
-          withPolicyOptions(
-            withModeOptions(
-              withConfigOption(
-                program
-                  .command('plan')
-                  .argument('[image...]', 'images to plan for, any family member (default: every family in the store)')
-                  .description('print the plan for the given (and discovered) images; changes nothing')
-                  .option('--prefetch', 'print the pull plan instead: what prefetch would pull from where, and why (= prefetch --dry-run)'),
-              ),
-            ),
-          ),
-          { snapshot: true },
-        ),
-      ),
-      ['text', 'json', 'markdown', 'shell'],
-    ),
-  ).action(
-    context.action(async ({ operands, flags }) => {
-      if ((flags as { prefetch?: boolean }).prefetch === true) return runPrefetch(context, operands, { ...flags, dryRun: true });
-      const settings = await context.loadSettings(flags);
-      if (isLeft(settings)) return settings;
-      const format = formatFor(settings.right, ['text', 'json', 'markdown', 'shell'], 'plan');
-      if (isLeft(format)) return format;
-      const output = context.output(settings.right);
-      const planned = await planProject({ ...jobOptions(context, settings.right, output), images: operands });
-      if (isLeft(planned)) return left(fromProjectError(planned.left));
-      const { plan, snapshot, policy, store, unreadProjectFiles, ok } = planned.right;
-      const note = projectNote('plan', unreadProjectFiles);
-      if (note !== undefined) output.note(note);
+export const planCommand: CommandSpec = {
+  name: 'plan',
+  summary: 'print the plan for the given (and discovered) images; changes nothing',
+  arguments: [{ name: '[image...]', description: 'images to plan for, any family member (default: every family in the store)' }],
+  options: [
+    { flags: '--prefetch', description: 'print the pull plan instead: what prefetch would pull from where, and why (= prefetch --dry-run)' },
+    option.config,
+    ...group.mode,
+    ...group.policy,
+    ...group.store,
+    ...group.from,
+  ],
+  formats: ['text', 'json', 'markdown', 'shell'],
+  scope: 'requested-or-store',
+  run: async (context, { operands, flags }) => {
+    if (flags.prefetch === true) return runPrefetch(context, operands, { ...flags, dryRun: true });
+    const settings = await context.loadSettings(flags);
+    if (isLeft(settings)) return settings;
+    const format = formatFor(settings.right, ['text', 'json', 'markdown', 'shell'], 'plan');
+    if (isLeft(format)) return format;
+    const output = context.output(settings.right);
+    const planned = await planProject({ ...jobOptions(context, settings.right, output), images: operands });
+    if (isLeft(planned)) return left(fromProjectError(planned.left));
+    const { plan, snapshot, policy, store, unreadProjectFiles, ok } = planned.right;
+    const note = projectNote('plan', unreadProjectFiles);
+    if (note !== undefined) output.note(note);
 
-      output.print(
-        renderPlan(plan, {
-          format: format.right,
-          engine: store.engine,
-          color: output.color,
-          header: { snapshot: snapshotLabel(settings.right), policy },
-        }),
-      );
-      const empty = emptyStoreNote({ snapshot, missing: plan.findings.filter((f) => f._tag === 'Missing').length, engine: store.engine, snapshotFile: settings.right.snapshotFile });
-      if (empty !== undefined) output.note(`note: ${empty}`);
-      if (format.right === 'text') for (const hint of hintsForMissing(plan.findings, { policy, engine: store.engine })) output.note(hint);
-      return right(ok ? ExitCode.ok : ExitCode.findings);
-    }),
-  );
+    output.print(
+      renderPlan(plan, {
+        format: format.right,
+        engine: store.engine,
+        color: output.color,
+        header: { snapshot: snapshotLabel(settings.right), policy },
+      }),
+    );
+    const empty = emptyStoreNote({ snapshot, missing: plan.findings.filter((f) => f._tag === 'Missing').length, engine: store.engine, snapshotFile: settings.right.snapshotFile });
+    if (empty !== undefined) output.note(`note: ${empty}`);
+    if (format.right === 'text') for (const hint of hintsForMissing(plan.findings, { policy, engine: store.engine })) output.note(hint);
+    return right(ok ? ExitCode.ok : ExitCode.findings);
+  },
+};

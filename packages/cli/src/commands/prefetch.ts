@@ -6,23 +6,15 @@ import { applyWithProgress } from '../ApplyProgress.js';
 import type { CliError } from '../CliError.js';
 import { CliError as E } from '../CliError.js';
 import { ExitCode } from '../ExitCode.js';
-import type { CommandContext, RegisterCommand } from './Command.js';
+import type { CommandContext, CommandFlags } from './Command.js';
+import type { CommandSpec } from './CommandSpec.js';
+import { describedAs, group, option } from './options.js';
 import { formatFor } from './formats.js';
-import {
-  withConcurrencyOption,
-  withConfigOption,
-  withDisplayOptions,
-  withFormatOptions,
-  withFromOption,
-  withModeOptions,
-  withPolicyOptions,
-  withStoreOptions,
-} from './options.js';
 import type { PlatformCheck } from './prefetch/PlatformCheck.js';
 import { checkPlatforms, describePlatformMismatch } from './prefetch/PlatformCheck.js';
 import { prefetchSucceeded, renderPrefetchReport } from './prefetch/PrefetchReport.js';
 import { withPullProgress } from './prefetch/PullProgress.js';
-import { optionOf, pullSettingsOf, splitMirrorFlags } from './prefetch/PullSettings.js';
+import { pullSettingsOf, splitMirrorFlags } from './prefetch/PullSettings.js';
 import { runPulls } from './prefetch/runPulls.js';
 import { prepare } from './prepare.js';
 import { snapshotLabel } from './snapshotLabel.js';
@@ -31,11 +23,11 @@ import { snapshotLabel } from './snapshotLabel.js';
  * `prefetch`, and `plan --prefetch` (which is `prefetch --dry-run`): the pull plan, then (unless a dry run) the
  * pulls, the aliases `apply` would make, the platform check, and the report. Each step lives in ./prefetch/.
  */
-export async function runPrefetch(context: CommandContext, operands: readonly string[], flags: object): Promise<Either<CliError, ExitCode>> {
+export async function runPrefetch(context: CommandContext, operands: readonly string[], flags: CommandFlags): Promise<Either<CliError, ExitCode>> {
   const loaded = await context.loadSettings({ ...flags, mirror: splitMirrorFlags(flags).rules });
   if (isLeft(loaded)) return loaded;
   const settings = loaded.right;
-  const dryRun = optionOf(flags, 'dryRun') === true;
+  const dryRun = flags.dryRun === true;
   const format = formatFor(settings, dryRun ? ['text', 'json', 'markdown', 'shell'] : ['text', 'json', 'markdown'], dryRun ? 'prefetch --dry-run' : 'prefetch');
   if (isLeft(format)) return format;
   const pull = pullSettingsOf(flags, settings);
@@ -94,35 +86,36 @@ export async function runPrefetch(context: CommandContext, operands: readonly st
 }
 
 /** `imgalias prefetch [IMAGE...]`: pull what is missing (Harbor only in internal mode), then alias as `apply`. */
-export const registerPrefetch: RegisterCommand = (program, context) =>
-  withDisplayOptions(
-    withFormatOptions(
-      withFromOption(
-        withConcurrencyOption(
-          withStoreOptions(
-            withPolicyOptions(
-              withModeOptions(
-                withConfigOption(
-                  program
-                    .command('prefetch')
-                    .argument('[image...]', 'images to make present, any family member (default: every family in the store)')
-                    .description('pull the images no name of which is in the store (internal: only from Harbor), then alias them as apply does'),
-                ),
-                {
-                  mirrorHelp:
-                    'mirror rule ORIGIN=HOST[:PORT]/PROJECT[@LAYOUT]; without ORIGIN=, a Docker Hub pull mirror HOST[:PORT]/PREFIX tried after the origin (external mode); repeatable',
-                },
-              ),
-            ),
-            { snapshot: true },
-          ),
-          'how many pulls run at once (default 3, config prefetch.concurrency); the tags that follow use it too (default 4)',
-        ),
-      )
-        .option('--dry-run', 'print the pull plan (which name from where, and why); pull nothing')
-        .option('--attempts <n>', 'attempts per candidate registry (default 3, config prefetch.attempts)')
-        .option('--retry-delay <ms>', 'delay before the first retry, doubled each time, with jitter (default 1000)')
-        .option('--platform <os/arch>', 'report images not built for OS/ARCH[/VARIANT] and pull that platform; "engine" checks against the engine\'s own'),
-      ['text', 'json', 'markdown', 'shell'],
+export const prefetchCommand: CommandSpec = {
+  name: 'prefetch',
+  summary: 'pull the images no name of which is in the store (internal: only from Harbor), then alias them as apply does',
+  arguments: [{ name: '[image...]', description: 'images to make present, any family member (default: every family in the store)' }],
+  options: [
+    option.config,
+    option.mode,
+    option.network,
+    option.harbor,
+    describedAs(
+      option.mirror,
+      'mirror rule ORIGIN=HOST[:PORT]/PROJECT[@LAYOUT]; without ORIGIN=, a Docker Hub pull mirror HOST[:PORT]/PREFIX tried after the origin (external mode); repeatable',
     ),
-  ).action(context.action(async ({ operands, flags }) => runPrefetch(context, operands, flags)));
+    option.mirrorsFrom,
+    ...group.policy,
+    ...group.store,
+    describedAs(
+      option.concurrency,
+      'how many pulls run at once (default 3, config prefetch.concurrency); the tags that follow use it too (default 4)',
+    ),
+    ...group.from,
+    describedAs(option.dryRun, 'print the pull plan (which name from where, and why); pull nothing'),
+    { flags: '--attempts <n>', description: 'attempts per candidate registry (default 3, config prefetch.attempts)' },
+    { flags: '--retry-delay <ms>', description: 'delay before the first retry, doubled each time, with jitter (default 1000)' },
+    {
+      flags: '--platform <os/arch>',
+      description: 'report images not built for OS/ARCH[/VARIANT] and pull that platform; "engine" checks against the engine\'s own',
+    },
+  ],
+  formats: ['text', 'json', 'markdown', 'shell'],
+  scope: 'requested-or-store',
+  run: async (context, { operands, flags }) => runPrefetch(context, operands, flags),
+};

@@ -7,18 +7,10 @@ import { describeStoreError } from '@imgalias/adapter-docker';
 import type { CliError } from '../CliError.js';
 import { CliError as E } from '../CliError.js';
 import { ExitCode } from '../ExitCode.js';
-import type { CommandContext, RegisterCommand } from './Command.js';
+import type { CommandContext, CommandFlags } from './Command.js';
+import type { CommandSpec } from './CommandSpec.js';
+import { describedAs, group, option } from './options.js';
 import { formatFor } from './formats.js';
-import {
-  withConcurrencyOption,
-  withConfigOption,
-  withDisplayOptions,
-  withFormatOptions,
-  withFromOption,
-  withModeOptions,
-  withPolicyOptions,
-  withStoreOptions,
-} from './options.js';
 import { prepare } from './prepare.js';
 import { snapshotLabel } from './snapshotLabel.js';
 
@@ -36,11 +28,11 @@ const resultLine = (r: PushResult): string => {
   }
 };
 
-async function runPublish(context: CommandContext, operands: readonly string[], flags: object): Promise<Either<CliError, ExitCode>> {
+async function runPublish(context: CommandContext, operands: readonly string[], flags: CommandFlags): Promise<Either<CliError, ExitCode>> {
   const loaded = await context.loadSettings(flags);
   if (isLeft(loaded)) return loaded;
   const settings = loaded.right;
-  const dryRun = (flags as Record<string, unknown>)['dryRun'] === true;
+  const dryRun = flags.dryRun === true;
   const format = formatFor(settings, dryRun ? ['text', 'json', 'markdown', 'shell'] : ['text', 'json', 'markdown'], dryRun ? 'publish --dry-run' : 'publish');
   if (isLeft(format)) return format;
   const prepared = await prepare({ context, settings, operands, scope: 'requested-or-store' });
@@ -99,26 +91,20 @@ async function runPublish(context: CommandContext, operands: readonly string[], 
 }
 
 /** `imgalias publish [IMAGE...]`: give each image its Harbor name and push it, skipping what Harbor already has. */
-export const registerPublish: RegisterCommand = (program, context) =>
-  withDisplayOptions(
-    withFormatOptions(
-      withFromOption(
-        withConcurrencyOption(
-          withStoreOptions(
-            withPolicyOptions(
-              withModeOptions(
-                withConfigOption(
-                  program
-                    .command('publish')
-                    .argument('[image...]', 'images to publish, any family member (default: every family in the store)')
-                    .description('tag each image with its Harbor name and push it, skipping images Harbor already has'),
-                ),
-              ),
-            ),
-            { snapshot: true },
-          ),
-        ),
-      ).option('--dry-run', 'print what would be tagged and pushed (--format shell: as a script); change nothing'),
-      ['text', 'json', 'markdown', 'shell'],
-    ),
-  ).action(context.action(async ({ operands, flags }) => runPublish(context, operands, flags)));
+export const publishCommand: CommandSpec = {
+  name: 'publish',
+  summary: 'tag each image with its Harbor name and push it, skipping images Harbor already has',
+  arguments: [{ name: '[image...]', description: 'images to publish, any family member (default: every family in the store)' }],
+  options: [
+    option.config,
+    ...group.mode,
+    ...group.policy,
+    ...group.store,
+    option.concurrency,
+    ...group.from,
+    describedAs(option.dryRun, 'print what would be tagged and pushed (--format shell: as a script); change nothing'),
+  ],
+  formats: ['text', 'json', 'markdown', 'shell'],
+  scope: 'requested-or-store',
+  run: async (context, { operands, flags }) => runPublish(context, operands, flags),
+};

@@ -2,7 +2,6 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Either } from 'fp-ts/lib/Either.js';
 import { isLeft, left, right } from 'fp-ts/lib/Either.js';
-import type { Command } from 'commander';
 import type { AliasPolicy } from '@imgalias/core';
 import { excludeImages, familiarName, parseReference } from '@imgalias/core';
 import type { Platform, RegistryImages } from '@imgalias/adapter-registry';
@@ -11,30 +10,10 @@ import { CliError as E } from '../CliError.js';
 import type { Output } from '../Output.js';
 import type { Settings } from '@imgalias/project';
 import { policyOf, problemsOf } from '@imgalias/project';
-import type { CommandContext } from './Command.js';
+import type { CommandContext, CommandFlags } from './Command.js';
 import { readProject } from './prepare.js';
 
-const collect = (value: string, previous: readonly string[] | undefined): readonly string[] => [...(previous ?? []), value];
 
-/**
- * The options of commands that talk to registries directly (no engine): credentials, TLS, platforms.
- * `platformHelp` says what `--platform` means to the command (check: must serve; sync: copy only); null: no `--platform`.
- */
-export const withRegistryOptions = (
-  command: Command,
-  platformHelp: string | null = 'platforms every image must serve, e.g. linux/amd64,linux/arm64 (default: every platform)',
-): Command =>
-  (platformHelp === null ? command : command.option('--platform <list>', platformHelp))
-    .option('--registry-auth <file>', "docker's config.json to read credentials from (default: $DOCKER_CONFIG/config.json, ~/.docker/config.json)")
-    .option('--insecure-registry <host>', 'allow plain HTTP or an unverified certificate for HOST[:PORT] (repeatable; loopback needs none)', collect)
-    .option('--ca-file <file>', 'also trust the CA certificates (PEM) in FILE for HTTPS registries');
-
-interface RegistryFlags {
-  readonly platform?: string;
-  readonly registryAuth?: string;
-  readonly insecureRegistry?: readonly string[];
-  readonly caFile?: string;
-}
 
 export interface RegistryAccess {
   readonly images: RegistryImages;
@@ -47,8 +26,8 @@ export interface RegistryAccess {
  * file and insecure registries from the flags. The adapter is loaded only by the commands that use it.
  * A bad `--platform` or an unreadable `--ca-file` is a usage error (exit 2) before any registry is asked.
  */
-export async function openRegistryAccess(context: CommandContext, flags: object, concurrency: number): Promise<Either<CliError, RegistryAccess>> {
-  const f = flags as RegistryFlags;
+export async function openRegistryAccess(context: CommandContext, flags: CommandFlags, concurrency: number): Promise<Either<CliError, RegistryAccess>> {
+  const f = flags;
   const registry = await import('@imgalias/adapter-registry');
   const platforms: Platform[] = [];
   for (const text of (f.platform ?? '').split(',').filter((p) => p.trim() !== '')) {

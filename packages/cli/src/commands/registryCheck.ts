@@ -5,7 +5,7 @@ import type { SyncPlan } from '@imgalias/core';
 import { describeSyncFinding, familiarName, planSync } from '@imgalias/core';
 import type { CliError } from '../CliError.js';
 import { ExitCode } from '../ExitCode.js';
-import type { CommandContext } from './Command.js';
+import type { CommandContext, CommandFlags } from './Command.js';
 import { formatFor } from './formats.js';
 import { openRegistryAccess, prepareImages } from './registryAccess.js';
 
@@ -69,7 +69,7 @@ export const renderRegistryCheck = (report: RegistryCheckReport, format: 'text' 
  * `imgalias check --registry`: every image the project uses must exist at its Harbor name, serving every
  * `--platform`. Reads registries only (no engine); exit 1 when anything is missing.
  */
-export async function runRegistryCheck(context: CommandContext, operands: readonly string[], flags: object): Promise<Either<CliError, ExitCode>> {
+export async function runRegistryCheck(context: CommandContext, operands: readonly string[], flags: CommandFlags): Promise<Either<CliError, ExitCode>> {
   const loaded = await context.loadSettings(flags);
   if (isLeft(loaded)) return loaded;
   const settings = loaded.right;

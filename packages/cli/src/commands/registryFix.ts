@@ -7,7 +7,7 @@ import { renderApplyReport, renderPlan } from '@imgalias/render';
 import type { CliError } from '../CliError.js';
 import { ExitCode } from '../ExitCode.js';
 import type { Output } from '../Output.js';
-import type { CommandContext } from './Command.js';
+import type { CommandContext, CommandFlags } from './Command.js';
 import { formatFor } from './formats.js';
 import { openRegistryAccess, prepareImages } from './registryAccess.js';
 
@@ -36,11 +36,11 @@ const unreadable = (output: Output, error: StoreError): Either<CliError, ExitCod
  * name's source as it does for an engine; each tag is a registry copy (retag inside a repository, mount across
  * repositories). No engine is needed.
  */
-export async function runRegistryFix(context: CommandContext, operands: readonly string[], flags: object): Promise<Either<CliError, ExitCode>> {
+export async function runRegistryFix(context: CommandContext, operands: readonly string[], flags: CommandFlags): Promise<Either<CliError, ExitCode>> {
   const loaded = await context.loadSettings(flags);
   if (isLeft(loaded)) return loaded;
   const settings = loaded.right;
-  const dryRun = (flags as Record<string, unknown>)['dryRun'] === true;
+  const dryRun = flags.dryRun === true;
   const format = formatFor(settings, ['text', 'json', 'markdown'], dryRun ? 'fix --registry --dry-run' : 'fix --registry');
   if (isLeft(format)) return format;
   const prepared = await prepareImages(context, settings, operands);

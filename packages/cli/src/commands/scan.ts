@@ -5,9 +5,9 @@ import { describeDiscoveryFinding, isInformationalFinding } from '@imgalias/disc
 import { ExitCode } from '../ExitCode.js';
 import { CliError } from '../CliError.js';
 import { discoverProjectImages, missingPaths, problemsOf, refusedFiles } from '@imgalias/project';
-import type { RegisterCommand } from './Command.js';
+import type { CommandSpec } from './CommandSpec.js';
+import { option } from './options.js';
 import { formatFor } from './formats.js';
-import { withConfigOption, withDisplayOptions, withFormatOptions, withIncludeBuiltOption } from './options.js';
 import { plural } from '../Wording.js';
 
 
@@ -33,40 +33,32 @@ export function renderDiscoveryText(discovery: Discovery, options: { readonly qu
 }
 
 /** `imgalias scan [PATH...]`: the images a project's Dockerfiles and compose files use, and where. */
-export const registerScan: RegisterCommand = (program, context) =>
-  withDisplayOptions(
-    withFormatOptions(
-      withConfigOption(
-        withIncludeBuiltOption(
-          program
-            .command('scan')
-            .argument('[path...]', 'files or directories to scan (default: the config file\'s `from` paths, else the current directory)')
-            .description('list the images that Dockerfiles and compose files under PATH use'),
-        ),
-      ),
-      ['text', 'json'],
-    ),
-  ).action(
-    context.action(async ({ operands, flags }) => {
-      const settings = await context.loadSettings(flags);
-      if (isLeft(settings)) return settings;
-      const format = formatFor(settings.right, ['text', 'json'], 'scan');
-      if (isLeft(format)) return format;
-      const output = context.output(settings.right);
-      const discovery = await discoverProjectImages({
-        cwd: context.io.cwd,
-        paths: operands.length > 0 ? operands : settings.right.from,
-        buildArgs: settings.right.buildArgs,
-        env: context.io.env,
-        includeBuilt: settings.right.includeBuilt,
-      });
-      const missing = missingPaths(discovery);
-      if (missing.length > 0) return left(CliError.pathNotFound(missing, operands.length > 0 ? 'argument' : 'from'));
-      const refused = refusedFiles(discovery);
-      if (refused.length > 0) return left(CliError.refusedFiles(refused));
-      output.print(
-        format.right === 'json' ? JSON.stringify(discovery, null, 2) : renderDiscoveryText(discovery, { quiet: settings.right.quiet }),
-      );
-      return right(problemsOf(discovery).length === 0 ? ExitCode.ok : ExitCode.findings);
-    }),
-  );
+export const scanCommand: CommandSpec = {
+  name: 'scan',
+  summary: 'list the images that Dockerfiles and compose files under PATH use',
+  arguments: [{ name: '[path...]', description: "files or directories to scan (default: the config file's `from` paths, else the current directory)" }],
+  options: [option.includeBuilt, option.config],
+  formats: ['text', 'json'],
+  run: async (context, { operands, flags }) => {
+    const settings = await context.loadSettings(flags);
+    if (isLeft(settings)) return settings;
+    const format = formatFor(settings.right, ['text', 'json'], 'scan');
+    if (isLeft(format)) return format;
+    const output = context.output(settings.right);
+    const discovery = await discoverProjectImages({
+      cwd: context.io.cwd,
+      paths: operands.length > 0 ? operands : settings.right.from,
+      buildArgs: settings.right.buildArgs,
+      env: context.io.env,
+      includeBuilt: settings.right.includeBuilt,
+    });
+    const missing = missingPaths(discovery);
+    if (missing.length > 0) return left(CliError.pathNotFound(missing, operands.length > 0 ? 'argument' : 'from'));
+    const refused = refusedFiles(discovery);
+    if (refused.length > 0) return left(CliError.refusedFiles(refused));
+    output.print(
+      format.right === 'json' ? JSON.stringify(discovery, null, 2) : renderDiscoveryText(discovery, { quiet: settings.right.quiet }),
+    );
+    return right(problemsOf(discovery).length === 0 ? ExitCode.ok : ExitCode.findings);
+  },
+};

@@ -5,18 +5,11 @@ import type { CopyReport, RegistryError } from '@imgalias/adapter-registry';
 import { renderSyncPlan } from '@imgalias/render';
 import type { CliError } from '../CliError.js';
 import { ExitCode } from '../ExitCode.js';
-import type { CommandContext, RegisterCommand } from './Command.js';
+import type { CommandContext, CommandFlags } from './Command.js';
+import type { CommandSpec } from './CommandSpec.js';
+import { describedAs, group, option } from './options.js';
 import { formatFor } from './formats.js';
-import {
-  withConcurrencyOption,
-  withConfigOption,
-  withDisplayOptions,
-  withFormatOptions,
-  withFromOption,
-  withModeOptions,
-  withPolicyOptions,
-} from './options.js';
-import { openRegistryAccess, prepareImages, withRegistryOptions } from './registryAccess.js';
+import { openRegistryAccess, prepareImages } from './registryAccess.js';
 
 /** How one planned copy ended. */
 export type SyncResult =
@@ -48,11 +41,11 @@ const resultLine = (r: SyncResult, platforms: readonly string[] | undefined): st
   }
 };
 
-async function runSync(context: CommandContext, operands: readonly string[], flags: object): Promise<Either<CliError, ExitCode>> {
+async function runSync(context: CommandContext, operands: readonly string[], flags: CommandFlags): Promise<Either<CliError, ExitCode>> {
   const loaded = await context.loadSettings(flags);
   if (isLeft(loaded)) return loaded;
   const settings = loaded.right;
-  const dryRun = (flags as Record<string, unknown>)['dryRun'] === true;
+  const dryRun = flags.dryRun === true;
   const format = formatFor(settings, ['text', 'json', 'markdown', 'shell'], 'sync');
   if (isLeft(format)) return format;
   const prepared = await prepareImages(context, settings, operands);
@@ -98,27 +91,27 @@ async function runSync(context: CommandContext, operands: readonly string[], fla
 }
 
 /** `imgalias sync [IMAGE...]`: copy each image from its origin registry to its Harbor name, no engine needed. */
-export const registerSync: RegisterCommand = (program, context) =>
-  withDisplayOptions(
-    withFormatOptions(
-      withRegistryOptions(
-        withFromOption(
-          withConcurrencyOption(
-            withPolicyOptions(
-              withModeOptions(
-                withConfigOption(
-                  program
-                    .command('sync')
-                    .argument('[image...]', 'images to copy, any family member (default: the images the project in the current directory uses)')
-                    .description('copy each image from its origin registry to its Harbor name, registry to registry, skipping those Harbor already has'),
-                ),
-              ),
-            ),
-            'how many images are copied at once (default 4)',
-          ),
-        ),
-        'copy only these platforms, e.g. linux/amd64,linux/arm64; each origin must serve them (default: every platform, the index as it is)',
-      ).option('--dry-run', 'print the copy plan only; change nothing'),
-      ['text', 'json', 'markdown', 'shell'],
+export const syncCommand: CommandSpec = {
+  name: 'sync',
+  summary: 'copy each image from its origin registry to its Harbor name, registry to registry, skipping those Harbor already has',
+  arguments: [
+    { name: '[image...]', description: 'images to copy, any family member (default: the images the project in the current directory uses)' },
+  ],
+  options: [
+    option.config,
+    ...group.mode,
+    ...group.policy,
+    describedAs(option.concurrency, 'how many images are copied at once (default 4)'),
+    ...group.from,
+    describedAs(
+      option.platform,
+      'copy only these platforms, e.g. linux/amd64,linux/arm64; each origin must serve them (default: every platform, the index as it is)',
     ),
-  ).action(context.action(async ({ operands, flags }) => runSync(context, operands, flags)));
+    option.registryAuth,
+    option.insecureRegistry,
+    option.caFile,
+    describedAs(option.dryRun, 'print the copy plan only; change nothing'),
+  ],
+  formats: ['text', 'json', 'markdown', 'shell'],
+  run: async (context, { operands, flags }) => runSync(context, operands, flags),
+};
