@@ -19,12 +19,18 @@ export interface ArgumentSpec {
  * the function that runs it. `main.ts` lists them; `addCommand` turns one into a commander command.
  *
  * @example
- * export const snapshotCommand: CommandSpec = {
- *   name: 'snapshot',
- *   summary: "print the engine's image store as JSON, for review or for --snapshot FILE",
- *   options: [option.config, ...group.engine],
- *   display: false,
- *   run: async (context, { flags }) => { ... return right(ExitCode.ok); },
+ * import { right } from 'fp-ts/lib/Either.js';
+ * const whichConfig: CommandSpec = {
+ *   name: 'which-config',
+ *   summary: 'say which config file the settings come from',
+ *   options: [{ flags: '--config <file>', description: 'read settings from FILE' }],
+ *   formats: ['text'],
+ *   run: async (context, { flags }) => {
+ *     const settings = await context.loadSettings(flags);
+ *     if (settings._tag === 'Left') return settings;
+ *     context.output(settings.right).print(settings.right.configFile ?? 'none');
+ *     return right(ExitCode.ok);
+ *   },
  * };
  */
 export interface CommandSpec {
