@@ -20,6 +20,7 @@ export type { SnapshotFile, SnapshotFileError } from './SnapshotFile.js';
 export { loadSettings } from './config/SettingsLoader.js';
 export type { CliFlags } from './config/loadSettings.js';
 export type { ConfigError } from './config/ConfigError.js';
+export type { ConfigIssue } from './config/ConfigFile.js';
 export { describeConfigError } from './config/ConfigError.js';
 export type { SourcedMirrorRule } from './config/MirrorSettings.js';
 export type {
