@@ -14,6 +14,7 @@ const project = (name) => ({
     '^(\\.{1,2}/.*)\\.js$': '$1',
     // Unit tests run against sibling packages' sources so packages can change together;
     // end-to-end tests run the built binary instead.
+    '^@imgalias/core/internal$': '<rootDir>/../core/src/internal.ts',
     '^@imgalias/(core|adapter-docker|adapter-memory|adapter-registry|render|discover|project|cli)$': '<rootDir>/../$1/src/index.ts',
   },
   transform: { '^.+\\.ts$': tsJest },

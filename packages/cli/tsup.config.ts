@@ -18,6 +18,10 @@ const workspaceSources: Plugin = {
     build.onResolve({ filter: /^@imgalias\/[a-z-]+$/ }, (args) => ({
       path: fileURLToPath(new URL(`../${args.path.slice('@imgalias/'.length)}/src/index.ts`, import.meta.url)),
     }));
+    // The one subpath export: what the packages share beyond core's public API.
+    build.onResolve({ filter: /^@imgalias\/core\/internal$/ }, () => ({
+      path: fileURLToPath(new URL('../core/src/internal.ts', import.meta.url)),
+    }));
     // fp-ts's ES module build instead of its CommonJS one (`fp-ts/lib/...`, what the packages import so their own
     // CommonJS builds work): esbuild can tree-shake it, and the bin then carries only the functions it calls.
     build.onResolve({ filter: /^fp-ts\/lib\// }, (args) =>

@@ -1,7 +1,8 @@
 import { defineConfig } from 'tsup';
 
 export default defineConfig({
-  entry: ['src/index.ts'],
+  // `internal`: what the imgalias packages share beyond the public API (`@imgalias/core/internal`).
+  entry: ['src/index.ts', 'src/internal.ts'],
   tsconfig: 'tsconfig.build.json',
   format: ['esm', 'cjs'],
   dts: { compilerOptions: { ignoreDeprecations: '6.0' } },

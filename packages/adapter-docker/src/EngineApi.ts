@@ -1,7 +1,7 @@
 import type * as NodeHttp from 'node:http';
 import type { Either } from 'fp-ts/lib/Either.js';
 import { left, right } from 'fp-ts/lib/Either.js';
-import { normaliseImageId } from '@imgalias/core';
+import { normaliseImageId } from '@imgalias/core/internal';
 import type { Snapshot, SnapshotImage, StoreError } from '@imgalias/core';
 import type { DockerEndpoint } from './DockerEndpoint.js';
 

@@ -1,6 +1,7 @@
 import type { Either } from 'fp-ts/lib/Either.js';
 import { right } from 'fp-ts/lib/Either.js';
-import { applyToSnapshot, indexSnapshot, normaliseImageId, planMismatches, preflightPlan, recheckTarget, spellReference } from '@imgalias/core';
+import { applyToSnapshot } from '@imgalias/core';
+import { indexSnapshot, normaliseImageId, planMismatches, preflightPlan, recheckTarget, spellReference } from '@imgalias/core/internal';
 import type {
   ActionResult,
   ApplyOptions,
@@ -10,7 +11,6 @@ import type {
   ImagePlatform,
   ImageStore,
   Plan,
-  Preflight,
   PublishEntry,
   PullOptions,
   PullRequest,
@@ -24,6 +24,7 @@ import type {
   UntagOptions,
   UntagResult,
 } from '@imgalias/core';
+import type { Preflight } from '@imgalias/core/internal';
 import { mapBounded } from './Bounded.js';
 import { enginePlatform, inspectPlatforms, listContainers } from './containers.js';
 import type { DockerEndpoint } from './DockerEndpoint.js';

@@ -1,6 +1,6 @@
 import type { Either } from 'fp-ts/lib/Either.js';
 import { left, right } from 'fp-ts/lib/Either.js';
-import { normaliseImageId } from '@imgalias/core';
+import { normaliseImageId } from '@imgalias/core/internal';
 import type { EngineKind, Snapshot, SnapshotImage, StoreError } from '@imgalias/core';
 
 /**

@@ -2,7 +2,7 @@ import type { Either } from 'fp-ts/lib/Either.js';
 import { left, right } from 'fp-ts/lib/Either.js';
 import type { ContainerUse, ImagePlatform, StoreError } from '@imgalias/core';
 import type { EngineRunner } from './EngineRunner.js';
-import { normaliseImageId } from '@imgalias/core';
+import { normaliseImageId } from '@imgalias/core/internal';
 
 const unexpected = (runner: EngineRunner, message: string): StoreError => ({ _tag: 'UnexpectedOutput', engine: runner.engine, message });
 

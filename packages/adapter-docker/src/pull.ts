@@ -1,7 +1,8 @@
 import type { Either } from 'fp-ts/lib/Either.js';
 import { left, right } from 'fp-ts/lib/Either.js';
 import type { CandidateFailure, ImageReference, ManifestProbeError, PullCandidate, PullError, PullOptions, PullRequest, PullResult, StoreError } from '@imgalias/core';
-import { parseReference, spellReference } from '@imgalias/core';
+import { parseReference } from '@imgalias/core';
+import { spellReference } from '@imgalias/core/internal';
 import type { EngineRunner } from './EngineRunner.js';
 import { mapBounded } from './Bounded.js';
 import type { ManifestHead } from './registry.js';

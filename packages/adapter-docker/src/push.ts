@@ -1,7 +1,8 @@
 import type { Either } from 'fp-ts/lib/Either.js';
 import { left, right } from 'fp-ts/lib/Either.js';
 import type { ImageReference, ManifestProbeError, PublishEntry, PushOptions, PushResult, StoreError } from '@imgalias/core';
-import { isPublished, parseReference, spellReference } from '@imgalias/core';
+import { parseReference } from '@imgalias/core';
+import { isPublished, spellReference } from '@imgalias/core/internal';
 import { mapBounded } from './Bounded.js';
 import type { EngineRunner } from './EngineRunner.js';
 import type { ManifestHead } from './registry.js';

@@ -1,7 +1,7 @@
 import type { Either } from 'fp-ts/lib/Either.js';
 import { right } from 'fp-ts/lib/Either.js';
 import type { EngineKind, Snapshot, StoreError, UntagAction, UntagOptions, UntagResult } from '@imgalias/core';
-import { preflightUntag, spellReference } from '@imgalias/core';
+import { preflightUntag, spellReference } from '@imgalias/core/internal';
 import type { EngineRunner } from './EngineRunner.js';
 
 /**

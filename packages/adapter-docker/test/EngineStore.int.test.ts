@@ -2,7 +2,8 @@
 // (test-support/engines.ts). Outside CI a missing engine skips its suite; in CI it fails the file.
 import { beforeAll, describe, expect, test } from '@jest/globals';
 import { execFileSync } from 'node:child_process';
-import { canonicalTagName, defaultPolicy, planAliases, spellReference } from '@imgalias/core';
+import { defaultPolicy, planAliases } from '@imgalias/core';
+import { canonicalTagName, spellReference } from '@imgalias/core/internal';
 import type { AliasPolicy, EngineKind, Plan, Snapshot, TagAction } from '@imgalias/core';
 import { createMemoryStore } from '@imgalias/adapter-memory';
 import { createEngineStore } from '../src/index.js';

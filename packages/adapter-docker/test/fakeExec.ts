@@ -1,7 +1,7 @@
 // A fake engine CLI behind the `exec` capability: it keeps names -> image ids in memory and answers the two
 // verbs the store uses the way docker and podman do (list format and one-name reads, tag semantics, error messages), so the
 // store's logic is tested without a real engine and without module mocking.
-import { canonicalTagName } from '@imgalias/core';
+import { canonicalTagName } from '@imgalias/core/internal';
 import type { EngineKind } from '@imgalias/core';
 import type { Exec, ExecOutcome, ExecRequest } from '../src/index.js';
 

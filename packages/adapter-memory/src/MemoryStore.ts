@@ -1,4 +1,5 @@
-import { applyToSnapshot, canonicalTagName, indexSnapshot, normaliseImageId, planMismatches, preflightPlan, preflightUntag } from '@imgalias/core';
+import { applyToSnapshot } from '@imgalias/core';
+import { canonicalTagName, indexSnapshot, normaliseImageId, planMismatches, preflightPlan, preflightUntag } from '@imgalias/core/internal';
 import type {
   ActionResult,
   ApplyOptions,

@@ -1,4 +1,4 @@
-import { excerpt, quoteExcerpt } from '@imgalias/core';
+import { excerpt, quoteExcerpt } from '@imgalias/core/internal';
 
 /** One entry of a registry's `{"errors": [...]}` body (the distribution spec's error codes). */
 export interface RegistryErrorCode {

@@ -1,6 +1,7 @@
 import type { Either } from 'fp-ts/lib/Either.js';
 import { left, right } from 'fp-ts/lib/Either.js';
-import { describeReferenceError, parseReference, withDefaultTag } from '@imgalias/core';
+import { describeReferenceError, parseReference } from '@imgalias/core';
+import { withDefaultTag } from '@imgalias/core/internal';
 import { repositoryScope } from './Challenge.js';
 import type { Descriptor, ManifestContent, Platform } from './Manifest.js';
 import { MANIFEST_ACCEPT, digestOf, formatPlatform, parseManifest, platformMatches, platformOf } from './Manifest.js';

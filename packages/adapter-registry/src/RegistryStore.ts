@@ -1,7 +1,7 @@
 import type { Either } from 'fp-ts/lib/Either.js';
 import { left, right } from 'fp-ts/lib/Either.js';
 import type { ActionResult, ApplyOptions, ApplyReport, ImageStore, Plan, Snapshot, SnapshotImage, StoreError, TagAction } from '@imgalias/core';
-import { canonicalTagName, planMismatches, preflightPlan, recheckTarget } from '@imgalias/core';
+import { canonicalTagName, planMismatches, preflightPlan, recheckTarget } from '@imgalias/core/internal';
 import type { RegistryError } from './RegistryError.js';
 import { describeRegistryError } from './RegistryError.js';
 import type { CopyReport, RegistryImages } from './RegistryImages.js';

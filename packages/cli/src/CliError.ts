@@ -1,5 +1,6 @@
 import type { ReferenceError, StoreError } from '@imgalias/core';
-import { describeReferenceError, quoteExcerpt } from '@imgalias/core';
+import { describeReferenceError } from '@imgalias/core';
+import { quoteExcerpt } from '@imgalias/core/internal';
 import type { LockError } from '@imgalias/adapter-docker';
 import { describeLockError, describeStoreError } from '@imgalias/adapter-docker';
 import type { ConfigError, ProjectError } from '@imgalias/project';

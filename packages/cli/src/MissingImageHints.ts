@@ -1,5 +1,6 @@
 import type { AliasPolicy, EngineKind, Finding, Snapshot } from '@imgalias/core';
-import { familiarName, familyOf, mirrorRulesOf, parseReference, spellReference } from '@imgalias/core';
+import { familiarName, parseReference } from '@imgalias/core';
+import { familyOf, mirrorRulesOf, spellReference } from '@imgalias/core/internal';
 
 /**
  * What to do about each family with no member in the store: which name to pull, from where the mode allows,

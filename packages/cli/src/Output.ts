@@ -1,4 +1,4 @@
-import { printable } from '@imgalias/core';
+import { printable } from '@imgalias/core/internal';
 
 /** A stream the CLI writes to. `process.stdout` is one; tests pass their own. */
 export interface OutputStream {

@@ -1,4 +1,4 @@
-import { printable } from '@imgalias/core';
+import { printable } from '@imgalias/core/internal';
 import { Command, CommanderError } from 'commander';
 import type { CliIO } from './commands/Command.js';
 import { createCommandContext } from './commands/Command.js';

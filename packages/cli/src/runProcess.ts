@@ -1,4 +1,4 @@
-import { printable } from '@imgalias/core';
+import { printable } from '@imgalias/core/internal';
 import { run } from './main.js';
 
 // With bin.ts, the only place that touches process.argv, process.exit and the real streams: everything else is

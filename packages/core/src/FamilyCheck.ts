@@ -17,6 +17,7 @@ import { parseReference } from './ImageReference.js';
  */
 export type FamilyStatus = 'complete' | 'incomplete' | 'conflict' | 'missing';
 
+/** One name of a family and what the store has under it. */
 export interface MemberCheck {
   readonly role: MemberRole;
   readonly name: string;
@@ -24,6 +25,7 @@ export interface MemberCheck {
   readonly imageId: string | null;
 }
 
+/** One requested family as the store has it: each member's image and the family's status. */
 export interface FamilyCheck {
   /** canonical origin name: the family's identity */
   readonly origin: string;
@@ -32,6 +34,7 @@ export interface FamilyCheck {
   readonly status: FamilyStatus;
 }
 
+/** What `checkFamilies` reports: a status per family, and the findings that kept a request from naming one. */
 export interface CheckResult {
   /** one per requested family, in the order first requested */
   readonly families: readonly FamilyCheck[];
@@ -39,6 +42,7 @@ export interface CheckResult {
   readonly findings: readonly Finding[];
 }
 
+/** What `checkFamilies` needs: the store as it is, the images the project uses, and the policy. */
 export interface CheckInput {
   readonly snapshot: Snapshot;
   readonly images: ReadonlyArray<ImageRequest>;

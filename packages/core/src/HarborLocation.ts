@@ -51,6 +51,7 @@ export const parseHarborLocation = (input: string): Either<HarborLocationError, 
   return right({ registry, project });
 };
 
+/** One sentence for a refused Harbor location, quoting what was given: `invalid Harbor location "harbor": expected host[:port]/project`. */
 export const describeHarborLocationError = (error: HarborLocationError): string =>
   `invalid Harbor location ${quoteExcerpt(error.input)}: ${error.reason}`;
 

@@ -36,6 +36,7 @@ export interface PlanMismatch {
   readonly found?: string;
 }
 
+/** How a store applies a plan: concurrency, progress, the snapshot the plan was made from, cancellation. */
 export interface ApplyOptions {
   /** How many `tag` calls run at once. Default 4. */
   readonly concurrency?: number;
@@ -54,6 +55,11 @@ export interface ApplyOptions {
   readonly signal?: AbortSignal;
 }
 
+/**
+ * What applying did: one result per action, the store as read afterwards, and whether every planned name now
+ * points at its planned image. Check `verified` (or `mismatches`), not just the results: another process may move
+ * a name between tagging and reading back.
+ */
 export interface ApplyReport {
   readonly results: readonly ActionResult[];
   /** The store as it was read after applying. */

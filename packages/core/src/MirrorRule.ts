@@ -325,5 +325,6 @@ export const parseMirrorRule = (input: string, defaultLayout: HarborLayout): Eit
 export const duplicateMirrorOrigin = (rules: readonly MirrorRule[]): string | undefined =>
   rules.find((rule, i) => rules.findIndex((other) => other.origin === rule.origin) !== i)?.origin;
 
+/** One sentence for a refused mirror rule, quoting the rule as written and saying what to change. */
 export const describeMirrorRuleError = (error: MirrorRuleError): string =>
   `invalid mirror rule ${quoteExcerpt(error.input)}: ${error.reason}`;

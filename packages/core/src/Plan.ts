@@ -32,6 +32,7 @@ export interface TagAction {
   readonly replaces?: string;
 }
 
+/** Any action a plan may hold; today only `Tag` (a plan never removes or moves a name on its own). */
 export type PlanAction = TagAction;
 
 /**

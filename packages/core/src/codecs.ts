@@ -190,6 +190,13 @@ const HarborNameSourceCodec: t.Type<HarborNameSource, HarborNameSource, unknown>
   'HarborNameSource',
 );
 
+/**
+ * An alias plan as JSON (`imgalias plan --format json`): decode a saved plan with it before applying, so a
+ * hand-edited or truncated file is refused with paths instead of half applied.
+ *
+ * @example
+ * decode(PlanCodec, JSON.parse(text)) // right(plan) or left({ _tag: 'DecodeError', errors: [{ path: 'actions[0].target', ... }] })
+ */
 export const PlanCodec: t.Type<Plan, Plan, unknown> = withOptional(
   {
     version: t.literal(1),

@@ -1,23 +1,21 @@
-// The public API of @imgalias/core, named explicitly so a reader sees the whole contract in one place.
+// The public API of @imgalias/core: what build tooling needs to plan, check and review image aliases, named
+// explicitly so a reader sees the whole contract in one place. Helpers the sibling packages share live in
+// `@imgalias/core/internal` (./internal.ts), which carries no compatibility promise.
 
-export type { ImageReference, ReferenceError, ReferenceStyle, ParseReference, DigestProblem } from './ImageReference.js';
-export {
-  parseReference,
-  formatReference,
-  familiarName,
-  familiarPath,
-  withDefaultTag,
-  hasDigest,
-  canonicalTagKey,
-  describeReferenceError,
-  MAX_PATH_LENGTH,
-} from './ImageReference.js';
+// --- Image references ---
+export type { ImageReference, ReferenceError, ReferenceStyle, DigestProblem } from './ImageReference.js';
+export { parseReference, formatReference, familiarName, describeReferenceError } from './ImageReference.js';
 
+// --- Policy: what config files and callers write, checked into what planners take ---
 export type { NetworkMode, ConflictPolicy, AliasPolicy, PolicyInput, MirrorRuleInput, PolicyError } from './Policy.js';
 export { defaultPolicy, resolvePolicy, describePolicyError } from './Policy.js';
 export type { HarborLocation, HarborLocationError } from './HarborLocation.js';
-export { parseHarborLocation, describeHarborLocationError, formatHarborLocation } from './HarborLocation.js';
+export { parseHarborLocation, formatHarborLocation, describeHarborLocationError } from './HarborLocation.js';
+export type { HarborLayout, MirrorRule, MirrorRuleError, StagingSource } from './MirrorRule.js';
+export { HARBOR_LAYOUTS, formatMirrorRule, describeMirrorRuleError } from './MirrorRule.js';
 
+// --- The image store: snapshots in, plans applied (implemented by @imgalias/adapter-docker and adapter-memory) ---
+export type { SnapshotImage, Snapshot } from './Snapshot.js';
 export type { EngineKind, StoreError, ActionResult, ApplyOptions, ApplyReport, ImageStore, PlanMismatch } from './ImageStore.js';
 export type {
   ImageLifecycle,
@@ -38,11 +36,11 @@ export type {
 } from './ImageLifecycle.js';
 export type { Refusal } from './Refusal.js';
 export { describeRefusal } from './Refusal.js';
-export { spellReference } from './EngineDialect.js';
 
-export type { MemberRole, FamilyMember, AliasFamily } from './AliasFamily.js';
-export type { SnapshotImage, Snapshot } from './Snapshot.js';
-export type { TagReason, TagAction, PlanAction, Plan, HarborNameSource } from './Plan.js';
+// --- Alias plans and checks ---
+export type { MemberRole, ImageRequest } from './AliasFamily.js';
+export type { TagReason, TagAction, PlanAction, Plan, HarborNameSource, PlanInput } from './Plan.js';
+export { planAliases, applyToSnapshot } from './Plan.js';
 export type {
   Finding,
   MissingFinding,
@@ -55,64 +53,20 @@ export type {
   RequestFinding,
 } from './Finding.js';
 export { describeFinding } from './Finding.js';
-export type { HarborLayout, MirrorRule, MirrorResolution, MirrorRuleError, StagingSource } from './MirrorRule.js';
-export {
-  ANY_ORIGIN,
-  HARBOR_LAYOUTS,
-  isHarborLayout,
-  mirrorRulesOf,
-  formatMirrorRule,
-  layoutPath,
-  resolveMirror,
-  stagingRepository,
-  STAGING_SEPARATOR,
-  parseMirrorOrigin,
-  makeMirrorRule,
-  parseMirrorRule,
-  duplicateMirrorOrigin,
-  describeMirrorRuleError,
-} from './MirrorRule.js';
-export type { ImageRequest } from './AliasFamily.js';
-export { familyOf, familiesOf, localhostTwin, SOURCE_RANKING, isTagTarget } from './AliasFamily.js';
-export type { SnapshotIndex } from './Snapshot.js';
-export { indexSnapshot, canonicalTagName, isPlaceholderName } from './Snapshot.js';
-export type { PlanInput } from './Plan.js';
-export { planAliases, applyToSnapshot, harborNamesOf } from './Plan.js';
 export type { FamilyStatus, MemberCheck, FamilyCheck, CheckResult, CheckInput } from './FamilyCheck.js';
-export { checkFamilies, familiesInSnapshot } from './FamilyCheck.js';
-export type { Preflight, UntagPreflight } from './Preflight.js';
-export { preflightPlan, preflightUntag, recheckTarget, planMismatches, verifyPlan, normaliseImageId } from './Preflight.js';
-export type { DecodeError } from './codecs.js';
-export {
-  NetworkModeCodec,
-  HarborLayoutCodec,
-  ConflictPolicyCodec,
-  HarborLocationCodec,
-  HarborLocationFromString,
-  MirrorRuleCodec,
-  ImageReferenceFromString,
-  SnapshotImageCodec,
-  SnapshotCodec,
-  PolicyCodec,
-  TagActionCodec,
-  FindingCodec,
-  PlanCodec,
-  decode,
-  describeDecodeError,
-} from './codecs.js';
+export { checkFamilies } from './FamilyCheck.js';
 
-// --- Image lifecycle (prefetch, publish, clean): pure plans and their JSON codecs. ---
+// --- Image lifecycle (prefetch, publish, clean) and registry sync: pure plans ---
 export type { PullSource, PullReason, PullCandidate, PullEntry, PullFinding, PullPlan, PullPlanInput } from './lifecycle/PullPlan.js';
-export { planPrefetch, pullsOf, describePullFinding } from './lifecycle/PullPlan.js';
+export { planPrefetch, describePullFinding } from './lifecycle/PullPlan.js';
 export type { PublishEntry, PublishFinding, PublishPlan, PublishPlanInput } from './lifecycle/PublishPlan.js';
-export { planPublish, publishTags, isPublished, describePublishFinding } from './lifecycle/PublishPlan.js';
+export { planPublish, describePublishFinding } from './lifecycle/PublishPlan.js';
 export type { ContainerUse, UntagAction, KeptName, CleanRefusal, CleanFinding, CleanPlan, CleanPlanInput } from './lifecycle/CleanPlan.js';
 export { planClean, describeCleanRefusal, describeCleanFinding } from './lifecycle/CleanPlan.js';
-export { PullPlanCodec, PublishPlanCodec, CleanPlanCodec, SyncPlanCodec } from './lifecycle/LifecycleCodecs.js';
-export { EXCERPT_LENGTH, excerpt, printable, quoteExcerpt } from './PrintableText.js';
-export { excludeImages, imageGlobMatches } from './ImageGlob.js';
-export type { ExcludedImage } from './ImageGlob.js';
-
-// --- Registry as the store (sync, check --registry): pure plan of origin -> Harbor copies. ---
 export type { SyncEntry, SyncFinding, SyncPlan, SyncPlanInput } from './lifecycle/SyncPlan.js';
 export { planSync, describeSyncFinding } from './lifecycle/SyncPlan.js';
+
+// --- JSON forms: decode untrusted input into the types above ---
+export type { DecodeError } from './codecs.js';
+export { SnapshotCodec, PolicyCodec, PlanCodec, decode, describeDecodeError } from './codecs.js';
+export { PullPlanCodec, PublishPlanCodec, CleanPlanCodec, SyncPlanCodec } from './lifecycle/LifecycleCodecs.js';

@@ -1,6 +1,8 @@
 import { describe, expect, test } from '@jest/globals';
-import type { AliasFamily, AliasPolicy } from '@imgalias/core';
-import { SOURCE_RANKING, familyOf, parseReference } from '@imgalias/core';
+import type { AliasPolicy } from '@imgalias/core';
+import type { AliasFamily } from '@imgalias/core/internal';
+import { parseReference } from '@imgalias/core';
+import { SOURCE_RANKING, familyOf } from '@imgalias/core/internal';
 import { HARBOR, policy } from './support/builders.js';
 
 /** The `*` rule `--harbor` stands for. */

@@ -1,6 +1,7 @@
 import { describe, expect, test } from '@jest/globals';
 import type { CheckResult } from '@imgalias/core';
-import { checkFamilies, familiesInSnapshot } from '@imgalias/core';
+import { checkFamilies } from '@imgalias/core';
+import { familiesInSnapshot } from '@imgalias/core/internal';
 import { HARBOR, policy, snapshot } from './support/builders.js';
 
 describe('checkFamilies', () => {

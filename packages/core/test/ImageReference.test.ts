@@ -1,6 +1,7 @@
 import { describe, expect, test } from '@jest/globals';
 import type { ImageReference, ReferenceError } from '@imgalias/core';
-import { describeReferenceError, familiarName, formatReference, parseReference, withDefaultTag } from '@imgalias/core';
+import { describeReferenceError, familiarName, formatReference, parseReference } from '@imgalias/core';
+import { withDefaultTag } from '@imgalias/core/internal';
 
 const F64 = 'f'.repeat(64);
 const F128 = 'f'.repeat(128);

@@ -6,23 +6,25 @@ import {
   decode,
   describeFinding,
   describeMirrorRuleError,
-  duplicateMirrorOrigin,
-  familiesOf,
   formatMirrorRule,
   HARBOR_LAYOUTS,
-  layoutPath,
-  localhostTwin,
-  makeMirrorRule,
-  mirrorRulesOf,
-  parseMirrorRule,
   PlanCodec,
   planAliases,
   planClean,
   planPrefetch,
   planPublish,
+} from '@imgalias/core';
+import {
+  duplicateMirrorOrigin,
+  familiesOf,
+  layoutPath,
+  localhostTwin,
+  makeMirrorRule,
+  mirrorRulesOf,
+  parseMirrorRule,
   resolveMirror,
   stagingRepository,
-} from '@imgalias/core';
+} from '@imgalias/core/internal';
 import { policy, snapshot } from './support/builders.js';
 
 const LOC = { registry: 'harbor.corp.local', project: 'loc' } as const;

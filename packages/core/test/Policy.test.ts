@@ -1,5 +1,6 @@
 import { describe, expect, test } from '@jest/globals';
-import { defaultPolicy, describeHarborLocationError, excludeImages, formatHarborLocation, imageGlobMatches, parseHarborLocation, spellReference } from '@imgalias/core';
+import { defaultPolicy, describeHarborLocationError, formatHarborLocation, parseHarborLocation } from '@imgalias/core';
+import { excludeImages, imageGlobMatches, spellReference } from '@imgalias/core/internal';
 
 describe('parseHarborLocation', () => {
   test.each([

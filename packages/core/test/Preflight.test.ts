@@ -1,6 +1,7 @@
 import { describe, expect, test } from '@jest/globals';
-import type { Plan, Refusal, Snapshot, TagAction, UntagAction } from '../src/index.js';
-import { describeRefusal, normaliseImageId, planMismatches, preflightPlan, preflightUntag, recheckTarget, verifyPlan } from '../src/index.js';
+import type { Plan, Refusal, Snapshot, TagAction, UntagAction } from '@imgalias/core';
+import { describeRefusal } from '@imgalias/core';
+import { normaliseImageId, planMismatches, preflightPlan, preflightUntag, recheckTarget, verifyPlan } from '@imgalias/core/internal';
 
 const hex = (c: string): string => c.repeat(64);
 const A = `sha256:${hex('a')}`;

@@ -1,5 +1,6 @@
 import { describe, expect, test } from '@jest/globals';
-import { EXCERPT_LENGTH, SnapshotCodec, decode, describeDecodeError, describeReferenceError, excerpt, parseReference, printable, quoteExcerpt } from '@imgalias/core';
+import { SnapshotCodec, decode, describeDecodeError, describeReferenceError, parseReference } from '@imgalias/core';
+import { EXCERPT_LENGTH, excerpt, printable, quoteExcerpt } from '@imgalias/core/internal';
 
 const ESC = '\u001b';
 const BEL = '\u0007';

@@ -1,11 +1,6 @@
 import { describe, expect, test } from '@jest/globals';
 import type { Plan } from '@imgalias/core';
 import {
-  ConflictPolicyCodec,
-  HarborLayoutCodec,
-  HarborLocationFromString,
-  ImageReferenceFromString,
-  NetworkModeCodec,
   PlanCodec,
   PolicyCodec,
   SnapshotCodec,
@@ -13,6 +8,13 @@ import {
   describeDecodeError,
   planAliases,
 } from '@imgalias/core';
+import {
+  ConflictPolicyCodec,
+  HarborLayoutCodec,
+  HarborLocationFromString,
+  ImageReferenceFromString,
+  NetworkModeCodec,
+} from '@imgalias/core/internal';
 import { HARBOR, policy, snapshot } from './support/builders.js';
 
 const errorsOf = (result: ReturnType<typeof decode>): readonly { path: string; message: string }[] =>

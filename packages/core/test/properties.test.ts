@@ -3,14 +3,13 @@ import { fc, test } from '@fast-check/jest';
 import type { AliasPolicy, Snapshot } from '@imgalias/core';
 import {
   applyToSnapshot,
-  canonicalTagKey,
   checkFamilies,
   formatReference,
   HARBOR_LAYOUTS,
-  indexSnapshot,
   parseReference,
   planAliases,
 } from '@imgalias/core';
+import { canonicalTagKey, indexSnapshot } from '@imgalias/core/internal';
 import { locateNames } from '../src/Snapshot.js';
 import { HARBOR } from './support/builders.js';
 

@@ -1,6 +1,6 @@
 import { describe, expect, test } from '@jest/globals';
 import type { Snapshot } from '@imgalias/core';
-import { planMismatches, verifyPlan } from '@imgalias/core';
+import { planMismatches, verifyPlan } from '@imgalias/core/internal';
 import { applyReport, ids, plan, snapshot } from '../../../test-support/fieldScenario.js';
 
 describe('verifyPlan', () => {

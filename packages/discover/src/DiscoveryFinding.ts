@@ -1,4 +1,5 @@
-import { describeReferenceError, excerpt } from '@imgalias/core';
+import { describeReferenceError } from '@imgalias/core';
+import { excerpt } from '@imgalias/core/internal';
 import type { ReferenceError } from '@imgalias/core';
 import type { InterpolationProblem } from './Interpolation.js';
 

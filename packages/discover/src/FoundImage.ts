@@ -1,4 +1,5 @@
-import { formatReference, parseReference, withDefaultTag } from '@imgalias/core';
+import { formatReference, parseReference } from '@imgalias/core';
+import { withDefaultTag } from '@imgalias/core/internal';
 import type { DiscoveryFinding } from './DiscoveryFinding.js';
 
 /** One image named at one place in one file. */

@@ -1,7 +1,8 @@
 import type { Either } from 'fp-ts/lib/Either.js';
 import { isLeft, left, right } from 'fp-ts/lib/Either.js';
 import type { ContainerUse, Snapshot } from '@imgalias/core';
-import { SnapshotCodec, decode, describeDecodeError, excerpt } from '@imgalias/core';
+import { SnapshotCodec, decode, describeDecodeError } from '@imgalias/core';
+import { excerpt } from '@imgalias/core/internal';
 import { describeTextFileProblem, inputLimits, readTextFile } from '@imgalias/discover';
 import type { ProjectError } from './ProjectError.js';
 

@@ -1,7 +1,8 @@
 import type { Either } from 'fp-ts/lib/Either.js';
 import { isLeft, left, right } from 'fp-ts/lib/Either.js';
 import type { AliasPolicy, ImageLifecycle, ImageStore, Snapshot } from '@imgalias/core';
-import { excludeImages, familiesInSnapshot, parseReference } from '@imgalias/core';
+import { parseReference } from '@imgalias/core';
+import { excludeImages, familiesInSnapshot } from '@imgalias/core/internal';
 import type { Discovery, DiscoveryFinding } from '@imgalias/discover';
 import type { Settings } from './config/Settings.js';
 import { policyOf } from './config/Settings.js';

@@ -1,4 +1,5 @@
-import { formatHarborLocation, formatMirrorRule, formatReference, parseReference, printable } from '@imgalias/core';
+import { formatHarborLocation, formatMirrorRule, formatReference, parseReference } from '@imgalias/core';
+import { printable } from '@imgalias/core/internal';
 import type { AliasPolicy, Finding, PlanMismatch, StoreError, TagReason } from '@imgalias/core';
 
 /**
@@ -68,7 +69,7 @@ export const describePolicy = (policy: AliasPolicy): string =>
     .join(', ');
 
 // One escaping function for every renderer and message: core's.
-export { printable } from '@imgalias/core';
+export { printable } from '@imgalias/core/internal';
 
 /**
  * What the engine said when an action failed, on one line. The engine's own words are kept (they are what a

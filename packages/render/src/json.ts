@@ -1,4 +1,5 @@
-import { PlanCodec, SnapshotCodec, TagActionCodec } from '@imgalias/core';
+import { PlanCodec, SnapshotCodec } from '@imgalias/core';
+import { TagActionCodec } from '@imgalias/core/internal';
 import type { ActionResult, ApplyReport, Plan } from '@imgalias/core';
 import { countResults } from './Summary.js';
 

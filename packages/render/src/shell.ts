@@ -1,4 +1,5 @@
-import { describeFinding, describeReferenceError, parseReference, spellReference } from '@imgalias/core';
+import { describeFinding, describeReferenceError, parseReference } from '@imgalias/core';
+import { spellReference } from '@imgalias/core/internal';
 import type { EngineKind, Plan, TagAction } from '@imgalias/core';
 import { FINDING_KIND, describePolicy, describeReason, printable, shortImageId } from './Labels.js';
 import type { RenderHeader } from './RenderOptions.js';

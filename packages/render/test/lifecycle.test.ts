@@ -4,7 +4,8 @@
  * hostile names that must neither escape a quote nor reach a terminal as control characters.
  */
 import { describe, expect, test } from '@jest/globals';
-import { CleanPlanCodec, decode, PublishPlanCodec, PullPlanCodec, spellReference, SyncPlanCodec } from '@imgalias/core';
+import { CleanPlanCodec, decode, PublishPlanCodec, PullPlanCodec, SyncPlanCodec } from '@imgalias/core';
+import { spellReference } from '@imgalias/core/internal';
 import type { CleanPlan, EngineKind, PublishPlan, PullPlan, SyncPlan } from '@imgalias/core';
 import type { PlanFormat, RenderLifecyclePlanOptions } from '@imgalias/render';
 import { describePublishDestination, renderCleanPlan, renderPublishPlan, renderPullPlan, renderSyncPlan } from '@imgalias/render';

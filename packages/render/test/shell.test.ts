@@ -1,6 +1,6 @@
 import { describe, expect, test } from '@jest/globals';
 import fc from 'fast-check';
-import { spellReference } from '@imgalias/core';
+import { spellReference } from '@imgalias/core/internal';
 import type { EngineKind, Plan } from '@imgalias/core';
 import { renderPlan } from '@imgalias/render';
 import { quoteShellArg, shellCommand } from '../src/shell.js';

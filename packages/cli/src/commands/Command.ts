@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import type { Either } from 'fp-ts/lib/Either.js';
 import { isLeft, left } from 'fp-ts/lib/Either.js';
 import type { ImageLifecycle, ImageStore } from '@imgalias/core';
-import { printable } from '@imgalias/core';
+import { printable } from '@imgalias/core/internal';
 import type { EngineStoreOptions } from '@imgalias/adapter-docker';
 import { shouldUseColor } from '@imgalias/render';
 import type { CliFlags, ModeResolution, Settings } from '@imgalias/project';

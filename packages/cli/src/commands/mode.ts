@@ -1,5 +1,6 @@
 import { isLeft, right } from 'fp-ts/lib/Either.js';
-import { ANY_ORIGIN, formatMirrorRule } from '@imgalias/core';
+import { formatMirrorRule } from '@imgalias/core';
+import { ANY_ORIGIN } from '@imgalias/core/internal';
 import type { ModeResolution, Settings, SourcedMirrorRule } from '@imgalias/project';
 import { describeConfigFile, describeModeResolution, describeSettingSource } from '@imgalias/project';
 import { ExitCode } from '../ExitCode.js';

@@ -1,6 +1,7 @@
 import type { Either } from 'fp-ts/lib/Either.js';
 import { isLeft, left, right } from 'fp-ts/lib/Either.js';
-import { describePullFinding, planAliases, planPrefetch, pullsOf } from '@imgalias/core';
+import { describePullFinding, planAliases, planPrefetch } from '@imgalias/core';
+import { pullsOf } from '@imgalias/core/internal';
 import { renderPullPlan } from '@imgalias/render';
 import { applyWithProgress } from '../ApplyProgress.js';
 import type { CliError } from '../CliError.js';

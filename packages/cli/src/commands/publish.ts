@@ -1,7 +1,8 @@
 import type { Either } from 'fp-ts/lib/Either.js';
 import { isLeft, left, right } from 'fp-ts/lib/Either.js';
 import type { Plan, PushResult } from '@imgalias/core';
-import { describePublishFinding, familiarName, planPublish, PublishPlanCodec, publishTags } from '@imgalias/core';
+import { describePublishFinding, familiarName, planPublish, PublishPlanCodec } from '@imgalias/core';
+import { publishTags } from '@imgalias/core/internal';
 import { describePublishDestination, renderPublishPlan } from '@imgalias/render';
 import { describeStoreError } from '@imgalias/adapter-docker';
 import type { CliError } from '../CliError.js';

@@ -63,6 +63,7 @@ export type CleanRefusal =
       readonly imageId: string;
     };
 
+/** What clean noticed besides refusals: the shared request findings, names not in the store, unrecoverable families cleaned anyway. */
 export type CleanFinding =
   | RequestFinding
   | InvalidSnapshotNameFinding
@@ -77,6 +78,7 @@ export type CleanFinding =
       readonly family: string;
     };
 
+/** The clean plan (`imgalias clean --json`): names to untag, Harbor copies kept, families refused and why. */
 export interface CleanPlan {
   readonly version: 1;
   /** sorted by name */
@@ -86,6 +88,7 @@ export interface CleanPlan {
   readonly findings: readonly CleanFinding[];
 }
 
+/** What `planClean` needs: the store, the images to clean, the policy, and the containers that use images. */
 export interface CleanPlanInput {
   readonly snapshot: Snapshot;
   readonly images: ReadonlyArray<ImageRequest>;

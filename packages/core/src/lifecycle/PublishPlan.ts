@@ -28,6 +28,7 @@ export interface PublishEntry {
   readonly tag?: TagAction;
 }
 
+/** Why an image is not published, as data: the shared findings plus the ones only publishing has (no Harbor to push to). */
 export type PublishFinding =
   | MissingFinding
   | ConflictFinding
@@ -43,6 +44,7 @@ export type PublishFinding =
       readonly family: string;
     };
 
+/** The publish plan (`imgalias publish --dry-run --json`): plain, serialisable data, entries sorted by family. */
 export interface PublishPlan {
   readonly version: 1;
   /** The `*` rule's location (`--harbor`), when there is one; each entry's target names its own rule's location. */
@@ -52,6 +54,7 @@ export interface PublishPlan {
   readonly findings: readonly PublishFinding[];
 }
 
+/** What `planPublish` needs: the store as it is, the images the project uses, and the policy (its mirror rules). */
 export interface PublishPlanInput {
   readonly snapshot: Snapshot;
   readonly images: ReadonlyArray<ImageRequest>;

@@ -89,6 +89,7 @@ export interface PullPlan {
   readonly findings: readonly PullFinding[];
 }
 
+/** What `planPrefetch` needs: the store as it is, the images the project uses, the policy and Docker Hub mirrors. */
 export interface PullPlanInput {
   readonly snapshot: Snapshot;
   readonly images: ReadonlyArray<ImageRequest>;

@@ -26,6 +26,7 @@ export interface SyncEntry {
   readonly target: string;
 }
 
+/** Why an image has no sync entry, as data: request findings, or no Harbor location (rule) for it. */
 export type SyncFinding =
   | RequestFinding
   /** Registry commands need a Harbor location (a mirror rule); none is configured. One finding for the whole plan. */
@@ -57,6 +58,7 @@ export interface SyncPlan {
   readonly findings: readonly SyncFinding[];
 }
 
+/** What `planSync` needs: the images the project uses and the policy (its mirror rules); no store is read. */
 export interface SyncPlanInput {
   readonly images: ReadonlyArray<ImageRequest>;
   readonly policy: AliasPolicy;

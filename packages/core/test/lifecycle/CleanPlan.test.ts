@@ -1,7 +1,8 @@
 import { describe, expect, test } from '@jest/globals';
 import { fc, test as propTest } from '@fast-check/jest';
 import type { CleanPlan, CleanPlanInput } from '@imgalias/core';
-import { CleanPlanCodec, decode, describeCleanFinding, describeCleanRefusal, indexSnapshot, planClean } from '@imgalias/core';
+import { CleanPlanCodec, decode, describeCleanFinding, describeCleanRefusal, planClean } from '@imgalias/core';
+import { indexSnapshot } from '@imgalias/core/internal';
 import { HARBOR, rules, store } from './builders.js';
 
 const REDIS = 'docker.io/library/redis:7-alpine';

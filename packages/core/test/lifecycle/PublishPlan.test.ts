@@ -1,6 +1,7 @@
 import { describe, expect, test } from '@jest/globals';
 import type { PublishPlan, PublishPlanInput } from '@imgalias/core';
-import { decode, describePublishFinding, isPublished, planPublish, PublishPlanCodec, publishTags } from '@imgalias/core';
+import { decode, describePublishFinding, planPublish, PublishPlanCodec } from '@imgalias/core';
+import { isPublished, publishTags } from '@imgalias/core/internal';
 import { EMPTY, HARBOR, HUB_ONLY, rules, store } from './builders.js';
 
 const REDIS = 'docker.io/library/redis:7-alpine';

@@ -1,7 +1,8 @@
 import { describe, expect, test } from '@jest/globals';
 import { fc, test as propTest } from '@fast-check/jest';
 import type { PullPlan, PullPlanInput } from '@imgalias/core';
-import { decode, describePullFinding, indexSnapshot, planPrefetch, PullPlanCodec, pullsOf } from '@imgalias/core';
+import { decode, describePullFinding, planPrefetch, PullPlanCodec } from '@imgalias/core';
+import { indexSnapshot, pullsOf } from '@imgalias/core/internal';
 import { EMPTY, HARBOR, HUB_ONLY, rules, store } from './builders.js';
 
 const REDIS = 'docker.io/library/redis:7-alpine';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { decode, defaultPolicy, describeSyncFinding, planSync, SyncPlanCodec } from '../../src/index.js';
+import { decode, defaultPolicy, describeSyncFinding, planSync, SyncPlanCodec } from '@imgalias/core';
 
 const harbor = { ...defaultPolicy, harbor: { registry: 'harbor.corp.local', project: 'proj' } };
 

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { excerpt, quoteExcerpt } from '@imgalias/core';
+import { excerpt, quoteExcerpt } from '@imgalias/core/internal';
 import type { ConfigIssue } from './ConfigFile.js';
 import type { SettingSource } from './Settings.js';
 

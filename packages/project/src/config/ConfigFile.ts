@@ -1,8 +1,8 @@
 import { isLeft } from 'fp-ts/lib/Either.js';
 import * as t from 'io-ts';
-import { EXCERPT_LENGTH, quoteExcerpt } from '@imgalias/core';
+import { EXCERPT_LENGTH, quoteExcerpt } from '@imgalias/core/internal';
 import type { HarborLayout } from '@imgalias/core';
-import { ConflictPolicyCodec, HarborLayoutCodec, HarborLocationFromString, ImageReferenceFromString, NetworkModeCodec } from '@imgalias/core';
+import { ConflictPolicyCodec, HarborLayoutCodec, HarborLocationFromString, ImageReferenceFromString, NetworkModeCodec } from '@imgalias/core/internal';
 
 /**
  * The codecs for `imgalias.config.{json,yaml,yml}` and the `imgalias` key of package.json, composed from the

@@ -1,7 +1,7 @@
 import type { Either } from 'fp-ts/lib/Either.js';
 import { left, right } from 'fp-ts/lib/Either.js';
 import type { HarborLayout, HarborLocation, MirrorRule } from '@imgalias/core';
-import { ANY_ORIGIN, makeMirrorRule, parseMirrorRule } from '@imgalias/core';
+import { ANY_ORIGIN, makeMirrorRule, parseMirrorRule } from '@imgalias/core/internal';
 import type { ConfigError } from './ConfigError.js';
 import type { ConfigMirror } from './ConfigFile.js';
 import type { SettingSource, Sourced } from './Settings.js';

@@ -3,7 +3,7 @@ import type { Either } from 'fp-ts/lib/Either.js';
 import { left, right } from 'fp-ts/lib/Either.js';
 import { parse as parseToml } from 'smol-toml';
 import type { MirrorRule } from '@imgalias/core';
-import { makeMirrorRule, parseMirrorOrigin } from '@imgalias/core';
+import { makeMirrorRule, parseMirrorOrigin } from '@imgalias/core/internal';
 import type { ConfigError } from './ConfigError.js';
 import { describeFileError } from './ConfigError.js';
 

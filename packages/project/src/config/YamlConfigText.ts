@@ -1,7 +1,7 @@
 import type { Either } from 'fp-ts/lib/Either.js';
 import { left, right } from 'fp-ts/lib/Either.js';
 import { parseDocument } from 'yaml';
-import { quoteExcerpt } from '@imgalias/core';
+import { quoteExcerpt } from '@imgalias/core/internal';
 import { DUPLICATE_KEY_MESSAGE, findDuplicateKey } from '@imgalias/discover';
 import type { ConfigError } from './ConfigError.js';
 import { unparsableConfig } from './ConfigError.js';

@@ -7,7 +7,7 @@ import { pipe } from 'fp-ts/lib/function.js';
 import * as TE from 'fp-ts/lib/TaskEither.js';
 import type * as t from 'io-ts';
 import type { HarborLocation } from '@imgalias/core';
-import { NetworkModeCodec, quoteExcerpt } from '@imgalias/core';
+import { NetworkModeCodec, quoteExcerpt } from '@imgalias/core/internal';
 import { describeTextFileProblem, inputLimits, readTextFile } from '@imgalias/discover';
 import type { ConfigError } from './ConfigError.js';
 import { unparsableConfig } from './ConfigError.js';

@@ -1,4 +1,5 @@
-import { PullPlanCodec, describePullFinding, pullsOf } from '@imgalias/core';
+import { PullPlanCodec, describePullFinding } from '@imgalias/core';
+import { pullsOf } from '@imgalias/core/internal';
 import type { EngineKind, PullCandidate, PullEntry, PullPlan } from '@imgalias/core';
 import { familiarName, printable, shortImageId } from '../Labels.js';
 import { codeSpan, escapeMarkdown, table } from '../markdown.js';

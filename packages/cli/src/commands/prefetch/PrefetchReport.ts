@@ -1,5 +1,6 @@
 import type { ApplyReport, AliasPolicy, Plan, PullPlan } from '@imgalias/core';
-import { familiarName, PullPlanCodec, pullsOf } from '@imgalias/core';
+import { familiarName, PullPlanCodec } from '@imgalias/core';
+import { pullsOf } from '@imgalias/core/internal';
 import type { PullResult } from '@imgalias/core';
 import { describePullError } from '@imgalias/adapter-docker';
 import { renderApplyReport } from '@imgalias/render';

@@ -1,6 +1,6 @@
 import type { Either } from 'fp-ts/lib/Either.js';
 import { isLeft, left, right } from 'fp-ts/lib/Either.js';
-import { quoteExcerpt } from '@imgalias/core';
+import { quoteExcerpt } from '@imgalias/core/internal';
 import type { Settings } from '@imgalias/project';
 import type { CliError } from '../../CliError.js';
 import { CliError as E } from '../../CliError.js';
