@@ -34,8 +34,6 @@ export type ReferenceError =
 /** How a reference is written: `canonical` is fully qualified, `familiar` is what `docker images` shows. */
 export type ReferenceStyle = 'canonical' | 'familiar';
 
-export type ParseReference = (input: string) => Either<ReferenceError, ImageReference>;
-
 // The grammar below is distribution/reference's regexp.go, split into the pieces the parser checks one at a
 // time: one big anchored expression would do the same, but checking the parts separately is several times
 // faster on the million-name snapshots the planner is benchmarked with, and tells us which part failed.
@@ -95,7 +93,7 @@ const checkDigest = (input: string, digest: string): ReferenceError | undefined 
  * parseReference('localhost:5000')
  * // right({ domain: 'docker.io', path: 'library/localhost', tag: '5000' }), as in Docker
  */
-export const parseReference: ParseReference = (input) => {
+export const parseReference = (input: string): Either<ReferenceError, ImageReference> => {
   if (input === '') return left({ _tag: 'EmptyReference', input });
   if (input.length === 64 && IDENTIFIER.test(input)) return left({ _tag: 'AnonymousName', input });
 

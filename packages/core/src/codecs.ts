@@ -195,7 +195,7 @@ const HarborNameSourceCodec: t.Type<HarborNameSource, HarborNameSource, unknown>
  * hand-edited or truncated file is refused with paths instead of half applied.
  *
  * @example
- * decode(PlanCodec, JSON.parse(text)) // right(plan) or left({ _tag: 'DecodeError', errors: [{ path: 'actions[0].target', ... }] })
+ * decode(PlanCodec, JSON.parse(JSON.stringify(plan))) // right(plan), or left({ _tag: 'DecodeError', errors: [...] }) for a broken file
  */
 export const PlanCodec: t.Type<Plan, Plan, unknown> = withOptional(
   {

@@ -2,7 +2,6 @@
 // preflight, text helpers, the codecs config files are built from. No compatibility promise: names here may
 // change in any release. Applications use `@imgalias/core`.
 
-export type { ParseReference } from './ImageReference.js';
 export { familiarPath, withDefaultTag, hasDigest, canonicalTagKey, MAX_PATH_LENGTH } from './ImageReference.js';
 export { spellReference } from './EngineDialect.js';
 
