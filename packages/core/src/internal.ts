@@ -2,6 +2,9 @@
 // preflight, text helpers, the codecs config files are built from. No compatibility promise: names here may
 // change in any release. Applications use `@imgalias/core`.
 
+// The public API as well, so every type a sibling package's declarations mention can be named from one module.
+export * from './index.js';
+
 export { familiarPath, withDefaultTag, hasDigest, canonicalTagKey, MAX_PATH_LENGTH } from './ImageReference.js';
 export { spellReference } from './EngineDialect.js';
 

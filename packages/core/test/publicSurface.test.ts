@@ -33,6 +33,7 @@ describe('the public surface of @imgalias/core', () => {
       expect(names.has(internal)).toBe(false);
       expect(internalNames.some((entry) => entry.name === internal)).toBe(true);
     }
-    expect(internalNames.filter((entry) => names.has(entry.name)).map((entry) => entry.name)).toEqual([]);
+    // The internal entry point carries the public API too, so sibling packages' declarations can name every type.
+    expect([...names].filter((name) => !internalNames.some((entry) => entry.name === name))).toEqual([]);
   });
 });
