@@ -58,9 +58,9 @@ export { checkFamilies } from './FamilyCheck.js';
 
 // --- Image lifecycle (prefetch, publish, clean) and registry sync: pure plans ---
 export type { PullSource, PullReason, PullCandidate, PullEntry, PullFinding, PullPlan, PullPlanInput } from './lifecycle/PullPlan.js';
-export { planPrefetch, describePullFinding } from './lifecycle/PullPlan.js';
+export { planPrefetch, pullsOf, describePullFinding } from './lifecycle/PullPlan.js';
 export type { PublishEntry, PublishFinding, PublishPlan, PublishPlanInput } from './lifecycle/PublishPlan.js';
-export { planPublish, describePublishFinding } from './lifecycle/PublishPlan.js';
+export { planPublish, publishTags, describePublishFinding } from './lifecycle/PublishPlan.js';
 export type { ContainerUse, UntagAction, KeptName, CleanRefusal, CleanFinding, CleanPlan, CleanPlanInput } from './lifecycle/CleanPlan.js';
 export { planClean, describeCleanRefusal, describeCleanFinding } from './lifecycle/CleanPlan.js';
 export type { SyncEntry, SyncFinding, SyncPlan, SyncPlanInput } from './lifecycle/SyncPlan.js';

@@ -35,8 +35,7 @@ export { familiesInSnapshot } from './FamilyCheck.js';
 export type { Preflight, UntagPreflight } from './Preflight.js';
 export { preflightPlan, preflightUntag, recheckTarget, planMismatches, verifyPlan, normaliseImageId } from './Preflight.js';
 
-export { pullsOf } from './lifecycle/PullPlan.js';
-export { publishTags, isPublished } from './lifecycle/PublishPlan.js';
+export { isPublished } from './lifecycle/PublishPlan.js';
 
 export {
   NetworkModeCodec,
