@@ -67,6 +67,7 @@ export type PullEvent =
   | { readonly _tag: 'GiveUp'; readonly family: string; readonly failure: CandidateFailure }
   | { readonly _tag: 'Done'; readonly result: PullResult };
 
+/** How a store pulls: retries and their delays, concurrency, time limits, progress, cancellation. */
 export interface PullOptions {
   /** Attempts per candidate, at least 1. Default 3. */
   readonly attempts?: number;
@@ -98,6 +99,7 @@ export type PushResult =
 /** Progress of a push: `Done` as each entry ends. */
 export type PushEvent = { readonly _tag: 'Done'; readonly result: PushResult };
 
+/** How a store pushes: the digests it already recorded, concurrency, time limits, progress, cancellation. */
 export interface PushOptions {
   /**
    * The `repository@digest` records the store keeps per image id (the snapshot's `digests`, taken after
@@ -127,6 +129,7 @@ export type UntagResult =
 /** Progress of an untag run: `Done` as each action ends. */
 export type UntagEvent = { readonly _tag: 'Done'; readonly result: UntagResult };
 
+/** How a store untags: the snapshot the clean plan was made from, progress, cancellation. */
 export interface UntagOptions {
   /** The store as the caller read it just before; leave it out and the store reads itself first. */
   readonly current?: Snapshot;
