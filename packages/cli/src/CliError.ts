@@ -1,10 +1,7 @@
 import type { ReferenceError, StoreError } from '@imgalias/core';
-import { describeReferenceError } from '@imgalias/core';
-import { quoteExcerpt } from '@imgalias/core/internal';
 import type { LockError } from '@imgalias/adapter-docker';
-import { describeLockError, describeStoreError } from '@imgalias/adapter-docker';
 import type { ConfigError, ProjectError } from '@imgalias/project';
-import { describeConfigError } from '@imgalias/project';
+import { describeProjectError } from '@imgalias/project';
 import { ExitCode } from './ExitCode.js';
 
 /**
@@ -47,25 +44,7 @@ export const fromProjectError = (e: ProjectError): CliError => (e._tag === 'Path
 /** The message printed for an error: what failed, for what, and what to do next. */
 export function describeCliError(e: CliError): string {
   switch (e._tag) {
-    case 'Config':
-      return describeConfigError(e.error);
-    case 'InvalidImages':
-      return [
-        ...e.images.map(({ input, error }) => `invalid image ${quoteExcerpt(input)}: ${describeReferenceError(error)}`),
-        'Nothing was changed and no engine was called. Write images as docker does: redis:7-alpine, osixia/openldap:1.5.0, harbor.corp.local/proj/redis:7-alpine.',
-      ].join('\n');
-    case 'SnapshotFileUnreadable':
-      return `cannot read snapshot file ${e.file}: ${e.message}\nCreate one with: imgalias snapshot > ${e.file}`;
-    case 'SnapshotFileInvalid':
-      return [
-        `snapshot file ${e.file} is not a valid imgalias snapshot:`,
-        ...e.errors.map((line) => `  ${line}`),
-        'Create one with: imgalias snapshot > FILE',
-      ].join('\n');
-    case 'Store':
-      return describeStoreError(e.error);
-    case 'Lock':
-      return describeLockError(e.error);
+    // The CLI names its own flags where the library names its options; every other message is the project's.
     case 'PathNotFound':
       return e.givenAs === 'argument'
         ? `no such file or directory to scan: ${e.paths.join(', ')}. Check the PATH arguments; nothing was changed.`
@@ -77,6 +56,8 @@ export function describeCliError(e: CliError): string {
       ].join('\n');
     case 'Usage':
       return e.message;
+    default:
+      return describeProjectError(e);
   }
 }
 

@@ -77,7 +77,7 @@ export interface PullOptions {
   readonly maxDelayMs?: number;
   /** Pulls in flight at once. Default 3. */
   readonly concurrency?: number;
-  /** Per pull process. Default 10 minutes: a pull of a large image on a slow link is not hung. */
+  /** Per pull, as the store runs it. Default 10 minutes: a pull of a large image on a slow link is not hung. */
   readonly timeoutMs?: number;
   /** `os/arch[/variant]` to pull (`--platform`); default: the engine's own. */
   readonly platform?: string;
@@ -108,7 +108,7 @@ export interface PushOptions {
   readonly localDigests?: (imageId: string) => readonly string[];
   /** Pushes in flight at once. Default 2: pushes share one uplink. */
   readonly concurrency?: number;
-  /** Per push process. Default 10 minutes. */
+  /** Per push, as the store runs it. Default 10 minutes. */
   readonly timeoutMs?: number;
   /** Aborting it stops starting pushes and cancels those in flight; entries never begun end `NotStarted`. */
   readonly signal?: AbortSignal;
