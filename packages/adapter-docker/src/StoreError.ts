@@ -17,8 +17,11 @@ const unreachablePatterns: readonly RegExp[] = [
   /dial unix [^:]+: connect: (connection refused|no such file or directory)/i,
 ];
 
-/** The last non-empty lines of an engine's stderr: the engine's own message, without progress noise. */
-export const engineMessage = (stderr: string, stdout = ''): string => {
+/**
+ * The last three non-empty lines of an engine's stderr (else stdout): the engine's own message, without progress
+ * noise. This is the `message` a `StoreError` carries; render's one-line form of a whole error is another thing.
+ */
+export const tailEngineOutput = (stderr: string, stdout = ''): string => {
   const text = stderr.trim() || stdout.trim();
   const lines = text.split('\n').map((line) => line.trim()).filter((line) => line.length > 0);
   return lines.slice(-3).join('\n');
@@ -42,7 +45,7 @@ export const toStoreError = (outcome: ExecOutcome, context: FailureContext): Sto
   switch (outcome._tag) {
     case 'Exited': {
       if (outcome.exitCode === 0) return undefined;
-      const message = engineMessage(outcome.stderr, outcome.stdout) || `exited with status ${outcome.exitCode}`;
+      const message = tailEngineOutput(outcome.stderr, outcome.stdout) || `exited with status ${outcome.exitCode}`;
       if (unreachablePatterns.some((pattern) => pattern.test(message))) {
         return { _tag: 'EngineUnreachable', engine, message };
       }
@@ -61,7 +64,7 @@ export const toStoreError = (outcome: ExecOutcome, context: FailureContext): Sto
         engine,
         args,
         exitCode: null,
-        message: engineMessage(outcome.stderr, outcome.stdout) || `killed by ${outcome.signal}`,
+        message: tailEngineOutput(outcome.stderr, outcome.stdout) || `killed by ${outcome.signal}`,
       };
   }
 };

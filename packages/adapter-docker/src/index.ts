@@ -14,7 +14,7 @@ export type { EngineOptions, EngineRunner, EngineOutput, ExecEvent } from './Eng
 export { execaExec } from './Exec.js';
 export type { Exec, ExecRequest, ExecOutcome } from './Exec.js';
 export { imageListArgs, parseImageList } from './ImageList.js';
-export { describeStoreError, toStoreError, engineMessage } from './StoreError.js';
+export { describeStoreError, toStoreError, tailEngineOutput } from './StoreError.js';
 export type { FailureContext } from './StoreError.js';
 export { acquireApplyLock, applyLockEndpoint, describeLockError, lockDirectory, lockFileFor } from './ApplyLock.js';
 export type { AcquireApplyLockOptions, ApplyLock, LockError, LockHolder } from './ApplyLock.js';

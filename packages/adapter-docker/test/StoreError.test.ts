@@ -1,6 +1,6 @@
 import { describe, expect, test } from '@jest/globals';
 import type { StoreError } from '@imgalias/core';
-import { describeStoreError, engineMessage, toStoreError } from '../src/index.js';
+import { describeStoreError, tailEngineOutput, toStoreError } from '../src/index.js';
 import type { ExecOutcome } from '../src/index.js';
 
 const context = { engine: 'docker' as const, command: 'docker', args: ['tag', 'a:1', 'b:1'], timeoutMs: 500 };
@@ -69,9 +69,9 @@ describe('toStoreError keeps the engine\'s own message', () => {
     });
   });
 
-  test('engineMessage drops progress noise and keeps the last lines', () => {
-    expect(engineMessage('Getting image source signatures\nCopying blob x\n\nError: a\nError: b\nError: c\n')).toBe('Error: a\nError: b\nError: c');
-    expect(engineMessage('', 'only stdout')).toBe('only stdout');
+  test('tailEngineOutput drops progress noise and keeps the last lines', () => {
+    expect(tailEngineOutput('Getting image source signatures\nCopying blob x\n\nError: a\nError: b\nError: c\n')).toBe('Error: a\nError: b\nError: c');
+    expect(tailEngineOutput('', 'only stdout')).toBe('only stdout');
   });
 });
 

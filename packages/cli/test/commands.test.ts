@@ -86,6 +86,20 @@ describe('plan', () => {
   });
 });
 
+describe('image ids', () => {
+  test('plan and check print an image id the same way: the algorithm and 12 digits', async () => {
+    const full = `sha256:${'0123456789abcdef'.repeat(4)}`;
+    const dir = await workDir({ 'snapshot.json': snapshotOf([{ id: full, names: ['localhost/team/app:1'] }]) });
+    const ids = (text: string) => [...new Set(text.match(/sha256:[0-9a-f]+/g) ?? [])];
+    const plan = await runInProcess(['plan', '--snapshot', 'snapshot.json', 'team/app:1'], { cwd: dir });
+    const check = await runInProcess(['check', '--snapshot', 'snapshot.json', 'team/app:1'], { cwd: dir });
+    expect(plan.stdout).toContain('localhost/team/app:1');
+    expect(check.stdout).toContain('localhost/team/app:1');
+    expect(ids(plan.stdout)).toEqual(['sha256:0123456789ab']);
+    expect(ids(check.stdout)).toEqual(ids(plan.stdout));
+  });
+});
+
 describe('colour', () => {
   const runWithTerminal = async (argv: readonly string[], env: Record<string, string>, cwd: string) => {
     const stdout = captureStream(true);

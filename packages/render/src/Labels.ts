@@ -9,10 +9,11 @@ import type { AliasPolicy, Finding, PlanMismatch, StoreError, TagReason } from '
  */
 
 /**
- * `docker.io/library/redis:7-alpine` -> `redis:7-alpine`. A name that does not parse (a hand-edited plan) is
- * shown as it is, made printable, rather than hidden: the reviewer should see exactly what is there.
+ * core's `familiarName`, safe to print: `docker.io/library/redis:7-alpine` -> `redis:7-alpine`. A name that does
+ * not parse (a hand-edited plan) is shown as it is, made printable, rather than hidden: the reviewer should see
+ * exactly what is there. (`familiarName` returns such a string unchanged, escapes and all.)
  */
-export const familiarName = (name: string): string => {
+export const familiarLabel = (name: string): string => {
   const parsed = parseReference(name);
   return parsed._tag === 'Right' ? formatReference(parsed.right, 'familiar') : printable(name);
 };
@@ -72,10 +73,11 @@ export const describePolicy = (policy: AliasPolicy): string =>
 export { printable } from '@imgalias/core/internal';
 
 /**
- * What the engine said when an action failed, on one line. The engine's own words are kept (they are what a
- * search finds); only a timeout, which has no engine output, is put in ours.
+ * A store error in one printable line, for a result row: the engine's own words are kept (they are what a
+ * search finds); only a timeout or an interrupt, which have no engine output, are put in ours. The full
+ * sentence with a hint is adapter-docker's `describeStoreError`.
  */
-export const engineMessage = (error: StoreError): string => {
+export const summariseStoreError = (error: StoreError): string => {
   const message =
     error._tag === 'Timeout'
       ? `timed out after ${error.timeoutMs} ms (the engine is slow; raise the engine timeout: --timeout, config engineTimeout)`
@@ -93,4 +95,4 @@ export const describeChangedTarget = (result: { readonly expected?: string; read
 
 /** One planned name that the verifying read found elsewhere, in one clause. */
 export const describeMismatch = (mismatch: PlanMismatch): string =>
-  `${familiarName(mismatch.name)} ${mismatch.found === undefined ? 'is absent' : `points at ${shortImageId(mismatch.found)}`}, planned ${shortImageId(mismatch.planned)}`;
+  `${familiarLabel(mismatch.name)} ${mismatch.found === undefined ? 'is absent' : `points at ${shortImageId(mismatch.found)}`}, planned ${shortImageId(mismatch.planned)}`;

@@ -1,6 +1,6 @@
 import { describeFinding, formatMirrorRule } from '@imgalias/core';
 import type { ActionResult, ApplyReport, Finding, Plan } from '@imgalias/core';
-import { FINDING_KIND, describeChangedTarget, describeMismatch, describePolicy, describeReason, engineMessage, familiarName, printable, shortImageId } from './Labels.js';
+import { FINDING_KIND, describeChangedTarget, describeMismatch, describePolicy, describeReason, summariseStoreError, familiarLabel, printable, shortImageId } from './Labels.js';
 import type { RenderHeader } from './RenderOptions.js';
 import { countPlan, countResults, summarisePlan, summariseResults } from './Summary.js';
 
@@ -65,7 +65,7 @@ const harborNameSection = (plan: Plan): string[] => {
     '',
     ...table(
       ['Image', 'Harbor name', 'Mirror rule'],
-      names.map((h) => [codeSpan(familiarName(h.family)), codeSpan(familiarName(h.name)), codeSpan(formatMirrorRule(h.rule))]),
+      names.map((h) => [codeSpan(familiarLabel(h.family)), codeSpan(familiarLabel(h.name)), codeSpan(formatMirrorRule(h.rule))]),
     ),
     '',
   ];
@@ -85,8 +85,8 @@ export const renderPlanMarkdown = (plan: Plan, options: { readonly header?: Rend
       : table(
           ['Source', 'Target', 'Image id', 'Why'],
           plan.actions.map((action) => [
-            codeSpan(familiarName(action.source)),
-            codeSpan(familiarName(action.target)),
+            codeSpan(familiarLabel(action.source)),
+            codeSpan(familiarLabel(action.target)),
             codeSpan(shortImageId(action.imageId)),
             escapeMarkdown(describeReason(action.reason, action.replaces)),
           ]),
@@ -110,7 +110,7 @@ const resultMessage = (result: ActionResult): string => {
     case 'Applied':
       return '';
     case 'Failed':
-      return escapeMarkdown(engineMessage(result.error));
+      return escapeMarkdown(summariseStoreError(result.error));
     case 'ChangedUnderUs':
       return escapeMarkdown(describeChangedTarget(result));
     case 'NotStarted':
@@ -120,8 +120,8 @@ const resultMessage = (result: ActionResult): string => {
 
 const resultCells = (result: ActionResult): string[] => [
   resultWord[result._tag],
-  codeSpan(familiarName(result.action.source)),
-  codeSpan(familiarName(result.action.target)),
+  codeSpan(familiarLabel(result.action.source)),
+  codeSpan(familiarLabel(result.action.target)),
   codeSpan(shortImageId(result.action.imageId)),
   resultMessage(result),
 ];

@@ -1,7 +1,7 @@
 import pc from 'picocolors';
 import { describeFinding, formatMirrorRule } from '@imgalias/core';
 import type { ActionResult, ApplyReport, Finding, Plan, TagAction } from '@imgalias/core';
-import { describeChangedTarget, describeMismatch, describeReason, engineMessage, familiarName, printable, shortImageId } from './Labels.js';
+import { describeChangedTarget, describeMismatch, describeReason, summariseStoreError, familiarLabel, printable, shortImageId } from './Labels.js';
 import { countPlan, countResults, summarisePlan, summariseResults } from './Summary.js';
 
 type Colors = ReturnType<typeof pc.createColors>;
@@ -43,8 +43,8 @@ export const textLines = (lines: readonly string[]): string => `${lines.map((lin
 /** `source -> target` with the source padded so the arrows of consecutive lines line up. */
 const arrowColumns = (actions: readonly TagAction[]): ((action: TagAction) => string) => {
   // A loop, not Math.max(...list): spreading a list of more than about 110k actions overflows the call stack.
-  const width = actions.reduce((widest, action) => Math.max(widest, familiarName(action.source).length), 0);
-  return (action) => `${familiarName(action.source).padEnd(width)} -> ${familiarName(action.target)}`;
+  const width = actions.reduce((widest, action) => Math.max(widest, familiarLabel(action.source).length), 0);
+  return (action) => `${familiarLabel(action.source).padEnd(width)} -> ${familiarLabel(action.target)}`;
 };
 
 /**
@@ -77,12 +77,12 @@ export const renderPlanText = (plan: Plan, options: { readonly color?: boolean }
 const harborNameLines = (plan: Plan, colors: Colors): string[] => {
   const names = plan.harborNames ?? [];
   if (names.length === 0) return [];
-  const width = Math.max(...names.map((h) => familiarName(h.name).length));
+  const width = Math.max(...names.map((h) => familiarLabel(h.name).length));
   return [
     '',
     ...names.map(
       (h) =>
-        `${label('harbor', colors.cyan)}  ${familiarName(h.name).padEnd(width)}  ${colors.dim(`for ${familiarName(h.family)}, rule ${printable(formatMirrorRule(h.rule))}`)}`,
+        `${label('harbor', colors.cyan)}  ${familiarLabel(h.name).padEnd(width)}  ${colors.dim(`for ${familiarLabel(h.family)}, rule ${printable(formatMirrorRule(h.rule))}`)}`,
     ),
   ];
 };
@@ -94,7 +94,7 @@ export const resultLine = (result: ActionResult, arrow: (action: TagAction) => s
     case 'Applied':
       return `${label('tagged', colors.green)}  ${arrow(result.action)}  ${colors.dim(`(${id})`)}`;
     case 'Failed':
-      return `${label('failed', colors.red)}  ${arrow(result.action)}  (${id}: ${engineMessage(result.error)})`;
+      return `${label('failed', colors.red)}  ${arrow(result.action)}  (${id}: ${summariseStoreError(result.error)})`;
     case 'ChangedUnderUs':
       return `${label('changed', colors.yellow)}  ${arrow(result.action)}  (${id}: ${describeChangedTarget(result)})`;
     case 'NotStarted':
@@ -104,7 +104,7 @@ export const resultLine = (result: ActionResult, arrow: (action: TagAction) => s
 
 /** The same line without column alignment or colour: progress output, printed as each result arrives. */
 export const renderResultLine = (result: ActionResult): string =>
-  resultLine(result, (action) => `${familiarName(action.source)} -> ${familiarName(action.target)}`, pc.createColors(false));
+  resultLine(result, (action) => `${familiarLabel(action.source)} -> ${familiarLabel(action.target)}`, pc.createColors(false));
 
 const verificationLines = (report: ApplyReport, colors: Colors): string[] => {
   if (report.interrupted) return [colors.red('interrupted: the store was not read back; run the same command again to finish')];

@@ -1,7 +1,7 @@
 import { CleanPlanCodec, describeCleanFinding, describeCleanRefusal } from '@imgalias/core';
 import type { CleanPlan, EngineKind, UntagAction } from '@imgalias/core';
 import { toJson } from '../json.js';
-import { familiarName, shortImageId } from '../Labels.js';
+import { familiarLabel, shortImageId } from '../Labels.js';
 import { codeSpan, escapeMarkdown, table } from '../markdown.js';
 import type { RenderLifecyclePlanOptions } from '../RenderOptions.js';
 import { comment, engineCommand, notRunFooter, shellCommand, shellName } from '../shell.js';
@@ -15,8 +15,8 @@ const summary = (plan: CleanPlan): string =>
 const renderText = (plan: CleanPlan): string =>
   textLines([
     `clean plan: ${summary(plan)}`,
-    ...plan.actions.map((a) => `untag ${familiarName(a.name)} (${a.role}, image ${shortImageId(a.imageId)})`),
-    ...plan.kept.map((k) => `keep ${familiarName(k.name)} (Harbor copy; --include-harbor removes it locally)`),
+    ...plan.actions.map((a) => `untag ${familiarLabel(a.name)} (${a.role}, image ${shortImageId(a.imageId)})`),
+    ...plan.kept.map((k) => `keep ${familiarLabel(k.name)} (Harbor copy; --include-harbor removes it locally)`),
     ...plan.refusals.map((r) => `refused: ${describeCleanRefusal(r)}`),
     ...plan.findings.map((f) => `note: ${describeCleanFinding(f)}`),
   ]);
@@ -28,8 +28,8 @@ const renderMarkdown = (plan: CleanPlan): string =>
     escapeMarkdown(summary(plan)),
     '',
     ...table(['name', 'family', 'image id', 'step'], [
-      ...plan.actions.map((a) => [codeSpan(familiarName(a.name)), codeSpan(familiarName(a.family)), codeSpan(shortImageId(a.imageId)), 'untag']),
-      ...plan.kept.map((k) => [codeSpan(familiarName(k.name)), codeSpan(familiarName(k.family)), codeSpan(shortImageId(k.imageId)), 'keep (Harbor copy)']),
+      ...plan.actions.map((a) => [codeSpan(familiarLabel(a.name)), codeSpan(familiarLabel(a.family)), codeSpan(shortImageId(a.imageId)), 'untag']),
+      ...plan.kept.map((k) => [codeSpan(familiarLabel(k.name)), codeSpan(familiarLabel(k.family)), codeSpan(shortImageId(k.imageId)), 'keep (Harbor copy)']),
     ]),
     ...(plan.refusals.length + plan.findings.length === 0
       ? []

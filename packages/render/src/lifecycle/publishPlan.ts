@@ -1,7 +1,7 @@
 import { PublishPlanCodec, describePublishFinding, formatHarborLocation, parseReference } from '@imgalias/core';
 import type { EngineKind, PublishEntry, PublishPlan } from '@imgalias/core';
 import { toJson } from '../json.js';
-import { familiarName, shortImageId } from '../Labels.js';
+import { familiarLabel, shortImageId } from '../Labels.js';
 import { codeSpan, escapeMarkdown, table } from '../markdown.js';
 import type { RenderLifecyclePlanOptions } from '../RenderOptions.js';
 import { comment, engineCommand, notRunFooter, shellCommand, shellName } from '../shell.js';
@@ -33,15 +33,15 @@ const summary = (plan: PublishPlan): string =>
 
 const step = (e: PublishEntry): string =>
   e.tag === undefined
-    ? `push ${familiarName(e.target)} (already on image ${shortImageId(e.imageId)})`
-    : `tag ${familiarName(e.source)} as ${familiarName(e.target)}${e.tag.reason === 'retarget' && e.tag.replaces !== undefined ? ` (moving it off ${shortImageId(e.tag.replaces)})` : ''}, then push`;
+    ? `push ${familiarLabel(e.target)} (already on image ${shortImageId(e.imageId)})`
+    : `tag ${familiarLabel(e.source)} as ${familiarLabel(e.target)}${e.tag.reason === 'retarget' && e.tag.replaces !== undefined ? ` (moving it off ${shortImageId(e.tag.replaces)})` : ''}, then push`;
 
 const SKIP_NOTE = 'A push is skipped when the registry already has the manifest digest the engine recorded for the image.';
 
 const renderText = (plan: PublishPlan): string =>
   textLines([
     `publish plan to ${describePublishDestination(plan)}: ${summary(plan)}`,
-    ...plan.entries.map((e) => `${familiarName(e.family)}: ${step(e)}`),
+    ...plan.entries.map((e) => `${familiarLabel(e.family)}: ${step(e)}`),
     ...(plan.findings.length === 0 ? [] : ['findings:', ...plan.findings.map((f) => `  - ${describePublishFinding(f)}`)]),
     SKIP_NOTE,
   ]);
@@ -54,7 +54,7 @@ const renderMarkdown = (plan: PublishPlan): string =>
     '',
     ...table(
       ['image', 'Harbor name', 'image id', 'step'],
-      plan.entries.map((e) => [codeSpan(familiarName(e.family)), codeSpan(familiarName(e.target)), codeSpan(shortImageId(e.imageId)), escapeMarkdown(step(e))]),
+      plan.entries.map((e) => [codeSpan(familiarLabel(e.family)), codeSpan(familiarLabel(e.target)), codeSpan(shortImageId(e.imageId)), escapeMarkdown(step(e))]),
     ),
     ...(plan.findings.length === 0 ? [] : ['', '**Findings**', '', ...plan.findings.map((f) => `- ${escapeMarkdown(describePublishFinding(f))}`)]),
     '',
@@ -64,10 +64,10 @@ type EntryLines = { readonly _tag: 'Run'; readonly lines: readonly string[] } | 
 
 /** `tag SOURCE TARGET` when the Harbor name is missing, then `push TARGET`; or why the entry is left out. */
 const entryLines = (e: PublishEntry, engine: EngineKind): EntryLines => {
-  const notRun = (name: string, reason: string): EntryLines => ({ _tag: 'NotRun', line: comment(`not run: ${familiarName(e.family)}: ${name}: ${reason}`) });
+  const notRun = (name: string, reason: string): EntryLines => ({ _tag: 'NotRun', line: comment(`not run: ${familiarLabel(e.family)}: ${name}: ${reason}`) });
   const target = shellName(e.target, engine, { tag: true });
   if (target._tag === 'Unfit') return notRun(e.target, target.reason);
-  const why = comment(`${familiarName(e.family)}, image ${shortImageId(e.imageId)}`);
+  const why = comment(`${familiarLabel(e.family)}, image ${shortImageId(e.imageId)}`);
   const push = shellCommand(engineCommand(engine, 'push'), [target.word]);
   if (e.tag === undefined) return { _tag: 'Run', lines: [why, push] };
   const source = shellName(e.source, engine);

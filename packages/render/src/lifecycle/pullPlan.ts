@@ -1,7 +1,7 @@
 import { PullPlanCodec, describePullFinding } from '@imgalias/core';
 import { pullsOf } from '@imgalias/core/internal';
 import type { EngineKind, PullCandidate, PullEntry, PullPlan } from '@imgalias/core';
-import { familiarName, printable, shortImageId } from '../Labels.js';
+import { familiarLabel, printable, shortImageId } from '../Labels.js';
 import { codeSpan, escapeMarkdown, table } from '../markdown.js';
 import type { RenderLifecyclePlanOptions } from '../RenderOptions.js';
 import { comment, engineCommand, quoteShellArg, shellCommand, shellName } from '../shell.js';
@@ -24,12 +24,12 @@ const summary = (plan: PullPlan): string => {
 };
 
 const candidateLine = (c: PullCandidate, i: number): string =>
-  `  ${i + 1}. ${familiarName(c.reference)}  (${SOURCE_LABEL[c.source]}: ${REASON_LABEL[c.reason]}${c.tagAs === undefined ? '' : `; then tagged ${familiarName(c.tagAs)}`})`;
+  `  ${i + 1}. ${familiarLabel(c.reference)}  (${SOURCE_LABEL[c.source]}: ${REASON_LABEL[c.reason]}${c.tagAs === undefined ? '' : `; then tagged ${familiarLabel(c.tagAs)}`})`;
 
 const entryLines = (entry: PullEntry): string[] =>
   entry._tag === 'Present'
-    ? [`present ${familiarName(entry.family)} as ${familiarName(entry.name)} (${shortImageId(entry.imageId)})`]
-    : [`pull ${familiarName(entry.family)}, trying in order:`, ...entry.candidates.map(candidateLine)];
+    ? [`present ${familiarLabel(entry.family)} as ${familiarLabel(entry.name)} (${shortImageId(entry.imageId)})`]
+    : [`pull ${familiarLabel(entry.family)}, trying in order:`, ...entry.candidates.map(candidateLine)];
 
 const renderText = (plan: PullPlan): string =>
   textLines([
@@ -40,13 +40,13 @@ const renderText = (plan: PullPlan): string =>
 
 const entryRows = (entry: PullEntry): string[][] =>
   entry._tag === 'Present'
-    ? [[codeSpan(familiarName(entry.family)), '-', `present as ${codeSpan(familiarName(entry.name))}`, '-', codeSpan(shortImageId(entry.imageId))]]
+    ? [[codeSpan(familiarLabel(entry.family)), '-', `present as ${codeSpan(familiarLabel(entry.name))}`, '-', codeSpan(shortImageId(entry.imageId))]]
     : entry.candidates.map((c, i) => [
-        codeSpan(familiarName(entry.family)),
+        codeSpan(familiarLabel(entry.family)),
         String(i + 1),
-        codeSpan(familiarName(c.reference)),
+        codeSpan(familiarLabel(c.reference)),
         escapeMarkdown(c.registry),
-        `${escapeMarkdown(REASON_LABEL[c.reason])}${c.tagAs === undefined ? '' : `; tagged ${codeSpan(familiarName(c.tagAs))}`}`,
+        `${escapeMarkdown(REASON_LABEL[c.reason])}${c.tagAs === undefined ? '' : `; tagged ${codeSpan(familiarLabel(c.tagAs))}`}`,
       ]);
 
 const renderMarkdown = (plan: PullPlan): string =>
@@ -79,9 +79,9 @@ const candidateCommand = (c: PullCandidate, engine: EngineKind): { readonly comm
 const pullLines = (entry: Extract<PullEntry, { readonly _tag: 'Pull' }>, engine: EngineKind): string[] => {
   const tries = entry.candidates.map((c) => candidateCommand(c, engine));
   const commands = tries.flatMap((t) => ('command' in t ? [t.command] : []));
-  const giveUp = `{ echo ${quoteShellArg(`prefetch: could not pull ${familiarName(entry.family)}`)} >&2; exit 1; }`;
+  const giveUp = `{ echo ${quoteShellArg(`prefetch: could not pull ${familiarLabel(entry.family)}`)} >&2; exit 1; }`;
   return [
-    comment(`${familiarName(entry.family)}: no name of it is in the store`),
+    comment(`${familiarLabel(entry.family)}: no name of it is in the store`),
     ...tries.flatMap((t) => ('unfit' in t ? [comment(`not tried: ${t.unfit}`)] : [])),
     [...commands, giveUp].join(' ||\n  '),
   ];

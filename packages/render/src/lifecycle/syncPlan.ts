@@ -1,7 +1,7 @@
 import { SyncPlanCodec, describeSyncFinding, formatHarborLocation } from '@imgalias/core';
 import type { SyncEntry, SyncPlan } from '@imgalias/core';
 import { toJson } from '../json.js';
-import { familiarName } from '../Labels.js';
+import { familiarLabel } from '../Labels.js';
 import { codeSpan, escapeMarkdown, table } from '../markdown.js';
 import type { RenderLifecyclePlanOptions } from '../RenderOptions.js';
 import { comment, notRunFooter, shellCommand, shellName } from '../shell.js';
@@ -33,7 +33,7 @@ const renderText = (plan: SyncPlan): string =>
   textLines([
     `sync plan to ${destination(plan)}: ${summary(plan)}`,
     ...optional(describeSyncPlatforms(plan.platforms)),
-    ...plan.entries.map((e) => `copy ${e.source} -> ${e.target}${e.source === e.family ? '' : ` (staging copy of ${familiarName(e.family)})`}`),
+    ...plan.entries.map((e) => `copy ${e.source} -> ${e.target}${e.source === e.family ? '' : ` (staging copy of ${familiarLabel(e.family)})`}`),
     ...(plan.findings.length === 0 ? [] : ['findings:', ...plan.findings.map((f) => `  - ${describeSyncFinding(f)}`)]),
   ]);
 
@@ -44,7 +44,7 @@ const renderMarkdown = (plan: SyncPlan): string =>
     escapeMarkdown(summary(plan)),
     ...optional(describeSyncPlatforms(plan.platforms)).flatMap((platforms) => ['', escapeMarkdown(`Copies ${platforms}.`)]),
     '',
-    ...table(['image', 'from', 'to'], plan.entries.map((e) => [codeSpan(familiarName(e.family)), codeSpan(e.source), codeSpan(e.target)])),
+    ...table(['image', 'from', 'to'], plan.entries.map((e) => [codeSpan(familiarLabel(e.family)), codeSpan(e.source), codeSpan(e.target)])),
     ...(plan.findings.length === 0 ? [] : ['', '**Findings**', '', ...plan.findings.map((f) => `- ${escapeMarkdown(describeSyncFinding(f))}`)]),
     '',
   ].join('\n');
