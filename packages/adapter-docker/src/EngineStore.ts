@@ -224,7 +224,7 @@ export const createEngineStore = (options: EngineStoreOptions): EngineStore => {
   const apply = async (plan: Plan, applyOptions: ApplyOptions = {}): Promise<Either<StoreError, ApplyReport>> => {
     const limit = limitOf(applyOptions.concurrency);
     const report = (result: ActionResult): ActionResult => {
-      applyOptions.onResult?.(result);
+      applyOptions.onProgress?.({ _tag: 'Done', result });
       return result;
     };
     const signal = applyOptions.signal;

@@ -151,7 +151,7 @@ describe('apply', () => {
       action('localhost/redis:7-alpine', 'docker.io/library/redis:7-alpine', id(1)),
     );
     const seen: ActionResult[] = [];
-    const report = await store.apply(plan, { onResult: (r) => seen.push(r) });
+    const report = await store.apply(plan, { onProgress: (event) => seen.push(event.result) });
     expect(tags()).toHaveLength(2);
     expect(report).toEqual({
       _tag: 'Right',
@@ -395,7 +395,7 @@ describe('apply when interrupted', () => {
     const plan = planAliases({ snapshot: before.right, images: fieldImages, policy: { ...defaultPolicy, mode: 'internal' } });
     events.length = 0;
     const interrupt = new AbortController();
-    const report = await store.apply(plan, { current: before.right, concurrency: 1, signal: interrupt.signal, onResult: () => interrupt.abort('SIGINT') });
+    const report = await store.apply(plan, { current: before.right, concurrency: 1, signal: interrupt.signal, onProgress: () => interrupt.abort('SIGINT') });
     expect(events.filter((e) => kindOf(e) === 'tag')).toHaveLength(1);
     expect(events.filter((e) => kindOf(e) === 'list')).toEqual([]);
     expect(report).toMatchObject({ _tag: 'Right', right: { interrupted: true, verified: false, mismatches: [] } });

@@ -99,7 +99,7 @@ export const createMemoryStore = (options: MemoryStoreOptions): MemoryStore => {
       // applyToSnapshot keys names canonically; a hand-written plan may spell them familiarly (`redis:7`).
       if (decision._tag === 'Run') toRun.push({ ...decision.action, source: decision.sourceName, target: decision.targetName });
       const result: ActionResult = decision._tag === 'Done' ? decision.result : { _tag: 'Applied', action: decision.action };
-      applyOptions.onResult?.(result);
+      applyOptions.onProgress?.({ _tag: 'Done', result });
       return result;
     });
     current = applyToSnapshot(current, { ...plan, actions: toRun });

@@ -60,7 +60,7 @@ describe('createMemoryStore', () => {
     const withoutTcpProxy: Snapshot = { ...snapshot, images: snapshot.images.filter((image) => image.id !== ids.tcpProxy) };
     const seen: ActionResult[] = [];
     const report = await unwrap(
-      createMemoryStore({ snapshot: withoutTcpProxy }).apply(plan, { onResult: (result) => seen.push(result) }),
+      createMemoryStore({ snapshot: withoutTcpProxy }).apply(plan, { onProgress: (event) => seen.push(event.result) }),
     );
     const failed = report.results.filter((result) => result._tag === 'Failed');
     expect(failed).toEqual([

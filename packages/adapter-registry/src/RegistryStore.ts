@@ -135,7 +135,7 @@ export const createRegistryStore = (options: RegistryStoreOptions): ImageStore =
     const results = await mapLimited(decisions, applyOptions.concurrency ?? 4, async (decision): Promise<ActionResult> => {
       const result: ActionResult =
         decision._tag === 'Done' ? decision.result : signal?.aborted === true ? { _tag: 'NotStarted', action: decision.action } : await run(decision);
-      applyOptions.onResult?.(result);
+      applyOptions.onProgress?.({ _tag: 'Done', result });
       return result;
     });
     if (signal?.aborted === true) return right({ results, after: current, verified: false, mismatches: [], interrupted: true });

@@ -87,7 +87,7 @@ export async function applyWithProgress(options: {
   const base = { concurrency, current, ...(signal === undefined ? {} : { signal }) };
   if (!wantsProgressDisplay(output, total)) {
     const record = options.recordProgress && !output.interactive;
-    return store.apply(plan, record ? { ...base, onResult: (result) => output.note(renderResultLine(result)) } : base);
+    return store.apply(plan, record ? { ...base, onProgress: (event) => output.note(renderResultLine(event.result)) } : base);
   }
 
   let done = 0;
@@ -98,7 +98,7 @@ export async function applyWithProgress(options: {
     work: (update) =>
       store.apply(plan, {
         ...base,
-        onResult: (actionResult) => {
+        onProgress: ({ result: actionResult }) => {
           done += 1;
           if (actionResult._tag !== 'Applied') failed += 1;
           update({

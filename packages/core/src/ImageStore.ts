@@ -36,12 +36,18 @@ export interface PlanMismatch {
   readonly found?: string;
 }
 
+/**
+ * Progress of an apply: `Done` as each action ends. The same shape as pull, push and untag progress
+ * (`PullEvent`, `PushEvent`, `UntagEvent`), so one consumer can follow every store verb.
+ */
+export type ApplyEvent = { readonly _tag: 'Done'; readonly result: ActionResult };
+
 /** How a store applies a plan: concurrency, progress, the snapshot the plan was made from, cancellation. */
 export interface ApplyOptions {
   /** How many `tag` calls run at once. Default 4. */
   readonly concurrency?: number;
   /** Called after each action ends, for progress output. */
-  readonly onResult?: (result: ActionResult) => void;
+  readonly onProgress?: (event: ApplyEvent) => void;
   /**
    * The store as the caller read it just before (the snapshot the plan was made from, moments ago). The store
    * judges the plan against it instead of reading itself again; leave it out for a plan made earlier or

@@ -16,7 +16,7 @@ export { HARBOR_LAYOUTS, formatMirrorRule, describeMirrorRuleError } from './Mir
 
 // --- The image store: snapshots in, plans applied (implemented by @imgalias/adapter-docker and adapter-memory) ---
 export type { SnapshotImage, Snapshot } from './Snapshot.js';
-export type { EngineKind, StoreError, ActionResult, ApplyOptions, ApplyReport, ImageStore, PlanMismatch } from './ImageStore.js';
+export type { EngineKind, StoreError, ActionResult, ApplyEvent, ApplyOptions, ApplyReport, ImageStore, PlanMismatch } from './ImageStore.js';
 export type {
   ImageLifecycle,
   ManifestProbeError,

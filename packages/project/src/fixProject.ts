@@ -87,7 +87,7 @@ async function planAndApply(options: FixOptions, scope: FamilyScope): Promise<Ei
       concurrency: settings.concurrency,
       current,
       ...(options.signal === undefined ? {} : { signal: options.signal }),
-      ...(onProgress === undefined ? {} : { onResult: (result) => onProgress({ _tag: 'ActionDone', result }) }),
+      ...(onProgress === undefined ? {} : { onProgress: (event) => onProgress({ _tag: 'ActionDone', result: event.result }) }),
     });
     if (isLeft(report)) return left({ _tag: 'Store', error: report.left });
     const applied = report.right.results.every((result) => result._tag === 'Applied');
