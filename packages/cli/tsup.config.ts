@@ -30,21 +30,23 @@ const workspaceSources: Plugin = {
   },
 };
 
-// The bin loads a command's heavy code (discovery's yaml and dockerfile-ast, the settings loader, the stores) with
-// `await import('@imgalias/project')` where the command runs it. esbuild splits by file: a file any static import
-// reaches is loaded at start-up, and a static import of a package's index reaches every module the index
-// re-exports, used or not. So in the CLI's and the project package's sources, a static
-// `import { a, b } from '@imgalias/project'` (or discover) is rewritten for the bin to import each name from the
-// module that defines it, as listed in the package's index (what bundlers call optimising package imports); a
-// name the index does not list plainly leaves the import as written. The packages' public entry points and the
-// sources are unchanged.
-const barrelPackages = ['project', 'discover'];
+// The bin loads a command's heavy code (discovery's yaml and dockerfile-ast, the settings loader, the stores, each
+// command's own module) with dynamic imports where it runs it. esbuild splits by file: a file any static import
+// reaches is loaded with its importer, and a static import of a package's index reaches every module the index
+// re-exports, used or not (core's index reaches the io-ts codecs, render's the JSON and Markdown renderers). So in
+// the workspace sources, a static `import { a, b } from '@imgalias/core'` (or any other workspace package, or
+// core's `/internal`) is rewritten for the bin to import each name from the module that defines it, as listed in
+// the package's index (what bundlers call optimising package imports); a name the index does not list plainly
+// leaves the import as written. The packages' public entry points and the sources are unchanged.
 
-/** name -> absolute path of its module, from a package index's `export { ... } from './X.js'` lines. */
-const reExportsOf = (packageName: string): ReadonlyMap<string, string> => {
-  const index = fileURLToPath(new URL(`../${packageName}/src/index.ts`, import.meta.url));
+/** name -> absolute path of its module, from an index's `export { ... } from './X.js'` and `export * from` lines. */
+const reExportsOf = (index: string): ReadonlyMap<string, string> => {
   const modules = new Map<string, string>();
-  for (const match of readFileSync(index, 'utf8').matchAll(/^export\s*\{([^}]*)\}\s*from\s*'(\.[^']+)\.js';/gm)) {
+  const source = readFileSync(index, 'utf8');
+  for (const match of source.matchAll(/^export\s*\*\s*from\s*'(\.[^']+)\.js';/gm)) {
+    for (const [name, file] of reExportsOf(fileURLToPath(new URL(`${match[1] as string}.ts`, pathToFileURL(index))))) modules.set(name, file);
+  }
+  for (const match of source.matchAll(/^export\s*\{([^}]*)\}\s*from\s*'(\.[^']+)\.js';/gm)) {
     const file = fileURLToPath(new URL(`${match[2] as string}.ts`, pathToFileURL(index)));
     for (const item of (match[1] as string).split(',')) {
       const exported = item.trim().split(/\s+as\s+/).pop();
@@ -54,15 +56,47 @@ const reExportsOf = (packageName: string): ReadonlyMap<string, string> => {
   return modules;
 };
 
+// Dynamic imports the bin makes static: what every command but `--help` loads anyway (the settings loader, the
+// project's jobs, the engine store). To esbuild each dynamic import is an entry point, and each set of entry points
+// sharing a module makes a chunk of its own: a nothing-to-do `check` loaded 17 files that way, and Node spends
+// about 0.3 ms on each ES module file before any of its code runs. Listed as file -> specifiers; the build fails
+// when a listed import is no longer in its file. `--version` is answered before any of this loads (bin.ts).
+const eagerImports: Readonly<Record<string, readonly string[]>> = {
+  'cli/src/commands/Command.ts': ['@imgalias/project'],
+  'project/src/config/SettingsLoader.ts': ['./loadSettings.js'],
+  'project/src/ProjectStore.ts': ['@imgalias/adapter-docker', './SnapshotFile.js', '@imgalias/adapter-memory'],
+  'project/src/fixProject.ts': ['@imgalias/adapter-docker'],
+};
+
+/** `source` with each `await import('X')` of its file's eager specifiers turned into a static namespace import. */
+const withEagerImports = (file: string, source: string): string => {
+  const key = Object.keys(eagerImports).find((name) => file.replaceAll('\\', '/').endsWith(`/packages/${name}`));
+  if (key === undefined) return source;
+  let contents = source;
+  (eagerImports[key] ?? []).forEach((specifier, index) => {
+    const dynamic = `import('${specifier}')`;
+    if (!contents.includes(dynamic)) throw new Error(`tsup.config.ts eagerImports: ${key} no longer has ${dynamic}`);
+    contents = `import * as __eager${index} from '${specifier}';\n${contents.replaceAll(dynamic, `Promise.resolve(__eager${index})`)}`;
+  });
+  return contents;
+};
+
 const directImports: Plugin = {
   name: 'imgalias-direct-imports',
   setup(build) {
-    const exportsByPackage = new Map(barrelPackages.map((name) => [`@imgalias/${name}`, reExportsOf(name)]));
-    build.onLoad({ filter: /[\\/]packages[\\/](cli|project)[\\/]src[\\/].*\.ts$/ }, (args) => {
-      const source = readFileSync(args.path, 'utf8');
-      const contents = source.replace(/^import\s*\{([^}]*)\}\s*from\s*'(@imgalias\/[a-z-]+)';$/gm, (statement, names: string, specifier: string) => {
-        const modules = exportsByPackage.get(specifier);
-        if (modules === undefined) return statement;
+    const byPackage = new Map<string, ReadonlyMap<string, string>>();
+    const exportsOf = (specifier: string): ReadonlyMap<string, string> => {
+      const known = byPackage.get(specifier);
+      if (known !== undefined) return known;
+      const [, name, internal] = /^@imgalias\/([a-z-]+)(\/internal)?$/.exec(specifier) as RegExpExecArray;
+      const found = reExportsOf(fileURLToPath(new URL(`../${name as string}/src/${internal === undefined ? 'index' : 'internal'}.ts`, import.meta.url)));
+      byPackage.set(specifier, found);
+      return found;
+    };
+    build.onLoad({ filter: /[\\/]packages[\\/][a-z-]+[\\/]src[\\/].*\.ts$/ }, (args) => {
+      const source = withEagerImports(args.path, readFileSync(args.path, 'utf8'));
+      const contents = source.replace(/^import\s*\{([^}]*)\}\s*from\s*'(@imgalias\/[a-z-]+(?:\/internal)?)';$/gm, (statement, names: string, specifier: string) => {
+        const modules = exportsOf(specifier);
         const items = names.split(',').map((item) => item.trim()).filter((item) => item !== '');
         const byFile = new Map<string, string[]>();
         for (const item of items) {

@@ -106,7 +106,11 @@ export const createEngineApiClient = (options: EngineApiOptions): EngineApiClien
     connection ??= { http, agent: new http.Agent({ keepAlive: true, maxSockets: Math.max(1, options.maxSockets ?? 4) }) };
     return connection;
   };
-  const target = endpoint._tag === 'Unix' ? { socketPath: endpoint.socketPath } : { host: endpoint.hostname, port: endpoint.port };
+  // `servername: ''`: otherwise Node's agent derives a TLS server name from the Host header on every plain-HTTP
+  // request, and its first isIP() check compiles a large regular expression (3 ms or more of a start-up). TLS is
+  // never spoken here (such hosts go through the CLI), so the name is unused.
+  const plainHttp = { servername: '' };
+  const target = endpoint._tag === 'Unix' ? { ...plainHttp, socketPath: endpoint.socketPath } : { ...plainHttp, host: endpoint.hostname, port: endpoint.port };
 
   const request = async (method: 'GET' | 'POST', requestPath: string): Promise<Either<Failure, Response>> => {
     const { http, agent } = await connect();

@@ -80,7 +80,12 @@ export function createProgram(io: CliIO, specs: readonly CommandSpec[] = command
  *   { stdout: process.stdout, stderr: process.stderr, env: process.env, cwd: process.cwd() });
  */
 export async function run(argv: readonly string[], io: CliIO): Promise<number> {
-  const { program, exitCode } = createProgram(io);
+  // When the first argument names a command, the program is built with that command alone: commander parses,
+  // helps and errs exactly as with all eleven (a command's help, options and errors never mention the others),
+  // and a run does not build ten commands' options it will not use. Anything else (`--help`, `help check`, a
+  // mistyped name commander suggests a fix for) gets every command.
+  const named = commands.filter((spec) => spec.name === argv[0]);
+  const { program, exitCode } = createProgram(io, named.length === 1 ? named : commands);
   if (argv.length === 0) {
     program.outputHelp({ error: true });
     return ExitCode.usage;

@@ -48,11 +48,13 @@ export function renderCheckText(result: CheckResult, options: { readonly color: 
   for (const family of result.families) {
     lines.push(`${paint[family.status](family.status.padEnd(10))}  ${familiarName(family.origin)}`);
     const roleWidth = family.members.reduce((widest, member) => Math.max(widest, member.role.length), 0);
-    const nameWidth = family.members.reduce((widest, member) => Math.max(widest, familiarName(member.name).length), 0);
-    for (const member of family.members) {
+    // Each name is parsed once (familiarName parses the reference): check prints every family in the store.
+    const names = family.members.map((member) => familiarName(member.name));
+    const nameWidth = names.reduce((widest, name) => Math.max(widest, name.length), 0);
+    family.members.forEach((member, index) => {
       const id = member.imageId === null ? colors.dim('-') : shortImageId(member.imageId);
-      lines.push(`            ${member.role.padEnd(roleWidth)}  ${familiarName(member.name).padEnd(nameWidth)}  ${id}`);
-    }
+      lines.push(`            ${member.role.padEnd(roleWidth)}  ${(names[index] as string).padEnd(nameWidth)}  ${id}`);
+    });
   }
   if (result.families.length === 0) lines.push('no families to check');
   for (const finding of result.findings) lines.push(`${colors.red('finding'.padEnd(10))}  ${describeFinding(finding)}`);

@@ -1,7 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import type { Either } from 'fp-ts/lib/Either.js';
 import { left, right } from 'fp-ts/lib/Either.js';
-import { parse as parseToml } from 'smol-toml';
 import type { MirrorRule } from '@imgalias/core';
 import { makeMirrorRule, parseMirrorOrigin } from '@imgalias/core/internal';
 import type { ConfigError } from './ConfigError.js';
@@ -109,6 +108,9 @@ export async function readRegistriesConf(file: string): Promise<Either<ConfigErr
   } catch (error) {
     return left({ _tag: 'ConfigFileUnreadable', file, message: `${describeFileError(error)} (named by --mirrors-from)` });
   }
+  // The TOML parser loads with the file that needs it: only `--mirrors-from` reads TOML, and every other run of
+  // the bundled bin would otherwise compile it at start-up.
+  const { parse: parseToml } = await import('smol-toml');
   let parsed: unknown;
   try {
     parsed = parseToml(content);
