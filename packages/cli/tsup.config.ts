@@ -68,17 +68,46 @@ const eagerImports: Readonly<Record<string, readonly string[]>> = {
   'project/src/fixProject.ts': ['@imgalias/adapter-docker'],
 };
 
-/** `source` with each `await import('X')` of its file's eager specifiers turned into a static namespace import. */
-const withEagerImports = (file: string, source: string): string => {
+/**
+ * `source` with each `import('X')` of its file's eager specifiers made static. `const { a, b } = await
+ * import('@imgalias/x')` imports each name from the module that defines it (as `directImports` does for static
+ * imports), so the program does not take in the whole package; any other form imports the namespace. The static
+ * imports go on the file's first line, so the source map is off by that one line only.
+ */
+const withEagerImports = (file: string, source: string, exportsOf: (specifier: string) => ReadonlyMap<string, string>): string => {
   const key = Object.keys(eagerImports).find((name) => file.replaceAll('\\', '/').endsWith(`/packages/${name}`));
   if (key === undefined) return source;
   let contents = source;
-  (eagerImports[key] ?? []).forEach((specifier, index) => {
+  const statics: string[] = [];
+  const fresh = (): string => `__eager${statics.length}`;
+  for (const specifier of eagerImports[key] ?? []) {
     const dynamic = `import('${specifier}')`;
     if (!contents.includes(dynamic)) throw new Error(`tsup.config.ts eagerImports: ${key} no longer has ${dynamic}`);
-    contents = `import * as __eager${index} from '${specifier}';\n${contents.replaceAll(dynamic, `Promise.resolve(__eager${index})`)}`;
-  });
-  return contents;
+    if (specifier.startsWith('@imgalias/')) {
+      const modules = exportsOf(specifier);
+      const destructured = new RegExp(`const\\s*\\{([^}]*)\\}\\s*=\\s*await\\s+import\\('${specifier.replace(/[/.]/g, '\\$&')}'\\)`, 'g');
+      contents = contents.replace(destructured, (statement, names: string) => {
+        const bindings: string[] = [];
+        const imports: string[] = [];
+        for (const item of names.split(',').map((each) => each.trim()).filter((each) => each !== '')) {
+          const [name, alias] = item.split(/\s*:\s*/) as [string, string | undefined];
+          const module = modules.get(name);
+          if (module === undefined) return statement;
+          const id = `${fresh()}_${imports.length}`;
+          imports.push(`import { ${name} as ${id} } from ${JSON.stringify(module)};`);
+          bindings.push(`${alias ?? name} = ${id}`);
+        }
+        statics.push(...imports);
+        return `const ${bindings.join(', ')}`;
+      });
+    }
+    if (contents.includes(dynamic)) {
+      const id = fresh();
+      statics.push(`import * as ${id} from '${specifier}';`);
+      contents = contents.replaceAll(dynamic, `Promise.resolve(${id})`);
+    }
+  }
+  return `${statics.join(' ')}\n${contents}`;
 };
 
 const directImports: Plugin = {
@@ -94,7 +123,7 @@ const directImports: Plugin = {
       return found;
     };
     build.onLoad({ filter: /[\\/]packages[\\/][a-z-]+[\\/]src[\\/].*\.ts$/ }, (args) => {
-      const source = withEagerImports(args.path, readFileSync(args.path, 'utf8'));
+      const source = withEagerImports(args.path, readFileSync(args.path, 'utf8'), exportsOf);
       const contents = source.replace(/^import\s*\{([^}]*)\}\s*from\s*'(@imgalias\/[a-z-]+(?:\/internal)?)';$/gm, (statement, names: string, specifier: string) => {
         const modules = exportsOf(specifier);
         const items = names.split(',').map((item) => item.trim()).filter((item) => item !== '');
