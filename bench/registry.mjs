@@ -15,9 +15,9 @@
 import { execFile, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Readable } from 'node:stream';
@@ -37,6 +37,7 @@ const retags = option('retags', smoke ? 10 : 500);
 const largeMiB = option('large-mib', smoke ? 16 : 1024);
 const layerSize = option('layer-kib', 200) * 1024;
 const concurrency = option('concurrency', 16);
+const connections = option('connections', 32);
 // --parts sync,retag,large (default all): run only some of the comparisons.
 const partsAt = process.argv.indexOf('--parts');
 const parts = new Set(partsAt > 0 ? process.argv[partsAt + 1].split(',') : ['sync', 'retag', 'large']);
@@ -81,6 +82,57 @@ const startRegistry = async (name) => {
   await run('bash', [registryScript, 'start', dir, String(port)]);
   started.push(dir);
   return `127.0.0.1:${port}`;
+};
+
+// Requests as the registries saw them: each phase counts the access-log lines both registries wrote meanwhile,
+// by kind, so imgalias and skopeo are counted the same way (the registry cannot tell who is cheaper otherwise).
+const logOffsets = async () => Promise.all(started.map(async (dir) => (await stat(join(dir, 'registry.log'))).size));
+const requestKind = (method, uri) => {
+  const path = uri.split('?')[0];
+  if (path === '/v2/' || path === '/v2') return `${method} /v2/`;
+  if (path.startsWith('/auth') || path.startsWith('/token')) return `${method} token`;
+  if (/\/blobs\/uploads\//.test(path)) return `${method} upload${method === 'POST' && uri.includes('mount=') ? ' (mount)' : ''}`;
+  if (/\/blobs\//.test(path)) return `${method} blob`;
+  if (/\/manifests\//.test(path)) return `${method} manifest`;
+  return `${method} other`;
+};
+const requestsSince = async (offsets) => {
+  const counts = new Map();
+  await Promise.all(started.map(async (dir, i) => {
+    const text = (await readFile(join(dir, 'registry.log'))).subarray(offsets[i]).toString('utf8');
+    for (const m of text.matchAll(/^\S+ - \S+ \[[^\]]+\] "([A-Z]+) (\S+) HTTP\/[\d.]+" (\d+)/gm)) {
+      const kind = requestKind(m[1], m[2]);
+      counts.set(kind, (counts.get(kind) ?? 0) + 1);
+    }
+  }));
+  return counts;
+};
+// CPU seconds from /proc (Linux): this process, its waited-for children (the skopeo processes) and the
+// registries, so a phase shows whose CPU it spent on a 2-core machine where the registries compete with us.
+const ticks = 100;
+const procTimes = async (pid) => {
+  const fields = (await readFile(`/proc/${pid}/stat`, 'utf8')).split(') ')[1].split(' ');
+  // fields[11..14]: utime, stime, cutime, cstime (in clock ticks)
+  return { own: (Number(fields[11]) + Number(fields[12])) / ticks, children: (Number(fields[13]) + Number(fields[14])) / ticks };
+};
+const cpuNow = async () => {
+  const self = await procTimes(process.pid);
+  const registries = await Promise.all(started.map(async (dir) => (await procTimes((await readFile(join(dir, 'pid'), 'utf8')).trim())).own));
+  return { self: self.own, children: self.children, registries: registries.reduce((sum, t) => sum + t, 0) };
+};
+const counted = async (work) => {
+  const offsets = await logOffsets();
+  const before = await cpuNow();
+  const result = await timed(work);
+  const after = await cpuNow();
+  const cpu = { self: after.self - before.self, children: after.children - before.children, registries: after.registries - before.registries };
+  return { ...result, requests: await requestsSince(offsets), cpu };
+};
+const cpuLine = ({ cpu }) => `CPU ${cpu.self.toFixed(2)} s this process, ${cpu.children.toFixed(2)} s skopeo, ${cpu.registries.toFixed(2)} s registries`;
+const perImage = (counts, n) => {
+  const total = [...counts.values()].reduce((s, c) => s + c, 0);
+  const kinds = [...counts.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([k, c]) => `${k} ${(c / n).toFixed(2)}`);
+  return `${(total / n).toFixed(2)} requests per image (${kinds.join(', ')})`;
 };
 const cleanup = async () => {
   for (const dir of started) await run('bash', [registryScript, 'stop', dir]).catch(() => undefined);
@@ -144,53 +196,68 @@ try {
   const a = await startRegistry('a');
   const b = await startRegistry('b');
   const skopeoTls = ['--src-tls-verify=false', '--dest-tls-verify=false'];
+  console.log(`load average ${loadavg().map((l) => l.toFixed(2)).join(', ')} at the start`);
   console.log(`registries ${a} and ${b}; ${images} images of 3 x ${layerSize / 1024} KiB layers, ${retags} retags, a ${largeMiB} MiB layer\n`);
 
   const names = Array.from({ length: images }, (_, i) => `bench/img${i}`);
   const digests = new Map();
   await pool(names, 8, async (name) => digests.set(name, await pushImage(a, name, 'v1', name)));
 
-  const client = createRegistryClient({ connections: 32 });
+  const client = createRegistryClient({ connections });
   const ours = createRegistryImages({ client, concurrency });
   if (parts.has('sync')) {
-  // 1. sync A -> B, three ways, into separate repository prefixes of B so each tool copies every blob.
-  const sync = await timed(async () => ours.copyMany(names.map((n) => ({ source: `${a}/${n}:v1`, target: `${b}/ia/${n}:v1` }))));
+  // 1. sync A -> B, three ways, into separate repository prefixes of B (skopeo sync: of a third registry, C) so
+  //    each tool copies every blob.
+  const sync = await counted(async () => ours.copyMany(names.map((n) => ({ source: `${a}/${n}:v1`, target: `${b}/ia/${n}:v1` }))));
   const syncErrors = sync.value.filter((r) => r._tag === 'Left');
   if (syncErrors.length > 0) throw new Error(`imgalias sync: ${JSON.stringify(syncErrors[0].left)}`);
   await check('imgalias sync', names.map((n) => [b, `ia/${n}`, 'v1', digests.get(n)]));
 
-  const perImage = await timed(async () => {
+  const copyPerImage = await counted(async () => {
     for (const n of names) await run('skopeo', ['copy', '-q', ...skopeoTls, `docker://${a}/${n}:v1`, `docker://${b}/sc/${n}:v1`]);
   });
   await check('skopeo copy', names.map((n) => [b, `sc/${n}`, 'v1', digests.get(n)]));
 
   const yaml = [`${a}:`, '  tls-verify: false', '  images:', ...names.map((n) => `    ${n}: [v1]`)].join('\n');
   await writeFile(join(work, 'sync.yaml'), `${yaml}\n`);
-  const skopeoSync = await timed(() => run('skopeo', ['sync', '--src', 'yaml', '--dest', 'docker', '--dest-tls-verify=false', join(work, 'sync.yaml'), `${b}/ss`]));
+  // skopeo sync gets a registry of its own: skopeo's blob info cache remembers where the per-image copies just
+  // put the same blobs in B, and into B it would mount them from there instead of copying them.
+  const c = await startRegistry('c');
+  const skopeoSync = await counted(() => run('skopeo', ['sync', '--src', 'yaml', '--dest', 'docker', '--dest-tls-verify=false', join(work, 'sync.yaml'), `${c}/ss`]));
   // skopeo sync names each copy after the last path component of its source repository.
-  await check('skopeo sync', names.map((n) => [b, `ss/${n.split('/').pop()}`, 'v1', digests.get(n)]));
+  await check('skopeo sync', names.map((n) => [c, `ss/${n.split('/').pop()}`, 'v1', digests.get(n)]));
 
   console.log(`\nsync of ${images} three-layer images, registry to registry`);
-  console.log(`  imgalias copyMany         ${sync.value.length} images  ${sync.seconds.toFixed(2)} s`);
-  console.log(`  skopeo copy per image     ${images} processes  ${perImage.seconds.toFixed(2)} s   imgalias ${ratio(perImage.seconds, sync.seconds)} faster (goal >= 5x)`);
+  console.log(`  imgalias copyMany         ${sync.value.length} images  ${sync.seconds.toFixed(2)} s   (concurrency ${concurrency}, ${connections} connections per registry)`);
+  console.log(`  skopeo copy per image     ${images} processes  ${copyPerImage.seconds.toFixed(2)} s   imgalias ${ratio(copyPerImage.seconds, sync.seconds)} faster (goal >= 5x)`);
   console.log(`  skopeo sync (one run)     1 process  ${skopeoSync.seconds.toFixed(2)} s   imgalias ${ratio(skopeoSync.seconds, sync.seconds)} faster (goal >= 2x)`);
+  console.log(`  requests, as both registries logged them:`);
+  console.log(`    imgalias              ${perImage(sync.requests, images)}`);
+  console.log(`    skopeo copy per image ${perImage(copyPerImage.requests, images)}`);
+  console.log(`    skopeo sync           ${perImage(skopeoSync.requests, images)}`);
+  console.log(`  CPU spent (the machine has ${availableParallelism()} cores):`);
+  console.log(`    imgalias              ${cpuLine(sync)}`);
+  console.log(`    skopeo copy per image ${cpuLine(copyPerImage)}`);
+  console.log(`    skopeo sync           ${cpuLine(skopeoSync)}`);
   }
   if (parts.has('retag')) {
 
   // 2. retags inside one repository of A.
   const tagSource = names[0];
-  const ourTags = await timed(async () =>
+  const ourTags = await counted(async () =>
     ours.copyMany(Array.from({ length: retags }, (_, i) => ({ source: `${a}/${tagSource}:v1`, target: `${a}/${tagSource}:ia${i}` }))),
   );
   if (ourTags.value.some((r) => r._tag === 'Left')) throw new Error('imgalias retag failed');
   await check('imgalias retag', Array.from({ length: retags }, (_, i) => [a, tagSource, `ia${i}`, digests.get(tagSource)]));
-  const skopeoTags = await timed(async () => {
+  const skopeoTags = await counted(async () => {
     for (let i = 0; i < retags; i += 1) await run('skopeo', ['copy', '-q', ...skopeoTls, `docker://${a}/${tagSource}:v1`, `docker://${a}/${tagSource}:sc${i}`]);
   });
   await check('skopeo retag', Array.from({ length: retags }, (_, i) => [a, tagSource, `sc${i}`, digests.get(tagSource)]));
   console.log(`\n${retags} retags inside one repository`);
   console.log(`  imgalias copyMany         ${ourTags.seconds.toFixed(2)} s`);
   console.log(`  skopeo copy per tag       ${skopeoTags.seconds.toFixed(2)} s   imgalias ${ratio(skopeoTags.seconds, ourTags.seconds)} faster (goal >= 10x)`);
+  console.log(`  requests: imgalias ${perImage(ourTags.requests, retags).replace('image', 'tag')}`);
+  console.log(`            skopeo   ${perImage(skopeoTags.requests, retags).replace('image', 'tag')}`);
   }
   await client.close();
   if (parts.has('large')) {

@@ -107,7 +107,11 @@ export interface RegistryImages {
    * already has the digest that would be written.
    */
   copy(request: CopyRequest): Promise<Either<RegistryError, CopyReport>>;
-  /** Many copies, `concurrency` at a time, reading each source once. One result per request, in order. */
+  /**
+   * Many copies, `concurrency` at a time, reading each source once. A blob several images share moves once per
+   * target registry: into the first repository that needs it, then mounted into the others. One result per
+   * request, in order.
+   */
   copyMany(requests: readonly CopyRequest[]): Promise<readonly Either<RegistryError, CopyReport>[]>;
 }
 
@@ -247,13 +251,49 @@ export const createRegistryImages = (options: RegistryImagesOptions): RegistryIm
     return response;
   };
 
-  const copyBlob = (from: RemoteName, to: RemoteName, blob: Descriptor, counters: { bytes: number }): Promise<Either<RegistryError, BlobOutcome>> =>
+  /**
+   * What one run (a `copy`, or a whole `copyMany`) has already put where, so images that share blobs (a common base
+   * image) ask about and move each blob once per target registry: a blob bound for a repository it is already
+   * going to is awaited, not checked again; a blob another repository of the target registry received in this run
+   * is mounted from there instead of checked and streamed across registries again.
+   */
+  interface BlobLedger {
+    /** `registry/repository@digest` -> how putting that blob there went */
+    readonly inRepository: Map<string, Promise<Either<RegistryError, BlobOutcome>>>;
+    /** `registry@digest` -> the first repository of that registry this run put the blob into, and how it went */
+    readonly inRegistry: Map<string, { readonly repository: string; readonly done: Promise<Either<RegistryError, BlobOutcome>> }>;
+  }
+
+  const newLedger = (): BlobLedger => ({ inRepository: new Map(), inRegistry: new Map() });
+
+  const copyBlob = (from: RemoteName, to: RemoteName, blob: Descriptor, counters: { bytes: number }, ledger: BlobLedger): Promise<Either<RegistryError, BlobOutcome>> => {
+    const here = `${to.registry}/${to.repository}@${blob.digest}`;
+    const pending = ledger.inRepository.get(here);
+    // Another image of this run is putting the same blob into the same repository: its outcome answers ours.
+    // (If that failed, this copy tries for itself.)
+    if (pending) return pending.then((r) => (r._tag === 'Right' ? right<RegistryError, BlobOutcome>('present') : transferBlob(from, to, blob, counters)));
+    const there = from.registry === to.registry ? undefined : ledger.inRegistry.get(`${to.registry}@${blob.digest}`);
+    const done = there === undefined
+      ? transferBlob(from, to, blob, counters)
+      : there.done.then((r) =>
+          // Once it is in the target registry, a mount from that repository replaces the cross-registry copy.
+          transferBlob(r._tag === 'Right' ? { registry: to.registry, repository: there.repository, reference: blob.digest } : from, to, blob, counters, r._tag === 'Right'),
+        );
+    ledger.inRepository.set(here, done);
+    if (there === undefined && from.registry !== to.registry) ledger.inRegistry.set(`${to.registry}@${blob.digest}`, { repository: to.repository, done });
+    return done;
+  };
+
+  const transferBlob = (from: RemoteName, to: RemoteName, blob: Descriptor, counters: { bytes: number }, skipCheck = false): Promise<Either<RegistryError, BlobOutcome>> =>
     client.retrying(async (): Promise<Either<RegistryError, BlobOutcome>> => {
       const targetScopes = [pullPush(to.repository)];
-      const present = await client.send({ registry: to.registry, method: 'HEAD', path: blobPath(to.repository, blob.digest), scopes: targetScopes, accept: [404] });
-      if (present._tag === 'Left') return present;
-      await present.right.body.dump();
-      if (present.right.status === 200) return right('present');
+      // A mount needs no check first: the registry answers 201 whether or not the repository had the blob.
+      if (!skipCheck) {
+        const present = await client.send({ registry: to.registry, method: 'HEAD', path: blobPath(to.repository, blob.digest), scopes: targetScopes, accept: [404] });
+        if (present._tag === 'Left') return present;
+        await present.right.body.dump();
+        if (present.right.status === 200) return right('present');
+      }
       const sameRegistry = from.registry === to.registry;
       const startUpload = client.send({
         registry: to.registry,
@@ -332,12 +372,12 @@ export const createRegistryImages = (options: RegistryImagesOptions): RegistryIm
 
   // Makes `m` (already read from `from`) exist in `to`'s repository by digest: blobs first, then child
   // manifests, then the manifest itself only when it is a child (the caller PUTs the top one under its tag).
-  const transferContent = async (from: RemoteName, to: RemoteName, m: ManifestRead, tally: Tally, readChild: (d: string) => Promise<Either<RegistryError, ManifestRead>>): Promise<Either<RegistryError, void>> => {
+  const transferContent = async (from: RemoteName, to: RemoteName, m: ManifestRead, tally: Tally, readChild: (d: string) => Promise<Either<RegistryError, ManifestRead>>, ledger: BlobLedger): Promise<Either<RegistryError, void>> => {
     if (from.registry === to.registry && from.repository === to.repository) return right(undefined);
     if (m.content._tag === 'Image') {
       const limit = limiter(blobLimit);
       const counters = { bytes: 0 };
-      const results = await Promise.all(m.content.blobs.map((b) => limit(() => copyBlob(from, to, b, counters))));
+      const results = await Promise.all(m.content.blobs.map((b) => limit(() => copyBlob(from, to, b, counters, ledger))));
       tally.bytes += counters.bytes;
       for (const r of results) {
         if (r._tag === 'Left') return r;
@@ -353,7 +393,7 @@ export const createRegistryImages = (options: RegistryImagesOptions): RegistryIm
       if (there.right !== undefined) continue;
       const read = await readChild(child.digest);
       if (read._tag === 'Left') return read;
-      const inner = await transferContent(from, to, read.right, tally, readChild);
+      const inner = await transferContent(from, to, read.right, tally, readChild, ledger);
       if (inner._tag === 'Left') return inner;
       const put = await putManifest(to, child.digest, read.right);
       if (put._tag === 'Left') return put;
@@ -420,7 +460,7 @@ export const createRegistryImages = (options: RegistryImagesOptions): RegistryIm
     );
   };
 
-  const copyWith = async (request: CopyRequest, readSource: (n: RemoteName) => Promise<Either<RegistryError, ManifestRead>>): Promise<Either<RegistryError, CopyReport>> => {
+  const copyWith = async (request: CopyRequest, readSource: (n: RemoteName) => Promise<Either<RegistryError, ManifestRead>>, ledger: BlobLedger): Promise<Either<RegistryError, CopyReport>> => {
     const from = parseRemoteName(request.source);
     if (from._tag === 'Left') return from;
     const to = parseRemoteName(request.target);
@@ -449,14 +489,16 @@ export const createRegistryImages = (options: RegistryImagesOptions): RegistryIm
     });
     if (existing._tag === 'Left') return existing;
     if (existing.right?.digest === written.digest) return right(report('unchanged'));
-    // The target repository may hold this manifest under another tag already: then its blobs and children are
-    // there too (the registry checked them when it was written), and only the tag is missing.
-    const byDigest = from.right.registry === to.right.registry && from.right.repository === to.right.repository
+    // The target repository may hold this index under another tag already: then its children and their blobs are
+    // there too (the registry checked them when it was written), and only the tag is missing. An image manifest
+    // is not asked about: the check of its blobs answers the same, and a copy into a new name (the usual case)
+    // saves the request.
+    const byDigest = written.content._tag === 'Image' || (from.right.registry === to.right.registry && from.right.repository === to.right.repository)
       ? right(undefined)
       : await headRemote({ ...to.right, reference: written.digest });
     if (byDigest._tag === 'Left') return byDigest;
     if (byDigest.right === undefined) {
-      const moved = await transferContent(from.right, to.right, written, tally, (d) => readSource({ ...from.right, reference: d }));
+      const moved = await transferContent(from.right, to.right, written, tally, (d) => readSource({ ...from.right, reference: d }), ledger);
       if (moved._tag === 'Left') return moved;
     }
     const put = await putManifest(to.right, to.right.reference, written);
@@ -492,11 +534,12 @@ export const createRegistryImages = (options: RegistryImagesOptions): RegistryIm
     head: (name) => withName(name, headRemote),
     read: (name) => withName(name, readRemote),
     platforms: (name) => withName(name, platformsOf),
-    copy: (request) => copyWith(request, memoisedReader()),
+    copy: (request) => copyWith(request, memoisedReader(), newLedger()),
     copyMany: async (requests) => {
       const limit = limiter(options.concurrency ?? 8);
       const read = memoisedReader();
-      return Promise.all(requests.map((r) => limit(() => copyWith(r, read))));
+      const ledger = newLedger();
+      return Promise.all(requests.map((r) => limit(() => copyWith(r, read, ledger))));
     },
   };
 };

@@ -87,8 +87,50 @@ const images = createRegistryImages({ client });
     await images.copy({ source: `${a!.host}/skip/app:1`, target: `${b!.host}/skip/app:1` });
     // Same layers under another tag in the source: only the manifest moves.
     await images.copy({ source: `${a!.host}/skip/app:1`, target: `${a!.host}/skip/app:2` });
+    const before = (await b!.requests()).length;
     const copied = await images.copy({ source: `${a!.host}/skip/app:2`, target: `${b!.host}/skip/app:2` });
-    expect(copied).toEqual({ _tag: 'Right', right: expect.objectContaining({ outcome: 'copied', blobsUploaded: 0, blobsPresent: 0, manifestsWritten: 1 }) });
+    // The target repository has the manifest under another tag: the blob checks find every blob there.
+    expect(copied).toEqual({ _tag: 'Right', right: expect.objectContaining({ outcome: 'copied', blobsUploaded: 0, blobsPresent: 4, manifestsWritten: 1 }) });
+    expect((await b!.requests()).slice(before).filter((r) => r.method !== 'HEAD' && r.method !== 'GET').map((r) => `${r.method} ${r.path}`)).toEqual([
+      'PUT /v2/skip/app/manifests/2',
+    ]);
+  });
+
+  it('a copy of a three-layer image across registries costs 19 requests: 1 read, 1 check of the tag, 4 per blob, 1 write', async () => {
+    await pushImage({ base: baseA, repo: 'count/app', tag: '1', seed: 'count' });
+    const [beforeA, beforeB] = [(await a!.requests()).length, (await b!.requests()).length];
+    const copied = await images.copy({ source: `${a!.host}/count/app:1`, target: `${b!.host}/count/app:1` });
+    expect(copied).toEqual({ _tag: 'Right', right: expect.objectContaining({ outcome: 'copied', blobsUploaded: 4 }) });
+    const kinds = [...(await a!.requests()).slice(beforeA), ...(await b!.requests()).slice(beforeB)]
+      // (the client's first request to a registry also asks /v2/ which scheme and auth it speaks; not per image)
+      .filter((r) => r.path !== '/v2/')
+      .map((r) => `${r.method} ${r.path.includes('/blobs/uploads/') ? 'upload' : r.path.includes('/blobs/') ? 'blob' : 'manifest'}`)
+      .sort();
+    expect(kinds).toEqual([
+      ...Array(4).fill('GET blob'),
+      'GET manifest',
+      ...Array(4).fill('HEAD blob'),
+      'HEAD manifest',
+      ...Array(4).fill('POST upload'),
+      'PUT manifest',
+      ...Array(4).fill('PUT upload'),
+    ]);
+  });
+
+  it('copyMany moves a blob that several images share once into the target registry and mounts it into the others', async () => {
+    // Same seed: the three repositories hold the same four blobs.
+    for (const repo of ['shared/one', 'shared/two', 'shared/three']) await pushImage({ base: baseA, repo, tag: '1', seed: 'shared' });
+    const beforeA = (await a!.requests()).length;
+    const results = await images.copyMany(['one', 'two', 'three'].map((r) => ({ source: `${a!.host}/shared/${r}:1`, target: `${b!.host}/shared/${r}:1` })));
+    const reports = results.map((r) => (r._tag === 'Right' ? r.right : undefined));
+    expect(reports.every((r) => r?.outcome === 'copied')).toBe(true);
+    const sum = (key: 'blobsUploaded' | 'blobsMounted' | 'blobsPresent'): number => reports.reduce((n, r) => n + (r?.[key] ?? 0), 0);
+    expect([sum('blobsUploaded'), sum('blobsMounted'), sum('blobsPresent')]).toEqual([4, 8, 0]);
+    // Each blob was read from the origin once.
+    expect((await a!.requests()).slice(beforeA).filter((r) => r.method === 'GET' && r.path.includes('/blobs/'))).toHaveLength(4);
+    for (const repo of ['shared/one', 'shared/two', 'shared/three']) {
+      expect((await getManifest(baseB, repo, '1')).digest).toBe((await getManifest(baseA, repo, '1')).digest);
+    }
   });
 
   it('copyMany reads each source once and copies many tags', async () => {
