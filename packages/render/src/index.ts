@@ -3,6 +3,8 @@ export { renderPullPlan } from './lifecycle/pullPlan.js';
 export { describePublishDestination, renderPublishPlan } from './lifecycle/publishPlan.js';
 export { renderCleanPlan } from './lifecycle/cleanPlan.js';
 export { renderSyncPlan } from './lifecycle/syncPlan.js';
+export { renderRegistryPlanShell } from './registryPlanShell.js';
+export type { RenderRegistryPlanShellOptions } from './registryPlanShell.js';
 export { renderResultLine } from './text.js';
 export { quoteShellArg } from './shell.js';
 export { shortImageId } from './Labels.js';

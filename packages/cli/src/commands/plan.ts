@@ -1,18 +1,22 @@
 import { isLeft, left, right } from 'fp-ts/lib/Either.js';
 import { planProject } from '@imgalias/project';
-import { fromProjectError } from '../CliError.js';
+import { CliError as E, fromProjectError } from '../CliError.js';
 import { renderPlan } from '@imgalias/render';
 import { ExitCode } from '../ExitCode.js';
 import { emptyStoreNote, hintsForMissing } from '../MissingImageHints.js';
 import type { CommandSpec } from './CommandSpec.js';
-import { group, option } from './options.js';
+import { describedAs, group, option } from './options.js';
+import { runRegistryFix } from './registryFix.js';
 import { formatFor } from './formats.js';
 import { runPrefetch } from './prefetch.js';
 import { jobOptions } from './prepare.js';
 import { projectNote } from '../ProjectNote.js';
 import { snapshotLabel } from './snapshotLabel.js';
 
-/** `imgalias plan [IMAGE...]`: the tag operations that would make every family complete. Changes nothing. */
+/**
+ * `imgalias plan [IMAGE...]`: the tag operations that would make every family complete. Changes nothing. With
+ * `--registry`, the plan against Harbor as the store (what `fix --registry` would tag).
+ */
 export const planCommand: CommandSpec = {
   name: 'plan',
   summary: 'print the plan for the given (and discovered) images; changes nothing',
@@ -24,10 +28,22 @@ export const planCommand: CommandSpec = {
     ...group.policy,
     ...group.store,
     ...group.from,
+    describedAs(option.concurrency, 'with --registry: how many names are read at once (default 4)'),
+    option.registryAuth,
+    option.insecureRegistry,
+    option.caFile,
+    {
+      flags: '--registry',
+      description: "plan against Harbor itself, as fix --registry would apply it: each missing Harbor name tagged from its rule's staging source (no engine needed)",
+    },
   ],
   formats: ['text', 'json', 'markdown', 'shell'],
   scope: 'requested-or-store',
   run: async (context, { operands, flags }) => {
+    if (flags.registry === true && flags.prefetch === true) {
+      return left(E.usage('--prefetch prints the pull plan for an engine and --registry plans against Harbor: give one of them. Nothing was changed.'));
+    }
+    if (flags.registry === true) return runRegistryFix(context, operands, flags, 'plan');
     if (flags.prefetch === true) return runPrefetch(context, operands, { ...flags, dryRun: true });
     const settings = await context.loadSettings(flags);
     if (isLeft(settings)) return settings;

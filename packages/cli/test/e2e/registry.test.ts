@@ -255,8 +255,69 @@ const origin = await requireRegistry();
     expect(r.exitCode).toBe(1);
     expect(r.stdout).toMatch(/nginx:1\.27/);
     expect((await harbor!.requests()).slice(before).filter((q) => q.method !== 'GET' && q.method !== 'HEAD')).toEqual([]);
+    // A script is a plan's form: an apply has no shell report.
     const shell = await imgalias(['fix', '--registry', '--mirror', rule(), '--format', 'shell'], { cwd: dir, env: env(dir) });
     expect(shell.exitCode).toBe(2);
+    expect(shell.stderr).toContain('fix --registry cannot print --format shell');
+  });
+
+  test('plan --registry prints what fix --registry would tag, in every format, and writes nothing', async () => {
+    const dir = await tempDir();
+    const redis = await pushImage({ base: hb(), repo: 'fix/library/valkey', tag: '8', seed: 'plan-valkey' });
+    await pushImage({ base: hb(), repo: 'fix/library/busybox', tag: '1', seed: 'plan-busybox' });
+    await pushImage({ base: hb(), repo: 'fix/busybox', tag: '1', seed: 'plan-busybox' });
+    const args = ['plan', '--registry', '--mirror', rule(), 'valkey:8', 'busybox:1', 'nginx:1.27'];
+    const before = (await harbor!.requests()).length;
+
+    const text = await imgalias(args, { cwd: dir, env: env(dir) });
+    // nginx:1.27 is in neither layout: a finding, so exit 1, as plan exits with findings.
+    expect(text.exitCode).toBe(1);
+    expect(text.stdout).toContain(`tag       valkey:8 -> ${harbor!.host}/fix/valkey:8  (${redis.digest.slice(0, 19)}, missing name)`);
+    expect(text.stdout).toMatch(/nginx:1\.27 is not in the image store/);
+    expect(text.stdout).toMatch(/^1 to tag, 0 conflicts, 1 missing$/m);
+    expect(text.stderr).toContain(`docker.io/library/valkey:8 is read at ${harbor!.host}/fix/library/valkey:8 (the staging source of its mirror rule)`);
+    expect(text.stderr).not.toContain('dry run');
+
+    const json = await imgalias([...args, '--json'], { cwd: dir, env: env(dir) });
+    expect(json.exitCode).toBe(1);
+    const planned = JSON.parse(json.stdout) as { actions: { source: string; target: string; imageId: string }[]; findings: { _tag: string }[] };
+    expect(planned.actions.map((a) => [a.source, a.target, a.imageId])).toEqual([['docker.io/library/valkey:8', `${harbor!.host}/fix/valkey:8`, redis.digest]]);
+    expect(planned.findings.map((f) => f._tag)).toEqual(['Missing']);
+
+    const md = await imgalias([...args, '--format', 'markdown'], { cwd: dir, env: env(dir) });
+    expect(md.exitCode).toBe(1);
+    expect(md.stdout).toContain(`\`${harbor!.host}/fix/valkey:8\``);
+
+    const shell = await imgalias([...args, '--format', 'shell'], { cwd: dir, env: env(dir) });
+    expect(shell.exitCode).toBe(1);
+    const commands = shell.stdout.split('\n').filter((line) => line.startsWith('skopeo '));
+    expect(commands).toEqual([
+      `skopeo copy --all --preserve-digests 'docker://${harbor!.host}/fix/library/valkey:8' 'docker://${harbor!.host}/fix/valkey:8'  # ${redis.digest.slice(0, 19)}, missing name`,
+    ]);
+    expect(shell.stdout).toMatch(/^# missing: nginx:1\.27 is not in the image store/m);
+
+    // Nothing was written by any of the four runs.
+    expect((await harbor!.requests()).slice(before).filter((q) => q.method !== 'GET' && q.method !== 'HEAD')).toEqual([]);
+    expect((await getManifest(hb(), 'fix/valkey', '8')).status).toBe(404);
+
+    // fix --registry --dry-run prints the same copies for a project that uses valkey:8.
+    await writeFile(path.join(dir, 'Dockerfile'), 'FROM valkey:8\n');
+    const dry = await imgalias(['fix', '--registry', '--dry-run', '--mirror', rule(), '--format', 'shell'], { cwd: dir, env: env(dir) });
+    expect(dry.exitCode).toBe(0);
+    expect(dry.stdout.split('\n').filter((line) => line.startsWith('skopeo '))).toEqual(commands);
+  });
+
+  test('plan --registry: --prefetch with it, a bad --ca-file or an unparsable image is bad input (exit 2), no registry asked', async () => {
+    const dir = await tempDir();
+    const before = (await harbor!.requests()).length;
+    const both = await imgalias(['plan', '--registry', '--prefetch', '--mirror', rule(), 'valkey:8'], { cwd: dir, env: env(dir) });
+    expect(both.exitCode).toBe(2);
+    expect(both.stderr).toContain('give one of them');
+    const ca = await imgalias(['plan', '--registry', '--mirror', rule(), '--ca-file', path.join(dir, 'absent.pem'), 'valkey:8'], { cwd: dir, env: env(dir) });
+    expect(ca.exitCode).toBe(2);
+    const bad = await imgalias(['plan', '--registry', '--mirror', rule(), 'Not A Name'], { cwd: dir, env: env(dir) });
+    expect(bad.exitCode).toBe(2);
+    expect((await harbor!.requests()).slice(before)).toEqual([]);
   });
 });
 
