@@ -86,7 +86,7 @@ export async function runRegistryFix(context: CommandContext, operands: readonly
       if (command === 'fix' && planOnly && plan.actions.length > 0 && format.right === 'text') output.note('dry run: nothing was tagged; run again without --dry-run to tag.');
       return right(findingsExit);
     }
-    // (planOnly is false here, so the format is one an apply report has.)
+    // Not reached: formatFor refused shell unless planOnly. The check narrows the type to an apply report's formats.
     if (format.right === 'shell') return right(findingsExit);
     const report = await store.apply(plan, { current: snapshot.right, concurrency: settings.concurrency });
     if (isLeft(report)) return unreadable(output, report.left);
