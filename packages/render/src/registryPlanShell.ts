@@ -40,6 +40,7 @@ const copyLine = (action: TagAction, readAt: (name: string) => string | undefine
  * passed on is a comment and makes the script exit 1 after the others ran.
  *
  * @example
+ * const locations = new Map([['docker.io/library/redis:7', 'harbor.corp.local/proj/library/redis:7']]);
  * renderRegistryPlanShell(plan, { readAt: (name) => locations.get(name) })
  * // skopeo copy --all --preserve-digests 'docker://harbor.corp.local/proj/library/redis:7' 'docker://harbor.corp.local/proj/redis:7'  # ...
  */
