@@ -1,4 +1,10 @@
 // Jest runs in ESM mode because execa is ESM-only; see docs/architecture.md#testing.
+import { guardEngineEnvironment } from './test-support/engineGuard.mjs';
+
+// Before any worker starts, so every test and every process a test spawns inherits it: no test can reach the
+// machine's own docker daemon or podman store through a variable it forgot (test-support/engineGuard.mjs).
+guardEngineEnvironment();
+
 const tsJest = [
   'ts-jest',
   { useESM: true, tsconfig: '<rootDir>/tsconfig.json', diagnostics: false },

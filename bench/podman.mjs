@@ -61,7 +61,8 @@ try {
       .filter((line) => line.includes('='))
       .map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)]),
   );
-  const env = { ...process.env, ...storeEnv };
+  // A CONTAINER_HOST or CONTAINER_CONNECTION in the shell would send podman to a remote service: the store is local.
+  const env = { ...process.env, ...storeEnv, CONTAINER_HOST: undefined, CONTAINER_CONNECTION: undefined };
   // `docker` for the baseline scripts: the private store's podman, same arguments.
   const shims = `${dir}/shims`;
   await mkdir(shims);
@@ -128,7 +129,8 @@ try {
   // names the service's socket.
   const apiStore = createEngineStore({
     engine: 'podman',
-    env: { ...env, CONTAINER_HOST: `unix://${socketPath}` },
+    env,
+    host: `unix://${socketPath}`,
     transport: 'api',
     onRequest: () => {
       requests += 1;

@@ -103,7 +103,8 @@ try {
 const podmanDir = await mkdtemp('/tmp/imga.');
 try {
   const lines = await run(resolve(repo, 'scripts/engines/podman-store.sh'), ['create', podmanDir], process.env);
-  const env = { ...process.env };
+  // A CONTAINER_HOST or CONTAINER_CONNECTION in the shell would send podman to a remote service: the store is local.
+  const env = { ...process.env, CONTAINER_HOST: undefined, CONTAINER_CONNECTION: undefined };
   for (const line of lines.split('\n')) {
     const eq = line.indexOf('=');
     if (eq > 0) env[line.slice(0, eq)] = line.slice(eq + 1);

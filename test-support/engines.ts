@@ -13,6 +13,7 @@
  *   test('...', async () => {
  *     await importImage(docker!, ['localhost/redis:7-alpine']);
  *     await execa('docker', ['image', 'ls'], { env: docker!.env }); // env extends process.env
+ *     const store = createEngineStore({ engine: 'docker', env: docker!.env }); // so do engine options
  *   });
  * });
  * ```
@@ -34,7 +35,7 @@ interface RunResult {
 }
 
 /** Runs a program with an argument array (never a shell string); rejects with its stderr on failure. */
-const run = (command: string, args: readonly string[], env: Readonly<Record<string, string>> = {}): Promise<RunResult> =>
+const run = (command: string, args: readonly string[], env: Readonly<Record<string, string | undefined>> = {}): Promise<RunResult> =>
   new Promise((resolve, reject) => {
     execFile(
       command,
@@ -134,11 +135,12 @@ export interface PodmanStore {
   /**
    * Enough on its own to isolate a plain `podman` call: CONTAINERS_STORAGE_CONF, CONTAINERS_CONF,
    * CONTAINERS_REGISTRIES_CONF, XDG_RUNTIME_DIR, TMPDIR, HOME and a PATH whose first entry is the wrapper
-   * (see scripts/engines/podman-store.sh). Spread it over `process.env` for child processes. It cannot unset
-   * variables: a CONTAINER_HOST in the test process's own environment (even empty) sends podman to a remote
-   * service, so do not run the tests with one.
+   * (see scripts/engines/podman-store.sh), with CONTAINER_HOST and CONTAINER_CONNECTION unset (`undefined`):
+   * either, even empty, sends podman to a remote service, and the test guard (engineGuard.mjs) sets
+   * CONTAINER_HOST to a dead socket. Engine options take it as it is (they add to `process.env`); spread it over
+   * `process.env` for other child processes (Node leaves out a variable whose value is `undefined`).
    */
-  readonly env: Readonly<Record<string, string>>;
+  readonly env: Readonly<Record<string, string | undefined>>;
   /** The same storage settings as global flags, for callers that pass flags rather than environment. */
   readonly globalArgs: readonly string[];
   /** Removes the store's directory. Idempotent. */
@@ -161,7 +163,7 @@ export const createPodmanStore = async (options: PodmanStoreOptions = {}): Promi
     await rm(dir, { recursive: true, force: true });
     throw error;
   }
-  const env = parseEnvLines(printed.stdout);
+  const env = { ...parseEnvLines(printed.stdout), CONTAINER_HOST: undefined, CONTAINER_CONNECTION: undefined };
   try {
     // Prove the store works before handing it out, so a broken podman fails here with its own message.
     await run('podman', ['images', '--format', 'json'], env);

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import type { Either } from 'fp-ts/lib/Either.js';
 import { left, right } from 'fp-ts/lib/Either.js';
 import type { EngineOptions } from './EngineRunner.js';
+import { engineEnvironment } from './EngineEnvironment.js';
 
 /**
  * An advisory lock that serialises the apply phase of imgalias processes on one engine. Two processes tagging
@@ -38,10 +39,10 @@ export interface ApplyLock {
 
 export interface AcquireApplyLockOptions {
   /** The engine whose apply phase is serialised: its endpoint names the lock. */
-  readonly engine: Pick<EngineOptions, 'engine' | 'env' | 'globalArgs'>;
+  readonly engine: Pick<EngineOptions, 'engine' | 'env' | 'globalArgs' | 'host' | 'context'>;
   /** How long to wait for another holder before giving up. */
   readonly timeoutMs: number;
-  /** Default `lockDirectory(env)`. */
+  /** Default `lockDirectory` of the engine environment (`engineEnvironment(engine)`). */
   readonly dir?: string;
   /** Called once, when the lock is held by another process and this one starts to wait. */
   readonly onWait?: (holder: LockHolder | undefined, file: string) => void;
@@ -56,13 +57,14 @@ export interface AcquireApplyLockOptions {
 const defaultDockerHost = 'unix:///var/run/docker.sock';
 
 /**
- * The engine endpoint as the environment names it: what makes two processes talk to the same store.
+ * The engine endpoint as the engine environment names it (`engineEnvironment`: `process.env` with the options'
+ * `env`, `host` and `context` laid over it): what makes two processes talk to the same store.
  *
  * @example
- * applyLockEndpoint({ engine: 'docker', env: { DOCKER_HOST: 'unix:///tmp/d.sock' } }) // 'docker unix:///tmp/d.sock'
+ * applyLockEndpoint({ engine: 'docker', host: 'unix:///tmp/d.sock' }) // 'docker unix:///tmp/d.sock'
  */
-export const applyLockEndpoint = (engine: Pick<EngineOptions, 'engine' | 'env' | 'globalArgs'>): string => {
-  const env = engine.env ?? process.env;
+export const applyLockEndpoint = (engine: Pick<EngineOptions, 'engine' | 'env' | 'globalArgs' | 'host' | 'context'>): string => {
+  const env = engineEnvironment(engine);
   const set = (name: string): string | undefined => {
     const value = env[name];
     return value === undefined || value === '' ? undefined : value;
@@ -145,12 +147,11 @@ const delay = (ms: number, signal: AbortSignal | undefined): Promise<void> =>
  * Takes the apply lock for an engine, waiting up to `timeoutMs` for another imgalias process to release it.
  *
  * @example
- * const lock = await acquireApplyLock({ engine: { engine: 'docker', env: process.env }, timeoutMs: 120_000 });
+ * const lock = await acquireApplyLock({ engine: { engine: 'docker' }, timeoutMs: 120_000 });
  * if (lock._tag === 'Right') try { await store.apply(plan); } finally { await lock.right.release(); }
  */
 export const acquireApplyLock = async (options: AcquireApplyLockOptions): Promise<Either<LockError, ApplyLock>> => {
-  const env = options.engine.env ?? process.env;
-  const dir = options.dir ?? lockDirectory(env);
+  const dir = options.dir ?? lockDirectory(engineEnvironment(options.engine));
   const endpoint = applyLockEndpoint(options.engine);
   const file = lockFileFor(dir, endpoint);
   const problem = await prepareDirectory(dir);

@@ -3,6 +3,8 @@ import { left, right } from 'fp-ts/lib/Either.js';
 import type { EngineKind, StoreError } from '@imgalias/core';
 import type { Exec, ExecOutcome } from './Exec.js';
 import { execaExec } from './Exec.js';
+import type { EngineEnv, EngineOptionsError } from './EngineEnvironment.js';
+import { checkEngineTarget, describeEngineOptionsError, engineEnvironment } from './EngineEnvironment.js';
 import { toStoreError } from './StoreError.js';
 
 /** Reported after every engine process ends, so callers can log, time or count them (tests count `tag`s). */
@@ -20,14 +22,29 @@ export interface ExecEvent {
 export interface EngineOptions {
   /** Which CLI dialect to speak. Chosen by the caller, never guessed from the environment. */
   readonly engine: EngineKind;
-  /** The program to run. Default: the engine's name, looked up on the PATH of `env`. */
+  /** The program to run. Default: the engine's name, looked up on the PATH engine processes get. */
   readonly command?: string;
   /**
-   * The complete environment for engine processes (not merged with anything). Default: `process.env`. This is
-   * where DOCKER_HOST, DOCKER_CONTEXT and CONTAINER_HOST are read from, by the engine CLI itself.
+   * Variables laid over `process.env` (read once, when the runner or store is made) for engine processes: a
+   * name here adds to or overrides the process's own, and a name set to `undefined` is removed, e.g.
+   * `{ DOCKER_CONTEXT: undefined }`. The engine CLI reads DOCKER_HOST, DOCKER_CONTEXT and CONTAINER_HOST from
+   * the result, and the Engine API transport resolves its address from the same result
+   * (`engineEnvironment` computes it).
    */
-  readonly env?: Readonly<Record<string, string | undefined>>;
-  /** Put before every verb, e.g. podman's `--root`/`--runroot` or docker's `--context`. */
+  readonly env?: EngineEnv;
+  /**
+   * The daemon's address, as docker's `--host` (`DOCKER_HOST`) or podman's `--url` (`CONTAINER_HOST`) take it:
+   * `unix:///run/docker.sock`, `tcp://127.0.0.1:2375`, `ssh://me@host`. It wins over `env`. Not with `context`,
+   * not for nerdctl.
+   */
+  readonly host?: string;
+  /**
+   * A docker context name, as docker's `--context` takes it; it wins over DOCKER_HOST and DOCKER_CONTEXT in
+   * `env`, and the Engine API transport reads the context's address from the docker config directory. Docker
+   * only; not with `host`.
+   */
+  readonly context?: string;
+  /** Put before every verb, e.g. podman's `--root`/`--runroot`. Any global argument keeps the store on the CLI. */
   readonly globalArgs?: readonly string[];
   /** Per process. Default 30 000 ms. */
   readonly timeoutMs?: number;
@@ -46,14 +63,26 @@ export interface EngineOutput {
 export interface EngineRunner {
   readonly engine: EngineKind;
   readonly command: string;
+  /** The complete environment its processes run with (`engineEnvironment` of its options). */
+  readonly env: Readonly<Record<string, string>>;
   run(args: readonly string[], options?: { readonly timeoutMs?: number; readonly signal?: AbortSignal }): Promise<Either<StoreError, EngineOutput>>;
 }
 
 export const defaultTimeoutMs = 30_000;
 
+/** Contradictory engine options, as the error every call returns: nothing was run. */
+export const refusedEngineOptions = (error: EngineOptionsError): StoreError => ({
+  _tag: 'EngineUnreachable',
+  engine: error.engine,
+  message: `the engine options were refused and nothing was run: ${describeEngineOptionsError(error)}`,
+});
+
 /**
+ * Options that contradict each other (`checkEngineTarget`) make every `run` an `EngineUnreachable` error value
+ * saying why, and no process starts.
+ *
  * @example
- * const docker = createEngineRunner({ engine: 'docker', env: { ...process.env, DOCKER_HOST: 'unix:///tmp/d.sock' } });
+ * const docker = createEngineRunner({ engine: 'docker', host: 'unix:///tmp/d.sock' });
  * const version = await docker.run(['version', '--format', '{{.Server.Version}}']);
  */
 export const createEngineRunner = (options: EngineOptions): EngineRunner => {
@@ -61,11 +90,14 @@ export const createEngineRunner = (options: EngineOptions): EngineRunner => {
   const command = options.command ?? engine;
   const globalArgs = options.globalArgs ?? [];
   const exec = options.exec ?? execaExec;
-  const env = options.env ?? process.env;
+  const checked = checkEngineTarget(options);
+  const env = engineEnvironment(options);
   return {
     engine,
     command,
+    env,
     run: async (args, runOptions = {}) => {
+      if (checked._tag === 'Left') return left(refusedEngineOptions(checked.left));
       const timeoutMs = runOptions.timeoutMs ?? options.timeoutMs ?? defaultTimeoutMs;
       const started = performance.now();
       const outcome = await exec({

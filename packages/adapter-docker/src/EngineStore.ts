@@ -1,5 +1,5 @@
 import type { Either } from 'fp-ts/lib/Either.js';
-import { right } from 'fp-ts/lib/Either.js';
+import { left, right } from 'fp-ts/lib/Either.js';
 import { applyToSnapshot } from '@imgalias/core';
 import { indexSnapshot, normaliseImageId, planMismatches, preflightPlan, recheckTarget, spellReference } from '@imgalias/core/internal';
 import type {
@@ -30,7 +30,8 @@ import { enginePlatform, inspectPlatforms, listContainers } from './containers.j
 import type { DockerEndpoint } from './DockerEndpoint.js';
 import type { InspectedImage, RequestEvent } from './EngineApi.js';
 import type { EngineOptions, EngineRunner } from './EngineRunner.js';
-import { createEngineRunner } from './EngineRunner.js';
+import { createEngineRunner, refusedEngineOptions } from './EngineRunner.js';
+import { checkEngineTarget } from './EngineEnvironment.js';
 import type { EngineTransport, TransportChoice, TransportInfo } from './EngineTransport.js';
 import { selectTransport } from './EngineTransport.js';
 import { pullImages } from './pull.js';
@@ -45,7 +46,10 @@ export interface EngineStoreOptions extends EngineOptions {
    * socket (DOCKER_HOST or the current docker context); `auto` takes the API when it can, else the CLI.
    */
   readonly transport?: TransportChoice;
-  /** The Engine API address; default: resolved from `env` and the docker config the way the docker CLI does. */
+  /**
+   * The Engine API address; default: resolved the way the docker CLI does from the engine environment
+   * (`engineEnvironment`: `process.env` with `env`, `host` and `context` laid over it) and the docker config.
+   */
   readonly endpoint?: DockerEndpoint;
   /** Called after each Engine API request ends (the API transport's `onExec`). */
   readonly onRequest?: (event: RequestEvent) => void;
@@ -80,6 +84,8 @@ type RunDecision = Extract<Preflight, { readonly _tag: 'Run' }>;
  * A final read reports `verified` and every name that differs from the plan. An empty plan runs only the final
  * read. One failure does not stop the others; only an engine that cannot be used at all (missing, unreachable)
  * makes `apply` itself fail. Aborting `signal` stops starting actions and cancels the processes in flight.
+ * Engine options that contradict each other (`host` with `context`, `context` for podman) make every call an
+ * error value saying so, before anything runs.
  *
  * No engine offers compare-and-swap on a tag: between a target's re-read and its tag another writer can still
  * name it (see bench/recheck-window.mjs), and the final read then reports it as a mismatch.
@@ -94,12 +100,14 @@ export const createEngineStore = (options: EngineStoreOptions): EngineStore => {
   const limitOf = (concurrency: number | undefined): number => Math.max(1, Math.floor(concurrency ?? options.concurrency ?? defaultConcurrency));
   // Chosen once, on first use: `api` with an unusable endpoint is an error value returned by the first call.
   let chosen: Either<StoreError, EngineTransport> | undefined;
+  const checked = checkEngineTarget(options);
   const transportOf = (): Either<StoreError, EngineTransport> => {
+    if (checked._tag === 'Left') return left(refusedEngineOptions(checked.left));
     chosen ??= selectTransport({
       engine,
       choice: options.transport ?? 'cli',
       runner,
-      env: options.env ?? process.env,
+      env: runner.env,
       globalArgs: options.globalArgs ?? [],
       maxSockets: limitOf(undefined),
       ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),

@@ -144,8 +144,9 @@ export interface TransportOptions {
   readonly engine: EngineKind;
   readonly choice: TransportChoice;
   readonly runner: EngineRunner;
+  /** The complete engine environment (`engineEnvironment`, the runner's `env`): the endpoint is resolved from it. */
   readonly env: Readonly<Record<string, string | undefined>>;
-  /** Global CLI arguments (`--context`, `--host`, podman's `--root`): only the CLI understands them. */
+  /** Global CLI arguments (podman's `--root`, a hand-written `--context`): only the CLI understands them. */
   readonly globalArgs: readonly string[];
   readonly maxSockets: number;
   readonly timeoutMs?: number;

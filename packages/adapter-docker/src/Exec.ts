@@ -2,7 +2,11 @@
 export interface ExecRequest {
   readonly command: string;
   readonly args: readonly string[];
-  /** The complete environment of the child process (not merged with this process's own). */
+  /**
+   * The complete environment of the child process (not merged again with this process's own): the runner
+   * passes `engineEnvironment(options)`, which already is `process.env` with the options laid over it, so a
+   * fake exec sees exactly what the child gets.
+   */
   readonly env: Readonly<Record<string, string | undefined>>;
   /** The child is killed after this long and the outcome is `TimedOut`. */
   readonly timeoutMs: number;

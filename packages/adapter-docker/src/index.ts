@@ -3,7 +3,9 @@
 export { createEngineStore, defaultConcurrency } from './EngineStore.js';
 export { mapBounded } from './Bounded.js';
 export type { EngineStore, EngineStoreOptions } from './EngineStore.js';
-export { createEngineRunner, defaultTimeoutMs } from './EngineRunner.js';
+export { createEngineRunner, defaultTimeoutMs, refusedEngineOptions } from './EngineRunner.js';
+export { checkEngineTarget, describeEngineOptionsError, engineEnvironment } from './EngineEnvironment.js';
+export type { EngineEnv, EngineOptionsError, EngineTarget } from './EngineEnvironment.js';
 export { createApiTransport, createCliTransport, selectTransport } from './EngineTransport.js';
 export type { EngineTransport, TransportChoice, TransportInfo, TransportKind, TransportOptions } from './EngineTransport.js';
 export { createEngineApiClient } from './EngineApi.js';

@@ -45,7 +45,7 @@ const storeFor = (engine: TestEngine, transport: TransportKind, options: { concu
   };
   const store = createEngineStore({
     engine: engine.kind,
-    env: { ...process.env, ...engine.env },
+    env: engine.env,
     globalArgs: engine.kind === 'podman' ? engine.globalArgs : [],
     transport,
     onExec: record,
@@ -269,9 +269,44 @@ engineSuite('podman', podman, 'cli');
   }, 120_000);
 });
 
+(docker ? describe : describe.skip)('naming the daemon: host and context options', () => {
+  // The test process's own DOCKER_HOST is the guard's dead socket (jest.config.js): only the option reaches
+  // the private daemon, through either transport.
+  const namesOf = (snapshot: Snapshot): readonly string[] => snapshot.images.flatMap((image) => image.names);
+
+  test.each<TransportKind>(['cli', 'api'])('host: the daemon at that address, whatever DOCKER_HOST says (%s)', async (transport) => {
+    const e = docker as Extract<TestEngine, { kind: 'docker' }>;
+    await importImage(e, [`localhost/by-host-${transport}:1`]);
+    const store = createEngineStore({ engine: 'docker', env: { DOCKER_CONFIG: e.env['DOCKER_CONFIG'] }, host: e.host, transport });
+    expect(namesOf(await snapshotOf(store))).toContain(`localhost/by-host-${transport}:1`);
+    expect(store.transport().kind).toBe(transport);
+    store.close();
+  }, 120_000);
+
+  test.each<TransportKind>(['cli', 'api'])('context: the daemon a docker context names, read as docker --context reads it (%s)', async (transport) => {
+    const e = docker as Extract<TestEngine, { kind: 'docker' }>;
+    const config = e.env['DOCKER_CONFIG'] as string;
+    const contextName = `imgalias-test-${transport}`;
+    await engineCli(e, ['context', 'create', contextName, '--docker', `host=${e.host}`]);
+    await importImage(e, [`localhost/by-context-${transport}:1`]);
+    const store = createEngineStore({ engine: 'docker', env: { DOCKER_CONFIG: config }, context: contextName, transport });
+    expect(namesOf(await snapshotOf(store))).toContain(`localhost/by-context-${transport}:1`);
+    expect(store.transport().description).toBe(transport === 'api' ? `Docker Engine API at ${e.host}` : 'docker CLI');
+    store.close();
+  }, 120_000);
+
+  test('contradictory options are refused before anything runs', async () => {
+    const e = docker as Extract<TestEngine, { kind: 'docker' }>;
+    const processes: ExecEvent[] = [];
+    const store = createEngineStore({ engine: 'docker', host: e.host, context: 'imgalias-test-cli', onExec: (event) => processes.push(event) });
+    expect(await store.snapshot()).toMatchObject({ _tag: 'Left', left: { _tag: 'EngineUnreachable', message: expect.stringContaining('are both set') } });
+    expect(processes).toEqual([]);
+  });
+});
+
 describe('engines that cannot be used give values, not crashes', () => {
   test('docker: a socket nobody listens on is EngineUnreachable, for snapshot and apply', async () => {
-    const store = createEngineStore({ engine: 'docker', env: { ...process.env, DOCKER_HOST: 'unix:///tmp/imgalias-nobody-listens.sock', DOCKER_CONTEXT: '' } });
+    const store = createEngineStore({ engine: 'docker', host: 'unix:///tmp/imgalias-nobody-listens.sock' });
     const message = expect.stringContaining('Cannot connect to the Docker daemon at unix:///tmp/imgalias-nobody-listens.sock');
     expect(await store.snapshot()).toEqual({ _tag: 'Left', left: { _tag: 'EngineUnreachable', engine: 'docker', message } });
     expect(await store.apply({ version: 1, mode: 'internal', actions: [], findings: [] })).toEqual({
@@ -281,7 +316,7 @@ describe('engines that cannot be used give values, not crashes', () => {
   }, 60_000);
 
   (podman ? test : test.skip)('podman: a CONTAINER_HOST nobody listens on is EngineUnreachable', async () => {
-    const store = createEngineStore({ engine: 'podman', env: { ...process.env, CONTAINER_HOST: 'unix:///tmp/imgalias-nobody-listens.sock' } });
+    const store = createEngineStore({ engine: 'podman', host: 'unix:///tmp/imgalias-nobody-listens.sock' });
     expect(await store.snapshot()).toEqual({
       _tag: 'Left',
       left: { _tag: 'EngineUnreachable', engine: 'podman', message: expect.stringContaining('/tmp/imgalias-nobody-listens.sock') },

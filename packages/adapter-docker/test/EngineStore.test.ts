@@ -63,13 +63,22 @@ describe('snapshot', () => {
     });
   });
 
-  test('global args come first, the env and command are passed as given', async () => {
+  test('global args come first, the command is passed as given, the env over this process\'s environment', async () => {
     const fake = fakeEngine({ engine: 'podman', images: field, globalArgCount: 2 });
-    const store = createEngineStore({ engine: 'podman', command: '/opt/podman', env: { CONTAINER_HOST: 'unix:///tmp/p.sock' }, globalArgs: ['--root', '/tmp/r'], exec: fake.exec, timeoutMs: 1234 });
+    const store = createEngineStore({
+      engine: 'podman',
+      command: '/opt/podman',
+      env: { CONTAINER_HOST: 'unix:///tmp/p.sock', HOME: undefined },
+      globalArgs: ['--root', '/tmp/r'],
+      exec: fake.exec,
+      timeoutMs: 1234,
+    });
     await store.snapshot();
+    const { HOME: _home, ...inherited } = process.env;
     expect(fake.calls).toEqual([
-      { command: '/opt/podman', args: ['--root', '/tmp/r', 'images', '--all', '--format', 'json'], env: { CONTAINER_HOST: 'unix:///tmp/p.sock' }, timeoutMs: 1234 },
+      { command: '/opt/podman', args: ['--root', '/tmp/r', 'images', '--all', '--format', 'json'], env: { ...inherited, CONTAINER_HOST: 'unix:///tmp/p.sock' }, timeoutMs: 1234 },
     ]);
+    expect(inherited['PATH']).toEqual(expect.any(String));
   });
 
   test('an unreachable daemon is an EngineUnreachable value, not a throw', async () => {

@@ -97,7 +97,7 @@ describe('choosing a transport', () => {
   test('api: an endpoint it cannot speak (ssh) or another engine is an error naming --transport cli', async () => {
     const ssh = createEngineStore({ engine: 'docker', env: { DOCKER_HOST: 'ssh://me@host' }, transport: 'api' });
     expect(await ssh.snapshot()).toMatchObject({ _tag: 'Left', left: { _tag: 'EngineUnreachable', message: expect.stringContaining('--transport cli') } });
-    const podman = createEngineStore({ engine: 'podman', env: {}, transport: 'api' });
+    const podman = createEngineStore({ engine: 'podman', env: { CONTAINER_HOST: undefined }, transport: 'api' });
     expect(await podman.snapshot()).toMatchObject({ _tag: 'Left', left: { message: expect.stringContaining('CONTAINER_HOST: not set (podman runs without a service)') } });
     const podmanOverTcp = createEngineStore({ engine: 'podman', env: { CONTAINER_HOST: 'tcp://127.0.0.1:8888' }, transport: 'api' });
     expect(await podmanOverTcp.snapshot()).toMatchObject({ _tag: 'Left', left: { message: expect.stringContaining("only a podman service's unix socket") } });
@@ -111,7 +111,7 @@ describe('choosing a transport', () => {
     const store = createEngineStore({ engine: 'podman', env: { CONTAINER_HOST: `unix://${socket}` }, exec: fake.exec, transport: 'auto' });
     expect(await store.snapshot()).toMatchObject({ _tag: 'Right', right: { images: [{ id: id(1) }] } });
     expect(store.transport()).toEqual({ kind: 'cli', description: `podman CLI (the Engine API at unix://${socket} did not answer)` });
-    const unset = createEngineStore({ engine: 'podman', env: {}, exec: fake.exec, transport: 'auto' });
+    const unset = createEngineStore({ engine: 'podman', env: { CONTAINER_HOST: undefined }, exec: fake.exec, transport: 'auto' });
     expect(await unset.snapshot()).toMatchObject({ _tag: 'Right' });
     expect(unset.transport().description).toBe('podman CLI (the Engine API transport is not used: CONTAINER_HOST: not set (podman runs without a service))');
   });

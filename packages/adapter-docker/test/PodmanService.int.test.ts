@@ -68,13 +68,14 @@ const waitForExit = (child: ChildProcess): Promise<void> =>
     }
   }, 120_000);
 
-  test('the store with --transport auto and CONTAINER_HOST on the service converges through the API: no podman process, names grouped per image', async () => {
+  test('the store with --transport auto and the host option on the service converges through the API: no podman process, names grouped per image', async () => {
     const id = await importImage(podman!, ['localhost/svc-auto:1', 'localhost/svc-auto:2']);
     const requests: RequestEvent[] = [];
     const processes: ExecEvent[] = [];
     const store = createEngineStore({
       engine: 'podman',
-      env: { ...process.env, ...podman!.env, CONTAINER_HOST: endpoint.host },
+      env: podman!.env,
+      host: endpoint.host,
       transport: 'auto',
       onRequest: (event) => requests.push(event),
       onExec: (event) => processes.push(event),

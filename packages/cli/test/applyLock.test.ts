@@ -52,8 +52,12 @@ describe('the apply lock', () => {
   test('is keyed by the engine endpoint, under XDG_RUNTIME_DIR', () => {
     const env = { XDG_RUNTIME_DIR: '/run/user/1000', DOCKER_HOST: 'unix:///tmp/a.sock' };
     expect(applyLockEndpoint({ engine: 'docker', env })).toBe('docker unix:///tmp/a.sock');
-    expect(applyLockEndpoint({ engine: 'docker', env: {} })).toBe('docker unix:///var/run/docker.sock');
-    expect(applyLockEndpoint({ engine: 'podman', env: { CONTAINERS_STORAGE_CONF: '/s/storage.conf' }, globalArgs: ['--root', '/r'] })).toBe(
+    expect(applyLockEndpoint({ engine: 'docker', env: { DOCKER_HOST: undefined, DOCKER_CONTEXT: undefined } })).toBe('docker unix:///var/run/docker.sock');
+    // Keyed on the environment the engine gets: this process's, then the options' env, host and context.
+    expect(applyLockEndpoint({ engine: 'docker', env, host: 'unix:///tmp/h.sock' })).toBe('docker unix:///tmp/h.sock');
+    expect(applyLockEndpoint({ engine: 'docker', env, context: 'ci' })).toBe('docker context ci');
+    expect(applyLockEndpoint({ engine: 'podman', host: 'unix:///tmp/p.sock' })).toBe('podman unix:///tmp/p.sock');
+    expect(applyLockEndpoint({ engine: 'podman', env: { CONTAINERS_STORAGE_CONF: '/s/storage.conf', CONTAINER_HOST: undefined }, globalArgs: ['--root', '/r'] })).toBe(
       'podman local /s/storage.conf --root /r',
     );
     expect(lockDirectory(env)).toBe('/run/user/1000/imgalias');

@@ -40,7 +40,10 @@ export type ProjectEvent =
 export interface ProjectOptions {
   /** The project directory: where settings are searched from and relative paths resolve. */
   readonly cwd: string;
-  /** The environment settings, compose interpolation and the engine see. Default: `process.env`. */
+  /**
+   * The environment settings and compose interpolation read. Default: `process.env`. The engine gets it laid
+   * over `process.env` (a name set to `undefined` is unset for the engine).
+   */
   readonly env?: Environment;
   /** A config file to read instead of searching for one. */
   readonly config?: string;

@@ -5,7 +5,10 @@ import type { EngineStoreOptions } from '@imgalias/adapter-docker';
 import type { Settings } from './config/Settings.js';
 import type { ProjectError } from './ProjectError.js';
 
-/** The environment a job runs in: what the engine CLIs and compose interpolation see. */
+/**
+ * The environment a job runs in: what settings and compose interpolation read. The engine gets it laid over
+ * `process.env` (engine options add to the process environment; a name set to `undefined` is unset for it).
+ */
 export type Environment = Readonly<Record<string, string | undefined>>;
 
 /** How these settings reach the real engine: which CLI, its environment, concurrency, transport and timeout. */

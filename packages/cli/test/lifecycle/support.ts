@@ -12,15 +12,15 @@ export interface Run {
 }
 
 /**
- * Runs `imgalias` in-process (main.ts `run`, as bin.ts does) with captured streams and only the environment
- * the test gives, and times it: the retry tests assert on how long a run took. `onStderr` sees each chunk as
+ * Runs `imgalias` in-process (main.ts `run`, as bin.ts does) with captured streams and the environment the test
+ * gives (the engine gets it over this process's guarded one, see runInProcess.ts), and times it: the retry tests assert on how long a run took. `onStderr` sees each chunk as
  * it is written, synchronously: a fault test reacts to "attempt 1 failed" before the CLI's next step.
  */
 export async function imgalias(
   argv: readonly string[],
   options: {
     readonly cwd: string;
-    readonly env: Readonly<Record<string, string>>;
+    readonly env: Readonly<Record<string, string | undefined>>;
     readonly terminal?: boolean;
     readonly onStderr?: (chunk: string) => void;
   },

@@ -21,8 +21,10 @@ export interface InProcessResult {
 }
 
 /**
- * Runs `imgalias` in this process, as bin.ts does but with captured streams. The environment is only what the
- * test passes (never the developer's), so DOCKER_HOST or IMGALIAS_* set in a shell cannot change a result.
+ * Runs `imgalias` in this process, as bin.ts does but with captured streams. Settings read only the environment
+ * the test passes (never the developer's), so IMGALIAS_* set in a shell cannot change a result. The engine gets
+ * it laid over this process's environment, whose engine variables jest.config.js points at sockets nobody
+ * listens on (test-support/engineGuard.mjs): a DOCKER_HOST set in a shell cannot reach a test either.
  */
 export async function runInProcess(
   argv: readonly string[],

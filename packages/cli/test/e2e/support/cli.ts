@@ -47,7 +47,7 @@ export interface CliResult {
  */
 export async function imgalias(
   args: readonly string[],
-  options: { readonly cwd: string; readonly env?: Readonly<Record<string, string>> },
+  options: { readonly cwd: string; readonly env?: Readonly<Record<string, string | undefined>> },
 ): Promise<CliResult> {
   const result = await execa(process.execPath, [binPath, ...args], {
     cwd: options.cwd,
