@@ -1,7 +1,7 @@
 import type { Either } from 'fp-ts/lib/Either.js';
 import { left, right } from 'fp-ts/lib/Either.js';
 import { applyToSnapshot } from '@imgalias/core';
-import { indexSnapshot, normaliseImageId, planMismatches, preflightPlan, recheckTarget, spellReference } from '@imgalias/core/internal';
+import { indexSnapshot, mapBounded, normaliseImageId, planMismatches, preflightPlan, recheckTarget, spellReference } from '@imgalias/core/internal';
 import type {
   ActionResult,
   ApplyOptions,
@@ -25,7 +25,6 @@ import type {
   UntagResult,
 } from '@imgalias/core';
 import type { Preflight } from '@imgalias/core/internal';
-import { mapBounded } from './Bounded.js';
 import { enginePlatform, inspectPlatforms, listContainers } from './containers.js';
 import type { DockerEndpoint } from './DockerEndpoint.js';
 import type { InspectedImage, RequestEvent } from './EngineApi.js';

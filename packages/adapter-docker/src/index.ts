@@ -1,7 +1,6 @@
 // The public API of @imgalias/adapter-docker: the only package that runs a container engine.
 
 export { createEngineStore, defaultConcurrency } from './EngineStore.js';
-export { mapBounded } from './Bounded.js';
 export type { EngineStore, EngineStoreOptions } from './EngineStore.js';
 export { createEngineRunner, defaultTimeoutMs, refusedEngineOptions } from './EngineRunner.js';
 export { checkEngineTarget, describeEngineOptionsError, engineEnvironment } from './EngineEnvironment.js';

@@ -1,7 +1,7 @@
 import type { Either } from 'fp-ts/lib/Either.js';
 import { left, right } from 'fp-ts/lib/Either.js';
 import type { ActionResult, ApplyOptions, ApplyReport, ImageStore, Plan, Snapshot, SnapshotImage, StoreError, TagAction } from '@imgalias/core';
-import { canonicalTagName, planMismatches, preflightPlan, recheckTarget } from '@imgalias/core/internal';
+import { canonicalTagName, mapBounded, planMismatches, preflightPlan, recheckTarget } from '@imgalias/core/internal';
 import type { RegistryError } from './RegistryError.js';
 import { describeRegistryError } from './RegistryError.js';
 import type { CopyReport, RegistryImages } from './RegistryImages.js';
@@ -41,20 +41,6 @@ const copyFailed = (action: TagAction, message: string): ActionResult => ({
   error: { _tag: 'CommandFailed', engine: ENGINE, args: ['copy', action.source, action.target], exitCode: null, message },
 });
 
-/** Runs async tasks at most `n` at a time, results in input order. */
-const mapLimited = async <T, R>(items: readonly T[], n: number, task: (item: T) => Promise<R>): Promise<R[]> => {
-  const results = new Array<R>(items.length);
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < items.length) {
-      const i = next++;
-      results[i] = await task(items[i]!);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(n, items.length) }, worker));
-  return results;
-};
-
 /**
  * A registry as an `ImageStore`, so the alias planner runs against Harbor itself: `snapshot` `HEAD`s each of the
  * given names and groups them by manifest digest (a name's identity; the index digest for multi-arch), and
@@ -89,7 +75,8 @@ export const createRegistryStore = (options: RegistryStoreOptions): ImageStore =
 
   const snapshot = async (): Promise<Either<StoreError, Snapshot>> => {
     const entries = [...byName.entries()];
-    const heads = await mapLimited(entries, concurrency, async ([, entry]) => images.head(entry.at));
+    // Nothing stops a snapshot part-way, so every name is read (`notStarted` is never called).
+    const heads = await mapBounded(entries, { limit: concurrency }, async ([, entry]) => images.head(entry.at), () => right(undefined));
     const namesByDigest = new Map<string, string[]>();
     for (const [i, head] of heads.entries()) {
       if (head._tag === 'Left') return left(storeError(head.left));
@@ -132,12 +119,17 @@ export const createRegistryStore = (options: RegistryStoreOptions): ImageStore =
     }
     const decisions = preflightPlan({ plan, snapshot: current, engine: ENGINE });
     const signal = applyOptions.signal;
-    const results = await mapLimited(decisions, applyOptions.concurrency ?? 4, async (decision): Promise<ActionResult> => {
+    // The abort is checked per action rather than through `stopped`, so every action (settled, run or not
+    // started) is reported to `onProgress`.
+    const settle = async (decision: (typeof decisions)[number]): Promise<ActionResult> => {
       const result: ActionResult =
         decision._tag === 'Done' ? decision.result : signal?.aborted === true ? { _tag: 'NotStarted', action: decision.action } : await run(decision);
       applyOptions.onProgress?.({ _tag: 'Done', result });
       return result;
-    });
+    };
+    const results = await mapBounded(decisions, { limit: applyOptions.concurrency ?? 4 }, settle, (decision): ActionResult =>
+      decision._tag === 'Done' ? decision.result : { _tag: 'NotStarted', action: decision.action },
+    );
     if (signal?.aborted === true) return right({ results, after: current, verified: false, mismatches: [], interrupted: true });
     const after = await snapshot();
     if (after._tag === 'Left') return after;

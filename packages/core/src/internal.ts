@@ -37,6 +37,8 @@ export { preflightPlan, preflightUntag, recheckTarget, planMismatches, verifyPla
 
 export { isPublished } from './lifecycle/PublishPlan.js';
 
+export { mapBounded } from './Bounded.js';
+
 export {
   NetworkModeCodec,
   HarborLayoutCodec,

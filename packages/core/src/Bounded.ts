@@ -1,7 +1,8 @@
 /**
  * Runs `work` over `items` with at most `limit` in flight, and returns one result per item, in item order.
  * Once `stopped()` says so (an aborted signal, an engine that went away), no further item starts: each item
- * never started gets `notStarted(item)` instead. Every verb that fans out (apply's tags, pulls, pushes) uses it.
+ * never started gets `notStarted(item)` instead. Every store verb that fans out (the engine store's tags, pulls and
+ * pushes, the registry store's reads and copies) uses this one helper. Pure: it starts no timer and reads no clock.
  *
  * @example
  * const stop = new AbortController();
@@ -14,7 +15,8 @@ export const mapBounded = async <A, B>(
   notStarted: (item: A, index: number) => B,
 ): Promise<B[]> => {
   const stopped = options.stopped ?? (() => false);
-  const limit = Math.max(1, Math.floor(options.limit));
+  // NaN would make no worker at all and mark every item not started: any limit below one runs one at a time.
+  const limit = Number.isNaN(options.limit) ? 1 : Math.max(1, Math.floor(options.limit));
   const results = new Array<B>(items.length);
   let next = 0;
   const worker = async (): Promise<void> => {
