@@ -144,7 +144,7 @@ export const createEngineApiClient = (options: EngineApiOptions): EngineApiClien
       ? { _tag: 'Timeout', engine, args, timeoutMs }
       : connectCodes.has(failed.code)
         ? { _tag: 'EngineUnreachable', engine, message: `Cannot connect to the ${engine === 'podman' ? 'Podman service' : 'Docker daemon'} at ${endpoint.host} (${failed.code})` }
-        : { _tag: 'CommandFailed', engine, args, exitCode: null, message: `${failed.code}: ${failed.message}` };
+        : { _tag: 'RequestFailed', engine, args, message: `${failed.code}: ${failed.message}` };
 
   /** The daemon's own words: its JSON `{ "message": ... }`, else the status line. */
   const daemonMessage = (response: Response): string => {
@@ -157,11 +157,12 @@ export const createEngineApiClient = (options: EngineApiOptions): EngineApiClien
     return `the Engine API answered HTTP ${response.status}`;
   };
 
+  // An error answer from the daemon: an HTTP request failed, no program ran, so there is no exit status.
   const refused = (response: Response, args: readonly string[]): StoreError => ({
-    _tag: 'CommandFailed',
+    _tag: 'RequestFailed',
     engine,
     args,
-    exitCode: null,
+    status: response.status,
     message: daemonMessage(response),
   });
 

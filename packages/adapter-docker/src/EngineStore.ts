@@ -241,7 +241,7 @@ export const createEngineStore = (options: EngineStoreOptions): EngineStore => {
       const read = before === undefined ? await snapshot() : right(before);
       if (read._tag === 'Left') return read;
       before = read.right;
-      const decisions = preflightPlan({ plan, snapshot: read.right, engine });
+      const decisions = preflightPlan({ plan, snapshot: read.right });
       const transport = transportOf();
       if (transport._tag === 'Left') return transport;
       results = await settleAll(transport.right, decisions, limit, report, signal);

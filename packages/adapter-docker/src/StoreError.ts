@@ -85,40 +85,74 @@ const installHint = (engine: EngineKind): string =>
       ? 'Install Podman (Debian: apt-get install podman)'
       : 'Install nerdctl and containerd';
 
-/** A hint for the commonest causes of a refused command, keyed on the engine's own words. */
-const commandHint = (message: string): string => {
+/**
+ * The store operation an error came from. Each gets its own next step: a failed read of the store (`snapshot`;
+ * also what an apply that ends `Left` failed at, before or after tagging) stops there, a failed tag left the
+ * plan's other actions applied, a failed push or untag left the other images alone.
+ */
+export type StoreOperation = 'snapshot' | 'apply' | 'pull' | 'push' | 'untag';
+
+/** What happened to the rest of the operation, and what to do next, when the engine or API said no. */
+const nextStep: Record<StoreOperation, string> = {
+  snapshot: 'The store could not be read, so nothing more was done; check the message above, then run again.',
+  apply: 'Check the message above; the other actions were still applied, so run again once it is fixed.',
+  pull: 'Nothing was pulled for this image; check that the name exists and that the registry is reachable and lets you pull, then run again.',
+  push: 'This image was not pushed (the others still were); check that the registry is reachable and lets you push to it (docker login), then run again.',
+  untag: 'This name was left in place (the others were still removed); check the message above, then run clean again.',
+};
+
+/** The same for an image the engine does not have. */
+const noSuchImage: Record<StoreOperation, string> = {
+  snapshot: 'The store could not be read, so nothing more was done; run again.',
+  apply: 'The source name is no longer in the store: take a new snapshot and plan again.',
+  pull: 'The registry has no image by this name: check the name and tag, or the mirror rule that made it.',
+  push: 'The image to push is no longer in the store: run publish again, which plans from the store as it is.',
+  untag: 'The name is already gone; nothing is left to remove.',
+};
+
+/** A hint for the commonest causes of a refused command or request, keyed on the engine's own words. */
+const commandHint = (message: string, operation: StoreOperation | undefined): string => {
   if (/no such image|image not known|not found: not found/i.test(message)) {
-    return 'The source name is no longer in the store: take a new snapshot and plan again.';
+    return operation === undefined ? noSuchImage.apply : noSuchImage[operation];
   }
   if (/invalid reference format|repository name must be lowercase/i.test(message)) {
     return 'The name is not a valid image reference; fix it where it was requested (config, Dockerfile, compose file).';
   }
-  if (/plan again/i.test(message)) return '';
-  return 'Check the engine\'s message above; the other actions were still applied.';
+  return operation === undefined ? 'Check the message above.' : nextStep[operation];
 };
 
 /**
  * One readable sentence (or two) for a store error: what happened, the engine's own message, and what to do.
+ * Give the `operation` it came from (`snapshot`, `apply`, `pull`, `push`, `untag`) for a next step that fits
+ * it: a failed snapshot stops the run there, a failed tag left the plan's other actions applied.
  *
  * @example
  * describeStoreError({ _tag: 'EngineUnreachable', engine: 'docker', message: 'Cannot connect to the Docker daemon at unix:///x.sock. Is the docker daemon running?' })
  * // 'docker engine is not reachable: Cannot connect to ... Start the daemon, or point DOCKER_HOST or DOCKER_CONTEXT at a running one.'
+ * describeStoreError({ _tag: 'CommandFailed', engine: 'docker', args: ['image', 'ls'], exitCode: 1, message: 'error' }, 'snapshot')
+ * // 'docker image ls failed with exit status 1: error. The store could not be read, so nothing more was done; check the message above, then run again.'
  */
-export const describeStoreError = (e: StoreError): string => {
+export const describeStoreError = (e: StoreError, operation?: StoreOperation): string => {
   switch (e._tag) {
     case 'EngineMissing':
       return `${e.engine}: the program \`${e.command}\` was not found (${e.message}). ${installHint(e.engine)}, or choose another engine.`;
     case 'EngineUnreachable':
       return `${e.engine} engine is not reachable: ${asSentence(e.message)} Start the daemon, or point ${hostVariables(e.engine)} at a running one.`;
     case 'CommandFailed': {
-      const status = e.exitCode === null ? 'was not run' : `failed with exit status ${e.exitCode}`;
-      const hint = commandHint(e.message);
-      return `${e.engine} ${e.args.join(' ')} ${status}: ${e.message}${hint ? ` ${hint}` : ''}`;
+      // No exit status: the program could not be started, or a signal killed it.
+      const status = e.exitCode === null ? 'ended without an exit status' : `failed with exit status ${e.exitCode}`;
+      return `${e.engine} ${e.args.join(' ')} ${status}: ${asSentence(e.message)} ${commandHint(e.message, operation)}`;
+    }
+    case 'RequestFailed': {
+      const status = e.status === undefined ? 'failed' : `was answered with HTTP ${e.status}`;
+      return `${e.engine} ${e.args.join(' ')} ${status}: ${asSentence(e.message)} ${commandHint(e.message, operation)}`;
     }
     case 'Timeout':
       return `${e.engine} ${e.args.join(' ')} did not finish within ${formatDuration(e.timeoutMs)} and was stopped. The engine answered but is slow (overloaded, or busy with another client); retry, or raise the engine timeout (imgalias: --timeout, config engineTimeout, IMGALIAS_ENGINE_TIMEOUT).`;
     case 'Cancelled':
-      return `${e.engine} ${e.args.join(' ')} was cancelled by an interrupt before it reported back; it may or may not have taken effect. Rerun to finish.`;
+      return operation === 'snapshot'
+        ? `${e.engine} ${e.args.join(' ')} was cancelled by an interrupt; nothing more was done.`
+        : `${e.engine} ${e.args.join(' ')} was cancelled by an interrupt before it reported back; it may or may not have taken effect. Rerun to finish.`;
     case 'UnexpectedOutput':
       return `could not read ${e.engine}'s answer: ${e.message}. Is this a ${e.engine} version imgalias supports (docker >= 20.10, podman >= 4)?`;
   }

@@ -16,7 +16,7 @@ export { execaExec } from './Exec.js';
 export type { Exec, ExecRequest, ExecOutcome } from './Exec.js';
 export { imageListArgs, parseImageList } from './ImageList.js';
 export { describeStoreError, toStoreError, tailEngineOutput } from './StoreError.js';
-export type { FailureContext } from './StoreError.js';
+export type { FailureContext, StoreOperation } from './StoreError.js';
 export { acquireApplyLock, applyLockEndpoint, describeLockError, lockDirectory, lockFileFor } from './ApplyLock.js';
 export type { AcquireApplyLockOptions, ApplyLock, LockError, LockHolder } from './ApplyLock.js';
 

@@ -1,18 +1,30 @@
 import type { Either } from 'fp-ts/lib/Either.js';
 import { left, right } from 'fp-ts/lib/Either.js';
 import type { CandidateFailure, ImageReference, ManifestProbeError, PullCandidate, PullError, PullOptions, PullRequest, PullResult, StoreError } from '@imgalias/core';
-import { parseReference } from '@imgalias/core';
+import { describeRefusal, parseReference } from '@imgalias/core';
 import { mapBounded, spellReference } from '@imgalias/core/internal';
 import type { EngineRunner } from './EngineRunner.js';
 import type { ManifestHead } from './registry.js';
 import { describeRegistryError, headManifest, isPermanentRegistryError } from './registry.js';
 import { describeStoreError } from './StoreError.js';
 
-export const isPermanentPullError = (e: PullError): boolean => e._tag === 'Registry' && isPermanentRegistryError(e.error);
+/** Asking again cannot change the answer: a registry that says the image is unknown or off limits, or a refusal. */
+export const isPermanentPullError = (e: PullError): boolean => e._tag === 'Refused' || (e._tag === 'Registry' && isPermanentRegistryError(e.error));
 
-/** What went wrong with a pull, in the registry's terms when it answered and the engine's own words otherwise. */
-export const describePullError = (e: PullError): string =>
-  e._tag === 'Engine' ? describeStoreError(e.error) : `${describeRegistryError(e.error)} (${e.engine._tag === 'CommandFailed' ? e.engine.message : describeStoreError(e.engine)})`;
+/**
+ * What went wrong with a pull, in the registry's terms when it answered and the engine's own words otherwise;
+ * a refused candidate (not an image reference) says why it was never pulled.
+ */
+export const describePullError = (e: PullError): string => {
+  switch (e._tag) {
+    case 'Engine':
+      return describeStoreError(e.error, 'pull');
+    case 'Registry':
+      return `${describeRegistryError(e.error)} (${e.engine._tag === 'CommandFailed' ? e.engine.message : describeStoreError(e.engine, 'pull')})`;
+    case 'Refused':
+      return `not pulled: ${describeRefusal(e.reason)}`;
+  }
+};
 
 export interface PullImagesOptions extends PullOptions {
   readonly runner: EngineRunner;
@@ -90,11 +102,9 @@ export const pullImages = async (options: PullImagesOptions): Promise<Either<Sto
 
   /** One attempt: Right on success, Left with the classified error. */
   const attempt = async (candidate: PullCandidate): Promise<Either<PullError, void>> => {
+    // A planned name always parses; a caller's hand-made request may not, and the engine is never asked.
     const ref = parseReference(candidate.reference);
-    /* istanbul ignore next -- plan names are canonical and always parse */
-    if (ref._tag === 'Left') {
-      return left({ _tag: 'Engine', error: { _tag: 'CommandFailed', engine: runner.engine, args: ['pull', candidate.reference], exitCode: null, message: 'not an image reference' } });
-    }
+    if (ref._tag === 'Left') return left({ _tag: 'Refused', reason: { _tag: 'InvalidName', name: candidate.reference, error: ref.left } });
     const args = ['pull', ...(options.platform === undefined ? [] : ['--platform', options.platform]), spellReference(ref.right, runner.engine)];
     const pulled = await runner.run(args, { timeoutMs, ...(signal === undefined ? {} : { signal }) });
     if (pulled._tag === 'Left') {

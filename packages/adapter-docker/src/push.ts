@@ -47,11 +47,9 @@ export const pushImages = async (options: PushImagesOptions): Promise<Either<Sto
   let engineDown: StoreError | undefined;
 
   const pushEntry = async (entry: PublishEntry): Promise<PushResult> => {
+    // A planned name always parses; a caller's hand-made entry may not, and neither registry nor engine is asked.
     const ref = parseReference(entry.target);
-    /* istanbul ignore next -- plan names are canonical and always parse */
-    if (ref._tag === 'Left') {
-      return report({ _tag: 'PushFailed', entry, error: { _tag: 'CommandFailed', engine: runner.engine, args: ['push', entry.target], exitCode: null, message: 'not an image reference' } });
-    }
+    if (ref._tag === 'Left') return report({ _tag: 'Refused', entry, reason: { _tag: 'InvalidName', name: entry.target, error: ref.left } });
     const before = await probe(ref.right);
     const remoteDigest = before._tag === 'Right' ? before.right.digest : undefined;
     if (remoteDigest !== undefined && isPublished({ remoteDigest, localDigests: options.localDigests(entry.imageId) })) {

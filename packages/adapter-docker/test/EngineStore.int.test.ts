@@ -193,7 +193,13 @@ const engineSuite = (kind: EngineKind, engine: TestEngine | undefined, transport
       expect(taggedNames()).toEqual([spellReference('docker.io/library/valid-one:1', e.kind)]);
       expect(report).toMatchObject({
         _tag: 'Right',
-        right: { results: [{ _tag: 'Failed', error: { _tag: 'CommandFailed', exitCode: null } }, { _tag: 'Applied' }], verified: false },
+        right: {
+          results: [
+            { _tag: 'Refused', reason: { _tag: 'InvalidName', name: 'docker.io/library/Invalid-One:1', error: { _tag: 'NameContainsUppercase' } } },
+            { _tag: 'Applied' },
+          ],
+          verified: false,
+        },
       });
     }, 120_000);
 
@@ -233,7 +239,16 @@ const engineSuite = (kind: EngineKind, engine: TestEngine | undefined, transport
       expect(report).toMatchObject({
         _tag: 'Right',
         right: {
-          results: [{ _tag: 'Failed', error: { _tag: 'CommandFailed', message: expect.stringMatching(/No such image|image not known/) } }],
+          // The CLI's refusal has an exit status; the Engine API's is an HTTP answer (no program ran).
+          results: [
+            {
+              _tag: 'Failed',
+              error:
+                transport === 'api'
+                  ? { _tag: 'RequestFailed', status: 404, message: expect.stringMatching(/No such image|image not known/) }
+                  : { _tag: 'CommandFailed', exitCode: expect.any(Number), message: expect.stringMatching(/No such image|image not known/) },
+            },
+          ],
           verified: false,
         },
       });

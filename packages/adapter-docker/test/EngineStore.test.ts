@@ -134,7 +134,7 @@ describe('apply', () => {
     const current = { version: 1 as const, images: [{ id: id(9), names: ['redis:7-alpine'] }, ...field] };
     const report = await store.apply(planOf(action('localhost/redis:7-alpine', 'redis:7-alpine', id(1))), { current });
     expect(tags()).toEqual([]);
-    expect(report).toMatchObject({ _tag: 'Right', right: { results: [{ _tag: 'Failed' }], verified: false } });
+    expect(report).toMatchObject({ _tag: 'Right', right: { results: [{ _tag: 'Refused', reason: { _tag: 'Occupied', name: 'redis:7-alpine', found: id(9) } }], verified: false } });
   });
 
   test('podman gets Docker Hub names spelled in full', async () => {
@@ -197,8 +197,8 @@ describe('apply', () => {
       _tag: 'Right',
       right: {
         results: [
-          { _tag: 'Failed', error: { _tag: 'CommandFailed', exitCode: null, message: expect.stringContaining('invalid reference format') } },
-          { _tag: 'Failed', error: { _tag: 'CommandFailed', exitCode: null, message: expect.stringContaining('invalid reference format') } },
+          { _tag: 'Refused', reason: { _tag: 'InvalidName', name: 'Redis:Bad', error: { _tag: 'NameContainsUppercase' } } },
+          { _tag: 'Refused', reason: { _tag: 'InvalidName', name: 'NOPE//x', error: { _tag: 'InvalidFormat' } } },
         ],
       },
     });
@@ -208,7 +208,7 @@ describe('apply', () => {
     const { store, tags } = storeOn('docker', field);
     const report = await store.apply(planOf(action('localhost/redis:7-alpine', `docker.io/library/redis@sha256:${'e'.repeat(64)}`, id(1))));
     expect(tags()).toEqual([]);
-    expect(report).toMatchObject({ _tag: 'Right', right: { results: [{ _tag: 'Failed', error: { message: expect.stringContaining('never a tag target') } }] } });
+    expect(report).toMatchObject({ _tag: 'Right', right: { results: [{ _tag: 'Refused', reason: { _tag: 'DigestTarget', name: `docker.io/library/redis@sha256:${'e'.repeat(64)}` } }] } });
   });
 
   test('a stale plan never moves a name the plan does not say to move', async () => {
@@ -219,7 +219,7 @@ describe('apply', () => {
     expect(fake.names.get('docker.io/library/redis:7-alpine')).toBe(id(9));
     expect(report).toMatchObject({
       _tag: 'Right',
-      right: { results: [{ _tag: 'Failed', error: { message: expect.stringContaining(`now points at ${id(9)}`) } }], verified: false },
+      right: { results: [{ _tag: 'Refused', reason: { _tag: 'Occupied', name: 'docker.io/library/redis:7-alpine', found: id(9) } }], verified: false },
     });
   });
 
@@ -227,9 +227,9 @@ describe('apply', () => {
     const { store, tags } = storeOn('docker', field);
     const report = await store.apply(planOf(action('localhost/redis:7-alpine', 'docker.io/library/redis:7-alpine', id(5))));
     expect(tags()).toEqual([]);
-    expect(report).toMatchObject({ _tag: 'Right', right: { results: [{ _tag: 'Failed', error: { message: expect.stringContaining('now names') } }] } });
+    expect(report).toMatchObject({ _tag: 'Right', right: { results: [{ _tag: 'Refused', reason: { _tag: 'Moved', name: 'localhost/redis:7-alpine', planned: id(5), found: id(1) } }] } });
     const gone = await store.apply(planOf(action('localhost/gone:1', 'docker.io/library/gone:1', id(1))));
-    expect(gone).toMatchObject({ _tag: 'Right', right: { results: [{ _tag: 'Failed', error: { message: expect.stringContaining('no longer in the store') } }] } });
+    expect(gone).toMatchObject({ _tag: 'Right', right: { results: [{ _tag: 'Refused', reason: { _tag: 'Gone', name: 'localhost/gone:1' } }] } });
   });
 
   test('a retarget runs only when the target still points at the image it replaces', async () => {
@@ -258,7 +258,7 @@ describe('apply', () => {
       planOf(action('localhost/redis:7-alpine', 'docker.io/library/x:1', id(1)), action('localhost/minio/minio:latest', 'x:1', id(2))),
     );
     expect(tags()).toEqual([['tag', 'localhost/redis:7-alpine', 'x:1']]);
-    expect(report).toMatchObject({ _tag: 'Right', right: { results: [{ _tag: 'Applied' }, { _tag: 'Failed', error: { message: expect.stringContaining('more than one action') } }] } });
+    expect(report).toMatchObject({ _tag: 'Right', right: { results: [{ _tag: 'Applied' }, { _tag: 'Refused', reason: { _tag: 'DuplicateTarget', name: 'x:1' } }] } });
   });
 
   test.each([

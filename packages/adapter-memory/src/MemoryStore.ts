@@ -95,7 +95,7 @@ export const createMemoryStore = (options: MemoryStoreOptions): MemoryStore => {
 
   const apply = (plan: Plan, applyOptions: ApplyOptions = {}): Promise<{ readonly _tag: 'Right'; readonly right: ApplyReport }> => {
     const toRun: TagAction[] = [];
-    const results = preflightPlan({ plan, snapshot: current, engine }).map((decision): ActionResult => {
+    const results = preflightPlan({ plan, snapshot: current }).map((decision): ActionResult => {
       // applyToSnapshot keys names canonically; a hand-written plan may spell them familiarly (`redis:7`).
       if (decision._tag === 'Run') toRun.push({ ...decision.action, source: decision.sourceName, target: decision.targetName });
       const result: ActionResult = decision._tag === 'Done' ? decision.result : { _tag: 'Applied', action: decision.action };

@@ -55,25 +55,19 @@ describe('createMemoryStore', () => {
     expect(snapshot).toEqual(copy);
   });
 
-  test('an action whose source vanished fails without running; the others apply; not verified', async () => {
+  test('an action whose source vanished is refused without running; the others apply; not verified', async () => {
     const plan = planAliases({ snapshot, images, policy });
     const withoutTcpProxy: Snapshot = { ...snapshot, images: snapshot.images.filter((image) => image.id !== ids.tcpProxy) };
     const seen: ActionResult[] = [];
     const report = await unwrap(
       createMemoryStore({ snapshot: withoutTcpProxy }).apply(plan, { onProgress: (event) => seen.push(event.result) }),
     );
-    const failed = report.results.filter((result) => result._tag === 'Failed');
-    expect(failed).toEqual([
+    expect(report.results.filter((result) => result._tag === 'Failed')).toEqual([]);
+    expect(report.results.filter((result) => result._tag === 'Refused')).toEqual([
       {
-        _tag: 'Failed',
+        _tag: 'Refused',
         action: expect.objectContaining({ target: 'docker.io/library/tcp-proxy:1.2' }),
-        error: {
-          _tag: 'CommandFailed',
-          engine: 'docker',
-          args: ['tag', 'localhost/tcp-proxy:1.2', 'docker.io/library/tcp-proxy:1.2'],
-          exitCode: null,
-          message: 'localhost/tcp-proxy:1.2 is no longer in the store; take a new snapshot and plan again',
-        },
+        reason: { _tag: 'Gone', name: 'localhost/tcp-proxy:1.2' },
       },
     ]);
     expect(report.results.filter((result) => result._tag === 'Applied')).toHaveLength(5);
@@ -100,7 +94,7 @@ describe('createMemoryStore', () => {
       images: [{ id: ids.redis, names: [] }, { id: other, names: ['localhost/redis:7-alpine'] }],
     };
     const report = await unwrap(createMemoryStore({ snapshot: moved }).apply(planOf(redisAction())));
-    expect(report.results[0]).toMatchObject({ _tag: 'Failed', error: { exitCode: null, message: expect.stringContaining('plan again') } });
+    expect(report.results[0]).toEqual({ _tag: 'Refused', action: redisAction(), reason: { _tag: 'Moved', name: 'localhost/redis:7-alpine', planned: ids.redis, found: other } });
     expect(report.after).toEqual(moved);
     expect(report.verified).toBe(false);
   });
@@ -111,13 +105,13 @@ describe('createMemoryStore', () => {
       images: [{ id: ids.redis, names: ['localhost/redis:7-alpine'] }, { id: other, names: ['redis:7-alpine'] }],
     };
     const refused = await unwrap(createMemoryStore({ snapshot: taken }).apply(planOf(redisAction())));
-    expect(refused.results[0]).toMatchObject({ _tag: 'Failed', error: { message: expect.stringContaining('does not say to move it') } });
+    expect(refused.results[0]).toEqual({ _tag: 'Refused', action: redisAction(), reason: { _tag: 'Occupied', name: 'docker.io/library/redis:7-alpine', found: other } });
     expect(namesOf(refused.after, other)).toEqual(['redis:7-alpine']);
 
     const wrongReplaces = await unwrap(
       createMemoryStore({ snapshot: taken }).apply(planOf(redisAction({ reason: 'retarget', replaces: ids.minio }))),
     );
-    expect(wrongReplaces.results[0]!._tag).toBe('Failed');
+    expect(wrongReplaces.results[0]).toMatchObject({ _tag: 'Refused', reason: { _tag: 'Occupied' } });
 
     const moved = await unwrap(createMemoryStore({ snapshot: taken }).apply(planOf(redisAction({ reason: 'retarget', replaces: other }))));
     expect(moved.results[0]!._tag).toBe('Applied');
@@ -137,7 +131,8 @@ describe('createMemoryStore', () => {
     const report = await unwrap(
       createMemoryStore({ snapshot }).apply(planOf(redisAction(), redisAction({ target: 'redis:7-alpine' }))),
     );
-    expect(report.results.map((result) => result._tag)).toEqual(['Applied', 'Failed']);
+    expect(report.results.map((result) => result._tag)).toEqual(['Applied', 'Refused']);
+    expect(report.results[1]).toMatchObject({ reason: { _tag: 'DuplicateTarget', name: 'redis:7-alpine' } });
   });
 
   test('familiar spellings in a hand-written plan apply like canonical ones', async () => {
@@ -149,7 +144,7 @@ describe('createMemoryStore', () => {
 
   test('an invalid name in a plan never reaches the store', async () => {
     const report = await unwrap(createMemoryStore({ snapshot }).apply(planOf(redisAction({ target: 'Redis:BAD' }))));
-    expect(report.results[0]).toMatchObject({ _tag: 'Failed', error: { _tag: 'CommandFailed', exitCode: null } });
+    expect(report.results[0]).toMatchObject({ _tag: 'Refused', reason: { _tag: 'InvalidName', name: 'Redis:BAD' } });
     expect(report.after).toEqual(snapshot);
   });
 
@@ -157,7 +152,7 @@ describe('createMemoryStore', () => {
     const report = await unwrap(
       createMemoryStore({ snapshot }).apply(planOf(redisAction({ target: `docker.io/library/redis@${ids.redis}` }))),
     );
-    expect(report.results[0]).toMatchObject({ _tag: 'Failed', error: { message: expect.stringContaining('never a tag target') } });
+    expect(report.results[0]).toMatchObject({ _tag: 'Refused', reason: { _tag: 'DigestTarget', name: `docker.io/library/redis@${ids.redis}` } });
     expect(report.after).toEqual(snapshot);
   });
 

@@ -1,6 +1,6 @@
 import type { Either } from 'fp-ts/lib/Either.js';
 import { left, right } from 'fp-ts/lib/Either.js';
-import type { ActionResult, ApplyOptions, ApplyReport, ImageStore, Plan, Snapshot, SnapshotImage, StoreError, TagAction } from '@imgalias/core';
+import type { ActionResult, ApplyOptions, ApplyReport, ImageStore, Plan, Refusal, Snapshot, SnapshotImage, StoreError, TagAction } from '@imgalias/core';
 import { canonicalTagName, mapBounded, planMismatches, preflightPlan, recheckTarget } from '@imgalias/core/internal';
 import type { RegistryError } from './RegistryError.js';
 import { describeRegistryError } from './RegistryError.js';
@@ -29,17 +29,26 @@ export interface RegistryStoreOptions {
   readonly onCopy?: (action: TagAction, report: CopyReport) => void;
 }
 
-// The port speaks of engines; a registry store spells names as docker does (canonical registry names), and its
-// failures are reported as the `CommandFailed` of a registry copy with the registry's own message.
+// The port speaks of engines; a registry store spells names as docker does (canonical registry names). A copy the
+// registry failed is the `RequestFailed` of that copy with the registry's own message (no program ran); a tag the
+// store will not make is `Refused` with the reason, and nothing is asked of the registry.
 const ENGINE = 'docker';
 
 const storeError = (error: RegistryError): StoreError => ({ _tag: 'EngineUnreachable', engine: ENGINE, message: describeRegistryError(error) });
 
-const copyFailed = (action: TagAction, message: string): ActionResult => ({
+const copyFailed = (action: TagAction, error: RegistryError): ActionResult => ({
   _tag: 'Failed',
   action,
-  error: { _tag: 'CommandFailed', engine: ENGINE, args: ['copy', action.source, action.target], exitCode: null, message },
+  error: {
+    _tag: 'RequestFailed',
+    engine: ENGINE,
+    args: ['copy', action.source, action.target],
+    ...(error._tag === 'HttpStatus' ? { status: error.status } : {}),
+    message: describeRegistryError(error),
+  },
 });
+
+const refused = (action: TagAction, reason: Refusal): ActionResult => ({ _tag: 'Refused', action, reason });
 
 /**
  * A registry as an `ImageStore`, so the alias planner runs against Harbor itself: `snapshot` `HEAD`s each of the
@@ -48,7 +57,8 @@ const copyFailed = (action: TagAction, message: string): ActionResult => ({
  * the new tag), another repository of the same registry mounts every blob, another registry receives the
  * blobs it lacks. Each action is judged first by core's preflight rules and its target read again right before
  * (a name another process set meanwhile ends `ChangedUnderUs`); a tag to a name that is not writable (an
- * origin, a `localhost/` or short name) is refused without running. After applying, the names are read again
+ * origin, a `localhost/` or short name, a name the store was not given) ends `Refused` (`NotWritable`) without
+ * asking the registry, and one from a source the store does not hold `Refused` (`NotHeld`). After applying, the names are read again
  * and the plan verified against them.
  *
  * @example
@@ -95,17 +105,15 @@ export const createRegistryStore = (options: RegistryStoreOptions): ImageStore =
     const { action } = decision;
     const source = entryOf(decision.sourceName);
     const target = entryOf(decision.targetName);
-    if (target === undefined || !target.writable) {
-      return copyFailed(action, `${action.target} is not a name this registry store may write (only Harbor names are tagged in a registry)`);
-    }
-    if (source === undefined) return copyFailed(action, `${action.source} is not a name this registry store reads`);
+    if (target === undefined || !target.writable) return refused(action, { _tag: 'NotWritable', name: action.target });
+    if (source === undefined) return refused(action, { _tag: 'NotHeld', name: action.source });
     // The last word: the target as it is right now, not as the snapshot had it.
     const now = await images.head(target.at);
-    if (now._tag === 'Left') return copyFailed(action, describeRegistryError(now.left));
+    if (now._tag === 'Left') return copyFailed(action, now.left);
     const verdict = recheckTarget(decision, now.right?.digest);
     if (verdict !== 'Run') return verdict;
     const copied = await images.copy({ source: source.at, target: target.at });
-    if (copied._tag === 'Left') return copyFailed(action, describeRegistryError(copied.left));
+    if (copied._tag === 'Left') return copyFailed(action, copied.left);
     options.onCopy?.(action, copied.right);
     return { _tag: 'Applied', action };
   };
@@ -117,7 +125,7 @@ export const createRegistryStore = (options: RegistryStoreOptions): ImageStore =
       if (read._tag === 'Left') return read;
       current = read.right;
     }
-    const decisions = preflightPlan({ plan, snapshot: current, engine: ENGINE });
+    const decisions = preflightPlan({ plan, snapshot: current });
     const signal = applyOptions.signal;
     // The abort is checked per action rather than through `stopped`, so every action (settled, run or not
     // started) is reported to `onProgress`.

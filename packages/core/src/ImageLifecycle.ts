@@ -19,11 +19,13 @@ export type ManifestProbeError =
 
 /**
  * Why one pull attempt failed: the engine's own error, or (when the registry answered the question asked
- * afterwards) the registry's answer with the engine's error beside it.
+ * afterwards) the registry's answer with the engine's error beside it, or `Refused` without asking the engine
+ * (a candidate that is not an image reference: `InvalidName`). A refusal is permanent.
  */
 export type PullError =
   | { readonly _tag: 'Engine'; readonly error: StoreError }
-  | { readonly _tag: 'Registry'; readonly error: ManifestProbeError; readonly engine: StoreError };
+  | { readonly _tag: 'Registry'; readonly error: ManifestProbeError; readonly engine: StoreError }
+  | { readonly _tag: 'Refused'; readonly reason: Refusal };
 
 /** One candidate given up on: after how many attempts, with the last error. */
 export interface CandidateFailure {
@@ -88,12 +90,14 @@ export interface PullOptions {
 
 /**
  * How one publish entry ended. `Skipped`: the registry's manifest digest for the Harbor name is one the store
- * recorded for this image. `NotStarted`: the push was cancelled before this entry began.
+ * recorded for this image. `Refused`: not pushed and nothing asked, for the reason given (a target that is not an
+ * image reference: `InvalidName`). `NotStarted`: the push was cancelled before this entry began.
  */
 export type PushResult =
   | { readonly _tag: 'Pushed'; readonly entry: PublishEntry; readonly digest?: string }
   | { readonly _tag: 'Skipped'; readonly entry: PublishEntry; readonly digest: string }
   | { readonly _tag: 'PushFailed'; readonly entry: PublishEntry; readonly error: StoreError }
+  | { readonly _tag: 'Refused'; readonly entry: PublishEntry; readonly reason: Refusal }
   | { readonly _tag: 'NotStarted'; readonly entry: PublishEntry };
 
 /** Progress of a push: `Done` as each entry ends. */

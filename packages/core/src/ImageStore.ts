@@ -1,29 +1,40 @@
 import type { Either } from 'fp-ts/lib/Either.js';
 import type { Plan, TagAction } from './Plan.js';
+import type { Refusal } from './Refusal.js';
 import type { Snapshot } from './Snapshot.js';
 
 /** The container engines imgalias can drive. Each spells names in its own dialect. */
 export type EngineKind = 'docker' | 'podman' | 'nerdctl';
 
-/** Everything that can go wrong talking to an image store, converted to data at the adapter edge. */
+/**
+ * Everything that can go wrong talking to an image store, converted to data at the adapter edge.
+ * `CommandFailed`: an engine program ran and failed (its exit status; null when it could not be started or was
+ * killed by a signal). `RequestFailed`: an HTTP request to an API (Docker's Engine API, a registry) failed or was
+ * answered with an error (`status`, when there was an answer); no program ran.
+ */
 export type StoreError =
   | { readonly _tag: 'EngineMissing'; readonly engine: EngineKind; readonly command: string; readonly message: string }
   | { readonly _tag: 'EngineUnreachable'; readonly engine: EngineKind; readonly message: string }
   | { readonly _tag: 'CommandFailed'; readonly engine: EngineKind; readonly args: readonly string[]; readonly exitCode: number | null; readonly message: string }
+  | { readonly _tag: 'RequestFailed'; readonly engine: EngineKind; readonly args: readonly string[]; readonly status?: number; readonly message: string }
   | { readonly _tag: 'Timeout'; readonly engine: EngineKind; readonly args: readonly string[]; readonly timeoutMs: number }
   | { readonly _tag: 'UnexpectedOutput'; readonly engine: EngineKind; readonly message: string }
   /** The caller cancelled (SIGINT, SIGTERM) while the process ran; whether the engine finished the work is unknown. */
   | { readonly _tag: 'Cancelled'; readonly engine: EngineKind; readonly args: readonly string[] };
 
 /**
- * How one planned action ended. `ChangedUnderUs`: right before tagging, the target was read again and no longer
- * matched the snapshot the plan was made from (another process named it meanwhile), so it was left alone;
- * `expected` is the image id the snapshot had for it (undefined: absent), `found` the one it has now.
- * `NotStarted`: the apply was interrupted before this action began.
+ * How one planned action ended: `Applied`; `Failed` with the store's error (the engine or registry was asked and
+ * said no); or `Refused` with the reason (see `Refusal`), when the store's checks before running found the action
+ * must not run (an invalid name, a stale plan, a target the store may not write) and nothing was asked.
+ * `ChangedUnderUs`: right before tagging, the target was read again and no longer matched the snapshot the plan
+ * was made from (another process named it meanwhile), so it was left alone; `expected` is the image id the
+ * snapshot had for it (undefined: absent), `found` the one it has now. `NotStarted`: the apply was interrupted
+ * before this action began.
  */
 export type ActionResult =
   | { readonly _tag: 'Applied'; readonly action: TagAction }
   | { readonly _tag: 'Failed'; readonly action: TagAction; readonly error: StoreError }
+  | { readonly _tag: 'Refused'; readonly action: TagAction; readonly reason: Refusal }
   | { readonly _tag: 'ChangedUnderUs'; readonly action: TagAction; readonly expected?: string; readonly found?: string }
   | { readonly _tag: 'NotStarted'; readonly action: TagAction };
 

@@ -1,8 +1,9 @@
 import type { ImageReference } from './ImageReference.js';
-import { describeReferenceError, parseReference } from './ImageReference.js';
+import { parseReference } from './ImageReference.js';
 import type { UntagAction } from './lifecycle/CleanPlan.js';
 import type { UntagResult } from './ImageLifecycle.js';
-import type { ActionResult, EngineKind, PlanMismatch, StoreError } from './ImageStore.js';
+import type { ActionResult, PlanMismatch } from './ImageStore.js';
+import type { Refusal } from './Refusal.js';
 import type { Plan, TagAction } from './Plan.js';
 import type { Snapshot } from './Snapshot.js';
 import { canonicalTagName, indexSnapshot } from './Snapshot.js';
@@ -33,30 +34,24 @@ export type Preflight =
       readonly targetBefore?: string;
     };
 
-/** A reason not to run an action, as the `CommandFailed` with exit status null ("was not run") it ends with. */
-const notRun = (engine: EngineKind, action: TagAction, message: string): Preflight => {
-  const error: StoreError = { _tag: 'CommandFailed', engine, args: ['tag', action.source, action.target], exitCode: null, message };
-  return { _tag: 'Done', result: { _tag: 'Failed', action, error } };
-};
+/** A reason not to run an action: it ends `Refused` with it, and nothing is asked of the store. */
+const refuse = (action: TagAction, reason: Refusal): Preflight => ({ _tag: 'Done', result: { _tag: 'Refused', action, reason } });
 
 const preflightAction = (
-  engine: EngineKind,
   action: TagAction,
   imageIdByName: ReadonlyMap<string, string>,
   seenTargets: Set<string>,
 ): Preflight => {
   // An invalid name never reaches the engine.
   const source = parseReference(action.source);
-  if (source._tag === 'Left') return notRun(engine, action, describeReferenceError(source.left));
+  if (source._tag === 'Left') return refuse(action, { _tag: 'InvalidName', name: action.source, error: source.left });
   const target = parseReference(action.target);
-  if (target._tag === 'Left') return notRun(engine, action, describeReferenceError(target.left));
+  if (target._tag === 'Left') return refuse(action, { _tag: 'InvalidName', name: action.target, error: target.left });
   const targetKey = canonicalTagName(action.target);
   if (targetKey._tag === 'Left' || targetKey.right === undefined || target.right.digest !== undefined) {
-    return notRun(engine, action, `${action.target} is a digest reference; a digest names content and is never a tag target`);
+    return refuse(action, { _tag: 'DigestTarget', name: action.target });
   }
-  if (seenTargets.has(targetKey.right)) {
-    return notRun(engine, action, `the plan has more than one action for ${action.target}; only the first runs`);
-  }
+  if (seenTargets.has(targetKey.right)) return refuse(action, { _tag: 'DuplicateTarget', name: action.target });
   seenTargets.add(targetKey.right);
 
   const plannedId = normaliseImageId(action.imageId);
@@ -65,11 +60,9 @@ const preflightAction = (
   // A digest source names immutable content, so it cannot have moved; a tag source can.
   if (sourceKey._tag === 'Right' && sourceKey.right !== undefined) {
     const sourceNow = imageIdByName.get(sourceKey.right);
-    if (sourceNow === undefined) {
-      return notRun(engine, action, `${action.source} is no longer in the store; take a new snapshot and plan again`);
-    }
+    if (sourceNow === undefined) return refuse(action, { _tag: 'Gone', name: action.source });
     if (normaliseImageId(sourceNow) !== plannedId) {
-      return notRun(engine, action, `${action.source} now names ${normaliseImageId(sourceNow)}, not the planned ${plannedId}; plan again`);
+      return refuse(action, { _tag: 'Moved', name: action.source, planned: plannedId, found: normaliseImageId(sourceNow) });
     }
   }
   const targetNowRaw = imageIdByName.get(targetKey.right);
@@ -77,9 +70,7 @@ const preflightAction = (
   if (targetNow === plannedId) return { _tag: 'Done', result: { _tag: 'Applied', action } };
   if (targetNow !== undefined) {
     const allowed = action.reason === 'retarget' && action.replaces !== undefined && normaliseImageId(action.replaces) === targetNow;
-    if (!allowed) {
-      return notRun(engine, action, `${action.target} now points at ${targetNow} and the plan does not say to move it; plan again`);
-    }
+    if (!allowed) return refuse(action, { _tag: 'Occupied', name: action.target, found: targetNow });
   }
   return {
     _tag: 'Run',
@@ -96,17 +87,17 @@ const preflightAction = (
  * Judges every action of a plan against the store as it is right before applying, so a stale plan never runs
  * blind (`docker tag` silently moves an existing name). An invalid name, a digest target, a second action for
  * one target, a source that is gone or now names another image, and a target that now points elsewhere without
- * a matching `retarget` end `Failed` without running (exit status null); a target already on its planned image
- * ends `Applied` without running. Every image store (engine or in-memory) applies these same rules.
+ * a matching `retarget` end `Refused` with that `Refusal`, without running; a target already on its planned image
+ * ends `Applied` without running. Every image store (engine, in-memory, registry) applies these same rules.
  *
  * @example
- * const decisions = preflightPlan({ plan, snapshot: before, engine: 'docker' });
+ * const decisions = preflightPlan({ plan, snapshot: before });
  * const toRun = decisions.filter((d) => d._tag === 'Run');
  */
-export const preflightPlan = (input: { readonly plan: Plan; readonly snapshot: Snapshot; readonly engine: EngineKind }): readonly Preflight[] => {
+export const preflightPlan = (input: { readonly plan: Plan; readonly snapshot: Snapshot }): readonly Preflight[] => {
   const { imageIdByName } = indexSnapshot(input.snapshot);
   const seenTargets = new Set<string>();
-  return input.plan.actions.map((action) => preflightAction(input.engine, action, imageIdByName, seenTargets));
+  return input.plan.actions.map((action) => preflightAction(action, imageIdByName, seenTargets));
 };
 
 /**
@@ -116,7 +107,7 @@ export const preflightPlan = (input: { readonly plan: Plan; readonly snapshot: S
  * `docker tag` would silently move it.
  *
  * @example
- * const [decision] = preflightPlan({ plan, snapshot, engine: 'docker' });
+ * const [decision] = preflightPlan({ plan, snapshot });
  * if (decision?._tag === 'Run') recheckTarget(decision, 'sha256:other…') // { _tag: 'ChangedUnderUs', action, found: 'sha256:other…' }
  */
 export const recheckTarget = (decision: Extract<Preflight, { readonly _tag: 'Run' }>, now: string | undefined): 'Run' | ActionResult => {

@@ -20,15 +20,15 @@ const tag = (source: string, target: string, overrides: Partial<TagAction> = {})
 const planOf = (...actions: TagAction[]): Plan => ({ version: 1, mode: 'external', actions, findings: [] });
 const store = (...images: { id: string; names: string[] }[]): Snapshot => ({ version: 1, images });
 
-/** The outcome of each action in one word, and the message of those not run. */
+/** The outcome of each action in one word, and the refusal (its kind and sentence) of those not run. */
 const outcomes = (plan: Plan, snapshot: Snapshot): string[] =>
-  preflightPlan({ plan, snapshot, engine: 'docker' }).map((d) =>
+  preflightPlan({ plan, snapshot }).map((d) =>
     d._tag === 'Run'
       ? `run ${d.sourceName} -> ${d.targetName}`
       : d.result._tag === 'Applied'
         ? 'already'
-        : d.result._tag === 'Failed'
-          ? `not run: ${d.result.error._tag === 'CommandFailed' ? d.result.error.message : d.result.error._tag}`
+        : d.result._tag === 'Refused'
+          ? `refused ${d.result.reason._tag}: ${describeRefusal(d.result.reason)}`
           : d.result._tag,
   );
 
@@ -41,31 +41,44 @@ describe('preflightPlan', () => {
     ['bare podman ids compare equal to sha256 ids', planOf(tag('localhost/redis:7', 'redis:7')),
       store({ id: hex('a'), names: ['localhost/redis:7'] }), ['run localhost/redis:7 -> docker.io/library/redis:7']],
     ['an invalid source never runs', planOf(tag('Redis:7', 'redis:7')), store({ id: A, names: ['localhost/redis:7'] }),
-      ['not run: invalid reference format: repository name must be lowercase ("Redis:7")']],
+      ['refused InvalidName: invalid reference format: repository name must be lowercase ("Redis:7")']],
     ['an invalid target never runs', planOf(tag('localhost/redis:7', 'redis:7; rm -rf /')), store({ id: A, names: ['localhost/redis:7'] }),
-      [expect.stringMatching(/^not run: invalid reference format/) as unknown as string]],
+      [expect.stringMatching(/^refused InvalidName: invalid reference format/) as unknown as string]],
     ['a digest target never runs', planOf(tag('localhost/redis:7', `redis@sha256:${hex('c')}`)), store({ id: A, names: ['localhost/redis:7'] }),
-      [expect.stringContaining('is a digest reference') as unknown as string]],
+      [expect.stringMatching(/^refused DigestTarget: .*is a digest reference/) as unknown as string]],
     ['a second action for one target does not run', planOf(tag('localhost/redis:7', 'redis:7'), tag('localhost/redis:7', 'docker.io/library/redis:7')),
       store({ id: A, names: ['localhost/redis:7'] }),
-      ['run localhost/redis:7 -> docker.io/library/redis:7', expect.stringContaining('more than one action') as unknown as string]],
+      ['run localhost/redis:7 -> docker.io/library/redis:7', expect.stringMatching(/^refused DuplicateTarget: .*more than one action/) as unknown as string]],
     ['a source that is gone does not run', planOf(tag('localhost/redis:7', 'redis:7')), store(),
-      [expect.stringContaining('is no longer in the store') as unknown as string]],
+      [expect.stringMatching(/^refused Gone: .*is no longer in the store/) as unknown as string]],
     ['a source that moved does not run', planOf(tag('localhost/redis:7', 'redis:7')), store({ id: B, names: ['localhost/redis:7'] }),
-      [expect.stringContaining(`now names ${B}`) as unknown as string]],
+      [expect.stringMatching(/^refused Moved: .*now names sha256:b+/) as unknown as string]],
     ['a target that points elsewhere is never moved without retarget', planOf(tag('localhost/redis:7', 'redis:7')),
       store({ id: A, names: ['localhost/redis:7'] }, { id: B, names: ['redis:7'] }),
-      [expect.stringContaining('the plan does not say to move it') as unknown as string]],
+      [expect.stringMatching(/^refused Occupied: .*the plan does not say to move it/) as unknown as string]],
     ['a retarget of exactly the image it replaces runs', planOf(tag('localhost/redis:7', 'redis:7', { reason: 'retarget', replaces: B })),
       store({ id: A, names: ['localhost/redis:7'] }, { id: B, names: ['redis:7'] }), ['run localhost/redis:7 -> docker.io/library/redis:7']],
     ['a retarget that replaces another image than the one there does not run',
       planOf(tag('localhost/redis:7', 'redis:7', { reason: 'retarget', replaces: `sha256:${hex('d')}` })),
       store({ id: A, names: ['localhost/redis:7'] }, { id: B, names: ['redis:7'] }),
-      [expect.stringContaining('the plan does not say to move it') as unknown as string]],
+      [expect.stringMatching(/^refused Occupied: .*the plan does not say to move it/) as unknown as string]],
     ['a digest source cannot have moved and runs', planOf(tag(`redis@sha256:${hex('c')}`, 'redis:7')), store({ id: A, names: [] }),
       [`run redis@sha256:${hex('c')} -> docker.io/library/redis:7`]],
   ])('%s', (_name, plan, snapshot, expected) => {
     expect(outcomes(plan, snapshot)).toEqual(expected);
+  });
+
+  test('a refusal is data: the action and the reason with what was found, not an engine error', () => {
+    const stale = tag('localhost/redis:7', 'redis:7');
+    const occupied = tag('localhost/redis:7', 'redis:8');
+    expect(preflightPlan({ plan: planOf(stale, occupied, tag('Bad:1', 'redis:9')), snapshot: store({ id: B, names: ['localhost/redis:7', 'redis:8'] }) })).toEqual([
+      { _tag: 'Done', result: { _tag: 'Refused', action: stale, reason: { _tag: 'Moved', name: 'localhost/redis:7', planned: A, found: B } } },
+      { _tag: 'Done', result: { _tag: 'Refused', action: occupied, reason: { _tag: 'Moved', name: 'localhost/redis:7', planned: A, found: B } } },
+      { _tag: 'Done', result: { _tag: 'Refused', action: tag('Bad:1', 'redis:9'), reason: { _tag: 'InvalidName', name: 'Bad:1', error: { _tag: 'NameContainsUppercase', input: 'Bad:1' } } } },
+    ]);
+    expect(preflightPlan({ plan: planOf(occupied), snapshot: store({ id: A, names: ['localhost/redis:7'] }, { id: B, names: ['redis:8'] }) })).toEqual([
+      { _tag: 'Done', result: { _tag: 'Refused', action: occupied, reason: { _tag: 'Occupied', name: 'redis:8', found: B } } },
+    ]);
   });
 });
 
@@ -87,7 +100,7 @@ describe('verifyPlan', () => {
 describe('recheckTarget: the target read again right before its tag', () => {
   const C = `sha256:${hex('c')}`;
   const runOf = (plan: Plan, snapshot: Snapshot) => {
-    const [decision] = preflightPlan({ plan, snapshot, engine: 'docker' });
+    const [decision] = preflightPlan({ plan, snapshot });
     if (decision?._tag !== 'Run') throw new Error('expected a Run decision');
     return decision;
   };
@@ -153,6 +166,8 @@ describe('describeRefusal', () => {
     [{ _tag: 'Gone', name: 'redis:7' }, /^redis:7 is no longer in the store; take a new snapshot and plan again$/],
     [{ _tag: 'Moved', name: 'redis:7', planned: A, found: B }, /^redis:7 now names sha256:b+, not the planned sha256:a+; plan again$/],
     [{ _tag: 'Occupied', name: 'redis:7', found: B }, /^redis:7 now points at sha256:b+ and the plan does not say to move it; plan again$/],
+    [{ _tag: 'NotWritable', name: 'docker.io/library/redis:7' }, /^docker.io\/library\/redis:7 is not a name this store may write \(a registry store tags only Harbor names\); plan with/],
+    [{ _tag: 'NotHeld', name: 'redis:7' }, /^redis:7 is not a name this store holds; plan again from this store's own snapshot$/],
   ])('%j', (refusal, message) => {
     expect(describeRefusal(refusal)).toMatch(message);
   });

@@ -49,7 +49,10 @@ export function describeProjectError(e: ProjectError): string {
     case 'SnapshotFileInvalid':
       return [`snapshot file ${e.file} is not a valid imgalias snapshot:`, ...e.errors.map((line) => `  ${line}`), 'Create one with: imgalias snapshot > FILE'].join('\n');
     case 'Store':
-      return describeStoreError(e.error);
+      // A job's store error is always a failed read: the snapshot it starts from, or an apply's read before or
+      // after tagging (a tag that fails is a result in the report, not this error). The CLI's lifecycle commands
+      // add pull, push and untag, which end Left only when the engine is missing or unreachable.
+      return describeStoreError(e.error, 'snapshot');
     case 'Lock':
       return describeLockError(e.error);
   }

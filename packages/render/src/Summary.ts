@@ -12,7 +12,10 @@ export interface PlanCounts {
 
 export interface ApplyCounts {
   readonly tagged: number;
+  /** The engine or registry was asked and said no. */
   readonly failed: number;
+  /** Not run: the store's checks found the action must not run (a stale plan, an invalid name, a name it may not write). */
+  readonly refused: number;
   /** Left alone because another process named the target meanwhile. */
   readonly changed: number;
   /** Not begun because the apply was interrupted. */
@@ -37,6 +40,7 @@ export const countPlan = (plan: Plan): PlanCounts => ({
 export const countResults = (results: readonly ActionResult[], plan?: Plan): ApplyCounts => ({
   tagged: results.filter((result) => result._tag === 'Applied').length,
   failed: results.filter((result) => result._tag === 'Failed').length,
+  refused: results.filter((result) => result._tag === 'Refused').length,
   changed: results.filter((result) => result._tag === 'ChangedUnderUs').length,
   notStarted: results.filter((result) => result._tag === 'NotStarted').length,
   ...(plan === undefined
@@ -65,7 +69,7 @@ export const summarisePlan = (counts: PlanCounts): string =>
 
 /**
  * `3 tagged, 1 conflict, 1 failed` (the conflict count only when the plan was given; `1 missing` too when the plan
- * left families without any name, and `changed under us` / `not started` when there are some, so a summary
+ * left families without any name, and `refused` / `changed under us` / `not started` when there are some, so a summary
  * never reads clean while the exit code says otherwise).
  */
 export const summariseResults = (counts: ApplyCounts): string =>
@@ -74,6 +78,7 @@ export const summariseResults = (counts: ApplyCounts): string =>
     ...(counts.conflicts === undefined ? [] : [counted(counts.conflicts, 'conflict', 'conflicts')]),
     ...(counts.missing === undefined || counts.missing === 0 ? [] : [counted(counts.missing, 'missing')]),
     counted(counts.failed, 'failed'),
+    ...(counts.refused === 0 ? [] : [counted(counts.refused, 'refused')]),
     ...(counts.changed === 0 ? [] : [counted(counts.changed, 'changed under us')]),
     ...(counts.notStarted === 0 ? [] : [counted(counts.notStarted, 'not started')]),
   ].join(', ');

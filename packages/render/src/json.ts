@@ -1,4 +1,4 @@
-import { PlanCodec, SnapshotCodec } from '@imgalias/core';
+import { PlanCodec, SnapshotCodec, describeRefusal } from '@imgalias/core';
 import { TagActionCodec } from '@imgalias/core/internal';
 import type { ActionResult, ApplyReport, Plan } from '@imgalias/core';
 import { countResults } from './Summary.js';
@@ -17,13 +17,16 @@ const encodeResult = (result: ActionResult) => {
       return { _tag: result._tag, action };
     case 'Failed':
       return { _tag: result._tag, action, error: result.error };
+    case 'Refused':
+      return { _tag: result._tag, action, reason: result.reason, message: describeRefusal(result.reason) };
     case 'ChangedUnderUs':
       return { _tag: result._tag, action, expected: result.expected ?? null, found: result.found ?? null };
   }
 };
 
 /**
- * An apply report as JSON for scripts (`jq .summary.failed`): the counts, every result with the engine's error,
+ * An apply report as JSON for scripts (`jq .summary.failed`): the counts, every result with the engine's error
+ * (`Failed`) or the reason it was not run (`Refused`: the `Refusal` as data and its sentence in `message`),
  * every planned name the verifying read found elsewhere (`mismatches`, `found: null` when absent), whether the
  * run was interrupted, and the store as read afterwards, actions and snapshot in the core codecs' forms. Keys are written in a
  * fixed order so the output is stable whichever adapter produced the report.

@@ -1,4 +1,4 @@
-import { describeFinding, formatMirrorRule } from '@imgalias/core';
+import { describeFinding, describeRefusal, formatMirrorRule } from '@imgalias/core';
 import type { ActionResult, ApplyReport, Finding, Plan } from '@imgalias/core';
 import { FINDING_KIND, describeChangedTarget, describeMismatch, describePolicy, describeReason, summariseStoreError, familiarLabel, printable, shortImageId } from './Labels.js';
 import type { RenderHeader } from './RenderOptions.js';
@@ -101,6 +101,7 @@ export const renderPlanMarkdown = (plan: Plan, options: { readonly header?: Rend
 const resultWord: Record<ActionResult['_tag'], string> = {
   Applied: 'tagged',
   Failed: '**failed**',
+  Refused: '**refused**',
   ChangedUnderUs: '**changed under us**',
   NotStarted: 'not started',
 };
@@ -111,6 +112,8 @@ const resultMessage = (result: ActionResult): string => {
       return '';
     case 'Failed':
       return escapeMarkdown(summariseStoreError(result.error));
+    case 'Refused':
+      return escapeMarkdown(`not run: ${describeRefusal(result.reason)}`);
     case 'ChangedUnderUs':
       return escapeMarkdown(describeChangedTarget(result));
     case 'NotStarted':

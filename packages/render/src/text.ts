@@ -1,5 +1,5 @@
 import pc from 'picocolors';
-import { describeFinding, formatMirrorRule } from '@imgalias/core';
+import { describeFinding, describeRefusal, formatMirrorRule } from '@imgalias/core';
 import type { ActionResult, ApplyReport, Finding, Plan, TagAction } from '@imgalias/core';
 import { describeChangedTarget, describeMismatch, describeReason, summariseStoreError, familiarLabel, printable, shortImageId } from './Labels.js';
 import { countPlan, countResults, summarisePlan, summariseResults } from './Summary.js';
@@ -95,6 +95,8 @@ export const resultLine = (result: ActionResult, arrow: (action: TagAction) => s
       return `${label('tagged', colors.green)}  ${arrow(result.action)}  ${colors.dim(`(${id})`)}`;
     case 'Failed':
       return `${label('failed', colors.red)}  ${arrow(result.action)}  (${id}: ${summariseStoreError(result.error)})`;
+    case 'Refused':
+      return `${label('refused', colors.red)}  ${arrow(result.action)}  (${id}: not run: ${printable(describeRefusal(result.reason))})`;
     case 'ChangedUnderUs':
       return `${label('changed', colors.yellow)}  ${arrow(result.action)}  (${id}: ${describeChangedTarget(result)})`;
     case 'NotStarted':

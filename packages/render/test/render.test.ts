@@ -171,12 +171,36 @@ describe('renderApplyReport', () => {
     expect(text).toContain('not verified');
   });
 
+  test('a refusal is its own outcome in every format: the reason, never an engine error, counted apart from failures', () => {
+    const action = plan.actions[0]!;
+    const refused = {
+      ...applyReport,
+      results: [{ _tag: 'Refused' as const, action, reason: { _tag: 'Gone' as const, name: 'localhost/tcp-proxy:1.2' } }],
+    };
+    const text = renderApplyReport(refused, { format: 'text' });
+    expect(text).toMatch(/^refused {3}\S+ +-> \S+ {2}\(sha256:[0-9a-f]{12}: not run: localhost\/tcp-proxy:1\.2 is no longer in the store; take a new snapshot and plan again\)$/m);
+    expect(text.trimEnd().split('\n').at(-1)).toBe('0 tagged, 0 failed, 1 refused');
+    expect(renderApplyReport(refused, { format: 'markdown' })).toMatch(
+      /^\| \*\*refused\*\* \| .* \| not run: localhost\/tcp-proxy:1\.2 is no longer in the store; take a new snapshot and plan again \|$/m,
+    );
+    const json = JSON.parse(renderApplyReport(refused, { format: 'json', plan })) as { summary: Record<string, number>; results: unknown[] };
+    expect(json.summary).toEqual({ tagged: 0, failed: 0, refused: 1, changed: 0, notStarted: 0, conflicts: 1, missing: 1 });
+    expect(json.results).toEqual([
+      {
+        _tag: 'Refused',
+        action: expect.objectContaining({ source: action.source, target: action.target }),
+        reason: { _tag: 'Gone', name: 'localhost/tcp-proxy:1.2' },
+        message: 'localhost/tcp-proxy:1.2 is no longer in the store; take a new snapshot and plan again',
+      },
+    ]);
+  });
+
   test('json summary counts agree with the results', () => {
     const json = JSON.parse(renderApplyReport(applyReport, { format: 'json', plan })) as {
       summary: { tagged: number; failed: number; conflicts: number };
       verified: boolean;
     };
-    expect(json.summary).toEqual({ tagged: 5, failed: 1, changed: 0, notStarted: 0, conflicts: 1, missing: 1 });
+    expect(json.summary).toEqual({ tagged: 5, failed: 1, refused: 0, changed: 0, notStarted: 0, conflicts: 1, missing: 1 });
     expect(json.verified).toBe(false);
   });
 

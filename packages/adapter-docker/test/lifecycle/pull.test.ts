@@ -136,6 +136,20 @@ describe('pullImages', () => {
     expect(describePullError(failure!.error)).toMatch(/cannot reach http:\/\/x \(ECONNREFUSED\).*connection refused/);
   });
 
+  test('a candidate that is not an image reference is refused without asking the engine, not retried, and the next is tried', async () => {
+    const engine = scripted(() => ok());
+    const bad: PullCandidate = { ...ORIGIN, reference: 'not a reference!' };
+    const { slept, sleep } = recordSleeps();
+    const result = await pullImages({ runner: createEngineRunner({ engine: 'docker', exec: engine.exec }), entries: [entry([bad, HARBOR])], attempts: 3, baseDelayMs: 100, sleep, probe: exists });
+    const refusal = { _tag: 'Refused', reason: { _tag: 'InvalidName', name: 'not a reference!', error: { _tag: 'InvalidFormat', input: 'not a reference!' } } } as const;
+    expect(result).toEqual(
+      right([{ _tag: 'Pulled', family: 'docker.io/library/redis:7', candidate: HARBOR, attempts: 1, tried: [{ candidate: bad, attempts: 1, error: refusal, permanent: true }] }]),
+    );
+    expect(engine.calls).toEqual([['pull', '127.0.0.1:5000/aihpc/redis:7']]);
+    expect(slept).toEqual([]);
+    expect(describePullError(refusal)).toMatch(/^not pulled: invalid reference format/);
+  });
+
   test('podman is given fully qualified names; --platform is passed through', async () => {
     const engine = scripted(() => ok());
     await pullImages({

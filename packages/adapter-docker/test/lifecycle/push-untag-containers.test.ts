@@ -17,6 +17,24 @@ const DIGEST = `sha256:${'d'.repeat(64)}`;
 const ENTRY: PublishEntry = { _tag: 'Publish', family: 'docker.io/library/redis:7', source: 'docker.io/library/redis:7', imageId: ID, target: '127.0.0.1:5000/aihpc/redis:7' };
 
 describe('pushImages', () => {
+  test('a target that is not an image reference is refused: neither registry nor engine is asked', async () => {
+    const engine = scripted(() => ok());
+    let probed = 0;
+    const bad: PublishEntry = { ...ENTRY, target: 'Harbor/Not Valid' };
+    const result = await pushImages({
+      runner: createEngineRunner({ engine: 'docker', exec: engine.exec }),
+      entries: [bad],
+      localDigests: () => [],
+      probe: async () => {
+        probed += 1;
+        return right({ digest: DIGEST });
+      },
+    });
+    expect(result).toEqual(right([{ _tag: 'Refused', entry: bad, reason: { _tag: 'InvalidName', name: 'Harbor/Not Valid', error: expect.objectContaining({ input: 'Harbor/Not Valid' }) } }]));
+    expect(engine.calls).toEqual([]);
+    expect(probed).toBe(0);
+  });
+
   test('skips an image whose manifest digest the registry already has', async () => {
     const engine = scripted(() => ok());
     const result = await pushImages({

@@ -21,9 +21,9 @@ const resultLine = (r: UntagResult): string => {
     case 'Untagged':
       return `untagged ${familiarName(r.action.name)}`;
     case 'UntagFailed':
-      return `failed ${familiarName(r.action.name)}: ${describeStoreError(r.error)}`;
+      return `failed ${familiarName(r.action.name)}: ${describeStoreError(r.error, 'untag')}`;
     case 'Refused':
-      return `failed ${familiarName(r.action.name)}: not run: ${describeRefusal(r.reason)}`;
+      return `refused ${familiarName(r.action.name)}: not removed: ${describeRefusal(r.reason)}`;
     case 'NotStarted':
       return `not started ${familiarName(r.action.name)}: interrupted`;
   }

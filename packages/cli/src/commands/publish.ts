@@ -1,7 +1,7 @@
 import type { Either } from 'fp-ts/lib/Either.js';
 import { isLeft, left, right } from 'fp-ts/lib/Either.js';
 import type { Plan, PushResult } from '@imgalias/core';
-import { describePublishFinding, familiarName, planPublish, PublishPlanCodec } from '@imgalias/core';
+import { describePublishFinding, describeRefusal, familiarName, planPublish, PublishPlanCodec } from '@imgalias/core';
 import { publishTags } from '@imgalias/core/internal';
 import { describePublishDestination, renderPublishPlan } from '@imgalias/render';
 import { describeStoreError } from '@imgalias/adapter-docker';
@@ -23,7 +23,9 @@ const resultLine = (r: PushResult): string => {
     case 'Skipped':
       return `skipped ${familiarName(r.entry.target)}: the registry already has it (${r.digest})`;
     case 'PushFailed':
-      return `failed ${familiarName(r.entry.target)}: ${describeStoreError(r.error)}`;
+      return `failed ${familiarName(r.entry.target)}: ${describeStoreError(r.error, 'push')}`;
+    case 'Refused':
+      return `refused ${familiarName(r.entry.target)}: not pushed: ${describeRefusal(r.reason)}`;
     case 'NotStarted':
       return `not started ${familiarName(r.entry.target)}: interrupted`;
   }
@@ -55,7 +57,7 @@ async function runPublish(context: CommandContext, operands: readonly string[], 
   const tagged = await store.apply(tags, { concurrency: settings.concurrency, current: snapshot });
   if (isLeft(tagged)) return left(E.store(tagged.left));
   // A Harbor name another process pointed elsewhere meanwhile is not pushed: it would publish that other image.
-  const tagFailures = tagged.right.results.flatMap((r) => (r._tag === 'Failed' || r._tag === 'ChangedUnderUs' ? [r] : []));
+  const tagFailures = tagged.right.results.flatMap((r) => (r._tag === 'Failed' || r._tag === 'Refused' || r._tag === 'ChangedUnderUs' ? [r] : []));
   const failedTargets = new Set(tagFailures.map((r) => r.action.target));
   const digests = new Map(tagged.right.after.images.map((image) => [image.id, image.digests ?? []]));
 
@@ -71,16 +73,20 @@ async function runPublish(context: CommandContext, operands: readonly string[], 
   if (isLeft(pushed)) return left(E.store(pushed.left));
 
   const count = (tag: PushResult['_tag']): number => pushed.right.filter((r) => r._tag === tag).length;
-  const failed = count('PushFailed') + count('NotStarted') + tagFailures.length;
-  const summary = `publish: ${count('Pushed')} pushed, ${count('Skipped')} skipped, ${failed} failed`;
-  const tagLines = tagFailures.map(
-    (r) =>
-      `failed ${familiarName(r.action.target)}: ${
-        r._tag === 'Failed' ? describeStoreError(r.error) : `another process pointed it at ${r.found ?? 'nothing'} while publish ran; not pushed, run again`
-      }`,
+  // Refused: not run at all (a stale plan, an invalid name); counted apart from what the engine failed.
+  const refusedTags = tagFailures.filter((r) => r._tag === 'Refused').length;
+  const refused = count('Refused') + refusedTags;
+  const failed = count('PushFailed') + count('NotStarted') + tagFailures.length - refusedTags;
+  const summary = `publish: ${count('Pushed')} pushed, ${count('Skipped')} skipped, ${failed} failed${refused === 0 ? '' : `, ${refused} refused`}`;
+  const tagLines = tagFailures.map((r) =>
+    r._tag === 'Refused'
+      ? `refused ${familiarName(r.action.target)}: not tagged or pushed: ${describeRefusal(r.reason)}`
+      : `failed ${familiarName(r.action.target)}: ${
+          r._tag === 'Failed' ? describeStoreError(r.error, 'apply') : `another process pointed it at ${r.found ?? 'nothing'} while publish ran; not pushed, run again`
+        }`,
   );
   if (format.right === 'json') {
-    output.print(`${JSON.stringify({ version: 1, plan: PublishPlanCodec.encode(plan), tagged: tagged.right.results, pushes: pushed.right, summary: { pushed: count('Pushed'), skipped: count('Skipped'), failed } }, null, 2)}\n`);
+    output.print(`${JSON.stringify({ version: 1, plan: PublishPlanCodec.encode(plan), tagged: tagged.right.results, pushes: pushed.right, summary: { pushed: count('Pushed'), skipped: count('Skipped'), failed, refused } }, null, 2)}\n`);
   } else if (format.right === 'markdown') {
     output.print(`${[`### imgalias publish to ${describePublishDestination(plan)}`, '', ...[...pushed.right.map(resultLine), ...tagLines].map((l) => `- ${l}`), '', summary].join('\n')}\n`);
   } else {
@@ -88,7 +94,7 @@ async function runPublish(context: CommandContext, operands: readonly string[], 
   }
   for (const finding of plan.findings) output.error(describePublishFinding(finding));
   if (settings.snapshotFile !== undefined) output.note(`dry run against ${settings.snapshotFile}: no engine was touched and the file was not changed.`);
-  return right(failed === 0 && plan.findings.length === 0 && discoveryProblems === 0 ? ExitCode.ok : ExitCode.findings);
+  return right(failed === 0 && refused === 0 && plan.findings.length === 0 && discoveryProblems === 0 ? ExitCode.ok : ExitCode.findings);
 }
 
 /** `imgalias publish [IMAGE...]`: give each image its Harbor name and push it, skipping what Harbor already has. */

@@ -23,7 +23,7 @@ export const failedPulls = (pulls: readonly PullResult[]): number => pulls.filte
 /** Whether the run left nothing to report: every pull and alias done and verified, no finding, no wrong platform. */
 export const prefetchSucceeded = (outcome: PrefetchOutcome): boolean =>
   failedPulls(outcome.pulls) === 0 &&
-  !outcome.aliases.results.some((r) => r._tag === 'Failed') &&
+  !outcome.aliases.results.some((r) => r._tag === 'Failed' || r._tag === 'Refused') &&
   outcome.aliases.verified &&
   outcome.aliasPlan.findings.length === 0 &&
   outcome.plan.findings.length === 0 &&
