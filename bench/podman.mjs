@@ -111,7 +111,7 @@ try {
     if (plan.actions.length === 0) return { actions: 0, processes, tagProcesses };
     const report = await store.apply(plan, { current: snapshot.right });
     if (report._tag === 'Left') throw new Error(JSON.stringify(report.left));
-    const failed = report.right.results.filter((r) => r._tag === 'Failed').length;
+    const failed = report.right.results.filter((r) => r._tag === 'Failed' || r._tag === 'Refused').length;
     if (failed > 0 || !report.right.verified) throw new Error(`adapter run failed: ${failed} failed, verified=${report.right.verified}: ${JSON.stringify(plan.actions.slice(0, 3))} ${JSON.stringify(report.right.after.images.slice(0, 3))}`);
     return { actions: plan.actions.length, processes, tagProcesses };
   };
@@ -148,7 +148,7 @@ try {
     if (plan.actions.length === 0) return { actions: 0, requests };
     const report = await apiStore.apply(plan, { current: snapshot.right });
     if (report._tag === 'Left') throw new Error(JSON.stringify(report.left));
-    const failed = report.right.results.filter((r) => r._tag === 'Failed').length;
+    const failed = report.right.results.filter((r) => r._tag === 'Failed' || r._tag === 'Refused').length;
     if (failed > 0 || !report.right.verified) throw new Error(`API run failed: ${failed} failed, verified=${report.right.verified}`);
     return { actions: plan.actions.length, requests };
   };
