@@ -154,9 +154,10 @@ export default defineConfig([
   },
   {
     // The installed program: every dependency bundled in (resolving and loading hundreds of files from
-    // node_modules was most of a start-up), with the lazily imported modules (listr2, execa, the settings loader
-    // with lilconfig and the config codecs, the stores) in chunks of their own under dist/chunks that only the
-    // commands needing them load. The library entry above stays unbundled.
+    // node_modules was most of a start-up), with the lazily imported modules (listr2, execa, the YAML, TOML and
+    // Dockerfile parsers, the registry client) in chunks of their own under dist/chunks that only the commands
+    // needing them load; what every command loads (the settings loader, the stores) comes with the program
+    // (`eagerImports`). The library entry above stays unbundled.
     entry: ['src/bin.ts'],
     tsconfig: 'tsconfig.build.json',
     format: ['esm'],
