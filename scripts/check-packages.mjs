@@ -3,7 +3,9 @@
 // @arethetypeswrong/cli, which must report nothing. Then the manifest inside the tarball must carry what a
 // registry page and a consumer need: engines.node, repository (with its directory), homepage, bugs, keywords,
 // license, a README, public access, a `prepack` build, and fp-ts/io-ts as ranges, as peer dependencies wherever
-// the package's published types import them.
+// the package's published types import them. The README, as the registry page shows it, must say how to install
+// the package (an `## Install` section with `npm install <name>`) and link only by absolute address: a relative
+// link resolves against npm's page, not the repository.
 //
 //   node scripts/check-packages.mjs   exit 0 when every package passes, 1 otherwise
 //
@@ -61,6 +63,20 @@ const checkSource = (source) => {
   }
 };
 
+/** The README as the registry page shows it: an install section, and no link that only works in the repository. */
+const checkReadme = (name, text) => {
+  const installs = text.includes(`npm install ${name}`) || text.includes(`npm install --global ${name}`);
+  if (!/^## Install$/m.test(text) || !installs) {
+    report(name, `README.md has no "## Install" section with \`npm install ${name}\``);
+  }
+  // [text](target) and [text]: target, outside code blocks; a target must be absolute (https://...) or an anchor.
+  const prose = text.replace(/^```[\s\S]*?^```/gm, '');
+  for (const match of prose.matchAll(/\]\(([^)\s]+)[^)]*\)|^\[[^\]]+\]:\s*(\S+)/gm)) {
+    const target = match[1] ?? match[2];
+    if (!/^(https?:|mailto:|#)/.test(target)) report(name, `README.md links to ${target}, which is broken on the registry page: link to https://github.com/imgalias/imgalias/blob/main/...`);
+  }
+};
+
 /** Text of one file inside a gzipped tarball, read with tar (no extraction on disk). */
 const fileInTarball = (tarball, path) => execFileSync('tar', ['-xzOf', tarball, path], { encoding: 'utf8' });
 
@@ -82,6 +98,7 @@ try {
     execFileSync('pnpm', ['--ignore-scripts', 'pack', '--out', out], { cwd: pkgDir, stdio: ['ignore', 'ignore', 'inherit'] });
     const listing = execFileSync('tar', ['-tzf', out], { encoding: 'utf8' }).split('\n');
     if (!listing.includes('package/README.md')) report(source.name, 'the tarball has no README.md');
+    else checkReadme(source.name, fileInTarball(out, 'package/README.md'));
     const manifest = JSON.parse(fileInTarball(out, 'package/package.json'));
     const typesText = listing.includes('package/dist/index.d.ts') ? fileInTarball(out, 'package/dist/index.d.ts') : '';
     checkManifest(manifest, dir, typesText);

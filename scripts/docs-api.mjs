@@ -1,14 +1,15 @@
 // The API reference under docs/api: typedoc (with typedoc-plugin-markdown) over every package's src/index.ts and
 // its TSDoc, as configured in typedoc.json. Output is deterministic (no dates, no source paths or line numbers,
-// members sorted), so the committed copy can be compared with a fresh one.
+// members sorted), so the committed copy can be compared with a fresh one. A typedoc warning (a type referenced
+// but not exported, a broken link) fails the run, so the reference never silently loses a page.
 //
 //   node scripts/docs-api.mjs           regenerate docs/api (`pnpm docs:api`)
 //   node scripts/docs-api.mjs --check   generate into a temp directory and fail when docs/api differs
 //                                       (`pnpm docs:api:check`, part of `pnpm test`)
 //
-// Removes only docs/api (when regenerating) and the temp directory it made.
+// Removes only docs/api (when regenerating, after a clean run) and the temp directory it made.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -27,25 +28,31 @@ const filesBelow = (dir) =>
     : [];
 
 const generate = (out) => {
-  const typedoc = spawnSync(process.execPath, [join(root, 'node_modules', 'typedoc', 'bin', 'typedoc'), '--options', 'typedoc.json', '--out', out, '--logLevel', 'Warn'], {
+  const typedoc = spawnSync(process.execPath, [join(root, 'node_modules', 'typedoc', 'bin', 'typedoc'), '--options', 'typedoc.json', '--out', out, '--logLevel', 'Warn', '--treatWarningsAsErrors'], {
     cwd: root,
     encoding: 'utf8',
   });
   process.stdout.write(typedoc.stdout);
   process.stderr.write(typedoc.stderr);
-  if (typedoc.status !== 0) throw new Error(`typedoc exited ${typedoc.status}`);
+  if (typedoc.status !== 0) throw new Error(`typedoc exited ${typedoc.status}: every warning above is an error here; fix it (export the type, documented, or stop exposing it)`);
   // A machine's path in the output would make it differ between checkouts.
   const leaking = filesBelow(out).filter((file) => readFileSync(join(out, file), 'utf8').includes(root.replace(/\/$/, '')));
   if (leaking.length > 0) throw new Error(`the generated reference names the checkout's path in ${leaking.join(', ')}`);
 };
 
 let exitCode = 0;
+const temp = mkdtempSync(join(tmpdir(), 'imgalias-docs-api-'));
 if (!check) {
-  rmSync(committed, { recursive: true, force: true });
-  generate(committed);
+  // Generated aside first, so a failing run leaves the committed reference as it was.
+  try {
+    generate(temp);
+    rmSync(committed, { recursive: true, force: true });
+    cpSync(temp, committed, { recursive: true });
+  } finally {
+    rmSync(temp, { recursive: true, force: true });
+  }
   console.log(`docs-api: wrote ${filesBelow(committed).length} files under docs/api`);
 } else {
-  const temp = mkdtempSync(join(tmpdir(), 'imgalias-docs-api-'));
   try {
     generate(temp);
     const fresh = filesBelow(temp);

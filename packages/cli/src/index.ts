@@ -1,5 +1,5 @@
 export { run, createProgram, commands } from './main.js';
-export type { CliIO, CommandAction, CommandContext, CommandFlags, ContextHandle, Invocation } from './commands/Command.js';
+export type { CliIO, CommandAction, CommandContext, CommandFlags, ContextHandle, Interrupt, Invocation } from './commands/Command.js';
 export type { ArgumentSpec, CommandSpec } from './commands/CommandSpec.js';
 export { addCommand } from './commands/CommandSpec.js';
 export type { OptionSpec } from './commands/options.js';
