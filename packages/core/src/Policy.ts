@@ -75,14 +75,22 @@ export const completePolicy = (policy: AliasPolicy): AliasPolicy => {
   };
 };
 
-/** A mirror rule as a config file writes it: the `--mirror` form, or its parts (`layout` defaults to `harborLayout`). */
+/**
+ * A mirror rule as a config file writes it: the `--mirror` form, or its parts (`layout` defaults to
+ * `harborLayout`; `from` is a staging location `sync` reads the origin's images from, in `fromLayout`, which
+ * defaults to the rule's layout: the string form's `+from=STAGING[@LAYOUT]`). A `MirrorRule` as
+ * `resolvePolicy` returns it is taken too, so a resolved policy resolves to itself.
+ */
 export type MirrorRuleInput =
   | string
   | {
       readonly origin: string;
       readonly location: string | HarborLocation;
       readonly layout?: HarborLayout;
-    };
+      readonly from?: string | HarborLocation;
+      readonly fromLayout?: HarborLayout;
+    }
+  | MirrorRule;
 
 /**
  * A policy as people write it (a config file, a library caller's options): every field optional, the Harbor
@@ -143,9 +151,13 @@ const isBoolean = (u: unknown): u is boolean => typeof u === 'boolean';
 
 const HARBOR_EXPECTED = 'a Harbor location "host[:port]/project" or { registry, project }';
 
+/** `host[:port]/project` as text, or `{ registry, project }` formatted; anything else is left for the caller to report. */
+const locationText = (u: unknown): string | undefined =>
+  typeof u === 'string' ? u : isRecord(u) && typeof u['registry'] === 'string' && typeof u['project'] === 'string' ? formatHarborLocation({ registry: u['registry'], project: u['project'] }) : undefined;
+
 /** `host[:port]/project` or `{ registry, project }`, checked by the one grammar `parseHarborLocation` has. */
 const harborLocationOf = (u: unknown, path: string, errors: PolicyError[]): HarborLocation | undefined => {
-  const text = typeof u === 'string' ? u : isRecord(u) && typeof u['registry'] === 'string' && typeof u['project'] === 'string' ? formatHarborLocation({ registry: u['registry'], project: u['project'] }) : undefined;
+  const text = locationText(u);
   if (text === undefined) {
     errors.push({ _tag: 'InvalidPolicyField', path, expected: HARBOR_EXPECTED, actual: show(u) });
     return undefined;
@@ -156,7 +168,7 @@ const harborLocationOf = (u: unknown, path: string, errors: PolicyError[]): Harb
   return undefined;
 };
 
-const MIRROR_EXPECTED = '"ORIGIN=LOCATION[@LAYOUT]" or { origin, location, layout? }';
+const MIRROR_EXPECTED = '"ORIGIN=LOCATION[@LAYOUT]" or { origin, location, layout?, from?, fromLayout? }';
 
 const mirrorRuleOf = (u: unknown, path: string, defaultLayout: HarborLayout, errors: PolicyError[]): MirrorRule | undefined => {
   if (typeof u === 'string') {
@@ -169,14 +181,39 @@ const mirrorRuleOf = (u: unknown, path: string, defaultLayout: HarborLayout, err
     errors.push({ _tag: 'InvalidPolicyField', path: isRecord(u) ? `${path}.origin` : path, expected: isRecord(u) ? 'a registry host or *' : MIRROR_EXPECTED, actual: show(isRecord(u) ? u['origin'] : u) });
     return undefined;
   }
-  const layout = u['layout'];
-  if (layout !== undefined && typeof layout !== 'string') {
-    errors.push({ _tag: 'InvalidPolicyField', path: `${path}.layout`, expected: `one of ${HARBOR_LAYOUTS.join(', ')}`, actual: show(layout) });
-    return undefined;
+  for (const key of ['layout', 'fromLayout']) {
+    const layout = u[key];
+    if (layout !== undefined && typeof layout !== 'string') {
+      errors.push({ _tag: 'InvalidPolicyField', path: `${path}.${key}`, expected: `one of ${HARBOR_LAYOUTS.join(', ')}`, actual: show(layout) });
+      return undefined;
+    }
   }
   const location = harborLocationOf(u['location'], `${path}.location`, errors);
   if (location === undefined) return undefined;
-  const made = makeMirrorRule({ origin: u['origin'], location: formatHarborLocation(location), layout, defaultLayout });
+  // A resolved rule's `staging` is its `from` and `fromLayout`.
+  const staging = isRecord(u['staging']) && u['from'] === undefined && u['fromLayout'] === undefined ? u['staging'] : undefined;
+  const givenFrom = staging === undefined ? u['from'] : staging['location'];
+  const from = givenFrom === undefined ? undefined : locationText(givenFrom);
+  if (givenFrom !== undefined && from === undefined) {
+    const at = staging === undefined ? `${path}.from` : `${path}.staging.location`;
+    errors.push({ _tag: 'InvalidPolicyField', path: at, expected: HARBOR_EXPECTED.replace('a Harbor location', 'a staging location'), actual: show(givenFrom) });
+    return undefined;
+  }
+  const fromLayout = staging === undefined ? u['fromLayout'] : staging['layout'];
+  if (fromLayout !== undefined && typeof fromLayout !== 'string') {
+    errors.push({ _tag: 'InvalidPolicyField', path: `${path}.staging.layout`, expected: `one of ${HARBOR_LAYOUTS.join(', ')}`, actual: show(fromLayout) });
+    return undefined;
+  }
+  // The string form's checks, by the same function: a staging location that parses, a known layout, not the
+  // Harbor location itself, no fromLayout without from.
+  const made = makeMirrorRule({
+    origin: u['origin'],
+    location: formatHarborLocation(location),
+    layout: u['layout'] as string | undefined,
+    from,
+    fromLayout,
+    defaultLayout,
+  });
   if (made._tag === 'Right') return made.right;
   errors.push({ _tag: 'InvalidPolicyMirror', path, error: made.left });
   return undefined;

@@ -1,5 +1,5 @@
 import { describe, expect, test } from '@jest/globals';
-import type { AliasPolicy, PolicyInput } from '@imgalias/core';
+import type { AliasPolicy, HarborLayout, MirrorRuleInput, PolicyInput } from '@imgalias/core';
 import { defaultPolicy, describePolicyError, planAliases, resolvePolicy } from '@imgalias/core';
 
 const HARBOR = { registry: 'harbor.corp.local', project: 'proj' };
@@ -40,6 +40,64 @@ describe('resolvePolicy', () => {
       _tag: 'Right',
       right: { ...defaultPolicy, mirrors: [{ origin: 'quay.io', location: { registry: 'harbor.corp.local', project: 'quay' }, layout: 'path' }] },
     });
+  });
+
+  test('the object form takes a staging source (from, fromLayout) as the string form\'s +from= does, by the same checks', () => {
+    const staged = { registry: 'staging.corp.local', project: 'quay' };
+    const rule = { origin: 'quay.io', location: { registry: 'harbor.corp.local', project: 'quay' }, layout: 'proxy-cache', staging: { location: staged, layout: 'proxy-cache' } };
+    expect(resolvePolicy({ mirrors: [{ origin: 'quay.io', location: 'harbor.corp.local/quay', layout: 'proxy-cache', from: 'staging.corp.local/quay' }] })).toEqual({
+      _tag: 'Right',
+      right: { ...defaultPolicy, mirrors: [rule] },
+    });
+    // Both forms give one rule; the staging location may be an object too, and fromLayout overrides the rule's layout.
+    expect(resolvePolicy({ mirrors: ['quay.io=harbor.corp.local/quay@proxy-cache+from=staging.corp.local/quay@path'] })).toEqual(
+      resolvePolicy({ mirrors: [{ origin: 'quay.io', location: 'harbor.corp.local/quay', layout: 'proxy-cache', from: staged, fromLayout: 'path' }] }),
+    );
+    const refused = resolvePolicy({
+      mirrors: [
+        { origin: 'quay.io', location: 'harbor.corp.local/quay', from: 'nope' },
+        { origin: 'nvcr.io', location: 'harbor.corp.local/nvcr', fromLayout: 'path' },
+        { origin: 'gcr.io', location: 'harbor.corp.local/gcr', from: 'harbor.corp.local/gcr' },
+        { origin: 'ghcr.io', location: 'harbor.corp.local/ghcr', from: 'staging.corp.local/ghcr', fromLayout: 'deep' as HarborLayout },
+        { origin: 'k8s.io', location: 'harbor.corp.local/k8s', from: 5 as unknown as string },
+        { origin: 'ecr.io', location: 'harbor.corp.local/ecr', from: 'staging.corp.local/ecr', fromLayout: true as unknown as HarborLayout },
+      ],
+    });
+    // The same reasons as the string form gives for the same rule.
+    const stringForm = resolvePolicy({
+      mirrors: ['quay.io=harbor.corp.local/quay+from=nope', 'gcr.io=harbor.corp.local/gcr+from=harbor.corp.local/gcr', 'ghcr.io=harbor.corp.local/ghcr+from=staging.corp.local/ghcr@deep'],
+    });
+    const reasons = (result: typeof refused): string[] =>
+      result._tag === 'Left' ? result.left.flatMap((error) => (error._tag === 'InvalidPolicyMirror' ? [error.error.reason] : [])) : [];
+    expect(reasons(refused)).toEqual([
+      'staging location: expected host[:port]/project',
+      'a staging layout without a staging location (write from as well)',
+      'the staging source is the Harbor location itself; sync would copy each image onto itself',
+      'unknown staging layout "deep" (one of path, proxy-cache, flatten-0, flatten-1, flatten-2, flatten-3, flatten-all, library, flatten)',
+    ]);
+    expect(reasons(stringForm)).toEqual([reasons(refused)[0], reasons(refused)[2], reasons(refused)[3]]);
+    expect(refused._tag === 'Left' ? refused.left.slice(4).map(describePolicyError) : []).toEqual([
+      'policy mirrors[4].from: expected a staging location "host[:port]/project" or { registry, project }, got 5',
+      'policy mirrors[5].fromLayout: expected one of path, proxy-cache, flatten-0, flatten-1, flatten-2, flatten-3, flatten-all, library, flatten, got true',
+    ]);
+  });
+
+  test('a resolved policy resolves to itself, staging sources included', () => {
+    const resolved = resolvePolicy({
+      mode: 'internal',
+      harbor: 'harbor.corp.local/proj',
+      mirrors: ['quay.io=harbor.corp.local/quay@proxy-cache+from=staging.corp.local/quay@path', { origin: 'nvcr.io', location: 'harbor.corp.local/nvcr', from: 'staging.corp.local/nv' }],
+    });
+    expect(resolved._tag === 'Right' && resolved.right.mirrors?.map((rule) => rule.staging?.layout)).toEqual(['path', 'path']);
+    if (resolved._tag === 'Right') expect(resolvePolicy(resolved.right)).toEqual(resolved);
+    // A JavaScript caller's rule with a staging location the types would refuse.
+    const badStaging = { origin: 'quay.io', location: HARBOR, layout: 'path', staging: { location: 'nope', layout: 'path' } } as unknown as MirrorRuleInput;
+    const notALocation = { origin: 'gcr.io', location: HARBOR, layout: 'path', staging: { location: 4, layout: 'path' } } as unknown as MirrorRuleInput;
+    const refused = resolvePolicy({ mirrors: [badStaging, notALocation] });
+    expect(refused._tag === 'Left' ? refused.left.map(describePolicyError) : []).toEqual([
+      'policy mirrors[0]: invalid mirror rule "quay.io=harbor.corp.local/proj@path+from=nope@path": staging location: expected host[:port]/project',
+      'policy mirrors[1].staging.location: expected a staging location "host[:port]/project" or { registry, project }, got 4',
+    ]);
   });
 
   test('reports every problem at its path, as values', () => {
@@ -89,7 +147,7 @@ describe('resolvePolicy', () => {
     });
     const notAList = resolvePolicy({ mirrors: 'quay.io=harbor.corp.local/q' } as unknown as PolicyInput);
     expect(notAList._tag === 'Left' ? notAList.left.map(describePolicyError) : []).toEqual([
-      'policy mirrors: expected a list of mirror rules ("ORIGIN=LOCATION[@LAYOUT]" or { origin, location, layout? }), got "quay.io=harbor.corp.local/q"',
+      'policy mirrors: expected a list of mirror rules ("ORIGIN=LOCATION[@LAYOUT]" or { origin, location, layout?, from?, fromLayout? }), got "quay.io=harbor.corp.local/q"',
     ]);
     const harborObject = resolvePolicy({ harbor: { registry: 'harbor.corp.local' } } as unknown as PolicyInput);
     expect(harborObject._tag === 'Left' ? harborObject.left.map(describePolicyError) : []).toEqual([

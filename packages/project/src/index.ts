@@ -23,6 +23,7 @@ export type { ConfigError } from './config/ConfigError.js';
 export type { ConfigIssue } from './config/ConfigFile.js';
 export { describeConfigError } from './config/ConfigError.js';
 export type { SourcedMirrorRule } from './config/MirrorSettings.js';
+export type { SettingsPolicy } from './config/SettingsPolicy.js';
 export type {
   EngineTransportSetting,
   ModeSetting,

@@ -1,9 +1,12 @@
 import type { Either } from 'fp-ts/lib/Either.js';
-import { left, right } from 'fp-ts/lib/Either.js';
-import type { HarborLayout, HarborLocation, MirrorRule } from '@imgalias/core';
-import { ANY_ORIGIN, makeMirrorRule, parseMirrorRule } from '@imgalias/core/internal';
+import { left, map, right } from 'fp-ts/lib/Either.js';
+import { pipe } from 'fp-ts/lib/function.js';
+import type { HarborLayout, HarborLocation, MirrorRule, MirrorRuleInput, PolicyError } from '@imgalias/core';
+import { resolvePolicy } from '@imgalias/core';
+import { ANY_ORIGIN, duplicateMirrorOrigin } from '@imgalias/core/internal';
 import type { ConfigError } from './ConfigError.js';
 import type { ConfigMirror } from './ConfigFile.js';
+import { policyIssue } from './SettingsPolicy.js';
 import type { SettingSource, Sourced } from './Settings.js';
 
 /** A mirror rule and the level it was given at. */
@@ -43,6 +46,24 @@ const duplicate = (option: string, value: string, source: SettingSource, origin:
   source,
 });
 
+/** The index in `mirrors[3]`, `mirrors[3].location`. */
+const entryIndex = (error: PolicyError): number => Number(/^mirrors\[(\d+)\]/.exec(error.path)?.[1] ?? 0);
+
+/**
+ * One level's rules as written, checked by core's `resolvePolicy` (the string form and the object form alike,
+ * staging sources included), with `--harbor` when it was given at this level: it is the `*` rule there, so a `*`
+ * rule beside it is a duplicate, as a second rule for one registry is.
+ */
+const rulesAt = (
+  entries: readonly MirrorRuleInput[],
+  harbor: HarborLocation | undefined,
+  harborLayout: HarborLayout,
+): Either<readonly PolicyError[], readonly MirrorRule[]> =>
+  pipe(
+    resolvePolicy({ ...(harbor === undefined ? {} : { harbor }), harborLayout, mirrors: entries }),
+    map((policy) => policy.mirrors ?? []),
+  );
+
 /**
  * The mirror rules in force: per origin, the rule from the highest level (flags > environment > `.env` > config
  * file), like every other setting. `--harbor` is the `*` rule at its own level, so a `*` rule written at a higher
@@ -57,52 +78,44 @@ export function decideMirrors(input: {
 }): Either<ConfigError, readonly SourcedMirrorRule[]> {
   const chosen = new Map<string, SourcedMirrorRule>();
   const harborRank = input.harbor === undefined ? undefined : RANK[input.harbor.source.kind];
+  const harborAt = (source: SettingSource): HarborLocation | undefined => (harborRank === RANK[source.kind] ? input.harbor?.value : undefined);
+  const choose = (rules: readonly MirrorRule[], source: SettingSource): void => {
+    for (const rule of rules) if (!chosen.has(rule.origin)) chosen.set(rule.origin, { value: rule, source });
+  };
   for (const level of input.levels) {
-    const atLevel = new Set<string>();
-    const add = (rule: MirrorRule, source: SettingSource, onDuplicate: () => ConfigError): ConfigError | undefined => {
-      if (atLevel.has(rule.origin)) return onDuplicate();
-      // --harbor at the same level is the * rule already.
-      if (rule.origin === ANY_ORIGIN && harborRank === RANK[source.kind] && !(level._tag === 'Read')) return onDuplicate();
-      atLevel.add(rule.origin);
-      if (!chosen.has(rule.origin)) chosen.set(rule.origin, { value: rule, source });
-      return undefined;
-    };
     switch (level._tag) {
-      case 'Written':
-        for (const value of level.values) {
-          const parsed = parseMirrorRule(value, input.harborLayout);
-          if (parsed._tag === 'Left') {
-            return left({ _tag: 'InvalidOption', option: level.option, value, message: parsed.left.reason, source: level.source });
-          }
-          const problem = add(parsed.right, level.source, () => duplicate(level.option, value, level.source, parsed.right.origin));
-          if (problem !== undefined) return left(problem);
+      case 'Written': {
+        const rules = rulesAt(level.values, harborAt(level.source), input.harborLayout);
+        if (rules._tag === 'Left') {
+          const error = rules.left[0] as PolicyError;
+          const value = level.values[entryIndex(error)] ?? '';
+          return left(
+            error._tag === 'DuplicateMirrorOrigin'
+              ? duplicate(level.option, value, level.source, error.origin)
+              : { _tag: 'InvalidOption', option: level.option, value, message: policyIssue(error).message, source: level.source },
+          );
         }
+        choose(rules.right, level.source);
         break;
-      case 'Read':
-        for (const rule of level.rules) {
-          const problem = add(rule, level.source, () => ({
+      }
+      case 'Read': {
+        const twice = duplicateMirrorOrigin(level.rules);
+        if (twice !== undefined) {
+          return left({
             _tag: 'ConfigFileInvalid',
             file: level.file,
-            errors: [{ path: `prefix "${rule.origin}"`, message: 'two [[registry]] tables for one registry; keep one' }],
-          }));
-          if (problem !== undefined) return left(problem);
+            errors: [{ path: `prefix "${twice}"`, message: 'two [[registry]] tables for one registry; keep one' }],
+          });
         }
+        choose(level.rules, level.source);
         break;
+      }
       case 'Config': {
         const source: SettingSource = { kind: 'config', file: level.file };
-        for (const [index, entry] of level.entries.entries()) {
-          const path = `mirrors[${index}]`;
-          const made =
-            typeof entry === 'string'
-              ? parseMirrorRule(entry, input.harborLayout)
-              : makeMirrorRule({ origin: entry.origin, location: entry.location, layout: entry.layout, from: entry.from, fromLayout: entry.fromLayout, defaultLayout: input.harborLayout });
-          const invalid = (message: string): ConfigError => ({ _tag: 'ConfigFileInvalid', file: level.file, errors: [{ path, message }] });
-          if (made._tag === 'Left') return left(invalid(made.left.reason));
-          const problem = add(made.right, source, () =>
-            invalid(`${made.right.origin === ANY_ORIGIN ? 'a second * rule (or one beside harbor)' : `a second rule for ${made.right.origin}`}; keep one`),
-          );
-          if (problem !== undefined) return left(problem);
-        }
+        const rules = rulesAt(level.entries, harborAt(source), input.harborLayout);
+        // Every bad entry at once, each at its path, as for the rest of the file.
+        if (rules._tag === 'Left') return left({ _tag: 'ConfigFileInvalid', file: level.file, errors: rules.left.map(policyIssue) });
+        choose(rules.right, source);
         break;
       }
     }

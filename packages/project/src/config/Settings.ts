@@ -1,4 +1,5 @@
 import type { SourcedMirrorRule } from './MirrorSettings.js';
+import type { SettingsPolicy } from './SettingsPolicy.js';
 import type { AliasPolicy, ConflictPolicy, EngineKind, HarborLayout, HarborLocation, NetworkMode } from '@imgalias/core';
 
 /** `--transport`: how the engine is reached (see `@imgalias/adapter-docker`'s `TransportChoice`). */
@@ -102,6 +103,12 @@ export interface Settings {
   readonly configFoundFrom?: string;
   /** Where the plain-valued settings came from. */
   readonly sources: SettingSources;
+  /**
+   * The policy these settings stand for, made by core's `resolvePolicy` from the values above (`harbor`,
+   * `harborLayout`, `mirrors`, `shortNames`, `onConflict`); without the mode, which `policyOf` adds once
+   * `resolveMode` has decided it.
+   */
+  readonly policy: SettingsPolicy;
 }
 
 /** Defaults for every setting no level names. The mode is never `auto` by default: probing must be asked for. */
@@ -145,17 +152,8 @@ export const defaultSettings = {
  *   planAliases({ snapshot, images, policy: policyOf(loaded.right, resolution.mode) });
  * }
  */
-export function policyOf(settings: Settings, mode: NetworkMode): AliasPolicy {
-  return {
-    mode,
-    ...(settings.harbor === undefined ? {} : { harbor: settings.harbor.value }),
-    harborLayout: settings.harborLayout,
-    ...(settings.mirrors.length === 0 ? {} : { mirrors: settings.mirrors.map((rule) => rule.value) }),
-    shortNames: settings.shortNames,
-    onConflict: settings.onConflict,
-    // Creating Harbor names by tagging only makes sense right before a push; `publish` turns it on itself.
-    harborTags: false,
-  };
+export function policyOf(settings: Pick<Settings, 'policy'>, mode: NetworkMode): AliasPolicy {
+  return { mode, ...settings.policy };
 }
 
 /**

@@ -33,6 +33,7 @@ import type { RegistriesConfRules } from './RegistriesConf.js';
 import { readRegistriesConf } from './RegistriesConf.js';
 import type { ModeSetting, OutputFormat, SettingSource, SettingSources, Settings, Sourced } from './Settings.js';
 import { defaultSettings } from './Settings.js';
+import { settingsPolicy } from './SettingsPolicy.js';
 
 /**
  * The raw commander option values, as typed (commander's defaults left out by the caller). Values are validated
@@ -428,6 +429,8 @@ export async function loadSettings(input: {
     TE.bind('dotenv', () => () => readDotEnv(join(cwd, '.env'))),
     TE.bind('decided', ({ config, dotenv }) => decideAll({ flags, env, dotenv }, config, cwd)),
     TE.map(({ config, dotenv, decided }) => settingsOf({ flags, env, cwd, config, dotenv, decided })),
+    // Last, so every value is decided and has its source: a refusal names where the value came from.
+    TE.chainEitherK((settings) => pipe(settingsPolicy(settings), map((policy): Settings => ({ ...settings, policy })))),
   )();
 }
 
@@ -439,7 +442,7 @@ function settingsOf(input: {
   readonly config: (LoadedConfig & { readonly foundFrom?: string }) | undefined;
   readonly dotenv: DotEnvFile | undefined;
   readonly decided: Decided;
-}): Settings {
+}): Omit<Settings, 'policy'> {
   const { flags, env, cwd, config, dotenv, decided } = input;
   const { mode, harbor, engine, transport, harborLayout, fromFile, mirrors, onConflict, concurrency, format, engineTimeoutMs, lockTimeoutMs } = decided;
   const layers: Layers = { flags, env, dotenv };

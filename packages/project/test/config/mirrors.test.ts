@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, test } from '@jest/globals';
 import type { Either } from 'fp-ts/lib/Either.js';
 import { isLeft } from 'fp-ts/lib/Either.js';
-import { formatMirrorRule } from '@imgalias/core';
-import type { ConfigError } from '../../src/config/loadSettings.js';
+import { formatMirrorRule, resolvePolicy } from '@imgalias/core';
+import type { CliFlags, ConfigError } from '../../src/config/loadSettings.js';
 import { describeConfigError, loadSettings } from '../../src/config/loadSettings.js';
 import { readRegistriesConf, registriesConfRules } from '../../src/config/RegistriesConf.js';
 import type { Settings } from '../../src/config/Settings.js';
@@ -176,5 +176,78 @@ describe('registries.conf (--mirrors-from)', () => {
       await loadSettings({ flags: { mirrorsFrom: 'registries.conf', mirror: ['quay.io=harbor.corp.local/flag@flatten-1'] }, env: {}, cwd: project.dir }),
     );
     expect(rulesOf(settings)).toEqual(['quay.io=harbor.corp.local/flag@flatten-1  (--mirror)']);
+  });
+});
+
+describe('the policy the settings stand for is made by resolvePolicy', () => {
+  test('a * rule that outranks --harbor is the * rule: the policy has no harbor beside it, and resolvePolicy reads it back unchanged', async () => {
+    project = await createProject({ 'imgalias.config.yaml': 'mirrors:\n  - { origin: nvcr.io, location: h.corp.local/nvcr, from: staging.corp.local/nv, fromLayout: flatten-all }\n' });
+    const settings = settingsOf(
+      await loadSettings({ flags: { mirror: '*=h.corp.local/star@proxy-cache', shortNames: true }, env: { IMGALIAS_HARBOR: 'h.corp.local/env' }, cwd: project.dir }),
+    );
+    // The setting stays (the mode probe asks that Harbor); the policy's * rule is the higher level's.
+    expect(settings.harbor?.value).toEqual({ registry: 'h.corp.local', project: 'env' });
+    expect(settings.policy).toEqual({
+      harborLayout: 'path',
+      mirrors: [
+        { origin: '*', location: { registry: 'h.corp.local', project: 'star' }, layout: 'proxy-cache' },
+        {
+          origin: 'nvcr.io',
+          location: { registry: 'h.corp.local', project: 'nvcr' },
+          layout: 'path',
+          staging: { location: { registry: 'staging.corp.local', project: 'nv' }, layout: 'flatten-all' },
+        },
+      ],
+      shortNames: true,
+      onConflict: 'report',
+      harborTags: false,
+    });
+    const policy = policyOf(settings, 'internal');
+    expect(resolvePolicy(policy)).toEqual({ _tag: 'Right', right: policy });
+
+    const harborOnly = settingsOf(await loadSettings({ flags: { harbor: 'h.corp.local/flag', harborLayout: 'flatten-1' }, env: {}, cwd: project.dir }));
+    expect(policyOf(harborOnly, 'external')).toMatchObject({ mode: 'external', harbor: { registry: 'h.corp.local', project: 'flag' }, harborLayout: 'flatten-1' });
+    expect(resolvePolicy(policyOf(harborOnly, 'external'))).toEqual({ _tag: 'Right', right: policyOf(harborOnly, 'external') });
+  });
+
+  test('a config file\'s bad mirror entries are reported together, each at its path, by the same checks as the --mirror form', async () => {
+    project = await createProject({
+      'imgalias.config.yaml': [
+        'harbor: h.corp.local/all',
+        'mirrors:',
+        '  - { origin: quay.io, location: h.corp.local/q, fromLayout: path }',
+        '  - { origin: nvcr.io, location: h.corp.local/n, from: h.corp.local/n }',
+        '  - ghcr.io=h.corp.local/g+from=staging.corp.local/g@deep',
+        '  - { origin: "*", location: h.corp.local/star }',
+      ].join('\n'),
+    });
+    expect(errorOf(await loadSettings({ flags: {}, env: {}, cwd: project.dir }))).toBe(
+      [
+        `${project.path('imgalias.config.yaml')} is not a valid imgalias configuration (4 problems):`,
+        '  mirrors[0]: a staging layout without a staging location (write from as well)',
+        '  mirrors[1]: the staging source is the Harbor location itself; sync would copy each image onto itself',
+        '  mirrors[2]: unknown staging layout "deep" (one of path, proxy-cache, flatten-0, flatten-1, flatten-2, flatten-3, flatten-all, library, flatten)',
+        '  mirrors[3]: a second * rule (or one beside harbor); keep one',
+        'Nothing was changed. Fix these entries (see docs/configuration.md) and run again.',
+      ].join('\n'),
+    );
+    // The same rule as a flag is refused for the same reason, named by the flag.
+    expect(errorOf(await loadSettings({ flags: { config: 'none.json', mirror: 'quay.io=h.corp.local/q' }, env: {}, cwd: project.dir }))).toMatch(/no such file/);
+    expect(errorOf(await loadSettings({ flags: { mirror: 'nvcr.io=h.corp.local/n+from=h.corp.local/n' }, env: { IMGALIAS_HARBOR: 'h.corp.local/x' }, cwd: project.dir }))).toMatch(
+      /^invalid --mirror "nvcr.io=h.corp.local\/n\+from=h.corp.local\/n": the staging source is the Harbor location itself/,
+    );
+  });
+
+  test('a value no codec checked (a JavaScript caller\'s) is refused by resolvePolicy, named by its option and level: exit 2', async () => {
+    project = await createProject();
+    const loaded = await loadSettings({ flags: { shortNames: 'yes' } as unknown as CliFlags, env: {}, cwd: project.dir });
+    expect(isLeft(loaded) && loaded.left).toEqual({
+      _tag: 'InvalidOption',
+      option: '--short-names',
+      value: 'yes',
+      message: 'expected true or false, got "yes"',
+      source: { kind: 'flag', name: '--short-names' },
+    });
+    expect(errorOf(loaded)).toBe('invalid --short-names "yes": expected true or false, got "yes"\nNothing was changed.');
   });
 });

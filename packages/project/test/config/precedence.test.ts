@@ -247,6 +247,7 @@ test('every setting falls back to its default when no level names it', async () 
         includeBuilt: { kind: 'default' },
         format: { kind: 'default' },
       },
+      policy: { harborLayout: 'path', shortNames: false, onConflict: 'report', harborTags: false },
     },
   });
 });

@@ -44,6 +44,7 @@ const baseSettings: Settings = {
   sources: Object.fromEntries(
     ['harborLayout', 'shortNames', 'onConflict', 'engine', 'transport', 'concurrency', 'engineTimeout', 'lockTimeout', 'includeBuilt', 'format'].map((key) => [key, { kind: 'default' }]),
   ) as Settings['sources'],
+  policy: { harborLayout: 'path', shortNames: false, onConflict: 'report', harborTags: false },
 };
 
 const autoSettings = (probes: { publicUrl: string; harborUrl?: string; timeoutMs?: number }, harbor?: string): Settings => {
