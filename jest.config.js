@@ -21,6 +21,7 @@ const project = (name) => ({
     // Unit tests run against sibling packages' sources so packages can change together;
     // end-to-end tests run the built binary instead.
     '^@imgalias/core/internal$': '<rootDir>/../core/src/internal.ts',
+    '^@imgalias/project/internal$': '<rootDir>/../project/src/internal.ts',
     '^@imgalias/(core|adapter-docker|adapter-memory|adapter-registry|render|discover|project|cli)$': '<rootDir>/../$1/src/index.ts',
   },
   transform: { '^.+\\.ts$': tsJest },

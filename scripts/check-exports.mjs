@@ -9,6 +9,8 @@ const root = new URL('..', import.meta.url).pathname;
 const expected = {
   '@imgalias/core': ['parseReference', 'formatReference', 'planAliases', 'applyToSnapshot', 'resolvePolicy'],
   '@imgalias/core/internal': ['indexSnapshot', 'preflightPlan', 'quoteExcerpt'],
+  '@imgalias/project': ['checkProject', 'planProject', 'fixProject', 'applyProject', 'describeProjectError'],
+  '@imgalias/project/internal': ['checkProject', 'loadSettings', 'resolveMode', 'prepareProject', 'discoverProjectImages'],
 };
 let failures = 0;
 for (const dir of readdirSync(join(root, 'packages')).sort()) {

@@ -18,9 +18,9 @@ const workspaceSources: Plugin = {
     build.onResolve({ filter: /^@imgalias\/[a-z-]+$/ }, (args) => ({
       path: fileURLToPath(new URL(`../${args.path.slice('@imgalias/'.length)}/src/index.ts`, import.meta.url)),
     }));
-    // The one subpath export: what the packages share beyond core's public API.
-    build.onResolve({ filter: /^@imgalias\/core\/internal$/ }, () => ({
-      path: fileURLToPath(new URL('../core/src/internal.ts', import.meta.url)),
+    // The subpath exports: what the packages share beyond core's and project's public APIs.
+    build.onResolve({ filter: /^@imgalias\/(core|project)\/internal$/ }, (args) => ({
+      path: fileURLToPath(new URL(`../${args.path.slice('@imgalias/'.length, -'/internal'.length)}/src/internal.ts`, import.meta.url)),
     }));
     // fp-ts's ES module build instead of its CommonJS one (`fp-ts/lib/...`, what the packages import so their own
     // CommonJS builds work): esbuild can tree-shake it, and the bin then carries only the functions it calls.
@@ -34,8 +34,8 @@ const workspaceSources: Plugin = {
 // command's own module) with dynamic imports where it runs it. esbuild splits by file: a file any static import
 // reaches is loaded with its importer, and a static import of a package's index reaches every module the index
 // re-exports, used or not (core's index reaches the io-ts codecs, render's the JSON and Markdown renderers). So in
-// the workspace sources, a static `import { a, b } from '@imgalias/core'` (or any other workspace package, or
-// core's `/internal`) is rewritten for the bin to import each name from the module that defines it, as listed in
+// the workspace sources, a static `import { a, b } from '@imgalias/core'` (or any other workspace package, or a
+// `/internal` subpath) is rewritten for the bin to import each name from the module that defines it, as listed in
 // the package's index (what bundlers call optimising package imports); a name the index does not list plainly
 // leaves the import as written. The packages' public entry points and the sources are unchanged.
 
@@ -62,7 +62,7 @@ const reExportsOf = (index: string): ReadonlyMap<string, string> => {
 // about 0.3 ms on each ES module file before any of its code runs. Listed as file -> specifiers; the build fails
 // when a listed import is no longer in its file. `--version` is answered before any of this loads (bin.ts).
 const eagerImports: Readonly<Record<string, readonly string[]>> = {
-  'cli/src/commands/Command.ts': ['@imgalias/project'],
+  'cli/src/commands/Command.ts': ['@imgalias/project/internal'],
   'project/src/config/SettingsLoader.ts': ['./loadSettings.js'],
   'project/src/ProjectStore.ts': ['@imgalias/adapter-docker', './SnapshotFile.js', '@imgalias/adapter-memory'],
   'project/src/fixProject.ts': ['@imgalias/adapter-docker'],

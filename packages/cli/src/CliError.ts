@@ -1,7 +1,7 @@
 import type { ReferenceError, StoreError } from '@imgalias/core';
 import type { LockError } from '@imgalias/adapter-docker';
-import type { ConfigError, ProjectError } from '@imgalias/project';
-import { describeProjectError } from '@imgalias/project';
+import type { ConfigError, ProjectError } from '@imgalias/project/internal';
+import { describeProjectError } from '@imgalias/project/internal';
 import { ExitCode } from './ExitCode.js';
 
 /**

@@ -1,6 +1,6 @@
 import type { Either } from 'fp-ts/lib/Either.js';
 import { left, right } from 'fp-ts/lib/Either.js';
-import type { ActionResult, ConflictPolicy, EngineKind, HarborLayout, ImageLifecycle, ImageStore, Plan, Snapshot } from '@imgalias/core';
+import type { ActionResult, ConflictPolicy, EngineKind, HarborLayout, ImageStore, Plan, Snapshot } from '@imgalias/core';
 import type { LockHolder } from '@imgalias/adapter-docker';
 import type { DiscoveryFinding } from '@imgalias/discover';
 import type { ConfigError } from './config/ConfigError.js';
@@ -72,10 +72,11 @@ export interface ProjectOptions {
    */
   readonly settings?: Settings;
   /**
-   * The image store to use, with both ports (`ImageStore`, `ImageLifecycle`), e.g. `createMemoryStore` from
-   * `@imgalias/adapter-memory`; default: the engine (or `snapshotFile`).
+   * The image store to use. The jobs read it (`snapshot`) and `fixProject`/`applyProject` apply to it, so any
+   * `ImageStore` will do: `createMemoryStore` from `@imgalias/adapter-memory`, `createRegistryStore` from
+   * `@imgalias/adapter-registry` (a Harbor, no engine), or your own. Default: the engine (or `snapshotFile`).
    */
-  readonly store?: ImageStore & ImageLifecycle;
+  readonly store?: ImageStore;
   /** Aborting it stops the apply lock wait and starting further actions; the report says what ran. */
   readonly signal?: AbortSignal;
   readonly onProgress?: (event: ProjectEvent) => void;

@@ -1,27 +1,22 @@
-// The jobs, as `imgalias check`, `plan`, `fix` and `apply` run them.
+// `@imgalias/project`: what a build tool needs to run a project's imgalias job. The jobs, as `imgalias check`,
+// `plan`, `fix` and `apply` run them, their options and results, and the settings types those name. The parts
+// the CLI wires itself (the settings loader, mode resolution, discovery, the store) are in
+// `@imgalias/project/internal`, with no compatibility promise.
 export { checkProject } from './checkProject.js';
 export type { ProjectCheck } from './checkProject.js';
 export { planProject } from './planProject.js';
 export type { ProjectPlan } from './planProject.js';
 export { applyProject, fixProject } from './fixProject.js';
 export type { FixOptions, ProjectFix } from './fixProject.js';
-export { prepareProject, readProjectFiles } from './prepareProject.js';
-export type { FamilyScope, PreparedProject } from './prepareProject.js';
-export { settingsFor } from './ProjectOptions.js';
+export type { PreparedProject } from './prepareProject.js';
 export type { ProjectEvent, ProjectOptions } from './ProjectOptions.js';
 export type { ProjectError } from './ProjectError.js';
 export { describeProjectError } from './ProjectError.js';
-export { engineStoreOptions, openProjectStore } from './ProjectStore.js';
 export type { Environment } from './ProjectStore.js';
-export { parseSnapshotText, readSnapshotFile } from './SnapshotFile.js';
-export type { SnapshotFile, SnapshotFileError } from './SnapshotFile.js';
 
-// Their parts: settings, mode, discovery.
-export { loadSettings } from './config/SettingsLoader.js';
-export type { CliFlags } from './config/loadSettings.js';
+// The settings a job reports (each with where it came from) and takes back as `settings`.
 export type { ConfigError } from './config/ConfigError.js';
 export type { ConfigIssue } from './config/ConfigFile.js';
-export { describeConfigError } from './config/ConfigError.js';
 export type { SourcedMirrorRule } from './config/MirrorSettings.js';
 export type { SettingsPolicy } from './config/SettingsPolicy.js';
 export type {
@@ -36,7 +31,5 @@ export type {
   Settings,
   Sourced,
 } from './config/Settings.js';
-export { defaultSettings, describeConfigFile, describeSettingSource, policyOf } from './config/Settings.js';
+export { describeSettingSource } from './config/Settings.js';
 export type { ModeResolution, ProbeResult } from './mode/resolveMode.js';
-export { describeModeResolution, harborProbeUrl, resolveMode } from './mode/resolveMode.js';
-export { discoverProjectImages, missingPaths, problemsOf, projectFilesHere, refusedFiles } from './ProjectImages.js';

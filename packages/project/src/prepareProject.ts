@@ -22,12 +22,15 @@ export type FamilyScope =
   /** `fixProject`: every family in the store plus every image the project uses (`cwd` when no `from` is given). */
   | 'store-and-project';
 
-/** Everything a job has once the store is read; nothing has been changed yet. */
-export interface PreparedProject {
+/**
+ * Everything a job has once the store is read; nothing has been changed yet. `store` is the store given, or the
+ * one opened (the engine, or the saved snapshot), which has both ports.
+ */
+export interface PreparedProject<S extends ImageStore = ImageStore> {
   /** Every setting, with where it came from (`mode.source`, `harbor.source`, `mirrors[].source`, `sources`). */
   readonly settings: Settings;
-  /** Both ports: the lifecycle jobs (prefetch, publish, clean) pull, push and untag through it. */
-  readonly store: ImageStore & ImageLifecycle;
+  /** The store read: the lifecycle jobs (prefetch, publish, clean) pull, push and untag through the one opened. */
+  readonly store: S;
   readonly snapshot: Snapshot;
   /** The network mode and what decided it (a settings level, or `auto`'s probes). */
   readonly resolution: ModeResolution;
@@ -71,6 +74,9 @@ export async function readProjectFiles(options: {
   return right(discovery);
 }
 
+/** What `prepareProject` takes: a job's options, and which families it works on. */
+export type PrepareOptions = ProjectOptions & { readonly scope?: FamilyScope };
+
 /**
  * The steps every job shares, in the order that keeps promises: settings are loaded, image names checked before
  * anything runs (a bad one changes nothing and calls no engine), project files read, then the store, then the
@@ -80,7 +86,10 @@ export async function readProjectFiles(options: {
  * import { createMemoryStore } from '@imgalias/adapter-memory';
  * const prepared = await prepareProject({ cwd: process.cwd(), store: createMemoryStore({ snapshot }) });
  */
-export async function prepareProject(options: ProjectOptions & { readonly scope?: FamilyScope }): Promise<Either<ProjectError, PreparedProject>> {
+export async function prepareProject(options: PrepareOptions & { readonly store?: undefined }): Promise<Either<ProjectError, PreparedProject<ImageStore & ImageLifecycle>>>;
+export async function prepareProject<S extends ImageStore>(options: PrepareOptions & { readonly store: S }): Promise<Either<ProjectError, PreparedProject<S>>>;
+export async function prepareProject(options: PrepareOptions): Promise<Either<ProjectError, PreparedProject>>;
+export async function prepareProject(options: PrepareOptions): Promise<Either<ProjectError, PreparedProject>> {
   const loaded = await settingsFor(options);
   if (isLeft(loaded)) return loaded;
   const settings = loaded.right;
@@ -103,7 +112,7 @@ export async function prepareProject(options: ProjectOptions & { readonly scope?
   }
 
   const onProgress = options.onProgress;
-  let store: ImageStore & ImageLifecycle;
+  let store: ImageStore;
   if (options.store !== undefined) store = options.store;
   else {
     const opened = await openProjectStore({

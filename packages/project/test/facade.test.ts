@@ -1,10 +1,10 @@
 import { describe, expect, test } from '@jest/globals';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { Snapshot } from '@imgalias/core';
+import type { ImageStore, Snapshot } from '@imgalias/core';
 import { createMemoryStore } from '@imgalias/adapter-memory';
 import type { ProjectEvent } from '../src/index.js';
-import { checkProject, describeProjectError, fixProject, planProject } from '../src/index.js';
+import { applyProject, checkProject, describeProjectError, fixProject, planProject } from '../src/index.js';
 import { tempDirs } from '../../../test-support/tempDirs.js';
 
 const tempDir = tempDirs('imgalias-project-');
@@ -155,3 +155,31 @@ describe('fixProject', () => {
     expect(result.right.plan.findings.map((finding) => finding._tag)).toEqual(['Missing']);
   });
 });
+
+describe('the store option takes the ports each job uses', () => {
+  test('a store with only the ImageStore port (what createRegistryStore gives: a Harbor, no engine) runs every job', async () => {
+    const memory = createMemoryStore({ snapshot });
+    // engine, snapshot and apply, nothing else: no pull, push, untag or containers to fall back on.
+    const registryLike: ImageStore = { engine: memory.engine, snapshot: () => memory.snapshot(), apply: (plan, options) => memory.apply(plan, options) };
+    const options = { cwd: await projectDir(), env: {}, ...internal, images: ['redis:7-alpine'], store: registryLike };
+
+    const planned = await planProject(options);
+    if (planned._tag === 'Left') throw new Error(describeProjectError(planned.left));
+    expect(planned.right.plan.actions).toHaveLength(2);
+    // The result hands back the store given, typed as given.
+    const given: ImageStore = planned.right.store;
+    expect(Object.keys(given).sort()).toEqual(['apply', 'engine', 'snapshot']);
+
+    const applied = await applyProject(options);
+    if (applied._tag === 'Left') throw new Error(describeProjectError(applied.left));
+    expect(applied.right.report?.results.map((result) => result._tag)).toEqual(['Applied', 'Applied']);
+
+    const checked = await checkProject(options);
+    if (checked._tag === 'Left') throw new Error(describeProjectError(checked.left));
+    expect(checked.right.ok).toBe(true);
+    const fixed = await fixProject(options);
+    if (fixed._tag === 'Left') throw new Error(describeProjectError(fixed.left));
+    expect(fixed.right.plan.actions).toEqual([]);
+  });
+});
+

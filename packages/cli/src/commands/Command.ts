@@ -5,8 +5,8 @@ import type { ImageLifecycle, ImageStore } from '@imgalias/core';
 import { printable } from '@imgalias/core/internal';
 import type { EngineStoreOptions } from '@imgalias/adapter-docker';
 import { shouldUseColor } from '@imgalias/render';
-import type { CliFlags, ModeResolution, Settings } from '@imgalias/project';
-import { describeConfigFile, engineStoreOptions } from '@imgalias/project';
+import type { CliFlags, ModeResolution, Settings } from '@imgalias/project/internal';
+import { describeConfigFile, engineStoreOptions } from '@imgalias/project/internal';
 import type { CliError } from '../CliError.js';
 import { CliError as E, describeCliError, exitCodeOf, fromProjectError } from '../CliError.js';
 import { ExitCode } from '../ExitCode.js';
@@ -131,7 +131,7 @@ export function createCommandContext(io: CliIO): ContextHandle {
     // The settings loader (yaml, lilconfig, the config codecs), the stores and the mode probe are imported when
     // a command first needs them: `--help` and `--version` load none of them (see tsup.config.ts).
     loadSettings: async (flags) => {
-      const { loadSettings } = await import('@imgalias/project');
+      const { loadSettings } = await import('@imgalias/project/internal');
       const loaded = await loadSettings({ flags, env: io.env, cwd: io.cwd });
       if (isLeft(loaded)) return left(E.config(loaded.left));
       // What --mirrors-from could not express is said, never dropped silently.
@@ -148,7 +148,7 @@ export function createCommandContext(io: CliIO): ContextHandle {
         color: shouldUseColor({ isTTY: io.stdout.isTTY, env: io.env, flag: settings.color }),
       }),
     openStore: async (settings) => {
-      const { openProjectStore } = await import('@imgalias/project');
+      const { openProjectStore } = await import('@imgalias/project/internal');
       const output = context.output(settings);
       // `--verbose` says how the engine was reached, once, and again if `auto` fell back to the CLI midway.
       const store = await openProjectStore({
@@ -159,7 +159,7 @@ export function createCommandContext(io: CliIO): ContextHandle {
       return isLeft(store) ? left(fromProjectError(store.left)) : store;
     },
     resolveMode: async (settings) => {
-      const { resolveMode } = await import('@imgalias/project');
+      const { resolveMode } = await import('@imgalias/project/internal');
       return resolveMode(settings, io.fetch === undefined ? {} : { fetch: io.fetch });
     },
     action: (run) => async (...args) => {

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { Option } from 'commander';
 import type { Either } from 'fp-ts/lib/Either.js';
-import type { FamilyScope, OutputFormat } from '@imgalias/project';
+import type { FamilyScope, OutputFormat } from '@imgalias/project/internal';
 import type { CliError } from '../CliError.js';
 import type { ExitCode } from '../ExitCode.js';
 import type { CommandContext, Invocation } from './Command.js';

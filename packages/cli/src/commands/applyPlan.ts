@@ -1,7 +1,7 @@
 import type { Either } from 'fp-ts/lib/Either.js';
 import { isLeft, left, right } from 'fp-ts/lib/Either.js';
-import type { ProjectEvent, Settings } from '@imgalias/project';
-import { applyProject, fixProject } from '@imgalias/project';
+import type { ProjectEvent, Settings } from '@imgalias/project/internal';
+import { applyProject, fixProject } from '@imgalias/project/internal';
 import { renderApplyReport, renderPlan } from '@imgalias/render';
 import { followApply } from '../ApplyProgress.js';
 import type { CliError } from '../CliError.js';

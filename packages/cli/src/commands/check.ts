@@ -2,7 +2,7 @@ import { isLeft, left, right } from 'fp-ts/lib/Either.js';
 import pc from 'picocolors';
 import type { CheckResult, FamilyStatus, NetworkMode } from '@imgalias/core';
 import { describeFinding, familiarName } from '@imgalias/core';
-import { checkProject } from '@imgalias/project';
+import { checkProject } from '@imgalias/project/internal';
 import { fromProjectError } from '../CliError.js';
 import { ExitCode } from '../ExitCode.js';
 import { emptyStoreNote } from '../MissingImageHints.js';

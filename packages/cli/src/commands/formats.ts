@@ -1,6 +1,6 @@
 import type { Either } from 'fp-ts/lib/Either.js';
 import { left, right } from 'fp-ts/lib/Either.js';
-import type { OutputFormat, Settings } from '@imgalias/project';
+import type { OutputFormat, Settings } from '@imgalias/project/internal';
 import type { CliError } from '../CliError.js';
 import { CliError as E } from '../CliError.js';
 

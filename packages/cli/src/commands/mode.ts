@@ -1,8 +1,8 @@
 import { isLeft, right } from 'fp-ts/lib/Either.js';
 import { formatMirrorRule } from '@imgalias/core';
 import { ANY_ORIGIN } from '@imgalias/core/internal';
-import type { ModeResolution, Settings, SourcedMirrorRule } from '@imgalias/project';
-import { describeConfigFile, describeModeResolution, describeSettingSource } from '@imgalias/project';
+import type { ModeResolution, Settings, SourcedMirrorRule } from '@imgalias/project/internal';
+import { describeConfigFile, describeModeResolution, describeSettingSource } from '@imgalias/project/internal';
 import { ExitCode } from '../ExitCode.js';
 import type { CommandSpec } from './CommandSpec.js';
 import { group, option } from './options.js';

@@ -1,5 +1,5 @@
 import { isLeft, left, right } from 'fp-ts/lib/Either.js';
-import { planProject } from '@imgalias/project';
+import { planProject } from '@imgalias/project/internal';
 import { CliError as E, fromProjectError } from '../CliError.js';
 import { renderPlan } from '@imgalias/render';
 import { ExitCode } from '../ExitCode.js';

@@ -1,20 +1,21 @@
 import type { Either } from 'fp-ts/lib/Either.js';
 import { left, right } from 'fp-ts/lib/Either.js';
+import type { ImageLifecycle, ImageStore } from '@imgalias/core';
 import { familiarName } from '@imgalias/core';
 import type { Discovery } from '@imgalias/discover';
 import { describeDiscoveryFinding, isInformationalFinding } from '@imgalias/discover';
-import type { FamilyScope, PreparedProject, ProjectEvent, Settings } from '@imgalias/project';
-import { prepareProject, readProjectFiles } from '@imgalias/project';
+import type { FamilyScope, PreparedProject, ProjectEvent, Settings } from '@imgalias/project/internal';
+import { prepareProject, readProjectFiles } from '@imgalias/project/internal';
 import type { CliError } from '../CliError.js';
 import { fromProjectError } from '../CliError.js';
 import type { Output } from '../Output.js';
 import type { CommandContext } from './Command.js';
 import { engineReachedNote } from './Command.js';
 
-export type { FamilyScope } from '@imgalias/project';
+export type { FamilyScope } from '@imgalias/project/internal';
 
 /** Everything a planning command has once the store is read; nothing has been changed yet. */
-export interface Prepared extends Omit<PreparedProject, 'discoveryProblems'> {
+export interface Prepared extends Omit<PreparedProject<ImageStore & ImageLifecycle>, 'discoveryProblems'> {
   readonly output: Output;
   /** Discovery findings that mean an image could not be determined; they make the command exit 1. */
   readonly discoveryProblems: number;

@@ -9,8 +9,8 @@ import type { Platform, RegistryImages } from '@imgalias/adapter-registry';
 import type { CliError } from '../CliError.js';
 import { CliError as E } from '../CliError.js';
 import type { Output } from '../Output.js';
-import type { Settings } from '@imgalias/project';
-import { policyOf, problemsOf } from '@imgalias/project';
+import type { Settings } from '@imgalias/project/internal';
+import { policyOf, problemsOf } from '@imgalias/project/internal';
 import type { CommandContext, CommandFlags } from './Command.js';
 import { readProject } from './prepare.js';
 

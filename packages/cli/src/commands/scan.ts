@@ -4,7 +4,7 @@ import type { Discovery } from '@imgalias/discover';
 import { describeDiscoveryFinding, isInformationalFinding } from '@imgalias/discover';
 import { ExitCode } from '../ExitCode.js';
 import { CliError } from '../CliError.js';
-import { discoverProjectImages, missingPaths, problemsOf, refusedFiles } from '@imgalias/project';
+import { discoverProjectImages, missingPaths, problemsOf, refusedFiles } from '@imgalias/project/internal';
 import type { CommandSpec } from './CommandSpec.js';
 import { option } from './options.js';
 import { formatFor } from './formats.js';

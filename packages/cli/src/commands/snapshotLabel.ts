@@ -1,5 +1,5 @@
 import path from 'node:path';
-import type { Settings } from '@imgalias/project';
+import type { Settings } from '@imgalias/project/internal';
 
 /**
  * How rendered plans name the snapshot they were computed from (the shell header, the Markdown intro): the

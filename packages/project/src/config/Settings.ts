@@ -16,6 +16,7 @@ export type SettingSource =
   | { readonly kind: 'config'; readonly file: string }
   | { readonly kind: 'default' };
 
+/** A setting's value and the level that gave it (`{ value: 'internal', source: { kind: 'env', name: 'IMGALIAS_MODE' } }`). */
 export interface Sourced<A> {
   readonly value: A;
   readonly source: SettingSource;
@@ -43,6 +44,7 @@ export type SourcedSetting =
 /** The output formats every command understands. */
 export type OutputFormat = 'text' | 'json' | 'markdown' | 'shell';
 
+/** How `auto` mode probes (config `probes`): which URLs, and how long all probes may take together. */
 export interface ProbeSettings {
   /** Counts as "internet reachable" only when it answers like a registry. */
   readonly publicUrl: string;
@@ -52,6 +54,7 @@ export interface ProbeSettings {
   readonly timeoutMs: number;
 }
 
+/** How `imgalias prefetch` pulls (config `prefetch`): attempts per image, the first retry's delay, pulls at once, Docker Hub pull mirrors. */
 export interface PrefetchSettings {
   readonly attempts: number;
   readonly baseDelayMs: number;

@@ -1,7 +1,7 @@
 import type { Either } from 'fp-ts/lib/Either.js';
 import { isLeft, left, right } from 'fp-ts/lib/Either.js';
 import { quoteExcerpt } from '@imgalias/core/internal';
-import type { Settings } from '@imgalias/project';
+import type { Settings } from '@imgalias/project/internal';
 import type { CliError } from '../../CliError.js';
 import { CliError as E } from '../../CliError.js';
 import type { CommandFlags } from '../Command.js';
