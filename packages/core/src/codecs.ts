@@ -1,5 +1,6 @@
 import type { Either } from 'fp-ts/lib/Either.js';
-import { isLeft, left, right } from 'fp-ts/lib/Either.js';
+import { mapLeft, match } from 'fp-ts/lib/Either.js';
+import { pipe } from 'fp-ts/lib/function.js';
 import * as t from 'io-ts';
 import { EXCERPT_LENGTH, quoteExcerpt } from './PrintableText.js';
 import type { ImageReference, ReferenceError } from './ImageReference.js';
@@ -48,8 +49,7 @@ export const HarborLocationFromString = new t.Type<HarborLocation, string, unkno
   (u): u is HarborLocation => HarborLocationCodec.is(u),
   (u, c) => {
     if (typeof u !== 'string') return t.failure(u, c, 'expected a Harbor location string "host[:port]/project"');
-    const parsed = parseHarborLocation(u);
-    return isLeft(parsed) ? t.failure(u, c, describeHarborLocationError(parsed.left)) : t.success(parsed.right);
+    return pipe(parseHarborLocation(u), match((error) => t.failure(u, c, describeHarborLocationError(error)), t.success));
   },
   formatHarborLocation,
 );
@@ -61,8 +61,7 @@ export const ImageReferenceFromString = new t.Type<ImageReference, string, unkno
     typeof u === 'object' && u !== null && typeof (u as ImageReference).domain === 'string' && typeof (u as ImageReference).path === 'string',
   (u, c) => {
     if (typeof u !== 'string') return t.failure(u, c, 'expected an image reference string');
-    const parsed = parseReference(u);
-    return isLeft(parsed) ? t.failure(u, c, describeReferenceError(parsed.left)) : t.success(parsed.right);
+    return pipe(parseReference(u), match((error) => t.failure(u, c, describeReferenceError(error)), t.success));
   },
   (ref) => formatReference(ref, 'canonical'),
 );
@@ -314,10 +313,8 @@ const toDecodeError = (errors: t.Errors): DecodeError => {
  * decode(SnapshotCodec, { version: 1, images: [{ id: 'a', names: [42] }] })
  * // left({ _tag: 'DecodeError', errors: [{ path: 'images[0].names[0]', message: 'expected string, got 42' }] })
  */
-export const decode = <A, O>(codec: t.Type<A, O, unknown>, input: unknown): Either<DecodeError, A> => {
-  const result = codec.decode(input);
-  return isLeft(result) ? left(toDecodeError(result.left)) : right(result.right);
-};
+export const decode = <A, O>(codec: t.Type<A, O, unknown>, input: unknown): Either<DecodeError, A> =>
+  pipe(codec.decode(input), mapLeft(toDecodeError));
 
 /** One line per problem, `path: message`; the input itself is `(root)`. Long lists are cut at 20 lines. */
 export const describeDecodeError = (error: DecodeError): string => {

@@ -1,5 +1,6 @@
 import type { Either } from 'fp-ts/lib/Either.js';
-import { left, right } from 'fp-ts/lib/Either.js';
+import { bimap, right } from 'fp-ts/lib/Either.js';
+import { pipe } from 'fp-ts/lib/function.js';
 import type { ActionResult, ConflictPolicy, EngineKind, HarborLayout, ImageStore, Plan, Snapshot } from '@imgalias/core';
 import type { LockHolder } from '@imgalias/adapter-docker';
 import type { DiscoveryFinding } from '@imgalias/discover';
@@ -129,7 +130,5 @@ const renameSources = (settings: Settings): Settings => ({
 export async function settingsFor(options: ProjectOptions): Promise<Either<ProjectError, Settings>> {
   if (options.settings !== undefined) return right(options.settings);
   const loaded = await loadSettings({ flags: flagsOf(options), env: options.env ?? process.env, cwd: options.cwd });
-  return loaded._tag === 'Left'
-    ? left({ _tag: 'Config', error: renameError(loaded.left) })
-    : right(renameSources(loaded.right));
+  return pipe(loaded, bimap((error): ProjectError => ({ _tag: 'Config', error: renameError(error) }), renameSources));
 }
