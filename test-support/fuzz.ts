@@ -13,10 +13,13 @@ export const RAW_CONTROL = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/;
 export const MAX_MESSAGE_LINE = 2000;
 
 /**
- * The CPU time a reader may take on one fuzz input, far above a normal run, far below a hang or catastrophic
- * backtracking. CPU time, not wall-clock time: other processes on a loaded machine do not count against it.
+ * The CPU time a reader may take on one fuzz input: a hang detector (an endless loop, catastrophic backtracking),
+ * not a speed check, so the margin is wide enough that no machine load reaches it. The slowest input of every
+ * fuzz suite took at most about 1 s of CPU with coverage on at load average 13; a 5 s bound was once crossed
+ * (5.4 s) in a loaded full run, where process-wide CPU time also counts the garbage collector's threads. Speed
+ * belongs to the benchmarks, never to a test's outcome.
  */
-export const TIME_BOUND_MS = 5000;
+export const TIME_BOUND_MS = 30_000;
 
 const HOSTILE = ['\u001b]0;pwned\u0007', '\u001b[2J', '\u009b31m', '\u0000', '\r', '\u2028', '\ud800', '\u{1F600}'];
 
