@@ -6,7 +6,7 @@ import { endpointOfHost, resolveDockerEndpoint } from './DockerEndpoint.js';
 import type { EngineApiClient, InspectedImage, RequestEvent } from './EngineApi.js';
 import { createEngineApiClient } from './EngineApi.js';
 import type { EngineRunner } from './EngineRunner.js';
-import { imageListArgs, parseImageList } from './ImageList.js';
+import { imageListArgs, parseImageList, podmanInspectArgs } from './ImageList.js';
 
 /** Which way the store talks to the engine: its CLI (one process per call) or Docker's Engine API socket. */
 export type TransportKind = 'cli' | 'api';
@@ -65,7 +65,7 @@ export const createCliTransport = (runner: EngineRunner, note?: string): EngineT
       return listed._tag === 'Left' ? listed : parseImageList(engine, listed.right.stdout);
     },
     inspect: async (name, signal) => {
-      const args = engine === 'podman' ? ['images', '--format', 'json', name] : ['image', 'ls', '--all', '--no-trunc', '--digests', '--format', '{{json .}}', name];
+      const args = engine === 'podman' ? podmanInspectArgs(name) : ['image', 'ls', '--all', '--no-trunc', '--digests', '--format', '{{json .}}', name];
       const listed = await runner.run(engine === 'nerdctl' ? args.filter((arg) => arg !== '--all') : args, signal === undefined ? {} : { signal });
       if (listed._tag === 'Left') return listed;
       const parsed = parseImageList(engine, listed.right.stdout);

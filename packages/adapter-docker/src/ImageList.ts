@@ -9,8 +9,10 @@ import type { EngineKind, Snapshot, SnapshotImage, StoreError } from '@imgalias/
  * - docker: one JSON row per (repository, tag) or (repository, digest); grouped by ID here. `--all` includes
  *   untagged intermediate images so dangling ids are not lost; `--no-trunc` gives full `sha256:` ids; without
  *   `--digests` the `Digest` field stays `<none>` or empty even for pulled images (seen on docker 28 + 20.10).
- * - podman: one JSON array whose entries carry every name (`Names`) and digest (`RepoDigests`) of an image
- *   (podman 4.3 repeats an entry once per name; grouped by Id here).
+ * - podman: one line per listed row from a Go template (`podmanListTemplate`). Podman 4.3 lists an image once per
+ *   name and every row carries all of the image's names, so its `--format json` grows with names squared (one
+ *   image with 200 names is 7.4 MB of JSON). The template prints the names and digests on one row per image and
+ *   only the id on the others: linear in names.
  * - nerdctl: docker's row format; `--all` is left out because older nerdctl releases reject it and nerdctl
  *   lists every image anyway.
  */
@@ -21,9 +23,29 @@ export const imageListArgs = (engine: EngineKind): readonly string[] => {
     case 'nerdctl':
       return ['image', 'ls', '--no-trunc', '--format', '{{json .}}'];
     case 'podman':
-      return ['images', '--all', '--format', 'json'];
+      return ['images', '--all', '--no-trunc', '--noheading', '--format', podmanListTemplate];
   }
 };
+
+/**
+ * A row of `podman images` prints its image's names only when it is the image's first tagged row: the row whose
+ * `Repository:Tag` is the first of `Names` without a digest and with a tag in its last path component (podman
+ * makes one row per such name, in `Names` order), or the only row of an image without such a name. Every other
+ * row prints `row<TAB>ID`, so the parser can tell an image whose name line went missing from one never listed.
+ * `RepoTags` is printed too when it differs from `Names`, as the JSON listing read both (podman 4.3 gives
+ * templates `RepoTags` equal to `Names`; podman 5 fills it with tags only). Fields are tab-separated, lists space-separated: neither character can
+ * be in an image name, id or digest. Built from `split`/`join`, podman's own template functions.
+ */
+export const podmanListTemplate =
+  '{{$first := ""}}{{range .Names}}{{if eq $first ""}}{{if eq (len (split . "@")) 1}}{{$last := ""}}' +
+  '{{range split . "/"}}{{$last = .}}{{end}}{{if eq (len (split $last ":")) 2}}{{$first = .}}{{end}}{{end}}{{end}}{{end}}' +
+  '{{if or (eq $first "") (eq $first (printf "%s:%s" .Repository .Tag))}}' +
+  '{{$names := join .Names " "}}{{$tags := join .RepoTags " "}}' +
+  'image\t{{.ID}}\t{{$names}}\t{{if ne $tags $names}}{{$tags}}{{end}}\t{{join .RepoDigests " "}}' +
+  '{{else}}row\t{{.ID}}{{end}}';
+
+/** `podman images --no-trunc --noheading --format podmanListTemplate NAME`: the listing of one name's image. */
+export const podmanInspectArgs = (name: string): readonly string[] => ['images', '--no-trunc', '--noheading', '--format', podmanListTemplate, name];
 
 const placeholder = '<none>';
 
@@ -57,11 +79,6 @@ const stringField = (row: Record<string, unknown>, field: string): string | unde
   return typeof value === 'string' ? value : undefined;
 };
 
-const stringArrayField = (row: Record<string, unknown>, field: string): readonly string[] => {
-  const value = row[field];
-  return Array.isArray(value) ? value.filter((item): item is string => typeof item === 'string') : [];
-};
-
 /** `docker image ls --format '{{json .}}'`: one object per line, names split into Repository and Tag. */
 const parseRows = (engine: EngineKind, stdout: string): Either<StoreError, Snapshot> => {
   const byId = new Map<string, Accumulated>();
@@ -91,34 +108,60 @@ const parseRows = (engine: EngineKind, stdout: string): Either<StoreError, Snaps
   return right(toSnapshot(byId));
 };
 
-/** `podman images --format json`: a JSON array; each entry has every name of its image. */
-const parsePodmanArray = (stdout: string): Either<StoreError, Snapshot> => {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(stdout.trim() === '' ? '[]' : stdout);
-  } catch {
-    return left({ _tag: 'UnexpectedOutput', engine: 'podman', message: `the image list is not JSON: ${stdout.slice(0, 120)}` });
-  }
-  if (!Array.isArray(parsed)) {
-    return left({ _tag: 'UnexpectedOutput', engine: 'podman', message: 'the image list is not a JSON array' });
-  }
+const podmanError = (message: string): Either<StoreError, never> => left({ _tag: 'UnexpectedOutput', engine: 'podman', message });
+
+/** A space-separated list of the template: names or digests, each a run of printable non-space ASCII. */
+const podmanList = (field: string): readonly string[] | undefined => {
+  if (field === '') return [];
+  const items = field.split(' ');
+  return items.every((item) => /^[\x21-\x7e]+$/.test(item)) ? items : undefined;
+};
+
+const podmanId = /^(sha256:)?[0-9a-f]{12,64}$/;
+
+/**
+ * The lines `podmanListTemplate` prints: `image<TAB>ID<TAB>Names<TAB>RepoTags<TAB>RepoDigests` once per image and
+ * `row<TAB>ID` for its other rows. Read as data only; any other line, an id that is not hex, a name with a control
+ * character, or a row whose image has no `image` line is an `UnexpectedOutput` error. Gives the snapshot the JSON
+ * listing gave: names with `<none>` dropped, a name with `@` (pulled by digest) counted as a digest.
+ */
+const parsePodmanLines = (stdout: string): Either<StoreError, Snapshot> => {
   const byId = new Map<string, Accumulated>();
-  for (const [index, item] of parsed.entries()) {
-    const id = isRecord(item) ? stringField(item, 'Id') ?? stringField(item, 'ID') : undefined;
-    if (!isRecord(item) || id === undefined || id === '') {
-      return left({ _tag: 'UnexpectedOutput', engine: 'podman', message: `image ${index} in the list has no Id` });
+  const rowsOnly = new Set<string>();
+  for (const [index, raw] of stdout.split('\n').entries()) {
+    const line = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
+    if (line === '') continue;
+    const fields = line.split('\t');
+    const shown = JSON.stringify(line.slice(0, 120));
+    const kind = fields[0];
+    const rawId = fields[1] ?? '';
+    if (!((kind === 'image' && fields.length === 5) || (kind === 'row' && fields.length === 2)) || !podmanId.test(rawId)) {
+      return podmanError(`line ${index + 1} of the image list is not an image line: ${shown}`);
     }
-    const entry = entryFor(byId, normaliseImageId(id));
-    // Podman 4 fills `Names` and leaves `RepoTags` null; podman 5 fills both. Either way the union is every name.
-    for (const name of [...stringArrayField(item, 'Names'), ...stringArrayField(item, 'RepoTags')]) {
+    const id = normaliseImageId(rawId);
+    if (kind === 'row') {
+      if (!byId.has(id)) rowsOnly.add(id);
+      continue;
+    }
+    const names = podmanList(fields[2] ?? '');
+    const tags = podmanList(fields[3] ?? '');
+    const digests = podmanList(fields[4] ?? '');
+    if (names === undefined || tags === undefined || digests === undefined) {
+      return podmanError(`line ${index + 1} of the image list has a malformed name or digest: ${shown}`);
+    }
+    rowsOnly.delete(id);
+    const entry = entryFor(byId, id);
+    for (const name of [...names, ...tags]) {
       if (name.includes(placeholder)) continue;
       // An image pulled by digest is listed under `Names` as `repo@sha256:...`: a digest, not a tag name.
       (name.includes('@') ? entry.digests : entry.names).add(name);
     }
-    for (const digest of stringArrayField(item, 'RepoDigests')) {
+    for (const digest of digests) {
       if (!digest.includes(placeholder)) entry.digests.add(digest);
     }
   }
+  const [missing] = rowsOnly;
+  if (missing !== undefined) return podmanError(`image ${missing} is listed without its names (no image line for it)`);
   return right(toSnapshot(byId));
 };
 
@@ -128,4 +171,4 @@ const parsePodmanArray = (stdout: string): Either<StoreError, Snapshot> => {
  * `repository@digest`. Dangling images are kept with no names. Malformed output is an `UnexpectedOutput` error.
  */
 export const parseImageList = (engine: EngineKind, stdout: string): Either<StoreError, Snapshot> =>
-  engine === 'podman' ? parsePodmanArray(stdout) : parseRows(engine, stdout);
+  engine === 'podman' ? parsePodmanLines(stdout) : parseRows(engine, stdout);

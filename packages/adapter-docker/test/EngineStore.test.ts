@@ -1,7 +1,8 @@
 import { describe, expect, test } from '@jest/globals';
 import { defaultPolicy, planAliases } from '@imgalias/core';
 import type { ActionResult, EngineKind, Plan, TagAction } from '@imgalias/core';
-import { createEngineStore } from '../src/index.js';
+import { createEngineStore, imageListArgs } from '../src/index.js';
+import { podmanListTemplate } from '../src/ImageList.js';
 import type { Exec, ExecEvent, ExecOutcome, ExecRequest } from '../src/index.js';
 import { fakeEngine } from './fakeExec.js';
 import type { FakeImage } from './fakeExec.js';
@@ -41,7 +42,7 @@ const fieldImages = ['redis:7-alpine', 'minio/minio:latest', 'osixia/openldap:st
 const kindOf = (event: ExecEvent): string => {
   if (event.args[0] === 'tag') return 'tag';
   const last = event.args[event.args.length - 1];
-  if (event.args[1] === 'ls' || event.args[0] === 'images') return last === 'json' || last === '{{json .}}' ? 'list' : 'inspect';
+  if (event.args[1] === 'ls' || event.args[0] === 'images') return last === podmanListTemplate || last === '{{json .}}' ? 'list' : 'inspect';
   return event.args.join(' ');
 };
 
@@ -76,7 +77,7 @@ describe('snapshot', () => {
     await store.snapshot();
     const { HOME: _home, ...inherited } = process.env;
     expect(fake.calls).toEqual([
-      { command: '/opt/podman', args: ['--root', '/tmp/r', 'images', '--all', '--format', 'json'], env: { ...inherited, CONTAINER_HOST: 'unix:///tmp/p.sock' }, timeoutMs: 1234 },
+      { command: '/opt/podman', args: ['--root', '/tmp/r', ...imageListArgs('podman')], env: { ...inherited, CONTAINER_HOST: 'unix:///tmp/p.sock' }, timeoutMs: 1234 },
     ]);
     expect(inherited['PATH']).toEqual(expect.any(String));
   });

@@ -1,6 +1,8 @@
 import { describe, expect, test } from '@jest/globals';
 import { readFileSync } from 'node:fs';
 import { imageListArgs, parseImageList } from '../src/index.js';
+import { podmanListTemplate } from '../src/ImageList.js';
+import { parsePodmanJsonList } from './podmanJsonList.js';
 
 const fixture = (name: string): string => readFileSync(new URL(`./fixtures/${name}`, import.meta.url), 'utf8');
 
@@ -30,8 +32,12 @@ describe('parseImageList on captured engine output', () => {
     });
   });
 
-  test('podman: repeated entries merged, bare ids prefixed, localhost/ names kept, digest names moved to digests', () => {
-    expect(parseImageList('podman', fixture('podman-images.json'))).toEqual({
+  // podman-images.tsv is what the template prints for the store podman-images.json was captured from (one image
+  // line per image, one row line per further row of it); the real-engine test in engines.int.test.ts compares the
+  // two listings on a live store.
+  test('podman: bare ids prefixed, row lines merged, localhost/ names kept, digest names moved to digests', () => {
+    expect(parseImageList('podman', fixture('podman-images.tsv'))).toEqual({ _tag: 'Right', right: parsePodmanJsonList(fixture('podman-images.json')) });
+    expect(parseImageList('podman', fixture('podman-images.tsv'))).toEqual({
       _tag: 'Right',
       right: {
         version: 1,
@@ -80,11 +86,8 @@ describe('parseImageList edge cases', () => {
     });
   });
 
-  test('podman entries without Names (dangling) and with RepoTags (podman 5) both work', () => {
-    const out = JSON.stringify([
-      { Id: 'c'.repeat(64), Names: null, RepoTags: null, RepoDigests: [] },
-      { Id: 'd'.repeat(64), Names: ['localhost/a:1'], RepoTags: ['localhost/a:1', 'docker.io/library/a:1'], RepoDigests: null },
-    ]);
+  test('podman lines without names (dangling) and with RepoTags beyond Names (podman 5) both work', () => {
+    const out = [`image\t${'c'.repeat(64)}\t\t\t`, `image\tsha256:${'d'.repeat(64)}\tlocalhost/a:1\tlocalhost/a:1 docker.io/library/a:1\t`, `row\t${'d'.repeat(64)}`].join('\n');
     expect(parseImageList('podman', out)).toEqual({
       _tag: 'Right',
       right: {
@@ -103,14 +106,38 @@ describe('parseImageList edge cases', () => {
       left: { _tag: 'UnexpectedOutput', engine: 'docker', message: 'line 2 of the image list is not JSON: WARNING: something' },
     });
     expect(parseImageList('docker', '{"Repository":"a"}')).toMatchObject({ _tag: 'Left', left: { _tag: 'UnexpectedOutput' } });
-    expect(parseImageList('podman', 'Error: no')).toMatchObject({ _tag: 'Left', left: { _tag: 'UnexpectedOutput', engine: 'podman' } });
-    expect(parseImageList('podman', '{"Id":"x"}')).toMatchObject({ _tag: 'Left', left: { message: 'the image list is not a JSON array' } });
-    expect(parseImageList('podman', '[{"Names":["a:1"]}]')).toMatchObject({ _tag: 'Left', left: { message: 'image 0 in the list has no Id' } });
+  });
+
+  const id = 'e'.repeat(64);
+  test.each([
+    ['a warning line', `image\t${id}\ta:1\t\t\nWARNING: something`, 'line 2 of the image list is not an image line: "WARNING: something"'],
+    ['the old JSON listing', '[{"Id":"x"}]', 'line 1 of the image list is not an image line: "[{\\"Id\\":\\"x\\"}]"'],
+    ['too few fields', `image\t${id}\ta:1`, 'line 1 of the image list is not an image line'],
+    ['too many fields', `image\t${id}\ta:1\t\t\t\t`, 'line 1 of the image list is not an image line'],
+    ['a row with names', `row\t${id}\ta:1`, 'line 1 of the image list is not an image line'],
+    ['an unknown kind', `IMAGE\t${id}\t\t\t`, 'line 1 of the image list is not an image line'],
+    ['an id that is not hex', 'image\t$(rm -rf x)\t\t\t', 'line 1 of the image list is not an image line'],
+    ['an empty id', 'image\t\ta:1\t\t', 'line 1 of the image list is not an image line'],
+    ['a name with a control character', `image\t${id}\ta:1\u001b[2J\t\t`, 'line 1 of the image list has a malformed name or digest'],
+    ['two spaces (an empty name)', `image\t${id}\ta:1  b:1\t\t`, 'line 1 of the image list has a malformed name or digest'],
+    ['a non-ASCII name', `image\t${id}\t\t\tа@sha256:1`, 'line 1 of the image list has a malformed name or digest'],
+    ['rows whose image line is missing', `row\t${id}\nrow\t${id}`, `image sha256:${id} is listed without its names (no image line for it)`],
+  ])('podman output with %s is an UnexpectedOutput error, read as data only', (_, out, message) => {
+    const parsed = parseImageList('podman', out);
+    expect(parsed).toMatchObject({ _tag: 'Left', left: { _tag: 'UnexpectedOutput', engine: 'podman' } });
+    expect(parsed._tag === 'Left' && parsed.left._tag === 'UnexpectedOutput' ? parsed.left.message : '').toContain(message);
+  });
+
+  test('podman row lines before or after their image line, and CRLF line ends, read the same', () => {
+    const image = `image\t${id}\tlocalhost/a:1 localhost/a:2\t\tlocalhost/a@sha256:${'f'.repeat(64)}`;
+    const expected = { _tag: 'Right', right: { version: 1, images: [{ id: `sha256:${id}`, names: ['localhost/a:1', 'localhost/a:2'], digests: [`localhost/a@sha256:${'f'.repeat(64)}`] }] } };
+    expect(parseImageList('podman', `row\t${id}\n${image}\n`)).toEqual(expected);
+    expect(parseImageList('podman', `${image}\r\nrow\t${id}\r\n`)).toEqual(expected);
   });
 
   test('the listing is one invocation per engine, in that engine\'s own words', () => {
     expect(imageListArgs('docker')).toEqual(['image', 'ls', '--all', '--no-trunc', '--digests', '--format', '{{json .}}']);
-    expect(imageListArgs('podman')).toEqual(['images', '--all', '--format', 'json']);
+    expect(imageListArgs('podman')).toEqual(['images', '--all', '--no-trunc', '--noheading', '--format', podmanListTemplate]);
     expect(imageListArgs('nerdctl')).toEqual(['image', 'ls', '--no-trunc', '--format', '{{json .}}']);
   });
 });

@@ -67,11 +67,12 @@ export const fakeEngine = (options: FakeEngineOptions): FakeEngine => {
     const onlyKey = only === undefined ? undefined : keyOf(only);
     const holds = (id: string): boolean => only === undefined || (onlyKey !== undefined && names.get(onlyKey) === id);
     if (options.engine === 'podman') {
-      const entries = [...ids].filter(holds).map((id) => {
+      // `podmanListTemplate`'s lines: the names once per image, then one id-only line per further name.
+      const lines = [...ids].filter(holds).flatMap((id) => {
         const own = [...names.entries()].filter(([, holder]) => holder === id).map(([name]) => name);
-        return { Id: id.replace(/^sha256:/, ''), Names: own.length > 0 ? own : null, RepoTags: null, RepoDigests: [] };
+        return [`image\t${id}\t${own.join(' ')}\t${own.join(' ')}\t`, ...own.slice(1).map(() => `row\t${id}`)];
       });
-      return exited(0, JSON.stringify(entries, null, 4));
+      return exited(0, lines.join('\n'));
     }
     const rows: string[] = [];
     for (const id of [...ids].filter(holds)) {
@@ -119,7 +120,8 @@ export const fakeEngine = (options: FakeEngineOptions): FakeEngine => {
       }
       // A trailing name after the format is a one-name read: `image ls ... --format {{json .}} NAME`.
       if (args[0] === 'image' && args[1] === 'ls') return list(args.length > 7 ? (args[args.length - 1] as string) : undefined);
-      if (args[0] === 'images') return list(args[args.length - 1] !== 'json' ? (args[args.length - 1] as string) : undefined);
+      // `images ... --format TEMPLATE [NAME]`: a name after the template is a one-name read.
+      if (args[0] === 'images') return list(args[args.length - 2] === '--format' ? undefined : (args[args.length - 1] as string));
       return exited(125, '', `unknown command ${args.join(' ')}`);
     } finally {
       inFlight -= 1;

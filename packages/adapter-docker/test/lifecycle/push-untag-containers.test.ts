@@ -99,7 +99,7 @@ describe('untagImages', () => {
   });
 
   test('podman names are spelled in full; an engine refusal is a failed result; an empty plan runs nothing', async () => {
-    const engine = scripted((args) => (args[0] === 'images' ? ok(JSON.stringify([{ Id: '1'.repeat(64), Names: ['docker.io/library/redis:7'] }])) : fail('image is in use by a container')));
+    const engine = scripted((args) => (args[0] === 'images' ? ok(`image\t${'1'.repeat(64)}\tdocker.io/library/redis:7\t\t`) : fail('image is in use by a container')));
     const store = createEngineStore({ engine: 'podman', exec: engine.exec });
     const results = await store.untag([action('docker.io/library/redis:7')]);
     expect(engine.calls.at(-1)).toEqual(['image', 'rm', 'docker.io/library/redis:7']);
