@@ -1,7 +1,8 @@
 import { describe, expect, test } from '@jest/globals';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { ImageStore, Snapshot } from '@imgalias/core';
+import { left } from 'fp-ts/lib/Either.js';
+import type { ImageStore, Snapshot, StoreError } from '@imgalias/core';
 import { createMemoryStore } from '@imgalias/adapter-memory';
 import type { ProjectEvent } from '../src/index.js';
 import { applyProject, checkProject, describeProjectError, fixProject, planProject } from '../src/index.js';
@@ -73,6 +74,22 @@ describe('planProject', () => {
     expect(result.left._tag).toBe(tag);
     expect(describeProjectError(result.left)).toMatch(message);
     expect(reads).toBe(0);
+  });
+
+  test('a store that cannot be read is a Store error whose hint is about the read, not about actions applied', async () => {
+    const store = createMemoryStore({ snapshot });
+    const broken = {
+      ...store,
+      snapshot: async () => left<StoreError>({ _tag: 'CommandFailed', engine: 'docker', args: ['image', 'ls'], exitCode: 1, message: 'Error response from daemon: something broke' }),
+    };
+    const result = await planProject({ cwd: await projectDir(), env: {}, images: ['redis:7'], store: broken });
+    expect(result).toMatchObject({ _tag: 'Left', left: { _tag: 'Store' } });
+    if (result._tag === 'Right') return;
+    const message = describeProjectError(result.left);
+    expect(message).toBe(
+      'docker image ls failed with exit status 1: Error response from daemon: something broke. The store could not be read, so nothing more was done; check the message above, then run again.',
+    );
+    expect(message).not.toMatch(/still applied/);
   });
 
   test('reads the project files under from, and tells findings and exclusions as they happen', async () => {
