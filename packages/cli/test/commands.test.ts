@@ -237,6 +237,22 @@ describe('snapshot files', () => {
 });
 
 describe('the engine', () => {
+  test('--host names the daemon over DOCKER_HOST; --host with --context, or --context for podman, is exit 2 before anything runs', async () => {
+    const dir = await workDir();
+    const socket = path.join(dir, 'nobody-listens.sock');
+    const named = await runInProcess(['check', 'redis:7', '--host', `unix://${socket}`], { cwd: dir });
+    expect(named.exitCode).toBe(ExitCode.engine);
+    expect(named.stderr).toContain(socket);
+    // No engine on this PATH: had anything run, it would be exit 3 (the program was not found).
+    const both = await runInProcess(['check', 'redis:7', '--host', `unix://${socket}`, '--context', 'ci'], { cwd: dir, env: { PATH: dir } });
+    expect(both.exitCode).toBe(ExitCode.usage);
+    expect(both.stderr).toContain('imgalias check: invalid --context "ci": host ');
+    expect(both.stderr).toContain('are both set');
+    const podman = await runInProcess(['snapshot', '--engine', 'podman', '--context', 'ci'], { cwd: dir, env: { PATH: dir } });
+    expect(podman.exitCode).toBe(ExitCode.usage);
+    expect(podman.stderr).toContain('podman has no contexts');
+  });
+
   test('missing from PATH: exit 3 with the adapter message, after settings and arguments were checked', async () => {
     const dir = await workDir();
     const missing = await runInProcess(['check', 'redis:7'], { cwd: dir, env: { PATH: dir } });

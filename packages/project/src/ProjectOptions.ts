@@ -57,6 +57,10 @@ export interface ProjectOptions {
   readonly shortNames?: boolean;
   readonly onConflict?: ConflictPolicy;
   readonly engine?: EngineKind;
+  /** The engine's daemon (docker `-H`, podman `--url`); default: `DOCKER_HOST`, `CONTAINER_HOST`. Not with `context`. */
+  readonly host?: string;
+  /** A docker context name (docker `--context`); docker only, not with `host`. */
+  readonly context?: string;
   /** How many engine processes run at once. */
   readonly concurrency?: number;
   /** Images to work on besides the config file's `images` (any family member). */
@@ -96,6 +100,8 @@ const flagsOf = (options: ProjectOptions): CliFlags => {
     shortNames: options.shortNames,
     onConflict: options.onConflict,
     engine: options.engine,
+    host: options.host,
+    context: options.context,
     concurrency: options.concurrency,
     from: options.from,
     exclude: options.exclude,

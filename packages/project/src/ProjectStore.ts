@@ -11,10 +11,12 @@ import type { ProjectError } from './ProjectError.js';
  */
 export type Environment = Readonly<Record<string, string | undefined>>;
 
-/** How these settings reach the real engine: which CLI, its environment, concurrency, transport and timeout. */
+/** How these settings reach the real engine: which CLI, its environment and daemon, concurrency, transport and timeout. */
 export const engineStoreOptions = (settings: Settings, env: Environment): EngineStoreOptions => ({
   engine: settings.engine,
   env,
+  ...(settings.engineHost === undefined ? {} : { host: settings.engineHost }),
+  ...(settings.engineContext === undefined ? {} : { context: settings.engineContext }),
   concurrency: settings.concurrency,
   transport: settings.transport,
   timeoutMs: settings.engineTimeoutMs,

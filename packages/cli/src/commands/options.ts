@@ -40,6 +40,11 @@ export const option = {
     choices: ['report', 'retarget'],
   },
   engine: { flags: '--engine <engine>', description: 'container engine CLI to run', choices: ['docker', 'podman', 'nerdctl'] },
+  host: {
+    flags: '--host <address>',
+    description: "the engine's daemon, e.g. unix:///run/docker.sock or tcp://127.0.0.1:2375 (docker -H, podman --url; default: DOCKER_HOST, CONTAINER_HOST)",
+  },
+  context: { flags: '--context <name>', description: 'the docker context to use, as docker --context (not with --host; docker only)' },
   transport: {
     flags: '--transport <transport>',
     description: 'the Engine API socket (docker; podman: CONTAINER_HOST), the CLI, or auto (the API when it can)',
@@ -89,9 +94,9 @@ export const group = {
   /** The planner's policy beyond the mode. */
   policy: [option.harborLayout, option.shortNames, option.onConflict],
   /** Which engine to talk to and how. */
-  engine: [option.engine, option.transport, option.timeout],
+  engine: [option.engine, option.host, option.context, option.transport, option.timeout],
   /** Which engine to talk to, or a saved snapshot instead of any engine. */
-  store: [option.engine, option.transport, option.timeout, option.snapshot],
+  store: [option.engine, option.host, option.context, option.transport, option.timeout, option.snapshot],
   /** The project's images: `--from PATH` (repeatable), `--include-built`, `--exclude GLOB`. */
   from: [option.from, option.includeBuilt, option.exclude],
   /** How a registry is reached (check --registry, sync). */

@@ -152,3 +152,32 @@ const engineTable = engines.map((engine) => [engine.kind, engine] as const);
 });
 
 if (engines.length === 0) test.skip('the field scenario: no engine could start here (see the warnings above)', () => undefined);
+
+const privateDocker = engines.find((engine): engine is Extract<TestEngine, { kind: 'docker' }> => engine.kind === 'docker');
+(privateDocker === undefined ? describe.skip : describe)('--host and --context name the daemon (a private docker)', () => {
+  test('they reach the daemon the environment does not name, through either transport; together they are refused', async () => {
+    const docker = privateDocker!;
+    const dir = await tempDir();
+    const id = bareId(await importImage(docker, ['localhost/named-by-flag:1']));
+    await engineCli(docker, ['context', 'create', 'imgalias-e2e', '--docker', `host=${docker.host}`]);
+    // DOCKER_HOST names nobody: only the flag can lead to the private daemon.
+    const env = { DOCKER_HOST: deadDockerHost(dir), DOCKER_CONFIG: docker.env['DOCKER_CONFIG'] ?? '' };
+    const unnamed = await imgalias(['snapshot'], { cwd: dir, env });
+    expect(unnamed.exitCode).toBe(3);
+    expect(unnamed.stderr).toContain(deadDockerHost(dir).replace('unix://', ''));
+    for (const transport of ['cli', 'api']) {
+      for (const flag of [['--host', docker.host], ['--context', 'imgalias-e2e']]) {
+        const result = await imgalias(['snapshot', ...flag, '--transport', transport], { cwd: dir, env });
+        expect({ flag: flag[0], transport, exitCode: result.exitCode, stderr: result.stderr }).toEqual({ flag: flag[0], transport, exitCode: 0, stderr: '' });
+        expect(result.stdout).toContain(id);
+        expect(result.stdout).toContain('named-by-flag');
+      }
+    }
+    const both = await imgalias(['snapshot', '--host', docker.host, '--context', 'imgalias-e2e'], { cwd: dir, env });
+    expect(both.exitCode).toBe(2);
+    expect(both.stderr).toContain('are both set');
+    const podman = await imgalias(['snapshot', '--engine', 'podman', '--context', 'imgalias-e2e'], { cwd: dir, env });
+    expect(podman.exitCode).toBe(2);
+    expect(podman.stderr).toContain('podman has no contexts');
+  }, 180_000);
+});

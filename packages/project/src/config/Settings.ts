@@ -77,6 +77,10 @@ export interface Settings {
   readonly shortNames: boolean;
   readonly onConflict: ConflictPolicy;
   readonly engine: EngineKind; // default 'docker'
+  /** `--host`: the engine's daemon (docker `-H`, podman `--url`); absent: DOCKER_HOST, CONTAINER_HOST decide. */
+  readonly engineHost?: string;
+  /** `--context`: a docker context (docker `--context`); never together with `engineHost`. */
+  readonly engineContext?: string;
   /** How the engine is reached: its CLI, Docker's Engine API socket, or `auto` (the API when it can). */
   readonly transport: EngineTransportSetting; // default 'auto'
   /** `--verbose`: say how the engine is reached (and other details) on stderr. */

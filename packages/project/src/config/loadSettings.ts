@@ -52,6 +52,10 @@ export interface CliFlags {
   readonly shortNames?: boolean;
   readonly onConflict?: string;
   readonly engine?: string;
+  /** `--host ADDRESS`: the engine's daemon (docker `-H`, podman `--url`). */
+  readonly host?: string;
+  /** `--context NAME`: a docker context (docker `--context`). */
+  readonly context?: string;
   /** `--transport auto|cli|api`. */
   readonly transport?: string;
   readonly verbose?: boolean;
@@ -431,7 +435,30 @@ export async function loadSettings(input: {
     TE.map(({ config, dotenv, decided }) => settingsOf({ flags, env, cwd, config, dotenv, decided })),
     // Last, so every value is decided and has its source: a refusal names where the value came from.
     TE.chainEitherK((settings) => pipe(settingsPolicy(settings), map((policy): Settings => ({ ...settings, policy })))),
+    TE.chain((settings) => () => checkEngineFlags(settings)),
   )();
+}
+
+/**
+ * `--host` and `--context` against each other and the engine, by the engine adapter's own rule
+ * (`checkEngineTarget`), loaded only when one of them is given.
+ */
+async function checkEngineFlags(settings: Settings): Promise<Either<ConfigError, Settings>> {
+  const { engineHost: host, engineContext: context, engine } = settings;
+  if (host === undefined && context === undefined) return right(settings);
+  const { checkEngineTarget, describeEngineOptionsError } = await import('@imgalias/adapter-docker');
+  const checked = checkEngineTarget({ engine, ...(host === undefined ? {} : { host }), ...(context === undefined ? {} : { context }) });
+  if (checked._tag === 'Right') return right(settings);
+  const e = checked.left;
+  const option = e._tag === 'HostUnsupported' || (e._tag === 'InvalidValue' && e.option === 'host') ? '--host' : '--context';
+  return left({
+    _tag: 'InvalidOption',
+    option,
+    value: option === '--host' ? (host ?? '') : (context ?? ''),
+    message: describeEngineOptionsError(e),
+    // Two flags that contradict each other have no one source.
+    ...(e._tag === 'HostAndContext' ? {} : { source: { kind: 'flag', name: option } }),
+  });
 }
 
 /** The decided values and the plain ones (paths, lists, booleans) as `Settings`. */
@@ -493,6 +520,8 @@ function settingsOf(input: {
     shortNames: flags.shortNames ?? fromConfig.shortNames ?? defaultSettings.shortNames,
     onConflict,
     engine: engine?.value ?? fromConfig.engine ?? defaultSettings.engine,
+    ...(flags.host === undefined ? {} : { engineHost: flags.host }),
+    ...(flags.context === undefined ? {} : { engineContext: flags.context }),
     transport: transport?.value ?? fromConfig.transport ?? defaultSettings.transport,
     verbose: flags.verbose ?? false,
     concurrency,
