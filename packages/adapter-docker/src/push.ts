@@ -39,7 +39,11 @@ export const pushImages = async (options: PushImagesOptions): Promise<Either<Sto
   const probe =
     options.probe ??
     ((reference: ImageReference) =>
-      headManifest({ reference, ...(options.insecureRegistries === undefined ? {} : { insecureRegistries: options.insecureRegistries }) }));
+      headManifest({
+        reference,
+        ...(options.insecureRegistries === undefined ? {} : { insecureRegistries: options.insecureRegistries }),
+        ...(signal === undefined ? {} : { signal }),
+      }));
   const report = (result: PushResult): PushResult => {
     options.onProgress?.({ _tag: 'Done', result });
     return result;

@@ -49,6 +49,8 @@ export interface HeadManifestOptions {
   readonly timeoutMs?: number;
   /** Registries (`host[:port]`) to talk to over plain HTTP besides loopback ones (Docker's `insecure-registries`). */
   readonly insecureRegistries?: readonly string[];
+  /** Aborting it (SIGINT, SIGTERM) ends the request as its timeout would. */
+  readonly signal?: AbortSignal;
 }
 
 // Docker Hub's API lives on another host than its image names say.
@@ -87,6 +89,8 @@ export async function headManifest(options: HeadManifestOptions): Promise<Either
   const doFetch = options.fetch ?? fetch;
   const timeoutMs = options.timeoutMs ?? 10_000;
   const url = manifestUrl(options);
+  const limit = (): AbortSignal =>
+    options.signal === undefined ? AbortSignal.timeout(timeoutMs) : AbortSignal.any([AbortSignal.timeout(timeoutMs), options.signal]);
   const reference = `${options.reference.domain}/${options.reference.path}${
     options.reference.digest === undefined ? `:${options.reference.tag ?? 'latest'}` : `@${options.reference.digest}`
   }`;
@@ -95,7 +99,7 @@ export async function headManifest(options: HeadManifestOptions): Promise<Either
       method: 'HEAD',
       redirect: 'follow',
       headers: { accept: manifestAccept, ...(authorization === undefined ? {} : { authorization }) },
-      signal: AbortSignal.timeout(timeoutMs),
+      signal: limit(),
     });
 
   try {
@@ -105,7 +109,7 @@ export async function headManifest(options: HeadManifestOptions): Promise<Either
       const tokenUrl = new URL(challenge['realm']!);
       if (challenge['service'] !== undefined) tokenUrl.searchParams.set('service', challenge['service']);
       tokenUrl.searchParams.set('scope', challenge['scope'] ?? `repository:${options.reference.path}:pull`);
-      const tokenResponse = await doFetch(tokenUrl, { signal: AbortSignal.timeout(timeoutMs) });
+      const tokenResponse = await doFetch(tokenUrl, { signal: limit() });
       if (tokenResponse.ok) {
         const body = (await tokenResponse.json()) as { token?: string; access_token?: string };
         const token = body.token ?? body.access_token;

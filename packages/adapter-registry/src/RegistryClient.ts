@@ -40,6 +40,11 @@ export interface RegistryClientOptions {
   readonly userAgent?: string;
   /** Clock for `Retry-After` dates; default `Date.now`. */
   readonly now?: () => number;
+  /**
+   * Aborting it (SIGINT, SIGTERM) cancels every request in flight and fails every later one without asking:
+   * both end `Cancelled` (`started: true`), and are not retried.
+   */
+  readonly signal?: AbortSignal;
 }
 
 export interface RegistryRequest {
@@ -186,11 +191,15 @@ export const createRegistryClient = (options: RegistryClientOptions = {}): Regis
     return c;
   };
 
+  // A function, not a narrowed property: the signal may fire during any await.
+  const aborted = (): boolean => options.signal?.aborted === true;
+
   const ping = async (registry: string, scheme: Scheme): Promise<Dispatcher.ResponseData> => {
     const res = await request(`${scheme}://${apiHost(registry)}/v2/`, {
       method: 'GET',
       dispatcher: dispatcherFor(registry),
       headers: { 'user-agent': userAgent },
+      ...(options.signal === undefined ? {} : { signal: options.signal }),
     });
     await res.body.dump();
     return res;
@@ -208,12 +217,14 @@ export const createRegistryClient = (options: RegistryClientOptions = {}): Regis
           const res = await ping(registry, 'https');
           return right({ scheme: 'https', challenge: challengeOf(res) });
         } catch (e) {
+          if (aborted()) return left({ _tag: 'Cancelled', started: true });
           if (!speaksPlainHttp(e)) return left({ _tag: 'Unreachable', registry, message: errorMessage(e) });
           if (!plainAllowed(registry)) return left({ _tag: 'InsecureRefused', registry });
           try {
             const res = await ping(registry, 'http');
             return right({ scheme: 'http', challenge: challengeOf(res) });
           } catch (e2) {
+            if (aborted()) return left({ _tag: 'Cancelled', started: true });
             return left({ _tag: 'Unreachable', registry, message: errorMessage(e2) });
           }
         }
@@ -296,7 +307,9 @@ export const createRegistryClient = (options: RegistryClientOptions = {}): Regis
     }
   };
 
+  const cancelled: RegistryError = { _tag: 'Cancelled', started: true };
   const send = async (req: RegistryRequest): Promise<Either<RegistryError, RegistryResponse>> => {
+    if (aborted()) return left(cancelled);
     const probed = await probe(req.registry);
     if (probed._tag === 'Left') return probed;
     const { scheme } = probed.right;
@@ -313,8 +326,10 @@ export const createRegistryClient = (options: RegistryClientOptions = {}): Regis
           dispatcher: dispatcherFor(req.registry),
           headers: { 'user-agent': userAgent, ...req.headers, ...(auth.right ? { authorization: auth.right } : {}) },
           ...(req.body !== undefined ? { body: req.body } : {}),
+          ...(options.signal === undefined ? {} : { signal: options.signal }),
         });
       } catch (e) {
+        if (aborted()) return left(cancelled);
         return left({ _tag: 'Unreachable', registry: req.registry, message: errorMessage(e) });
       }
       const ok = (res.statusCode >= 200 && res.statusCode <= 299) || (req.accept ?? []).includes(res.statusCode);

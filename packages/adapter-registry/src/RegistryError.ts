@@ -37,7 +37,12 @@ export type RegistryError =
   | { readonly _tag: 'BadCredentialsFile'; readonly path: string; readonly message: string }
   | { readonly _tag: 'InvalidName'; readonly name: string; readonly message: string }
   /** A copy for some platforms from a source that does not serve each of them (`linux/arm64`, ...). */
-  | { readonly _tag: 'PlatformMissing'; readonly registry: string; readonly name: string; readonly missing: readonly string[] };
+  | { readonly _tag: 'PlatformMissing'; readonly registry: string; readonly name: string; readonly missing: readonly string[] }
+  /**
+   * The caller's signal was aborted (SIGINT, SIGTERM): before the copy began (`started: false`: nothing was
+   * asked), or while it ran. A copy writes its tag last, so the target name is either unchanged or complete.
+   */
+  | { readonly _tag: 'Cancelled'; readonly started: boolean };
 
 /** The codes a registry sent with an error, e.g. `['MANIFEST_UNKNOWN']`. */
 export const errorCodes = (error: RegistryError): readonly string[] =>
@@ -88,6 +93,10 @@ export const describeRegistryError = (error: RegistryError): string => {
       return `The credential helper docker-credential-${excerpt(error.helper, 60)} failed for ${error.registry}: ${excerpt(error.message)}.`;
     case 'BadCredentialsFile':
       return `Cannot read the credentials file ${excerpt(error.path)}: ${excerpt(error.message)}.`;
+    case 'Cancelled':
+      return error.started
+        ? 'cancelled by an interrupt while it ran; the tag is written last, so the target name is either unchanged or complete. Rerun to finish.'
+        : 'not started: interrupted before it began. Rerun to finish.';
     case 'PlatformMissing':
       return `the origin ${error.name} does not serve ${error.missing.join(', ')}: nothing was copied (leave that platform out of --platform, or copy from a source that has it).`;
     case 'InvalidName':

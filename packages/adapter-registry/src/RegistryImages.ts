@@ -110,9 +110,10 @@ export interface RegistryImages {
   /**
    * Many copies, `concurrency` at a time, reading each source once. A blob several images share moves once per
    * target registry: into the first repository that needs it, then mounted into the others. One result per
-   * request, in order.
+   * request, in order. Once `signal` is aborted no further copy starts: those end `Cancelled` with
+   * `started: false` (give the client the same signal to cancel the copies in flight too).
    */
-  copyMany(requests: readonly CopyRequest[]): Promise<readonly Either<RegistryError, CopyReport>[]>;
+  copyMany(requests: readonly CopyRequest[], options?: { readonly signal?: AbortSignal }): Promise<readonly Either<RegistryError, CopyReport>[]>;
 }
 
 /** The manifest a copy writes under its tag, chosen from the source for the requested platforms. */
@@ -535,11 +536,13 @@ export const createRegistryImages = (options: RegistryImagesOptions): RegistryIm
     read: (name) => withName(name, readRemote),
     platforms: (name) => withName(name, platformsOf),
     copy: (request) => copyWith(request, memoisedReader(), newLedger()),
-    copyMany: async (requests) => {
+    copyMany: async (requests, manyOptions = {}) => {
       const limit = limiter(options.concurrency ?? 8);
       const read = memoisedReader();
       const ledger = newLedger();
-      return Promise.all(requests.map((r) => limit(() => copyWith(r, read, ledger))));
+      const { signal } = manyOptions;
+      const notStarted: Either<RegistryError, CopyReport> = left({ _tag: 'Cancelled', started: false });
+      return Promise.all(requests.map((r) => limit(() => (signal?.aborted === true ? Promise.resolve(notStarted) : copyWith(r, read, ledger)))));
     },
   };
 };

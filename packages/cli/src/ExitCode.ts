@@ -7,8 +7,9 @@
  *   or project files naming images that could not be resolved.
  * - `usage` (2): a usage, configuration or input error; nothing was changed.
  * - `engine` (3): the container engine is missing or unreachable.
- * - `sigint` (130), `sigterm` (143): `apply`/`fix` were interrupted and printed what they had done (128 + the
- *   signal's number, as a shell reports a process the signal ended).
+ * - `sigint` (130), `sigterm` (143): a command that changes something (`apply`, `fix`, `prefetch`, `publish`,
+ *   `clean --apply`, `sync`) was interrupted and printed what it had done (128 + the signal's number, as a shell
+ *   reports a process the signal ended).
  */
 export const ExitCode = { ok: 0, findings: 1, usage: 2, engine: 3, sigint: 130, sigterm: 143 } as const;
 
@@ -23,5 +24,6 @@ export const exitCodeHelp = [
   '       engine slower than --timeout, or another imgalias holding the apply lock past --lock-timeout',
   '  2    usage, configuration or input error (nothing was changed)',
   '  3    the container engine is missing or unreachable',
-  '  130  interrupted (143: terminated) during apply; the report says what was done: rerun to finish',
+  '  130  interrupted (143: terminated) during apply, fix, prefetch, publish, clean --apply or sync;',
+  '       the report says what was done, what was cancelled and what did not run: rerun to finish',
 ].join('\n');

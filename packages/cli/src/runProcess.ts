@@ -14,9 +14,9 @@ export function runProcess(): void {
     });
   }
 
-  // SIGINT/SIGTERM: while a command runs work that can report what it did (apply), the signal aborts that work
-  // and the command exits 130/143 after its partial report; anywhere else, or on a second signal, the process
-  // ends as the signal's default action would have ended it.
+  // SIGINT/SIGTERM: while a command runs work that can report what it did (apply, fix, prefetch, publish,
+  // clean --apply, sync), the signal aborts that work and the command exits 130/143 after its partial report;
+  // anywhere else, or on a second signal, the process ends as the signal's default action would have ended it.
   const interruption = new AbortController();
   let guarded = 0;
   const onSignal = (name: 'SIGINT' | 'SIGTERM'): void => {

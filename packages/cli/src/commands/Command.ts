@@ -24,7 +24,10 @@ export interface CliIO {
   readonly cwd: string;
   /** Used by `auto` mode probes; defaults to the global fetch. */
   readonly fetch?: typeof fetch;
-  /** SIGINT/SIGTERM as the process receives them; without it a command is never interrupted. */
+  /**
+   * SIGINT/SIGTERM as the process receives them; without it a command is never interrupted. The commands that
+   * change something (apply, fix, prefetch, publish, clean --apply, sync) run under it.
+   */
   readonly interrupt?: Interrupt;
 }
 

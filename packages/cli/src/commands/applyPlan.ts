@@ -9,6 +9,7 @@ import { fromProjectError } from '../CliError.js';
 import { ExitCode } from '../ExitCode.js';
 import { emptyStoreNote, hintsForMissing } from '../MissingImageHints.js';
 import type { CommandContext } from './Command.js';
+import { lockTakenOverNote, lockWaitNote } from './Interruption.js';
 import { jobOptions } from './prepare.js';
 import { snapshotLabel } from './snapshotLabel.js';
 
@@ -17,8 +18,6 @@ export type ApplyFormat = 'text' | 'json' | 'markdown';
 /** The formats of `apply`/`fix`, and of their `--dry-run`, which prints the plan as `plan` does. */
 export const applyFormats = (dryRun: boolean): readonly ('text' | 'json' | 'markdown' | 'shell')[] =>
   dryRun ? ['text', 'json', 'markdown', 'shell'] : ['text', 'json', 'markdown'];
-
-const seconds = (ms: number): string => `${Math.round(ms / 100) / 10} s`;
 
 /**
  * `apply` and `fix`: runs the project job (`applyProject` or `fixProject`), telling its progress as it goes, and
@@ -52,12 +51,10 @@ export async function runApply(options: {
         return;
       }
       case 'LockWait':
-        output.note(
-          `waiting for ${event.holder === undefined ? 'another imgalias process' : `imgalias process ${event.holder.pid}`} to finish applying to this engine (lock ${event.file}; at most ${seconds(event.timeoutMs)}, --lock-timeout)`,
-        );
+        output.note(lockWaitNote(event.holder, event.file, event.timeoutMs));
         return;
       case 'LockTakenOver':
-        output.note(`took over the apply lock ${event.file}: process ${event.holder.pid}, which held it, is gone`);
+        output.note(lockTakenOverNote(event.holder, event.file));
         return;
       case 'Applying':
         progress.start(event.plan.actions.length);

@@ -12,6 +12,8 @@ import type { CommandContext, CommandFlags } from './Command.js';
 import type { CommandSpec } from './CommandSpec.js';
 import { describedAs, group, option } from './options.js';
 import { formatFor } from './formats.js';
+import type { Interruption } from './Interruption.js';
+import { interruptible } from './Interruption.js';
 import { prepare } from './prepare.js';
 import { snapshotLabel } from './snapshotLabel.js';
 
@@ -50,47 +52,66 @@ async function runClean(context: CommandContext, operands: readonly string[], fl
   }
   const format = formatFor(settings, apply ? ['text', 'json', 'markdown'] : ['text', 'json', 'markdown', 'shell'], apply ? 'clean --apply' : 'clean');
   if (isLeft(format)) return format;
-  const prepared = await prepare({ context, settings: { ...settings, from, images: [] }, operands, scope: 'requested-or-store' });
-  if (isLeft(prepared)) return prepared;
-  const { output, snapshot, policy, store, discovery } = prepared.right;
-  const images = [...operands, ...(discovery?.images.map((image) => image.reference) ?? [])];
+  // Untagging writes to the engine: under its apply lock, and interruptible (SIGINT, SIGTERM). `interruption` is
+  // undefined when clean only prints.
+  const body = async (interruption?: Interruption): Promise<Either<CliError, ExitCode>> => {
+    const prepared = await prepare({ context, settings: { ...settings, from, images: [] }, operands });
+    if (isLeft(prepared)) return prepared;
+    const { output, snapshot, policy, store, discovery } = prepared.right;
+    const images = [...operands, ...(discovery?.images.map((image) => image.reference) ?? [])];
 
-  // A saved snapshot without a container list knows no containers; the run then says so rather than pretending
-  // none use the images.
-  const listed = await store.containers();
-  if (isLeft(listed)) return left(E.store(listed.left));
-  const containers = listed.right ?? [];
-  if (listed.right === undefined) output.note(`planned against ${settings.snapshotFile ?? 'a snapshot'}: containers were not checked.`);
-  const plan = planClean({ snapshot, images, policy, includeHarbor, containers, includeUnrecoverable });
-  // One warning per family whose image internal mode could not get back, whether refused or cleaned anyway.
-  for (const refusal of plan.refusals) if (refusal._tag === 'Unrecoverable') output.error(`warning: ${describeCleanRefusal(refusal)}`);
-  for (const finding of plan.findings) if (finding._tag === 'UnrecoverableCleaned') output.error(`warning: ${describeCleanFinding(finding)}`);
-  const blocked = plan.refusals.length > 0;
+    // A saved snapshot without a container list knows no containers; the run then says so rather than pretending
+    // none use the images.
+    const listed = await store.containers();
+    if (isLeft(listed)) return left(E.store(listed.left));
+    const containers = listed.right ?? [];
+    if (listed.right === undefined) output.note(`planned against ${settings.snapshotFile ?? 'a snapshot'}: containers were not checked.`);
+    const plan = planClean({ snapshot, images, policy, includeHarbor, containers, includeUnrecoverable });
+    // One warning per family whose image internal mode could not get back, whether refused or cleaned anyway.
+    for (const refusal of plan.refusals) if (refusal._tag === 'Unrecoverable') output.error(`warning: ${describeCleanRefusal(refusal)}`);
+    for (const finding of plan.findings) if (finding._tag === 'UnrecoverableCleaned') output.error(`warning: ${describeCleanFinding(finding)}`);
+    const blocked = plan.refusals.length > 0;
 
-  if (!apply) {
-    output.print(renderCleanPlan(plan, { format: format.right, engine: store.engine, header: { snapshot: snapshotLabel(settings) } }));
-    if (format.right === 'text' && plan.actions.length > 0) output.note('dry run: nothing was removed; run again with --apply to untag.');
-    return right(blocked ? ExitCode.findings : ExitCode.ok);
-  }
+    if (interruption === undefined) {
+      output.print(renderCleanPlan(plan, { format: format.right, engine: store.engine, header: { snapshot: snapshotLabel(settings) } }));
+      if (format.right === 'text' && plan.actions.length > 0) output.note('dry run: nothing was removed; run again with --apply to untag.');
+      return right(blocked ? ExitCode.findings : ExitCode.ok);
+    }
 
-  // Not given `current`: the store reads itself again, so a name moved since planning is refused, not removed.
-  const untagged = await store.untag(plan.actions);
-  if (isLeft(untagged)) return left(E.store(untagged.left));
-  const failed = untagged.right.filter((r) => r._tag !== 'Untagged').length;
-  const summary = `clean: ${untagged.right.length - failed} untagged, ${plan.kept.length} kept, ${plan.refusals.length} refused, ${failed} failed`;
-  if (format.right === 'json') {
-    output.print(`${JSON.stringify({ version: 1, plan: CleanPlanCodec.encode(plan), results: untagged.right }, null, 2)}\n`);
-  } else {
-    const lines = [
-      ...untagged.right.map(resultLine),
-      ...plan.kept.map((k) => `kept ${familiarName(k.name)} (Harbor copy)`),
-      ...plan.refusals.map((r) => `refused: ${describeCleanRefusal(r)}`),
-      summary,
-    ];
-    output.print(`${(format.right === 'markdown' ? ['### imgalias clean', '', ...lines.map((l) => `- ${l}`)] : lines).join('\n')}\n`);
-  }
-  if (settings.snapshotFile !== undefined) output.note(`dry run against ${settings.snapshotFile}: no engine was touched and the file was not changed.`);
-  return right(failed === 0 && !blocked ? ExitCode.ok : ExitCode.findings);
+    // Not given `current`: the store reads itself again, so a name moved since planning is refused, not removed.
+    // Each result goes to stderr as it completes (for a real engine), as apply's do.
+    const recordProgress = output.interactive || settings.snapshotFile === undefined;
+    const untagged = await store.untag(plan.actions, {
+      ...(interruption.signal === undefined ? {} : { signal: interruption.signal }),
+      onProgress: (event) => (recordProgress ? output.note(resultLine(event.result)) : undefined),
+    });
+    if (isLeft(untagged)) return left(E.store(untagged.left));
+    const notStarted = untagged.right.filter((r) => r._tag === 'NotStarted').length;
+    const removed = untagged.right.filter((r) => r._tag === 'Untagged').length;
+    const failed = untagged.right.length - removed - notStarted;
+    const summary = `clean: ${removed} untagged, ${plan.kept.length} kept, ${plan.refusals.length} refused, ${failed} failed${notStarted > 0 ? `, ${notStarted} not started` : ''}`;
+    if (format.right === 'json') {
+      output.print(`${JSON.stringify({ version: 1, plan: CleanPlanCodec.encode(plan), interrupted: interruption.interrupted(), results: untagged.right }, null, 2)}\n`);
+    } else {
+      const lines = [
+        ...untagged.right.map(resultLine),
+        ...plan.kept.map((k) => `kept ${familiarName(k.name)} (Harbor copy)`),
+        ...plan.refusals.map((r) => `refused: ${describeCleanRefusal(r)}`),
+        summary,
+      ];
+      output.print(`${(format.right === 'markdown' ? ['### imgalias clean', '', ...lines.map((l) => `- ${l}`)] : lines).join('\n')}\n`);
+    }
+    if (interruption.interrupted()) {
+      output.error(
+        `imgalias: interrupted by ${interruption.name()}: ${removed} of ${plan.actions.length} names untagged, ${notStarted} not started. Run the same command again to finish.`,
+      );
+      return right(interruption.exitCode());
+    }
+    if (settings.snapshotFile !== undefined) output.note(`dry run against ${settings.snapshotFile}: no engine was touched and the file was not changed.`);
+    return right(failed === 0 && notStarted === 0 && !blocked ? ExitCode.ok : ExitCode.findings);
+  };
+  if (!apply) return body();
+  return interruptible({ context, settings, output: context.output(settings), lock: true, work: body });
 }
 
 /**
@@ -114,9 +135,9 @@ export const cleanCommand: CommandSpec = {
     ...group.mode,
     ...group.policy,
     ...group.store,
+    option.lockTimeout,
     ...group.from,
   ],
   formats: ['text', 'json', 'markdown', 'shell'],
-  scope: 'requested-or-store',
   run: async (context, { operands, flags }) => runClean(context, operands, flags),
 };

@@ -13,10 +13,12 @@ import { describedAs, group, option } from './options.js';
 import { formatFor } from './formats.js';
 import type { PlatformCheck } from './prefetch/PlatformCheck.js';
 import { checkPlatforms, describePlatformMismatch } from './prefetch/PlatformCheck.js';
-import { prefetchSucceeded, renderPrefetchReport } from './prefetch/PrefetchReport.js';
+import { prefetchSucceeded, pullCounts, renderPrefetchReport } from './prefetch/PrefetchReport.js';
 import { withPullProgress } from './prefetch/PullProgress.js';
 import { pullSettingsOf, splitMirrorFlags } from './prefetch/PullSettings.js';
 import { runPulls } from './prefetch/runPulls.js';
+import type { Interruption } from './Interruption.js';
+import { interruptible } from './Interruption.js';
 import { prepare } from './prepare.js';
 import { snapshotLabel } from './snapshotLabel.js';
 
@@ -34,56 +36,89 @@ export async function runPrefetch(context: CommandContext, operands: readonly st
   const pull = pullSettingsOf(flags, settings);
   if (isLeft(pull)) return pull;
 
-  const prepared = await prepare({ context, settings, operands, scope: 'requested-or-store' });
-  if (isLeft(prepared)) return prepared;
-  const { output: out, snapshot, images, policy, store, discoveryProblems } = prepared.right;
+  // The pulls and the aliases write to the engine: under its apply lock, and interruptible (SIGINT, SIGTERM).
+  const body = async (interruption?: Interruption): Promise<Either<CliError, ExitCode>> => {
+    const prepared = await prepare({ context, settings, operands });
+    if (isLeft(prepared)) return prepared;
+    const { output: out, snapshot, images, policy, store, discoveryProblems } = prepared.right;
 
-  const plan = planPrefetch({ snapshot, images, policy, mirrors: pull.right.mirrors });
-  const label = snapshotLabel(settings);
+    const plan = planPrefetch({ snapshot, images, policy, mirrors: pull.right.mirrors });
+    const label = snapshotLabel(settings);
 
-  if (dryRun) {
-    out.print(renderPullPlan(plan, { format: format.right, engine: store.engine, header: { snapshot: label } }));
-    let mismatches = 0;
-    // A saved snapshot knows no platforms: the check is the engine's.
-    if (pull.right.platform !== undefined && settings.snapshotFile === undefined) {
-      const checked = await checkPlatforms(store, snapshot, images, policy, pull.right.platform);
-      if (isLeft(checked)) return checked;
-      for (const m of checked.right.mismatches) out.error(`platform: ${describePlatformMismatch(m)}`);
-      mismatches = checked.right.mismatches.length;
+    if (interruption === undefined) {
+      out.print(renderPullPlan(plan, { format: format.right, engine: store.engine, header: { snapshot: label } }));
+      let mismatches = 0;
+      // A saved snapshot knows no platforms: the check is the engine's.
+      if (pull.right.platform !== undefined && settings.snapshotFile === undefined) {
+        const checked = await checkPlatforms(store, snapshot, images, policy, pull.right.platform);
+        if (isLeft(checked)) return checked;
+        for (const m of checked.right.mismatches) out.error(`platform: ${describePlatformMismatch(m)}`);
+        mismatches = checked.right.mismatches.length;
+      }
+      return right(plan.findings.length === 0 && discoveryProblems === 0 && mismatches === 0 ? ExitCode.ok : ExitCode.findings);
     }
-    return right(plan.findings.length === 0 && discoveryProblems === 0 && mismatches === 0 ? ExitCode.ok : ExitCode.findings);
-  }
-  const reportFormat = format.right === 'shell' ? 'text' : format.right; // shell is offered only with --dry-run
+    const reportFormat = format.right === 'shell' ? 'text' : format.right; // shell is offered only with --dry-run
+    const { signal } = interruption;
 
-  const entries = pullsOf(plan);
-  const pulled = await withPullProgress({
-    output: out,
-    terminal: context.io.stdout,
-    total: entries.length,
-    attempts: pull.right.attempts,
-    work: (onEvent) => runPulls({ store, entries, pull: pull.right, onEvent }),
-  });
-  if (isLeft(pulled)) return left(E.store(pulled.left));
+    const entries = pullsOf(plan);
+    const pulled = await withPullProgress({
+      output: out,
+      terminal: context.io.stdout,
+      total: entries.length,
+      attempts: pull.right.attempts,
+      work: (onEvent) => runPulls({ store, entries, pull: pull.right, onEvent, ...(signal === undefined ? {} : { signal }) }),
+    });
+    if (isLeft(pulled)) return left(E.store(pulled.left));
 
-  // Then the aliases, exactly as `apply` plans them, so the names the project uses exist.
-  const after = await store.snapshot();
-  if (isLeft(after)) return left(E.store(after.left));
-  const aliasPlan = planAliases({ snapshot: after.right, images, policy });
-  const applied = await applyWithProgress({ store, plan: aliasPlan, current: after.right, concurrency: settings.concurrency, output: out, terminal: context.io.stdout, recordProgress: false });
-  if (isLeft(applied)) return left(E.store(applied.left));
+    // Interrupted while pulling: nothing more starts, not even the aliases; the report says what was pulled.
+    if (interruption.interrupted()) {
+      out.print(renderPrefetchReport({ plan, pulls: pulled.right }, { format: reportFormat, color: out.color, snapshot: label, policy }));
+      const counts = pullCounts(pulled.right);
+      out.error(
+        `imgalias: interrupted by ${interruption.name()}: ${counts.pulled} of ${entries.length} pulled, ${counts.cancelled} cancelled, ${counts.notStarted} not started; no names were aliased. Run the same command again to finish.`,
+      );
+      return right(interruption.exitCode());
+    }
 
-  let platform: PlatformCheck | undefined;
-  if (pull.right.platform !== undefined) {
-    const checked = await checkPlatforms(store, applied.right.after, images, policy, pull.right.platform);
-    if (isLeft(checked)) return checked;
-    platform = checked.right;
-  }
+    // Then the aliases, exactly as `apply` plans them, so the names the project uses exist.
+    const after = await store.snapshot();
+    if (isLeft(after)) return left(E.store(after.left));
+    const aliasPlan = planAliases({ snapshot: after.right, images, policy });
+    const applied = await applyWithProgress({
+      store,
+      plan: aliasPlan,
+      current: after.right,
+      concurrency: settings.concurrency,
+      output: out,
+      terminal: context.io.stdout,
+      recordProgress: false,
+      ...(signal === undefined ? {} : { signal }),
+    });
+    if (isLeft(applied)) return left(E.store(applied.left));
 
-  const outcome = { plan, pulls: pulled.right, aliasPlan, aliases: applied.right, ...(platform === undefined ? {} : { platform }) };
-  out.print(renderPrefetchReport(outcome, { format: reportFormat, color: out.color, snapshot: label, policy }));
-  for (const finding of plan.findings) out.error(describePullFinding(finding));
-  if (settings.snapshotFile !== undefined) out.note(`dry run against ${settings.snapshotFile}: no engine was touched and the file was not changed.`);
-  return right(prefetchSucceeded(outcome) && discoveryProblems === 0 ? ExitCode.ok : ExitCode.findings);
+    let platform: PlatformCheck | undefined;
+    if (pull.right.platform !== undefined && !applied.right.interrupted) {
+      const checked = await checkPlatforms(store, applied.right.after, images, policy, pull.right.platform);
+      if (isLeft(checked)) return checked;
+      platform = checked.right;
+    }
+
+    const outcome = { plan, pulls: pulled.right, aliasPlan, aliases: applied.right, ...(platform === undefined ? {} : { platform }) };
+    out.print(renderPrefetchReport(outcome, { format: reportFormat, color: out.color, snapshot: label, policy }));
+    if (applied.right.interrupted) {
+      const tagged = applied.right.results.filter((r) => r._tag === 'Applied').length;
+      const notStarted = applied.right.results.filter((r) => r._tag === 'NotStarted').length;
+      out.error(
+        `imgalias: interrupted by ${interruption.name()} while aliasing: every pull ended; ${tagged} of ${aliasPlan.actions.length} names tagged, ${notStarted} not started. Run the same command again to finish.`,
+      );
+      return right(interruption.exitCode());
+    }
+    for (const finding of plan.findings) out.error(describePullFinding(finding));
+    if (settings.snapshotFile !== undefined) out.note(`dry run against ${settings.snapshotFile}: no engine was touched and the file was not changed.`);
+    return right(prefetchSucceeded(outcome) && discoveryProblems === 0 ? ExitCode.ok : ExitCode.findings);
+  };
+  if (dryRun) return body();
+  return interruptible({ context, settings, output: context.output(settings), lock: true, work: body });
 }
 
 /** `imgalias prefetch [IMAGE...]`: pull what is missing (Harbor only in internal mode), then alias as `apply`. */
@@ -107,6 +142,7 @@ export const prefetchCommand: CommandSpec = {
       option.concurrency,
       'how many pulls run at once (default 3, config prefetch.concurrency); the tags that follow use it too (default 4)',
     ),
+    option.lockTimeout,
     ...group.from,
     describedAs(option.dryRun, 'print the pull plan (which name from where, and why); pull nothing'),
     { flags: '--attempts <n>', description: 'attempts per candidate registry (default 3, config prefetch.attempts)' },
@@ -117,6 +153,5 @@ export const prefetchCommand: CommandSpec = {
     },
   ],
   formats: ['text', 'json', 'markdown', 'shell'],
-  scope: 'requested-or-store',
   run: async (context, { operands, flags }) => runPrefetch(context, operands, flags),
 };

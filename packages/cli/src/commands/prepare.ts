@@ -4,15 +4,13 @@ import type { ImageLifecycle, ImageStore } from '@imgalias/core';
 import { familiarName } from '@imgalias/core';
 import type { Discovery } from '@imgalias/discover';
 import { describeDiscoveryFinding, isInformationalFinding } from '@imgalias/discover';
-import type { FamilyScope, PreparedProject, ProjectEvent, Settings } from '@imgalias/project/internal';
+import type { PreparedProject, ProjectEvent, Settings } from '@imgalias/project/internal';
 import { prepareProject, readProjectFiles } from '@imgalias/project/internal';
 import type { CliError } from '../CliError.js';
 import { fromProjectError } from '../CliError.js';
 import type { Output } from '../Output.js';
 import type { CommandContext } from './Command.js';
 import { engineReachedNote } from './Command.js';
-
-export type { FamilyScope } from '@imgalias/project/internal';
 
 /** Everything a planning command has once the store is read; nothing has been changed yet. */
 export interface Prepared extends Omit<PreparedProject<ImageStore & ImageLifecycle>, 'discoveryProblems'> {
@@ -81,11 +79,12 @@ export async function prepare(options: {
   readonly context: CommandContext;
   readonly settings: Settings;
   readonly operands: readonly string[];
-  readonly scope: FamilyScope;
 }): Promise<Either<CliError, Prepared>> {
-  const { context, settings, operands, scope } = options;
+  const { context, settings, operands } = options;
   const output = context.output(settings);
-  const prepared = await prepareProject({ ...jobOptions(context, settings, output), images: operands, scope });
+  // The lifecycle commands work on the images named, or every family in the store when none are (`fix`'s wider
+  // scope is the project job's own: `fixProject`).
+  const prepared = await prepareProject({ ...jobOptions(context, settings, output), images: operands, scope: 'requested-or-store' });
   if (prepared._tag === 'Left') return left(fromProjectError(prepared.left));
   return right({ ...prepared.right, output, discoveryProblems: prepared.right.discoveryProblems.length });
 }

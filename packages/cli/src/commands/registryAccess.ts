@@ -27,7 +27,13 @@ export interface RegistryAccess {
  * file and insecure registries from the flags. The adapter is loaded only by the commands that use it.
  * A bad `--platform` or an unreadable `--ca-file` is a usage error (exit 2) before any registry is asked.
  */
-export async function openRegistryAccess(context: CommandContext, flags: CommandFlags, concurrency: number): Promise<Either<CliError, RegistryAccess>> {
+export async function openRegistryAccess(
+  context: CommandContext,
+  flags: CommandFlags,
+  concurrency: number,
+  /** Aborting it cancels every registry request in flight and fails the later ones (`Cancelled`). */
+  signal?: AbortSignal,
+): Promise<Either<CliError, RegistryAccess>> {
   const f = flags;
   const registry = await import('@imgalias/adapter-registry');
   const platforms: Platform[] = [];
@@ -53,6 +59,7 @@ export async function openRegistryAccess(context: CommandContext, flags: Command
     insecure: f.insecureRegistry ?? [],
     ...(ca !== undefined ? { ca } : {}),
     userAgent: 'imgalias',
+    ...(signal === undefined ? {} : { signal }),
   });
   return right({
     images: registry.createRegistryImages({ client, concurrency }),

@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
-import type { CliIO } from '../../src/commands/Command.js';
+import type { CliIO, Interrupt } from '../../src/commands/Command.js';
 import { run } from '../../src/main.js';
 import { captureStream } from '../support/runInProcess.js';
 
@@ -23,6 +23,8 @@ export async function imgalias(
     readonly env: Readonly<Record<string, string | undefined>>;
     readonly terminal?: boolean;
     readonly onStderr?: (chunk: string) => void;
+    /** SIGINT/SIGTERM as the process would deliver them: see `testInterrupt`. */
+    readonly interrupt?: Interrupt;
   },
 ): Promise<Run> {
   const stdout = captureStream(options.terminal === true);
@@ -39,10 +41,23 @@ export async function imgalias(
             return kept;
           },
         };
-  const io: CliIO = { stdout, stderr, cwd: options.cwd, env: options.env };
+  const io: CliIO = { stdout, stderr, cwd: options.cwd, env: options.env, ...(options.interrupt === undefined ? {} : { interrupt: options.interrupt }) };
   const started = performance.now();
   const exitCode = await run(argv, io);
   return { exitCode, stdout: stdout.text(), stderr: captured.text(), ms: performance.now() - started };
+}
+
+/**
+ * An interrupt a test sends itself, as runProcess.ts delivers SIGINT/SIGTERM to a command (inside `during` the
+ * signal aborts the work; the command reports and exits 130/143): `send('SIGINT')` at the event the test waits
+ * for, so nothing depends on timing.
+ */
+export function testInterrupt(): { readonly interrupt: Interrupt; send(signal: 'SIGINT' | 'SIGTERM'): void } {
+  const controller = new AbortController();
+  return {
+    interrupt: { signal: controller.signal, during: (work) => work() },
+    send: (signal) => controller.abort(signal),
+  };
 }
 
 /**

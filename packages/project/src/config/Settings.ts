@@ -88,7 +88,7 @@ export interface Settings {
   readonly concurrency: number; // default 4
   /** How long one engine process may run (`--timeout`, IMGALIAS_ENGINE_TIMEOUT, config `engineTimeout`). */
   readonly engineTimeoutMs: number; // default 30 s
-  /** How long `apply`/`fix` wait for another imgalias's apply lock on the same engine (`--lock-timeout`). */
+  /** How long the commands that write to the engine wait for another imgalias's apply lock on it (`--lock-timeout`). */
   readonly lockTimeoutMs: number; // default 120 s
   readonly images: readonly string[]; // config `images`
   readonly from: readonly string[]; // discovery paths (flag --from + config)

@@ -7,14 +7,17 @@ export const runPulls = (options: {
   readonly entries: readonly PullRequest[];
   readonly pull: PullSettings;
   readonly onEvent: (event: PullEvent) => void;
+  /** Aborting it stops starting pulls and cancels those in flight. */
+  readonly signal?: AbortSignal;
 }) => {
-  const { store, entries, pull, onEvent } = options;
+  const { store, entries, pull, onEvent, signal } = options;
   const givenPlatform = pull.platform?._tag === 'Given' ? pull.platform.platform : undefined;
   return store.pull(entries, {
     attempts: pull.attempts,
     baseDelayMs: pull.baseDelayMs,
     concurrency: pull.concurrency,
     ...(givenPlatform === undefined ? {} : { platform: givenPlatform }),
+    ...(signal === undefined ? {} : { signal }),
     onProgress: onEvent,
   });
 };
