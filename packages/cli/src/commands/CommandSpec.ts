@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { Option } from 'commander';
 import type { Either } from 'fp-ts/lib/Either.js';
-import type { FamilyScope, OutputFormat } from '@imgalias/project/internal';
+import type { OutputFormat } from '@imgalias/project/internal';
 import type { CliError } from '../CliError.js';
 import type { ExitCode } from '../ExitCode.js';
 import type { CommandContext, Invocation } from './Command.js';
@@ -44,8 +44,6 @@ export interface CommandSpec {
   readonly formats?: readonly OutputFormat[];
   /** `--quiet`, `--verbose` and `--no-color`; every command but `snapshot` has them. Default true. */
   readonly display?: boolean;
-  /** Which families a planning command works on besides the images named. */
-  readonly scope?: FamilyScope;
   /** The command's body: the exit code of a completed run, or the error that stopped it. */
   readonly run: (context: CommandContext, invocation: Invocation) => Promise<Either<CliError, ExitCode>>;
 }

@@ -20,7 +20,6 @@ export const applyCommand: CommandSpec = {
     ...group.from,
   ],
   formats: ['text', 'json', 'markdown', 'shell'],
-  scope: 'requested-or-store',
   run: async (context, { operands, flags }) => {
     const settings = await context.loadSettings(flags);
     if (isLeft(settings)) return settings;

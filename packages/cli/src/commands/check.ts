@@ -80,7 +80,6 @@ export const checkCommand: CommandSpec = {
     { flags: '--registry', description: "check Harbor itself instead of the engine: each image's Harbor name must exist (no engine needed)" },
   ],
   formats: ['text', 'json', 'markdown'],
-  scope: 'requested-or-store',
   run: async (context, { operands, flags }) => {
     if (flags.registry === true) return runRegistryCheck(context, operands, flags);
     const settings = await context.loadSettings(flags);

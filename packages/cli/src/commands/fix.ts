@@ -27,7 +27,6 @@ export const fixCommand: CommandSpec = {
     { flags: '--registry', description: "apply the alias plan to Harbor itself: tag each missing Harbor name from its rule's staging source (no engine needed)" },
   ],
   formats: ['text', 'json', 'markdown', 'shell'],
-  scope: 'store-and-project',
   run: async (context, { flags }) => {
     if (flags.registry === true) return runRegistryFix(context, [], flags);
     const settings = await context.loadSettings(flags);

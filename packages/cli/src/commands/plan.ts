@@ -38,7 +38,6 @@ export const planCommand: CommandSpec = {
     },
   ],
   formats: ['text', 'json', 'markdown', 'shell'],
-  scope: 'requested-or-store',
   run: async (context, { operands, flags }) => {
     if (flags.registry === true && flags.prefetch === true) {
       return left(E.usage('--prefetch prints the pull plan for an engine and --registry plans against Harbor: give one of them. Nothing was changed.'));
