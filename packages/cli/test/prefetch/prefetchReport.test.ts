@@ -68,6 +68,36 @@ describe('renderPrefetchReport', () => {
   });
 });
 
+describe('renderPrefetchReport of an interrupted run', () => {
+  const cancelled: PullResult = {
+    _tag: 'PullFailed',
+    family: 'docker.io/library/nginx:1',
+    tried: [{ candidate: { ...harbor, reference: 'harbor.corp.local/proj/nginx:1' }, attempts: 1, error: { _tag: 'Engine', error: { _tag: 'Cancelled', engine: 'docker', args: ['pull', 'x'] } }, permanent: false }],
+  };
+  const notStarted: PullResult = { _tag: 'NotStarted', family: 'docker.io/library/busybox:1' };
+  // Interrupted while pulling: no alias was planned or made.
+  const interrupted: PrefetchOutcome = { plan, pulls: [pulled, cancelled, notStarted] };
+
+  test('text: what was pulled, what was cancelled while running, what never started; no alias report', () => {
+    const lines = renderPrefetchReport(interrupted, { ...options, format: 'text' }).trimEnd().split('\n');
+    expect(lines).toEqual([
+      'pulled redis:7 from harbor.corp.local/proj/redis:7 (attempt 2, after 1 other candidate)',
+      'cancelled nginx:1: the pull from harbor.corp.local/proj/nginx:1 was cancelled by the interrupt; it may or may not have finished',
+      'not started busybox:1: interrupted',
+      'aliases: none made: interrupted before aliasing',
+      'prefetch: 1 pulled, 1 present, 0 failed, 1 cancelled, 1 not started',
+    ]);
+  });
+
+  test('json: interrupted instead of aliases; such a run never counts as clean', () => {
+    const report = JSON.parse(renderPrefetchReport(interrupted, { ...options, format: 'json' })) as Record<string, unknown>;
+    expect(report['interrupted']).toBe(true);
+    expect(report).not.toHaveProperty('aliases');
+    expect(prefetchSucceeded(interrupted)).toBe(false);
+    expect(prefetchSucceeded({ ...outcome, pulls: [pulled, notStarted] })).toBe(false);
+  });
+});
+
 describe('prefetchSucceeded', () => {
   test('only when every pull and alias worked and nothing was found', () => {
     expect(prefetchSucceeded(outcome)).toBe(true);
