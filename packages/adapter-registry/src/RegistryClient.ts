@@ -193,14 +193,36 @@ export const createRegistryClient = (options: RegistryClientOptions = {}): Regis
 
   // A function, not a narrowed property: the signal may fire during any await.
   const aborted = (): boolean => options.signal?.aborted === true;
+  // undici does not end a request still connecting (a registry that accepted the connection and says nothing)
+  // when its signal aborts, only at its connect timeout: race the signal, and drop a response that comes late.
+  const untilAborted = (pending: Promise<Dispatcher.ResponseData>): Promise<Dispatcher.ResponseData> => {
+    const signal = options.signal;
+    if (signal === undefined) return pending;
+    return new Promise((resolve, reject) => {
+      const onAbort = (): void => reject(new Error('cancelled by the caller'));
+      if (signal.aborted) onAbort();
+      else signal.addEventListener('abort', onAbort, { once: true });
+      pending.then(
+        (res) => {
+          signal.removeEventListener('abort', onAbort);
+          if (signal.aborted) res.body.destroy();
+          else resolve(res);
+        },
+        (error: unknown) => {
+          signal.removeEventListener('abort', onAbort);
+          reject(error);
+        },
+      );
+    });
+  };
 
   const ping = async (registry: string, scheme: Scheme): Promise<Dispatcher.ResponseData> => {
-    const res = await request(`${scheme}://${apiHost(registry)}/v2/`, {
+    const res = await untilAborted(request(`${scheme}://${apiHost(registry)}/v2/`, {
       method: 'GET',
       dispatcher: dispatcherFor(registry),
       headers: { 'user-agent': userAgent },
       ...(options.signal === undefined ? {} : { signal: options.signal }),
-    });
+    }));
     await res.body.dump();
     return res;
   };
@@ -251,11 +273,12 @@ export const createRegistryClient = (options: RegistryClientOptions = {}): Regis
       return left({ _tag: 'InsecureRefused', registry: realmHost });
     }
     try {
-      const res = await request(url, {
+      const res = await untilAborted(request(url, {
         method: 'GET',
         dispatcher: insecure.has(realmHost) ? unverified : verified,
         headers: { 'user-agent': userAgent, ...(creds.right ? { authorization: basicHeader(creds.right) } : {}) },
-      });
+        ...(options.signal === undefined ? {} : { signal: options.signal }),
+      }));
       if (res.statusCode === 401 || res.statusCode === 403) {
         const codes = await readErrorCodes(res.body);
         return left({ _tag: 'Unauthorized', registry, detail: `the token service ${realmHost} answered ${res.statusCode}${codes.length ? ` (${codes.map((c) => c.code).join(', ')})` : ''}` });
@@ -271,6 +294,7 @@ export const createRegistryClient = (options: RegistryClientOptions = {}): Regis
       const seconds = typeof body.expires_in === 'number' && body.expires_in > 0 ? body.expires_in : DEFAULT_TOKEN_SECONDS;
       return right({ value, expiresAt: issued + seconds * 1000 });
     } catch (e) {
+      if (aborted()) return left({ _tag: 'Cancelled', started: true });
       return left({ _tag: 'Unreachable', registry: realmHost, message: errorMessage(e) });
     }
   };
@@ -321,13 +345,13 @@ export const createRegistryClient = (options: RegistryClientOptions = {}): Regis
       if (auth._tag === 'Left') return auth;
       let res: Dispatcher.ResponseData;
       try {
-        res = await request(`${scheme}://${apiHost(req.registry)}${req.path}`, {
+        res = await untilAborted(request(`${scheme}://${apiHost(req.registry)}${req.path}`, {
           method: req.method,
           dispatcher: dispatcherFor(req.registry),
           headers: { 'user-agent': userAgent, ...req.headers, ...(auth.right ? { authorization: auth.right } : {}) },
           ...(req.body !== undefined ? { body: req.body } : {}),
           ...(options.signal === undefined ? {} : { signal: options.signal }),
-        });
+        }));
       } catch (e) {
         if (aborted()) return left(cancelled);
         return left({ _tag: 'Unreachable', registry: req.registry, message: errorMessage(e) });
@@ -381,7 +405,9 @@ export const createRegistryClient = (options: RegistryClientOptions = {}): Regis
     sendWithRetry: (req) => retrying(() => send(req)),
     retrying,
     close: async () => {
-      await Promise.all([verified.close(), unverified.close()]);
+      // Once aborted, nothing in flight is worth waiting for (a connection still connecting would hold close()).
+      if (aborted()) await Promise.all([verified.destroy(), unverified.destroy()]);
+      else await Promise.all([verified.close(), unverified.close()]);
     },
   };
 };
