@@ -28,8 +28,8 @@ export interface Interruption {
 const seconds = (ms: number): string => `${Math.round(ms / 100) / 10} s`;
 
 /** The note while another process holds the engine's apply lock. */
-export const lockWaitNote = (holder: LockHolder | undefined, file: string, timeoutMs: number, verb = 'applying'): string =>
-  `waiting for ${holder === undefined ? 'another imgalias process' : `imgalias process ${holder.pid}`} to finish ${verb} to this engine (lock ${file}; at most ${seconds(timeoutMs)}, --lock-timeout)`;
+export const lockWaitNote = (holder: LockHolder | undefined, file: string, timeoutMs: number): string =>
+  `waiting for ${holder === undefined ? 'another imgalias process' : `imgalias process ${holder.pid}`} to finish applying to this engine (lock ${file}; at most ${seconds(timeoutMs)}, --lock-timeout)`;
 
 /** The note when a lock left by a process that is gone was taken over. */
 export const lockTakenOverNote = (holder: LockHolder, file: string): string =>
