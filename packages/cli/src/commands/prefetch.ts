@@ -37,6 +37,7 @@ export async function runPrefetch(context: CommandContext, operands: readonly st
   if (isLeft(pull)) return pull;
 
   // The pulls and the aliases write to the engine: under its apply lock, and interruptible (SIGINT, SIGTERM).
+  // `interruption` is undefined for a dry run.
   const body = async (interruption?: Interruption): Promise<Either<CliError, ExitCode>> => {
     const prepared = await prepare({ context, settings, operands });
     if (isLeft(prepared)) return prepared;
