@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import type { Readable } from 'node:stream';
 import type { Either } from 'fp-ts/lib/Either.js';
 import { left, right } from 'fp-ts/lib/Either.js';
@@ -191,12 +192,21 @@ export const createRegistryClient = (options: RegistryClientOptions = {}): Regis
     return c;
   };
 
+  // Every request in flight listens for the abort: on a signal of the client's own, linked to the caller's once,
+  // so many requests at a time neither warn of a listener leak nor touch the caller's signal.
+  const cancel = options.signal === undefined ? undefined : new AbortController();
+  if (cancel !== undefined && options.signal !== undefined) {
+    setMaxListeners(0, cancel.signal);
+    const caller = options.signal;
+    if (caller.aborted) cancel.abort(caller.reason);
+    else caller.addEventListener('abort', () => cancel.abort(caller.reason), { once: true });
+  }
+  const signal = cancel?.signal;
   // A function, not a narrowed property: the signal may fire during any await.
-  const aborted = (): boolean => options.signal?.aborted === true;
+  const aborted = (): boolean => signal?.aborted === true;
   // undici does not end a request still connecting (a registry that accepted the connection and says nothing)
   // when its signal aborts, only at its connect timeout: race the signal, and drop a response that comes late.
   const untilAborted = (pending: Promise<Dispatcher.ResponseData>): Promise<Dispatcher.ResponseData> => {
-    const signal = options.signal;
     if (signal === undefined) return pending;
     return new Promise((resolve, reject) => {
       const onAbort = (): void => reject(new Error('cancelled by the caller'));
@@ -221,7 +231,7 @@ export const createRegistryClient = (options: RegistryClientOptions = {}): Regis
       method: 'GET',
       dispatcher: dispatcherFor(registry),
       headers: { 'user-agent': userAgent },
-      ...(options.signal === undefined ? {} : { signal: options.signal }),
+      ...(signal === undefined ? {} : { signal }),
     }));
     await res.body.dump();
     return res;
@@ -277,7 +287,7 @@ export const createRegistryClient = (options: RegistryClientOptions = {}): Regis
         method: 'GET',
         dispatcher: insecure.has(realmHost) ? unverified : verified,
         headers: { 'user-agent': userAgent, ...(creds.right ? { authorization: basicHeader(creds.right) } : {}) },
-        ...(options.signal === undefined ? {} : { signal: options.signal }),
+        ...(signal === undefined ? {} : { signal }),
       }));
       if (res.statusCode === 401 || res.statusCode === 403) {
         const codes = await readErrorCodes(res.body);
@@ -350,7 +360,7 @@ export const createRegistryClient = (options: RegistryClientOptions = {}): Regis
           dispatcher: dispatcherFor(req.registry),
           headers: { 'user-agent': userAgent, ...req.headers, ...(auth.right ? { authorization: auth.right } : {}) },
           ...(req.body !== undefined ? { body: req.body } : {}),
-          ...(options.signal === undefined ? {} : { signal: options.signal }),
+          ...(signal === undefined ? {} : { signal }),
         }));
       } catch (e) {
         if (aborted()) return left(cancelled);

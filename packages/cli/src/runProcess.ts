@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { printable } from '@imgalias/core/internal';
 import { run } from './main.js';
 
@@ -18,6 +19,8 @@ export function runProcess(): void {
   // clean --apply, sync), the signal aborts that work and the command exits 130/143 after its partial report;
   // anywhere else, or on a second signal, the process ends as the signal's default action would have ended it.
   const interruption = new AbortController();
+  // Every engine process and registry request in flight listens on it: many at once is no listener leak.
+  setMaxListeners(0, interruption.signal);
   let guarded = 0;
   const onSignal = (name: 'SIGINT' | 'SIGTERM'): void => {
     if (guarded === 0 || interruption.signal.aborted) {

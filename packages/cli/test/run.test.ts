@@ -23,7 +23,7 @@ describe('the imgalias program', () => {
     const result = await runInProcess([command, '--help'], { cwd: await tmp() });
     expect(result.exitCode).toBe(ExitCode.ok);
     expect(result.stdout).toContain(`Usage: imgalias ${command}`);
-    expect(result.stdout.trimEnd().endsWith('130  interrupted (143: terminated) during apply; the report says what was done: rerun to finish')).toBe(true);
+    expect(result.stdout.trimEnd().endsWith('130  interrupted (143: terminated) during apply, fix, prefetch, publish, clean --apply or sync;\n       the report says what was done, what was cancelled and what did not run: rerun to finish')).toBe(true);
   });
 
   test('--version prints a version and exits 0', async () => {
