@@ -1,23 +1,9 @@
 import { describe, expect, test } from '@jest/globals';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import ts from 'typescript';
+import { exportsOf } from '../../../test-support/publicSurface.js';
 
 const SRC = resolve(dirname(fileURLToPath(import.meta.url)), '../src');
-
-/** Each name an entry point exports, and whether its declaration carries a doc comment. */
-const exportsOf = (entry: string): { readonly name: string; readonly documented: boolean }[] => {
-  const program = ts.createProgram([entry], { module: ts.ModuleKind.NodeNext, moduleResolution: ts.ModuleResolutionKind.NodeNext, target: ts.ScriptTarget.ES2022, noEmit: true, skipLibCheck: true });
-  const checker = program.getTypeChecker();
-  const source = program.getSourceFile(entry);
-  if (source === undefined) throw new Error(`cannot read ${entry}`);
-  const module = checker.getSymbolAtLocation(source);
-  if (module === undefined) throw new Error(`${entry} is not a module`);
-  return checker.getExportsOfModule(module).map((exported) => {
-    const symbol = exported.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(exported) : exported;
-    return { name: exported.getName(), documented: symbol.getDocumentationComment(checker).length > 0 };
-  });
-};
 
 describe('the public surface of @imgalias/core', () => {
   const publicNames = exportsOf(resolve(SRC, 'index.ts'));

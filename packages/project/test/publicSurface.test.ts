@@ -1,30 +1,14 @@
 import { describe, expect, test } from '@jest/globals';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import ts from 'typescript';
+import { exportsOf } from '../../../test-support/publicSurface.js';
 
 const SRC = resolve(dirname(fileURLToPath(import.meta.url)), '../src');
 
-/** Each name an entry point exports, and whether its declaration carries a doc comment. */
-const exportsOf = (entry: string): { readonly name: string; readonly documented: boolean }[] => {
-  const program = ts.createProgram([entry], {
-    module: ts.ModuleKind.NodeNext,
-    moduleResolution: ts.ModuleResolutionKind.NodeNext,
-    target: ts.ScriptTarget.ES2022,
-    noEmit: true,
-    skipLibCheck: true,
-    baseUrl: SRC,
-    paths: { '@imgalias/core/internal': ['../../core/src/internal.ts'], '@imgalias/*': ['../../*/src/index.ts'] },
-  });
-  const checker = program.getTypeChecker();
-  const source = program.getSourceFile(entry);
-  if (source === undefined) throw new Error(`cannot read ${entry}`);
-  const module = checker.getSymbolAtLocation(source);
-  if (module === undefined) throw new Error(`${entry} is not a module`);
-  return checker.getExportsOfModule(module).map((exported) => {
-    const symbol = exported.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(exported) : exported;
-    return { name: exported.getName(), documented: symbol.getDocumentationComment(checker).length > 0 };
-  });
+/** The workspace siblings the project's entry points import, resolved to their sources. */
+const SIBLINGS = {
+  baseUrl: SRC,
+  paths: { '@imgalias/core/internal': ['../../core/src/internal.ts'], '@imgalias/*': ['../../*/src/index.ts'] },
 };
 
 // What a build tool needs: the jobs, their options and results, how to word their errors, and the settings types
@@ -65,8 +49,8 @@ const PUBLIC = [
 ];
 
 describe('the public surface of @imgalias/project', () => {
-  const publicNames = exportsOf(resolve(SRC, 'index.ts'));
-  const internalNames = exportsOf(resolve(SRC, 'internal.ts'));
+  const publicNames = exportsOf(resolve(SRC, 'index.ts'), SIBLINGS);
+  const internalNames = exportsOf(resolve(SRC, 'internal.ts'), SIBLINGS);
 
   test('is exactly the jobs, their options and results, and the settings types they name', () => {
     const sorted = (names: readonly string[]): string[] => [...names].sort((a, b) => a.localeCompare(b));
