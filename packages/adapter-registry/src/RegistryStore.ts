@@ -1,6 +1,7 @@
 import type { Either } from 'fp-ts/lib/Either.js';
 import { left, right } from 'fp-ts/lib/Either.js';
 import type { ActionResult, ApplyOptions, ApplyReport, ImageStore, Plan, Refusal, Snapshot, SnapshotImage, StoreError, TagAction } from '@imgalias/core';
+import { applyToSnapshot } from '@imgalias/core';
 import { canonicalTagName, mapBounded, planMismatches, preflightPlan, recheckTarget } from '@imgalias/core/internal';
 import type { RegistryError } from './RegistryError.js';
 import { describeRegistryError } from './RegistryError.js';
@@ -36,17 +37,18 @@ const ENGINE = 'docker';
 
 const storeError = (error: RegistryError): StoreError => ({ _tag: 'EngineUnreachable', engine: ENGINE, message: describeRegistryError(error) });
 
-const copyFailed = (action: TagAction, error: RegistryError): ActionResult => ({
-  _tag: 'Failed',
-  action,
-  error: {
-    _tag: 'RequestFailed',
-    engine: ENGINE,
-    args: ['copy', action.source, action.target],
-    ...(error._tag === 'HttpStatus' ? { status: error.status } : {}),
-    message: describeRegistryError(error),
-  },
-});
+// An interrupt (the client's signal) cancels the requests: an action whose first request never began was not
+// started; one cancelled in flight is `Cancelled`, as an engine process would be (the tag is written last, so the
+// target is unchanged or complete).
+const copyFailed = (action: TagAction, error: RegistryError): ActionResult => {
+  const args = ['copy', action.source, action.target];
+  if (error._tag === 'Cancelled') return error.started ? { _tag: 'Failed', action, error: { _tag: 'Cancelled', engine: ENGINE, args } } : { _tag: 'NotStarted', action };
+  return {
+    _tag: 'Failed',
+    action,
+    error: { _tag: 'RequestFailed', engine: ENGINE, args, ...(error._tag === 'HttpStatus' ? { status: error.status } : {}), message: describeRegistryError(error) },
+  };
+};
 
 const refused = (action: TagAction, reason: Refusal): ActionResult => ({ _tag: 'Refused', action, reason });
 
@@ -59,7 +61,9 @@ const refused = (action: TagAction, reason: Refusal): ActionResult => ({ _tag: '
  * (a name another process set meanwhile ends `ChangedUnderUs`); a tag to a name that is not writable (an
  * origin, a `localhost/` or short name, a name the store was not given) ends `Refused` (`NotWritable`) without
  * asking the registry, and one from a source the store does not hold `Refused` (`NotHeld`). After applying, the names are read again
- * and the plan verified against them.
+ * and the plan verified against them. Aborting the `signal` of `apply` (with the client's own signal, which
+ * cancels its requests) starts no further action (`NotStarted`); a copy cancelled in flight ends `Failed` with a
+ * `Cancelled` error, and the report is `interrupted`, not read back.
  *
  * @example
  * const registry = createRegistryImages({ client: createRegistryClient() });
@@ -138,7 +142,11 @@ export const createRegistryStore = (options: RegistryStoreOptions): ImageStore =
     const results = await mapBounded(decisions, { limit: applyOptions.concurrency ?? 4 }, settle, (decision): ActionResult =>
       decision._tag === 'Done' ? decision.result : { _tag: 'NotStarted', action: decision.action },
     );
-    if (signal?.aborted === true) return right({ results, after: current, verified: false, mismatches: [], interrupted: true });
+    if (signal?.aborted === true) {
+      // Interrupted: no read back (the user asked to stop); `after` models what was applied, as an engine store's does.
+      const applied = results.flatMap((r) => (r._tag === 'Applied' ? [r.action] : []));
+      return right({ results, after: applyToSnapshot(current, { ...plan, actions: applied }), verified: false, mismatches: [], interrupted: true });
+    }
     const after = await snapshot();
     if (after._tag === 'Left') return after;
     const mismatches = planMismatches(after.right, plan);

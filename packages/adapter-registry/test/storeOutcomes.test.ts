@@ -77,6 +77,57 @@ describe('the registry store reports what it will not do as refusals, and what t
   });
 });
 
+describe('the registry store interrupted: its requests cancelled by the signal the caller aborts', () => {
+  const DST = (n: number): string => `harbor.test/proj/dst${n}:1`;
+  const names = [{ name: SRC, at: SRC, writable: true }, ...[1, 2, 3].map((n) => ({ name: DST(n), at: DST(n), writable: true }))];
+  const current: Snapshot = { version: 1, images: [{ id: digest('a'), names: [SRC] }] };
+  const plan = planOf(tag(SRC, DST(1)), tag(SRC, DST(2)), tag(SRC, DST(3)));
+
+  it('a copy cancelled in flight is Failed with Cancelled, as an engine process is; later ones are NotStarted; `after` models what was applied', async () => {
+    const controller = new AbortController();
+    const { images, copies } = fakeImages({ [SRC]: 'a' });
+    // The interrupt arrives while the second copy runs: the client ends it `Cancelled` (started).
+    const interrupted: RegistryImages = {
+      ...images,
+      copy: async (request) => {
+        if (copies.length === 0) return images.copy(request);
+        copies.push(`${request.source} -> ${request.target}`);
+        controller.abort('SIGINT');
+        return left({ _tag: 'Cancelled', started: true });
+      },
+    };
+    const store = createRegistryStore({ images: interrupted, names });
+    const report = rightOf(await store.apply(plan, { current, concurrency: 1, signal: controller.signal }));
+    expect(report.results).toEqual([
+      { _tag: 'Applied', action: plan.actions[0] },
+      { _tag: 'Failed', action: plan.actions[1], error: { _tag: 'Cancelled', engine: 'docker', args: ['copy', SRC, DST(2)] } },
+      { _tag: 'NotStarted', action: plan.actions[2] },
+    ]);
+    expect(copies).toEqual([`${SRC} -> ${DST(1)}`, `${SRC} -> ${DST(2)}`]);
+    expect(report).toMatchObject({ interrupted: true, verified: false, mismatches: [] });
+    // Not read back (the user asked to stop): the snapshot with the applied tag modelled.
+    expect(report.after).toEqual({ version: 1, images: [{ id: digest('a'), names: [DST(1), SRC].sort() }] });
+  });
+
+  it('an action whose first request the cancelled client never sent is NotStarted, not Failed', async () => {
+    const controller = new AbortController();
+    const { images, copies } = fakeImages({ [SRC]: 'a' });
+    // The interrupt arrives as the action's re-read of its target is about to go: the client sends nothing.
+    const refusing: RegistryImages = {
+      ...images,
+      head: async () => {
+        controller.abort('SIGTERM');
+        return left({ _tag: 'Cancelled', started: false });
+      },
+    };
+    const store = createRegistryStore({ images: refusing, names });
+    const report = rightOf(await store.apply(planOf(tag(SRC, DST(1))), { current, signal: controller.signal }));
+    expect(report.results).toEqual([{ _tag: 'NotStarted', action: plan.actions[0] }]);
+    expect(report.interrupted).toBe(true);
+    expect(copies).toEqual([]);
+  });
+});
+
 /** The Right of an Either, or a failed test. */
 const rightOf = <A>(either: Either<unknown, A>): A => {
   if (either._tag === 'Left') throw new Error(`expected Right, got ${JSON.stringify(either.left)}`);
