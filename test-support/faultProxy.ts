@@ -17,13 +17,24 @@ export type Fault =
   /** forwards the request unchanged once `until` settles: holds one step of a client until an event */
   | { readonly _tag: 'Hold'; readonly until: Promise<unknown> };
 
+/** Which requests a fault or a wait is for: the method (any when absent) and a pattern for the path. */
+export interface RequestMatch {
+  readonly method?: string;
+  readonly path: RegExp;
+}
+
 export interface FaultProxy {
   /** `127.0.0.1:PORT`: the registry part of image names that go through the proxy */
   readonly host: string;
   /** The next `times` requests whose method and path match get `fault`. */
-  inject(fault: Fault, match: { readonly method?: string; readonly path: RegExp }, times?: number): void;
+  inject(fault: Fault, match: RequestMatch, times?: number): void;
   /** Requests seen, as `METHOD path`, and which of them were faulted. */
   readonly seen: { readonly line: string; readonly faulted: boolean }[];
+  /**
+   * Settles once `count` requests matching `match` have arrived (at once if they already have), whether faulted
+   * or not: "the request a `Hold` holds is here" is `await proxy.whenSeen({ method: 'PUT', path: /.../ })`.
+   */
+  whenSeen(match: RequestMatch, count?: number): Promise<void>;
   /** Settles once `count` faults have been delivered in full (a dropped body: after its socket is destroyed). */
   whenDelivered(count: number): Promise<void>;
   close(): Promise<void>;
@@ -41,9 +52,21 @@ export async function startFaultProxy(upstreamPort: number): Promise<FaultProxy>
       w.ok();
     }
   };
+  const matches = (match: RequestMatch, method: string | undefined, url: string): boolean =>
+    (match.method === undefined || match.method === method) && match.path.test(url);
+  const arrivals: { match: RequestMatch; count: number; ok: () => void }[] = [];
+  const arrived = (match: RequestMatch): number =>
+    seen.filter((s) => {
+      const [method, url] = s.line.split(' ', 2);
+      return matches(match, method, url ?? '');
+    }).length;
   const server = createServer(async (req, res) => {
-    const rule = rules.find((r) => r.left > 0 && (r.method === undefined || r.method === req.method) && r.path.test(req.url ?? ''));
+    const rule = rules.find((r) => r.left > 0 && matches(r, req.method, req.url ?? ''));
     seen.push({ line: `${req.method} ${req.url}`, faulted: rule !== undefined });
+    for (const a of arrivals.filter((x) => arrived(x.match) >= x.count)) {
+      arrivals.splice(arrivals.indexOf(a), 1);
+      a.ok();
+    }
     if (rule) rule.left -= 1;
     if (rule?.fault._tag === 'Status') {
       req.resume();
@@ -113,6 +136,7 @@ export async function startFaultProxy(upstreamPort: number): Promise<FaultProxy>
       rules.push({ fault, ...(match.method !== undefined ? { method: match.method } : {}), path: match.path, left: times });
     },
     seen,
+    whenSeen: (match, count = 1) => (arrived(match) >= count ? Promise.resolve() : new Promise<void>((ok) => arrivals.push({ match, count, ok }))),
     whenDelivered: (count) => (delivered >= count ? Promise.resolve() : new Promise<void>((ok) => waiting.push({ count, ok }))),
     close: () =>
       new Promise<void>((ok) => {

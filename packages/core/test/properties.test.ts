@@ -9,7 +9,7 @@ import {
   parseReference,
   planAliases,
 } from '@imgalias/core';
-import { canonicalTagKey, indexSnapshot } from '@imgalias/core/internal';
+import { canonicalTagKey, indexSnapshot, preflightPlan } from '@imgalias/core/internal';
 import { locateNames } from '../src/Snapshot.js';
 import { HARBOR } from './support/builders.js';
 
@@ -159,6 +159,16 @@ describe('planning laws', () => {
         if (!policy.harborTags) expect(action.role).not.toBe('harbor');
       }
       expect(new Set(plan.actions.map((action) => action.target)).size).toBe(plan.actions.length);
+    },
+  );
+
+  test.prop([snapshotArb, requestsArb, policyArb], { numRuns: 400 })(
+    'a fresh plan is never refused: preflight against the snapshot it was made from runs every action',
+    (store, images, policy) => {
+      // Why `apply` and `fix --registry` report no `refused` line: they hand the store the snapshot they planned
+      // from; a store that changes afterwards shows as `changed under us` (the re-read before each tag).
+      const plan = planAliases({ snapshot: store, images, policy });
+      expect(preflightPlan({ plan, snapshot: store }).filter((decision) => decision._tag !== 'Run')).toEqual([]);
     },
   );
 

@@ -1,5 +1,6 @@
 import type { Either } from 'fp-ts/lib/Either.js';
 import { isLeft, left, right } from 'fp-ts/lib/Either.js';
+import type { ApplyReport } from '@imgalias/core';
 import type { LockHolder } from '@imgalias/adapter-docker';
 import { acquireApplyLock } from '@imgalias/adapter-docker';
 import type { Settings } from '@imgalias/project/internal';
@@ -34,6 +35,17 @@ export const lockWaitNote = (holder: LockHolder | undefined, file: string, timeo
 /** The note when a lock left by a process that is gone was taken over. */
 export const lockTakenOverNote = (holder: LockHolder, file: string): string =>
   `took over the apply lock ${file}: process ${holder.pid}, which held it, is gone`;
+
+/** The closing line of an apply the interrupt stopped (engine or registry): what was tagged and what did not start. */
+export const interruptedApplyMessage = (interruption: Pick<Interruption, 'name'>, report: ApplyReport, planned: number): string => {
+  const tagged = report.results.filter((r) => r._tag === 'Applied').length;
+  const notStarted = report.results.filter((r) => r._tag === 'NotStarted').length;
+  return `imgalias: interrupted by ${interruption.name()}: ${tagged} of ${planned} tagged, ${notStarted} not started. Run the same command again to finish.`;
+};
+
+/** The line of an apply the interrupt stopped while it was still reading the store or waiting for the lock. */
+export const interruptedBeforeApplyMessage = (interruption: Pick<Interruption, 'name'>): string =>
+  `imgalias: interrupted by ${interruption.name()} before anything was tagged; nothing was changed.`;
 
 const interruptionOf = (signal: AbortSignal | undefined): Interruption => ({
   ...(signal === undefined ? {} : { signal }),

@@ -9,7 +9,7 @@ import { fromProjectError } from '../CliError.js';
 import { ExitCode } from '../ExitCode.js';
 import { emptyStoreNote, hintsForMissing } from '../MissingImageHints.js';
 import type { CommandContext } from './Command.js';
-import { lockTakenOverNote, lockWaitNote } from './Interruption.js';
+import { interruptedApplyMessage, interruptedBeforeApplyMessage, lockTakenOverNote, lockWaitNote } from './Interruption.js';
 import { jobOptions } from './prepare.js';
 import { snapshotLabel } from './snapshotLabel.js';
 
@@ -40,6 +40,7 @@ export async function runApply(options: {
   const interrupt = dryRun ? undefined : context.io.interrupt;
   const signal = interrupt?.signal;
   const signalExit = (): ExitCode => (signal?.reason === 'SIGTERM' ? ExitCode.sigterm : ExitCode.sigint);
+  const interrupted = { name: () => String(signal?.reason ?? 'a signal') };
   const progress = followApply({ output, terminal: context.io.stdout, recordProgress: settings.snapshotFile === undefined });
 
   const tell = (event: ProjectEvent): void => {
@@ -80,7 +81,7 @@ export async function runApply(options: {
   const outcome = interrupt === undefined ? await work() : await interrupt.during(work);
   if (isLeft(outcome)) {
     if (signal?.aborted === true && (outcome.left._tag === 'Lock' || outcome.left._tag === 'Store')) {
-      output.error(`imgalias: interrupted by ${String(signal.reason)} before anything was tagged; nothing was changed.`);
+      output.error(interruptedBeforeApplyMessage(interrupted));
       return right(signalExit());
     }
     return left(fromProjectError(outcome.left));
@@ -100,11 +101,7 @@ export async function runApply(options: {
   const format = options.format === 'shell' ? 'text' : options.format;
   output.print(renderApplyReport(report, { format, color: output.color, plan, header: { snapshot: snapshotLabel(settings), policy } }));
   if (report.interrupted) {
-    const tagged = report.results.filter((r) => r._tag === 'Applied').length;
-    const notStarted = report.results.filter((r) => r._tag === 'NotStarted').length;
-    output.error(
-      `imgalias: interrupted by ${String(signal?.reason ?? 'a signal')}: ${tagged} of ${plan.actions.length} tagged, ${notStarted} not started. Run the same command again to finish.`,
-    );
+    output.error(interruptedApplyMessage(interrupted, report, plan.actions.length));
     return right(signalExit());
   }
   if (format === 'text') {
