@@ -86,10 +86,12 @@ async function runClean(context: CommandContext, operands: readonly string[], fl
       onProgress: (event) => (recordProgress ? output.note(resultLine(event.result)) : undefined),
     });
     if (isLeft(untagged)) return left(E.store(untagged.left));
-    const notStarted = untagged.right.filter((r) => r._tag === 'NotStarted').length;
-    const removed = untagged.right.filter((r) => r._tag === 'Untagged').length;
-    const failed = untagged.right.length - removed - notStarted;
-    const summary = `clean: ${removed} untagged, ${plan.kept.length} kept, ${plan.refusals.length} refused, ${failed} failed${notStarted > 0 ? `, ${notStarted} not started` : ''}`;
+    const count = (tag: UntagResult['_tag']): number => untagged.right.filter((r) => r._tag === tag).length;
+    const [removed, failed, notStarted] = [count('Untagged'), count('UntagFailed'), count('NotStarted')];
+    // Refused: a family the plan would not clean, or a name the store found moved or gone right before removing it
+    // (nothing was asked of the engine); counted apart from what the engine failed, as apply and publish count them.
+    const refused = plan.refusals.length + count('Refused');
+    const summary = `clean: ${removed} untagged, ${plan.kept.length} kept, ${refused} refused, ${failed} failed${notStarted > 0 ? `, ${notStarted} not started` : ''}`;
     if (format.right === 'json') {
       output.print(`${JSON.stringify({ version: 1, plan: CleanPlanCodec.encode(plan), interrupted: interruption.interrupted(), results: untagged.right }, null, 2)}\n`);
     } else {
@@ -108,7 +110,7 @@ async function runClean(context: CommandContext, operands: readonly string[], fl
       return right(interruption.exitCode());
     }
     if (settings.snapshotFile !== undefined) output.note(`dry run against ${settings.snapshotFile}: no engine was touched and the file was not changed.`);
-    return right(failed === 0 && notStarted === 0 && !blocked ? ExitCode.ok : ExitCode.findings);
+    return right(failed === 0 && refused === 0 && notStarted === 0 ? ExitCode.ok : ExitCode.findings);
   };
   if (!apply) return body();
   return interruptible({ context, settings, output: context.output(settings), lock: true, work: body });

@@ -14,7 +14,7 @@ import { manifestRequests, requireRegistry } from '../../../../test-support/regi
 import type { TcpProxy } from '../../../../test-support/tcpProxy.js';
 import { startTcpProxy } from '../../../../test-support/tcpProxy.js';
 import { ExitCode } from '../../src/ExitCode.js';
-import { imgalias, pullsIn, recordingEngine } from './support.js';
+import { concurrentWriter, imgalias, pullsIn, recordingEngine } from './support.js';
 
 jest.setTimeout(120_000);
 
@@ -239,5 +239,30 @@ const namesIn = async (engine: DockerEngine): Promise<Map<string, string>> => {
     expect(run.stdout).toMatch(/refused: minio\/minio:latest was not cleaned: image sha256:[0-9a-f]+ is used by container uses-minio/);
     expect(await namesIn(engine)).toEqual(before);
     await engineCli(engine, ['container', 'rm', 'uses-minio']);
+  });
+
+  test('clean refuses a name another process moved or removed after planning: a refused line each, nothing removed, exit 1', async () => {
+    // The family's two names, and the image another process points one of them at while clean runs.
+    const planned = await importImage(engine, ['docker.io/library/raced:1', 'localhost/raced:1']);
+    const other = await importImage(engine, ['docker.io/library/raced-other:1']);
+    // That other process writes when clean lists containers: after clean planned, before it removes anything.
+    const writer = await concurrentWriter(cwd, 'docker', env['PATH'] ?? '', {
+      on: 'ps',
+      commands: [
+        ['tag', 'raced-other:1', 'raced:1'],
+        ['image', 'rm', 'localhost/raced:1'],
+      ],
+    });
+    const run = await imgalias(['clean', '--apply', '--mode', 'external', 'raced:1'], { cwd, env: { ...env, PATH: `${writer.bin}:${env['PATH'] ?? ''}` } });
+
+    expect(await writer.wrote()).toBe(true);
+    expect(run.exitCode).toBe(ExitCode.findings);
+    expect(run.stdout).toContain(`refused raced:1: not removed: docker.io/library/raced:1 now names ${other}, not the planned ${planned}; plan again`);
+    expect(run.stdout).toContain('refused localhost/raced:1: not removed: localhost/raced:1 is no longer in the store; take a new snapshot and plan again');
+    expect(run.stdout).toMatch(/^clean: 0 untagged, 0 kept, 2 refused, 0 failed$/m);
+    // The moved name was left as the other process made it.
+    const names = await namesIn(engine);
+    expect(names.get('raced:1')).toBe(other);
+    expect(names.get('raced-other:1')).toBe(other);
   });
 });

@@ -82,3 +82,49 @@ export async function recordingEngine(dir: string, engine: 'docker' | 'podman', 
 /** The `pull` processes among recorded calls (global flags before the verb are skipped). */
 export const pullsIn = (calls: readonly string[]): readonly string[] =>
   calls.map((line) => line.split(' ').filter((word) => !word.startsWith('--'))).filter((words) => words[0] === 'pull').map((words) => words[words.length - 1] as string);
+
+/**
+ * A directory holding a `docker` (or `podman`) that plays another process writing to the store at one exact
+ * moment: the first time the CLI runs the engine with the verb `on` (e.g. `ps`, which clean runs after planning
+ * and before removing), it first runs each of `commands` with the real engine (argument arrays, no shell), then
+ * runs what the CLI asked for. Put it first on PATH; `wrote()` says whether the moment came.
+ */
+export async function concurrentWriter(
+  dir: string,
+  engine: 'docker' | 'podman',
+  realPath: string,
+  options: { readonly on: string; readonly commands: readonly (readonly string[])[] },
+): Promise<{ readonly bin: string; wrote(): Promise<boolean> }> {
+  const real = execFileSync('sh', ['-c', `command -v ${engine}`], { env: { PATH: realPath }, encoding: 'utf8' }).trim();
+  const bin = `${dir}/writer-bin`;
+  await mkdir(bin, { recursive: true });
+  await writeFile(`${bin}/writer.json`, JSON.stringify({ real, on: options.on, commands: options.commands }));
+  // CommonJS whatever package.json may be above the directory; run by the `node` first on PATH.
+  await writeFile(`${bin}/package.json`, '{ "type": "commonjs" }\n');
+  await writeFile(
+    `${bin}/${engine}`,
+    String.raw`#!/usr/bin/env node
+const { execFileSync, spawnSync } = require('node:child_process');
+const fs = require('node:fs');
+const path = require('node:path');
+const config = JSON.parse(fs.readFileSync(path.join(__dirname, 'writer.json'), 'utf8'));
+const args = process.argv.slice(2);
+const mark = path.join(__dirname, 'wrote');
+if (args.includes(config.on) && !fs.existsSync(mark)) {
+  fs.writeFileSync(mark, '');
+  for (const command of config.commands) execFileSync(config.real, command, { stdio: 'ignore' });
+}
+const ran = spawnSync(config.real, args, { stdio: 'inherit' });
+process.exit(ran.status ?? 1);
+`,
+  );
+  await chmod(`${bin}/${engine}`, 0o755);
+  return {
+    bin,
+    wrote: () =>
+      readFile(`${bin}/wrote`).then(
+        () => true,
+        () => false,
+      ),
+  };
+}
