@@ -1,7 +1,7 @@
-// `fix --registry` interrupted (SIGINT, SIGTERM), and `check --registry` under a signal, against a real
-// docker-registry on 127.0.0.1 playing Harbor behind a fault proxy that holds one chosen request unanswered. The
-// signal is sent once the proxy reports that request arrived: an event, not a sleep. `--concurrency 1` orders the
-// tags, so the first is done before the held one starts and the third has not begun.
+// `fix --registry` interrupted (SIGINT, SIGTERM) and under a concurrent writer, and `check --registry` under a
+// signal, against a real docker-registry on 127.0.0.1 playing Harbor behind a fault proxy that holds one chosen
+// request. The signal is sent, or the other writer writes, once the proxy reports that request arrived: an event,
+// not a sleep. `--concurrency 1` orders the tags, so the first is done before the second starts.
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, jest, test } from '@jest/globals';
@@ -28,7 +28,7 @@ const never = new Promise<never>(() => undefined);
 /** A request of the registry API under `/v2/NS/REPO/...` whose rest of the path matches `rest`. */
 const request = (method: string, repo: string, rest: string): RequestMatch => ({ method, path: new RegExp(`^/v2/${repo}/${rest}`) });
 
-(registry && proxy ? describe : describe.skip)('fix --registry interrupted, against a loopback Harbor behind a proxy', () => {
+(registry && proxy ? describe : describe.skip)('fix --registry interrupted or raced, against a loopback Harbor behind a proxy', () => {
   const harbor = registry as TestRegistry;
   const front = proxy as FaultProxy;
   const base = () => `http://${harbor.host}`;
@@ -126,6 +126,28 @@ const request = (method: string, repo: string, rest: string): RequestMatch => ({
     expect(result.stderr).toContain('imgalias: interrupted by SIGINT before anything was tagged; nothing was changed.');
     expect(result.stdout).toBe('');
     expect(await Promise.all(repos.map(tagged))).toEqual([404, 404, 404]);
+  });
+
+  test('a Harbor name another writer sets after the read is left as it set it: changed under us, exit 1', async () => {
+    const { dir, rule, env, repos } = await project('rrace');
+    // The first tag's manifest write is held; meanwhile another writer points the second tag's target at an image
+    // of its own, then the write goes on. The second tag reads its target again before copying.
+    let release: () => void = () => undefined;
+    const held = request('PUT', repos[0]!, 'manifests/1');
+    front.inject({ _tag: 'Hold', until: new Promise<void>((ok) => (release = ok)) }, held, 1);
+    const run = imgalias(['fix', '--registry', '--json', '--concurrency', '1', '--mirror', rule], { cwd: dir, env });
+    await front.whenSeen(held);
+    const theirs = await pushImage({ base: base(), repo: repos[1]!, tag: '1', seed: 'rrace-theirs' });
+    release();
+    const result = await run;
+
+    expect(result.exitCode).toBe(ExitCode.findings);
+    const report = JSON.parse(result.stdout) as { summary: Record<string, number>; results: { _tag: string; found?: string }[] };
+    expect(report.summary).toMatchObject({ tagged: 2, changed: 1, refused: 0, failed: 0 });
+    expect(report.results.map((r) => r._tag)).toEqual(['Applied', 'ChangedUnderUs', 'Applied']);
+    expect(report.results[1]!.found).toBe(theirs.digest);
+    expect(result.stderr).toMatch(/^changed +b:1 -> \S+\/rrace\/b:1 .*changed under us: the snapshot had it absent, now it points at sha256:/m);
+    expect((await getManifest(base(), repos[1]!, '1')).digest).toBe(theirs.digest);
   });
 
   test('check --registry only reads: a signal ends it at once, as it ends check', async () => {
