@@ -171,13 +171,24 @@ const matchesAt = (pattern: RegExp, input: string, at: number): boolean => {
   return pattern.test(input);
 };
 
+/** A canonical tag name in two parts, `prefix + rest`; see `canonicalTagParts`. */
+export interface CanonicalTagParts {
+  /** `''` (the input is canonical), `docker.io/` or `docker.io/library/` */
+  readonly prefix: string;
+  /** the rest of the canonical name: the input itself unless it was untagged or spelled `index.docker.io/...` */
+  readonly rest: string;
+}
+
 /**
- * The canonical tag name (`docker.io/library/redis:latest`) for a name without a digest, with the fewest
- * allocations: this runs once per name of a snapshot. Gives `undefined` whenever the input is not a plain valid
- * tag name (an error, a digest, a path at the length limit); callers then take the general `parseReference`
- * route, which also says why. Agrees with `parseReference` on everything it accepts (a property test checks).
+ * The canonical tag name (`docker.io/library/redis:latest`) for a name without a digest, as two parts whose
+ * concatenation is that name, built with the fewest allocations: this runs once per name of a snapshot, and a
+ * lookup that hashes the parts where they stand (`NameSlots`) never builds the whole name. For the names engines
+ * list (`redis:7`, `team/app:1.0`, `localhost/app:1.0`, `harbor.corp/proj/app:1.0`) `rest` is the input itself.
+ * Gives `undefined` whenever the input is not a plain valid tag name (an error, a digest, a path at the length
+ * limit); callers then take the general `parseReference` route, which also says why. Agrees with
+ * `parseReference` on everything it accepts (a property test checks).
  */
-export const canonicalTagKey = (input: string): string | undefined => {
+export const canonicalTagParts = (input: string): CanonicalTagParts | undefined => {
   if (input === '' || input.includes('@') || (input.length === 64 && IDENTIFIER.test(input))) return undefined;
   const slash = input.indexOf('/');
   const uppercaseAt = input.search(UPPERCASE);
@@ -217,8 +228,17 @@ export const canonicalTagKey = (input: string): string | undefined => {
   if (pathEnd - restStart + (library ? OFFICIAL_PREFIX.length : 0) > MAX_PATH_LENGTH) return undefined;
   if (tagColon >= 0 && !matchesAt(TAG_TO_END, input, tagColon + 1)) return undefined;
   const rest = prefix === '' || restStart === 0 ? input : input.slice(restStart);
-  const named = prefix === '' ? rest : prefix + rest;
-  return tagColon < 0 ? `${named}:${DEFAULT_TAG}` : named;
+  return { prefix, rest: tagColon < 0 ? `${rest}:${DEFAULT_TAG}` : rest };
+};
+
+/**
+ * The canonical tag name (`docker.io/library/redis:latest`) for a name without a digest, or `undefined` when
+ * the input is not a plain valid tag name (see `canonicalTagParts`).
+ */
+export const canonicalTagKey = (input: string): string | undefined => {
+  const parts = canonicalTagParts(input);
+  if (parts === undefined) return undefined;
+  return parts.prefix === '' ? parts.rest : parts.prefix + parts.rest;
 };
 
 /** The path as `docker images` shows it: `library/` dropped for official Docker Hub images. */

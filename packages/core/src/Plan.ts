@@ -3,6 +3,7 @@ import { familiesOf, harborMember, isTagTarget } from './AliasFamily.js';
 import type { Finding, FindingOrder } from './Finding.js';
 import { sharedFindingKey, sortFindings } from './Finding.js';
 import { canonicalTagKey } from './ImageReference.js';
+import { nameSlots } from './NameSlots.js';
 import { compareStrings } from './Order.js';
 import type { MirrorRule } from './MirrorRule.js';
 import { mirrorRulesOf } from './MirrorRule.js';
@@ -108,12 +109,12 @@ export const planAliases = ({ snapshot, images, policy: given }: PlanInput): Pla
   const families = [...requested.families].sort((a, b) => compareStrings(a.origin, b.origin));
 
   // Every distinct member name gets a slot, and the plan keeps its state per slot in arrays: a million-name
-  // store then costs one map of the requested families' names, not one of every snapshot name (see
+  // store then costs one table of the requested families' names (`NameSlots`), not one of every snapshot name (see
   // `locateNames`). Family `f`'s members have the slots `memberSlots[offsets[f]]` up to `offsets[f + 1]`.
-  const slotByName = new Map<string, number>();
   const offsets = new Uint32Array(families.length + 1);
   let memberCount = 0;
   for (const family of families) memberCount += family.members.length;
+  const slots = nameSlots(memberCount);
   const memberSlots = new Uint32Array(memberCount);
   // How often each name occurs among the families' members, up to 2.
   const occurrences = new Uint8Array(memberCount);
@@ -121,23 +122,19 @@ export const planAliases = ({ snapshot, images, policy: given }: PlanInput): Pla
   for (let f = 0; f < families.length; f++) {
     offsets[f] = at;
     for (const { name } of (families[f] as AliasFamily).members) {
-      let slot = slotByName.get(name);
-      if (slot === undefined) {
-        slot = slotByName.size;
-        slotByName.set(name, slot);
-      }
+      const slot = slots.add(name);
       memberSlots[at++] = slot;
       if ((occurrences[slot] as number) < 2) occurrences[slot] = (occurrences[slot] as number) + 1;
     }
   }
   offsets[families.length] = at;
 
-  const located = locateNames(snapshot, slotByName, slotByName.size);
+  const located = locateNames(snapshot, slots);
   const findings: Finding[] = [...located.findings, ...requested.findings];
   const actions: TagAction[] = [];
   // Per slot: the image an earlier family's action gives the name, and the existing name it is tagged from.
-  const plannedImage = new Array<string | undefined>(slotByName.size).fill(undefined);
-  const plannedSource = new Array<string | undefined>(slotByName.size).fill(undefined);
+  const plannedImage = new Array<string | undefined>(slots.size()).fill(undefined);
+  const plannedSource = new Array<string | undefined>(slots.size()).fill(undefined);
   let plannedCount = 0;
   const imageOf = (slot: number): string | undefined => plannedImage[slot] ?? located.imageIds[slot];
 

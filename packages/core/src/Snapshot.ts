@@ -1,8 +1,9 @@
 import type { Either } from 'fp-ts/lib/Either.js';
 import { right } from 'fp-ts/lib/Either.js';
 import type { ReferenceError } from './ImageReference.js';
-import { canonicalTagKey, parseReference } from './ImageReference.js';
+import { canonicalTagKey, canonicalTagParts, parseReference } from './ImageReference.js';
 import type { InvalidSnapshotNameFinding } from './Finding.js';
+import type { NameSlots } from './NameSlots.js';
 
 /** One image in the store: its id and every name that points at it, in any spelling. */
 export interface SnapshotImage {
@@ -47,25 +48,29 @@ export const canonicalTagName = (name: string): Either<ReferenceError, string | 
 };
 
 /**
- * Calls `visit` with the canonical tag name and image id of every name in the snapshot, in snapshot order, and
- * records a name that does not parse as an `InvalidSnapshotName` finding. Placeholders and digest-only names
- * are skipped. The key may be a new string that `visit` must copy into a map to keep.
+ * Calls `visit` with the canonical tag name (as `prefix + rest`, see `canonicalTagParts`) and image id of every
+ * name in the snapshot, in snapshot order, and records a name that does not parse as an `InvalidSnapshotName`
+ * finding. Placeholders and digest-only names are skipped.
  */
-const visitSnapshotNames = (snapshot: Snapshot, findings: InvalidSnapshotNameFinding[], visit: (key: string, imageId: string) => void): void => {
+const visitSnapshotNames = (
+  snapshot: Snapshot,
+  findings: InvalidSnapshotNameFinding[],
+  visit: (prefix: string, rest: string, imageId: string) => void,
+): void => {
   for (const image of snapshot.images) {
     for (const name of image.names) {
       if (isPlaceholderName(name)) continue;
-      let key = canonicalTagKey(name);
-      if (key === undefined) {
-        const canonical = canonicalTagName(name);
-        if (canonical._tag === 'Left') {
-          findings.push({ _tag: 'InvalidSnapshotName', name, imageId: image.id, error: canonical.left });
-          continue;
-        }
-        if (canonical.right === undefined) continue;
-        key = canonical.right;
+      const parts = canonicalTagParts(name);
+      if (parts !== undefined) {
+        visit(parts.prefix, parts.rest, image.id);
+        continue;
       }
-      visit(key, image.id);
+      const canonical = canonicalTagName(name);
+      if (canonical._tag === 'Left') {
+        findings.push({ _tag: 'InvalidSnapshotName', name, imageId: image.id, error: canonical.left });
+        continue;
+      }
+      if (canonical.right !== undefined) visit('', canonical.right, image.id);
     }
   }
 };
@@ -80,7 +85,8 @@ const visitSnapshotNames = (snapshot: Snapshot, findings: InvalidSnapshotNameFin
 export const indexSnapshot = (snapshot: Snapshot): SnapshotIndex => {
   const imageIdByName = new Map<string, string>();
   const findings: InvalidSnapshotNameFinding[] = [];
-  visitSnapshotNames(snapshot, findings, (key, imageId) => {
+  visitSnapshotNames(snapshot, findings, (prefix, rest, imageId) => {
+    const key = prefix === '' ? rest : prefix + rest;
     const holder = imageIdByName.get(key);
     if (holder === undefined || imageId < holder) imageIdByName.set(key, imageId);
   });
@@ -99,15 +105,15 @@ export interface LocatedNames {
  * Where a known set of canonical names points, as `indexSnapshot` would answer for them (the smallest id keeps a
  * name two images list), without indexing every name of the snapshot: the planner only ever asks about its
  * families' names, and on a million-name store an index of every name is most of a plan's memory. Every
- * snapshot name is still read once, so names that do not parse are still findings. `slots` maps each wanted
- * canonical name to its position in `imageIds` (numbered from 0 up to `slotCount`).
+ * snapshot name is still read once, so names that do not parse are still findings. `slots` holds the wanted
+ * canonical names; a snapshot name is looked up there without building its canonical form (see `NameSlots`).
  */
-export const locateNames = (snapshot: Snapshot, slots: ReadonlyMap<string, number>, slotCount: number): LocatedNames => {
-  const imageIds = new Array<string | undefined>(slotCount).fill(undefined);
+export const locateNames = (snapshot: Snapshot, slots: NameSlots): LocatedNames => {
+  const imageIds = new Array<string | undefined>(slots.size()).fill(undefined);
   const findings: InvalidSnapshotNameFinding[] = [];
-  visitSnapshotNames(snapshot, findings, (key, imageId) => {
-    const slot = slots.get(key);
-    if (slot === undefined) return;
+  visitSnapshotNames(snapshot, findings, (prefix, rest, imageId) => {
+    const slot = slots.find(prefix, rest);
+    if (slot < 0) return;
     const holder = imageIds[slot];
     if (holder === undefined || imageId < holder) imageIds[slot] = imageId;
   });

@@ -10,6 +10,8 @@ import {
   planAliases,
 } from '@imgalias/core';
 import { canonicalTagKey, indexSnapshot, preflightPlan } from '@imgalias/core/internal';
+import { canonicalTagParts } from '../src/ImageReference.js';
+import { nameSlots } from '../src/NameSlots.js';
 import { locateNames } from '../src/Snapshot.js';
 import { HARBOR } from './support/builders.js';
 
@@ -114,7 +116,9 @@ describe('locateNames', () => {
     'answers for every wanted name what indexSnapshot answers, with the same findings',
     (store, wanted) => {
       const keys = [...new Set(wanted.map((name) => canonicalTagKey(name) ?? name))];
-      const located = locateNames(store, new Map(keys.map((key, slot) => [key, slot])), keys.length);
+      const slots = nameSlots(1); // grown as the keys are added
+      expect(keys.map((key) => slots.add(key))).toEqual(keys.map((_, slot) => slot));
+      const located = locateNames(store, slots);
       const index = indexSnapshot(store);
       expect(located.imageIds).toEqual(keys.map((key) => index.imageIdByName.get(key)));
       expect(located.findings).toEqual(index.findings);
@@ -230,7 +234,16 @@ describe('canonicalTagKey agrees with parseReference', () => {
   test.prop([fc.oneof(nameArb, fc.string({ maxLength: 40 }))], { numRuns: 3000 })('on every name it accepts', (name) => {
     const fast = canonicalTagKey(name);
     if (fast !== undefined) expect(fast).toBe(slow(name));
+    const parts = canonicalTagParts(name);
+    expect(parts === undefined ? undefined : parts.prefix + parts.rest).toBe(fast);
   });
+
+  test.each(['redis:7', 'osixia/openldap:stable', 'localhost/minio:1', 'docker.io/library/redis:7', 'harbor.corp.local/proj/a/b:1'])(
+    '%s is its own rest: a lookup by parts builds no string',
+    (name) => {
+      expect(canonicalTagParts(name)?.rest).toBe(name);
+    },
+  );
 
   test.each(['redis', 'redis:7', 'docker.io/redis:7', 'index.docker.io/redis', 'index.docker.io/osixia/openldap:1', 'localhost/minio', 'Foo/bar:1', 'docker.io/osixia/openldap', 'quay.io/a/b:1', 'osixia/openldap:stable'])(
     '%s takes the fast route',

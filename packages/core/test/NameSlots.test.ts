@@ -1,0 +1,42 @@
+import { describe, expect, test as plainTest } from '@jest/globals';
+import { fc, test } from '@fast-check/jest';
+import { nameSlots } from '../src/NameSlots.js';
+
+describe('nameSlots', () => {
+  plainTest('numbers names in the order first added and finds them by any split into prefix and rest', () => {
+    const slots = nameSlots(2);
+    expect(slots.add('docker.io/library/redis:7')).toBe(0);
+    expect(slots.add('localhost/redis:7')).toBe(1);
+    expect(slots.add('docker.io/library/redis:7')).toBe(0);
+    expect(slots.size()).toBe(2);
+    expect(slots.find('docker.io/library/', 'redis:7')).toBe(0);
+    expect(slots.find('', 'docker.io/library/redis:7')).toBe(0);
+    expect(slots.find('docker.io/', 'library/redis:7')).toBe(0);
+    expect(slots.find('', 'localhost/redis:7')).toBe(1);
+    expect(slots.find('docker.io/library/', 'redis:8')).toBe(-1);
+    // same parts, other split: the whole name is what counts
+    expect(slots.find('docker.io/library/redis', ':7x')).toBe(-1);
+    expect(slots.find('', '')).toBe(-1);
+  });
+
+  // Short names over a tiny alphabet collide in the hash's low bits often, so probing and growth are exercised.
+  const nameArb = fc.string({ unit: fc.constantFrom('a', 'b', '/', ':'), maxLength: 6 });
+
+  test.prop([fc.array(nameArb, { maxLength: 300 }), fc.array(nameArb, { maxLength: 50 }), fc.nat({ max: 400 })], { numRuns: 300 })(
+    'agrees with a Map of name -> first slot, however small the expected size',
+    (added, probes, expected) => {
+      const slots = nameSlots(expected);
+      const reference = new Map<string, number>();
+      for (const name of added) {
+        if (!reference.has(name)) reference.set(name, reference.size);
+        expect(slots.add(name)).toBe(reference.get(name));
+      }
+      expect(slots.size()).toBe(reference.size);
+      for (const name of [...added, ...probes]) {
+        for (let cut = 0; cut <= name.length; cut++) {
+          expect(slots.find(name.slice(0, cut), name.slice(cut))).toBe(reference.get(name) ?? -1);
+        }
+      }
+    },
+  );
+});
