@@ -3,6 +3,7 @@ import { familiarPath, formatReference, parseReference } from './ImageReference.
 import { compareStrings } from './Order.js';
 import type { RequestFinding } from './Finding.js';
 import type { MirrorRule } from './MirrorRule.js';
+import { nameSlots } from './NameSlots.js';
 import { ANY_ORIGIN, mirrorRulesOf, resolveMirror } from './MirrorRule.js';
 import type { AliasPolicy, NetworkMode } from './Policy.js';
 import { completePolicy } from './Policy.js';
@@ -165,7 +166,11 @@ export const familiesOf = (
   given: AliasPolicy,
 ): { readonly families: readonly AliasFamily[]; readonly findings: readonly RequestFinding[] } => {
   const policy = completePolicy(given);
-  const families = new Map<string, AliasFamily>();
+  const families: AliasFamily[] = [];
+  // Origins numbered as first requested: an origin seen before has a slot below the number of families. A
+  // `NameSlots` rather than a Map: V8's first hash of each new origin string was about a fifth of this function
+  // on 200k requests.
+  const origins = nameSlots(images.length);
   const findings: RequestFinding[] = [];
   const rules = mirrorRulesOf(policy);
   for (const image of images) {
@@ -185,13 +190,13 @@ export const familiesOf = (
       continue;
     }
     const family = familyOf(ref, policy, rules);
-    if (families.has(family.origin)) continue;
-    families.set(family.origin, family);
+    if (origins.add(family.origin) < families.length) continue;
+    families.push(family);
     if (family.tooDeep !== undefined) {
       findings.push({ _tag: 'MirrorTooDeep', family: family.origin, rule: family.tooDeep.rule, components: family.tooDeep.components, level: family.tooDeep.level });
     }
   }
-  return { families: withoutAmbiguousHarborNames([...families.values()], findings), findings };
+  return { families: withoutAmbiguousHarborNames(families, findings), findings };
 };
 
 /**
