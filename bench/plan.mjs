@@ -11,6 +11,7 @@ import { dirname, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import { createHash } from 'node:crypto';
+import { buildSnapshot, policy } from './plan-store.mjs';
 
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const option = (name, fallback) => {
@@ -24,48 +25,6 @@ const { planAliases, applyToSnapshot, parseReference } = await import(pathToFile
 
 const sizes = option('sizes', '10000,100000,1000000').split(',').map(Number);
 const rounds = Number(option('rounds', '3'));
-
-const policy = {
-  mode: 'internal',
-  harbor: { registry: 'harbor.corp.local', project: 'proj' },
-  harborLayout: 'path',
-  shortNames: false,
-  onConflict: 'report',
-  harborTags: false,
-};
-
-/**
- * A store shaped like a busy build host: every image is one repository:tag, named in one of five ways
- * (origin only, `localhost/` twin only, both, the Harbor copy only, all three), with a few conflicts
- * (the twin on another image). Names are spelled as `docker images` prints them.
- */
-const buildSnapshot = (names) => {
-  const images = [];
-  let count = 0;
-  for (let i = 0; count < names; i++) {
-    const repo = i % 3 === 0 ? `app${i}` : `team${i % 997}/app${i}`;
-    const tag = `1.${i % 13}`;
-    const origin = `${repo}:${tag}`;
-    const twin = `localhost/${repo}:${tag}`;
-    const harbor = `harbor.corp.local/proj/${repo}:${tag}`;
-    const shape = i % 5;
-    const own = shape === 0 ? [origin] : shape === 1 ? [twin] : shape === 2 ? [origin, twin] : shape === 3 ? [harbor] : [harbor, origin, twin];
-    const id = `sha256:${i.toString(16).padStart(64, '0')}`;
-    if (i % 50 === 7 && own.length > 1) {
-      // a stale twin left on an older image: a conflict the plan must report
-      images.push({ id, names: own.slice(0, 1) });
-      images.push({ id: `sha256:${(i + 0x10000000).toString(16).padStart(64, '0')}`, names: own.slice(1) });
-    } else {
-      images.push({ id, names: own });
-    }
-    count += own.length;
-  }
-  // Through JSON, as `imgalias` reads a snapshot file or an engine's listing: the names above are template
-  // literals, which V8 keeps as ropes (a string of two parts) until something flattens them, and the first plan
-  // would pay for flattening a million of them, which a caller's plan never does.
-  const snapshot = JSON.parse(JSON.stringify({ version: 1, images }));
-  return { snapshot, names: snapshot.images.flatMap((image) => image.names) };
-};
 
 const heapMiB = () => process.memoryUsage().heapUsed / 2 ** 20;
 const gc = () => globalThis.gc?.();
