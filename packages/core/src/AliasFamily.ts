@@ -168,8 +168,8 @@ export const familiesOf = (
   const policy = completePolicy(given);
   const families: AliasFamily[] = [];
   // Origins numbered as first requested: an origin seen before has a slot below the number of families. A
-  // `NameSlots` rather than a Map: V8's first hash of each new origin string was about a fifth of this function
-  // on 200k requests.
+  // `NameSlots` rather than a Map: V8's first hash of each new origin string was about a sixth of this function
+  // on 200k requests (860 -> 720 ms of CPU).
   const origins = nameSlots(images.length);
   const findings: RequestFinding[] = [];
   const rules = mirrorRulesOf(policy);
