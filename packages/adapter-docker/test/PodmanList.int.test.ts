@@ -56,19 +56,34 @@ const podman = registry === undefined ? undefined : await requireEngine('podman'
     await engineCli(engine, ['pull', '-q', `${harbor.host}/proj/bydigest@${digest}`]);
     const pushed = await push(`${harbor.host}/proj/multi:5`, 'multi.digest');
     await engineCli(engine, ['pull', '-q', `${harbor.host}/proj/multi@${pushed}`]);
+    // Pulled by digest, then tagged: its first name is the digest, so the template scans for its first tag name.
+    const later = await importImage(engine, [`${harbor.host}/proj/later:1`]);
+    const laterDigest = await push(`${harbor.host}/proj/later:1`, 'later.digest');
+    await engineCli(engine, ['image', 'rm', `${harbor.host}/proj/later:1`]);
+    await engineCli(engine, ['pull', '-q', `${harbor.host}/proj/later@${laterDigest}`]);
+    await engineCli(engine, ['tag', `${harbor.host}/proj/later@${laterDigest}`, 'later:2', 'later:3']);
 
     const { json, lines } = await bothListings();
     expect(lines).toEqual({ _tag: 'Right', right: json });
     // The scenario holds what it says, so the equality above compares something.
-    expect(json.images).toHaveLength(4);
+    expect(json.images).toHaveLength(5);
     expect(json.images).toContainEqual({ id: dangling, names: [] });
+    expect(json.images.find((image) => image.id === later)).toEqual({
+      id: later,
+      names: ['localhost/later:2', 'localhost/later:3'],
+      digests: expect.arrayContaining([`${harbor.host}/proj/later@${laterDigest}`]),
+    });
+    // Its names are printed once, on one row, as for an image whose first name is a tag name.
+    const listed = await engineCli(engine, [...imageListArgs('podman')]);
+    expect(listed.split('localhost/later:3').length - 1).toBe(1);
+    expect(listed.split('localhost/multi:2').length - 1).toBe(1);
     expect(json.images.find((image) => image.id === many)?.names).toHaveLength(25);
     expect(json.images.flatMap((image) => image.digests ?? [])).toEqual(
       expect.arrayContaining([`${harbor.host}/proj/bydigest@${digest}`, `${harbor.host}/proj/multi@${pushed}`]),
     );
 
     // One name's listing (the store's re-read after a tag) gives the same image both ways.
-    for (const name of ['multi:2', `${harbor.host}/proj/bydigest@${digest}`, 'single:1']) {
+    for (const name of ['multi:2', `${harbor.host}/proj/bydigest@${digest}`, 'single:1', 'later:3']) {
       const one = await bothListings(name);
       expect(one.lines).toEqual({ _tag: 'Right', right: one.json });
       expect(one.json.images).toHaveLength(1);
