@@ -13,7 +13,7 @@
 // prints wall and CPU times (CPU: every process a run started, and the service's for the API), process counts
 // and the median ratios; on a loaded shared machine the CPU ratios are the ones to read. `--smoke` (CI) uses a few images and one round.
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import http from 'node:http';
 import { loadavg } from 'node:os';
 import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -78,6 +78,18 @@ try {
 
   let processes = 0;
   let tagProcesses = 0;
+  // The CPU of each engine process the adapter ran, from this process's reaped-children CPU (/proc/self/stat
+  // cutime+cstime, in 10 ms ticks) read as each one ends: the podman converge runs them one after another, so the
+  // difference since the previous one is that process's (and its children's). Split into the `podman tag`
+  // processes (podman's own floor, measured inside the adapter's run, with no round-to-round drift) and the rest.
+  let childrenBefore = 0;
+  let tagCpu = 0;
+  let otherCpu = 0;
+  const childrenCpu = () => {
+    const stat = readFileSync('/proc/self/stat', 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ').map(Number);
+    return (fields[13] + fields[14]) / 100;
+  };
   // The adapter's own `podman tag SOURCE T1 ... Tn` argument lists, replayed bare as the floor (below).
   let tagCommands = [];
   const store = createEngineStore({
@@ -85,10 +97,14 @@ try {
     env,
     onExec: (event) => {
       processes += 1;
+      const children = childrenCpu();
+      const cpu = children - childrenBefore;
+      childrenBefore = children;
       if (event.args[0] === 'tag') {
         tagProcesses += 1;
         tagCommands.push(event.args);
-      }
+        tagCpu += cpu;
+      } else otherCpu += cpu;
     },
   });
   // Podman's own floor for this converge: the very `podman tag` commands the adapter ran, alone (no listing, no
@@ -105,15 +121,18 @@ try {
     processes = 0;
     tagProcesses = 0;
     tagCommands = [];
+    tagCpu = 0;
+    otherCpu = 0;
+    childrenBefore = childrenCpu();
     const snapshot = await store.snapshot();
     if (snapshot._tag === 'Left') throw new Error(JSON.stringify(snapshot.left));
     const plan = planAliases({ snapshot: snapshot.right, images, policy });
-    if (plan.actions.length === 0) return { actions: 0, processes, tagProcesses };
+    if (plan.actions.length === 0) return { actions: 0, processes, tagProcesses, tagCpu, otherCpu };
     const report = await store.apply(plan, { current: snapshot.right });
     if (report._tag === 'Left') throw new Error(JSON.stringify(report.left));
     const failed = report.right.results.filter((r) => r._tag === 'Failed' || r._tag === 'Refused').length;
     if (failed > 0 || !report.right.verified) throw new Error(`adapter run failed: ${failed} failed, verified=${report.right.verified}: ${JSON.stringify(plan.actions.slice(0, 3))} ${JSON.stringify(report.right.after.images.slice(0, 3))}`);
-    return { actions: plan.actions.length, processes, tagProcesses };
+    return { actions: plan.actions.length, processes, tagProcesses, tagCpu, otherCpu };
   };
 
   // Podman's Docker-compatible service on a private socket, over the same store (its environment).
@@ -176,7 +195,8 @@ try {
     rows.push({ base, adapter, floor, viaApi });
     console.log(
       `round ${round} (wall s / CPU s): per-image shell ${base.seconds.toFixed(2)} / ${base.cpu.toFixed(2)}; ` +
-        `adapter CLI ${adapter.seconds.toFixed(2)} / ${adapter.cpu.toFixed(2)} (${adapter.value.actions} names, ${adapter.value.processes} processes of which ${adapter.value.tagProcesses} tag); ` +
+        `adapter CLI ${adapter.seconds.toFixed(2)} / ${adapter.cpu.toFixed(2)} (${adapter.value.actions} names, ${adapter.value.processes} processes of which ${adapter.value.tagProcesses} tag: ` +
+        `CPU ${adapter.value.tagCpu.toFixed(2)} in tag, ${adapter.value.otherCpu.toFixed(2)} in the other podman processes, ${(adapter.cpu - adapter.value.tagCpu - adapter.value.otherCpu).toFixed(2)} in Node); ` +
         `bare podman tag (floor) ${floor.seconds.toFixed(2)} / ${floor.cpu.toFixed(2)} (${floor.value.processes} processes); ` +
         `API via podman service ${viaApi.seconds.toFixed(2)} / ${viaApi.cpu.toFixed(2)} (${viaApi.value.requests} requests)`,
     );
@@ -194,6 +214,10 @@ try {
   console.log(`converge: adapter (API transport, podman service) is ${median((r) => r.base.seconds / r.viaApi.seconds)}x / ${median((r) => r.base.cpu / r.viaApi.cpu)}x faster than the per-image shell on podman (goal >= 8x)`);
   console.log(`podman's floor (the CLI transport's own podman tag commands, alone) is ${median((r) => r.base.seconds / r.floor.seconds)}x / ${median((r) => r.base.cpu / r.floor.cpu)}x faster than the per-image shell: the most the CLI transport can reach`);
   console.log(`adapter (CLI) takes ${median((r) => r.adapter.seconds / r.floor.seconds)}x / ${median((r) => r.adapter.cpu / r.floor.cpu)}x the floor; adapter (API) ${median((r) => r.viaApi.seconds / r.floor.seconds)}x / ${median((r) => r.viaApi.cpu / r.floor.cpu)}x`);
+  console.log(
+    `adapter (CLI) CPU over its own podman tag process's CPU (the floor inside the same run: no drift between runs): ${median((r) => r.adapter.cpu / r.adapter.value.tagCpu)}x ` +
+      `(the other podman processes ${median((r) => r.adapter.value.otherCpu)} s, Node ${median((r) => r.adapter.cpu - r.adapter.value.tagCpu - r.adapter.value.otherCpu)} s; medians)`,
+  );
   apiStore.close();
 } finally {
   if (service?.pid !== undefined && service.exitCode === null) {

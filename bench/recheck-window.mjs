@@ -10,9 +10,14 @@
 // against the yardstick of one `tag` process measured alone in the same run, and what the re-read costs
 // (apply with re-reads vs the processes a tag-only apply would run). It starts its own engines via
 // scripts/engines/*.sh and stops them by their directories at the end.
+//
+// On podman it also runs the built `imgalias apply` (packages/cli/dist/bin.js) for N names of one image through a
+// `podman` wrapper that logs when each process starts and ends, and prints the gap between the end of the
+// CLI's snapshot read and the start of its re-read: what the window would grow by if the CLI tagged straight from
+// its snapshot without the re-read (settings, mode, planning, the apply lock), beside what the re-read costs.
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
@@ -88,6 +93,57 @@ async function measure(engine, env, dir) {
   );
 }
 
+/**
+ * `imgalias apply` on podman, each engine process logged with its start and end: the CLI's own gap between the
+ * end of its snapshot read and the start of the re-read before the tag (the span a tag straight from the snapshot
+ * would add to the window), and how long the re-read itself takes.
+ */
+async function measureCli(env, dir) {
+  const bin = resolve(repo, 'packages/cli/dist/bin.js');
+  if (!existsSync(bin)) throw new Error(`missing ${bin}: build first (pnpm build)`);
+  const real = (await run('sh', ['-c', 'command -v podman'], env)).trim();
+  const log = `${dir}/cli-exec.log`;
+  await mkdir(`${dir}/logbin`, { recursive: true });
+  // `date +%s%N` forks once per line: the same small cost at both ends of every process.
+  await writeFile(
+    `${dir}/logbin/podman`,
+    `#!/bin/sh\necho "start $(date +%s%N) $1" >>'${log}'\n'${real}' "$@"\ncode=$?\necho "end $(date +%s%N) $1" >>'${log}'\nexit $code\n`,
+  );
+  await chmod(`${dir}/logbin/podman`, 0o755);
+  const cliEnv = { ...env, PATH: `${dir}/logbin:${env.PATH}` };
+  const gaps = [];
+  const rereads = [];
+  const windows = [];
+  for (let round = 0; round < 5; round += 1) {
+    // Fresh names each round, present only as `localhost/`: the apply gives each its familiar name.
+    const names = Array.from({ length: n }, (_, i) => `cli${round}-${i + 1}:1.0`);
+    await run(real, ['tag', 'localhost/window:0', ...names.map((name) => `localhost/${name}`)], env);
+    await writeFile(log, '');
+    const args = [bin, 'apply', '--engine', 'podman', '--mode', 'internal', '--harbor', 'harbor.corp.local/proj', '--quiet', ...names];
+    await run(process.execPath, args, cliEnv).catch((error) => {
+      throw new Error(`imgalias apply failed: ${error.message}`);
+    });
+    // Pair each start with the next end (the CLI runs these one after another): [verb, start ms, end ms].
+    const lines = (await readFile(log, 'utf8')).trim().split('\n').map((line) => line.split(' '));
+    const calls = [];
+    for (const [kind, ns, verb] of lines) {
+      if (kind === 'start') calls.push([verb, Number(ns) / 1e6, undefined]);
+      else calls.findLast((call) => call[0] === verb && call[2] === undefined)[2] = Number(ns) / 1e6;
+    }
+    const verbs = calls.map((call) => call[0]).join(' ');
+    if (verbs !== 'images images tag images') throw new Error(`imgalias apply ran ${verbs}, not a snapshot, a re-read, one tag and a verifying read`);
+    const [snapshot, reread, tag] = calls;
+    gaps.push(reread[1] - snapshot[2]);
+    rereads.push(reread[2] - reread[1]);
+    windows.push(tag[2] - reread[2]);
+  }
+  console.log(
+    `podman, imgalias apply of ${n} names (5 runs): CLI snapshot end -> re-read start median ${ms(quantile(gaps, 0.5))} (max ${ms(Math.max(...gaps))}); ` +
+      `the re-read itself median ${ms(quantile(rereads, 0.5))}; window re-read -> end of tag median ${ms(quantile(windows, 0.5))}. ` +
+      `Tagging straight from the snapshot would widen the window by the first figure and shorten the run by the second.`,
+  );
+}
+
 const dockerDir = await mkdtemp('/tmp/imga.');
 try {
   await run(resolve(repo, 'scripts/engines/dockerd.sh'), ['start', dockerDir], process.env);
@@ -110,6 +166,7 @@ try {
     if (eq > 0) env[line.slice(0, eq)] = line.slice(eq + 1);
   }
   await measure('podman', env, podmanDir);
+  await measureCli(env, podmanDir);
 } catch (error) {
   console.error(`podman: ${error.message}`);
   process.exitCode = 1;
