@@ -15,7 +15,9 @@ export type Fault =
   /** forwards the response with one byte of the body changed and the headers (digest included) unchanged */
   | { readonly _tag: 'CorruptBody' }
   /** forwards the request unchanged once `until` settles: holds one step of a client until an event */
-  | { readonly _tag: 'Hold'; readonly until: Promise<unknown> };
+  | { readonly _tag: 'Hold'; readonly until: Promise<unknown> }
+  /** forwards the request without its query: a registry that ignores `?mount=` (202 and an upload session) */
+  | { readonly _tag: 'DropQuery' };
 
 /** Which requests a fault or a wait is for: the method (any when absent) and a pattern for the path. */
 export interface RequestMatch {
@@ -84,8 +86,10 @@ export async function startFaultProxy(upstreamPort: number): Promise<FaultProxy>
       await rule.fault.until;
       deliver();
     }
+    if (rule?.fault._tag === 'DropQuery') deliver();
+    const path = rule?.fault._tag === 'DropQuery' ? (req.url ?? '').split('?')[0] : req.url;
     const upstream = request(
-      { host: '127.0.0.1', port: upstreamPort, method: req.method, path: req.url, headers: req.headers },
+      { host: '127.0.0.1', port: upstreamPort, method: req.method, path, headers: req.headers },
       (up: IncomingMessage) => {
         const fault = rule?.fault;
         if (fault?._tag === 'DropMidBody') {

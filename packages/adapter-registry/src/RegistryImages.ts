@@ -267,63 +267,152 @@ export const createRegistryImages = (options: RegistryImagesOptions): RegistryIm
 
   const newLedger = (): BlobLedger => ({ inRepository: new Map(), inRegistry: new Map() });
 
+  // Inside one registry the source repository holds the blob: mount it. Across registries, see acrossRegistries.
+  const putBlob = (from: RemoteName, to: RemoteName, blob: Descriptor, counters: { bytes: number }): Promise<Either<RegistryError, BlobOutcome>> =>
+    from.registry === to.registry ? transferBlob(from, to, blob, counters, 'mount') : acrossRegistries(from, to, blob, counters);
+
   const copyBlob = (from: RemoteName, to: RemoteName, blob: Descriptor, counters: { bytes: number }, ledger: BlobLedger): Promise<Either<RegistryError, BlobOutcome>> => {
     const here = `${to.registry}/${to.repository}@${blob.digest}`;
     const pending = ledger.inRepository.get(here);
     // Another image of this run is putting the same blob into the same repository: its outcome answers ours.
     // (If that failed, this copy tries for itself.)
-    if (pending) return pending.then((r) => (r._tag === 'Right' ? right<RegistryError, BlobOutcome>('present') : transferBlob(from, to, blob, counters)));
+    if (pending) return pending.then((r) => (r._tag === 'Right' ? right<RegistryError, BlobOutcome>('present') : putBlob(from, to, blob, counters)));
     const there = from.registry === to.registry ? undefined : ledger.inRegistry.get(`${to.registry}@${blob.digest}`);
     const done = there === undefined
-      ? transferBlob(from, to, blob, counters)
+      ? putBlob(from, to, blob, counters)
       : there.done.then((r) =>
           // Once it is in the target registry, a mount from that repository replaces the cross-registry copy.
-          transferBlob(r._tag === 'Right' ? { registry: to.registry, repository: there.repository, reference: blob.digest } : from, to, blob, counters, r._tag === 'Right'),
+          r._tag === 'Right'
+            ? transferBlob({ registry: to.registry, repository: there.repository, reference: blob.digest }, to, blob, counters, 'ledger-mount')
+            : putBlob(from, to, blob, counters),
         );
     ledger.inRepository.set(here, done);
     if (there === undefined && from.registry !== to.registry) ledger.inRegistry.set(`${to.registry}@${blob.digest}`, { repository: to.repository, done });
     return done;
   };
 
-  const transferBlob = (from: RemoteName, to: RemoteName, blob: Descriptor, counters: { bytes: number }, skipCheck = false): Promise<Either<RegistryError, BlobOutcome>> =>
+  /**
+   * Per target registry, whether it answers a mount of a blob from the target repository itself with 201 when the
+   * repository holds the blob (and with 202, an upload session, when it does not). Distribution (so Harbor) does:
+   * it links the blob again if the repository has it, else opens the upload. The OCI spec lets a registry answer
+   * 202 to every mount, and on one that does a 202 would not mean "absent": there the blob is checked with `HEAD`
+   * first, as before. Learnt once per registry from the first blob this object puts there (see `acrossRegistries`).
+   */
+  const selfMounts = new Map<string, Promise<boolean>>();
+
+  const mountPath = (to: RemoteName, digest: string, fromRepository: string): string =>
+    `/v2/${to.repository}/blobs/uploads/?mount=${encodeURIComponent(digest)}&from=${encodeURIComponent(fromRepository)}`;
+
+  // An upload session opened and then not used is cancelled, so the registry does not keep it until its purge
+  // (distribution's is a week). Best effort: a failure here changes nothing about the copy.
+  const cancelUpload = async (to: RemoteName, location: string): Promise<void> => {
+    const res = await client.send({ registry: to.registry, method: 'DELETE', path: locationPath(location), scopes: [pullPush(to.repository)], accept: [404] });
+    if (res._tag === 'Right') await res.right.body.dump();
+  };
+
+  // Does `to`'s registry answer a self-mount of a blob `to` holds (it was just put or found there) with 201?
+  // `undefined`: the probe itself failed, so nothing was learnt.
+  const probeSelfMount = async (to: RemoteName, digest: string): Promise<boolean | undefined> => {
+    const res = await client.send({ registry: to.registry, method: 'POST', path: mountPath(to, digest, to.repository), headers: { 'content-length': '0' }, scopes: [pullPush(to.repository)] });
+    if (res._tag === 'Left') return undefined;
+    await res.right.body.dump();
+    if (res.right.status === 201) return true;
+    const location = headerValue(res.right.headers, 'location');
+    if (location !== undefined) await cancelUpload(to, location);
+    return false;
+  };
+
+  /**
+   * A blob into another registry. Once the registry is known to honour self-mounts, one `POST` with
+   * `mount=DIGEST&from=<the target repository>` replaces `HEAD` + `POST`: 201 means the repository has the blob,
+   * 202 opens the upload. Until then (the first blob into a registry) the blob is checked with `HEAD` and, once
+   * it is there, one self-mount asks whether the registry honours them; blobs that arrive meanwhile wait for
+   * that answer (one blob, usually the image config, a few round trips) rather than being checked the slow way.
+   */
+  const acrossRegistries = (from: RemoteName, to: RemoteName, blob: Descriptor, counters: { bytes: number }): Promise<Either<RegistryError, BlobOutcome>> => {
+    const learnt = selfMounts.get(to.registry);
+    if (learnt !== undefined) return learnt.then((honoured) => transferBlob(from, to, blob, counters, honoured ? 'self-mount' : 'check'));
+    let settle: (honoured: boolean) => void = () => undefined;
+    selfMounts.set(to.registry, new Promise<boolean>((ok) => (settle = ok)));
+    return transferBlob(from, to, blob, counters, 'check').then(async (r) => {
+      const honoured = r._tag === 'Right' ? await probeSelfMount(to, blob.digest) : undefined;
+      // Nothing learnt (this blob failed, or the probe did): a later blob asks again.
+      if (honoured === undefined) selfMounts.delete(to.registry);
+      settle(honoured === true);
+      return r;
+    });
+  };
+
+  /**
+   * How a blob is put into the target repository:
+   * - `check`: `HEAD` in the target; if absent, an upload (across registries the download starts while the upload
+   *   session opens);
+   * - `self-mount`: a mount from the target repository itself (a registry known to honour it): 201 = there, 202 =
+   *   the upload session, no `HEAD`;
+   * - `mount`: a mount from `from`, a repository of the target registry that holds the blob (the source of a copy
+   *   inside one registry): 201 = mounted; a 202 (declined) is followed by a `HEAD`, as a registry that declines
+   *   mounts says nothing about the target by it, then the upload from `from`;
+   * - `ledger-mount`: the same from a repository this run has just put the blob into; a 202 goes straight to the
+   *   upload (this run found the blob absent from the registry).
+   */
+  type Approach = 'check' | 'self-mount' | 'mount' | 'ledger-mount';
+
+  const transferBlob = (from: RemoteName, to: RemoteName, blob: Descriptor, counters: { bytes: number }, approach: Approach): Promise<Either<RegistryError, BlobOutcome>> =>
     client.retrying(async (): Promise<Either<RegistryError, BlobOutcome>> => {
       const targetScopes = [pullPush(to.repository)];
-      // A mount needs no check first: the registry answers 201 whether or not the repository had the blob.
-      if (!skipCheck) {
+      const presentInTarget = async (): Promise<Either<RegistryError, boolean>> => {
         const present = await client.send({ registry: to.registry, method: 'HEAD', path: blobPath(to.repository, blob.digest), scopes: targetScopes, accept: [404] });
         if (present._tag === 'Left') return present;
         await present.right.body.dump();
-        if (present.right.status === 200) return right('present');
+        return right(present.right.status === 200);
+      };
+      if (approach === 'check') {
+        const present = await presentInTarget();
+        if (present._tag === 'Left') return present;
+        if (present.right) return right('present');
       }
-      const sameRegistry = from.registry === to.registry;
+      const mountFrom = approach === 'check' ? undefined : approach === 'self-mount' ? to.repository : from.repository;
       const startUpload = client.send({
         registry: to.registry,
         method: 'POST',
-        path: sameRegistry
-          ? `/v2/${to.repository}/blobs/uploads/?mount=${encodeURIComponent(blob.digest)}&from=${encodeURIComponent(from.repository)}`
-          : `/v2/${to.repository}/blobs/uploads/`,
+        path: mountFrom === undefined ? `/v2/${to.repository}/blobs/uploads/` : mountPath(to, blob.digest, mountFrom),
         headers: { 'content-length': '0' },
-        scopes: sameRegistry ? [...targetScopes, pull(from.repository)] : targetScopes,
+        scopes: mountFrom === undefined || mountFrom === to.repository ? targetScopes : [...targetScopes, pull(mountFrom)],
       });
-      // Across registries the source download starts while the upload session opens.
-      const download = sameRegistry ? undefined : client.send({ registry: from.registry, method: 'GET', path: blobPath(from.repository, blob.digest), scopes: [pull(from.repository)] }).then(keepBodyErrors);
-      const start = await startUpload;
-      if (start._tag === 'Left') {
+      const fetchSource = () => client.send({ registry: from.registry, method: 'GET', path: blobPath(from.repository, blob.digest), scopes: [pull(from.repository)] }).then(keepBodyErrors);
+      // After a HEAD that found the blob absent, the source download starts while the upload session opens. After a
+      // mount it waits for the 202: a 201 needs no download.
+      const download = approach === 'check' && from.registry !== to.registry ? fetchSource() : undefined;
+      const dropDownload = async (): Promise<void> => {
         const d = await download;
         if (d?._tag === 'Right') d.right.body.destroy();
+      };
+      const start = await startUpload;
+      if (start._tag === 'Left') {
+        await dropDownload();
         return start;
       }
       await start.right.body.dump();
-      if (start.right.status === 201) return right('mounted');
+      if (start.right.status === 201) return right(approach === 'self-mount' ? 'present' : 'mounted');
       const location = headerValue(start.right.headers, 'location');
       if (location === undefined) {
-        const d = await download;
-        if (d?._tag === 'Right') d.right.body.destroy();
+        await dropDownload();
         return left({ _tag: 'HttpStatus', registry: to.registry, method: 'POST', path: `/v2/${to.repository}/blobs/uploads/`, status: start.right.status, codes: [{ code: 'NO_LOCATION', message: 'the upload was accepted without a Location' }] });
       }
-      // A mount the registry declined (202) falls back to an upload from the same registry.
-      const source = await (download ?? client.send({ registry: from.registry, method: 'GET', path: blobPath(from.repository, blob.digest), scopes: [pull(from.repository)] }).then(keepBodyErrors));
-      if (source._tag === 'Left') return source;
+      if (approach === 'mount') {
+        // Declined: the registry does not mount, or `from` lacks the blob. The target may still hold it.
+        const present = await presentInTarget();
+        if (present._tag === 'Left' || present.right) {
+          await cancelUpload(to, location);
+          return present._tag === 'Left' ? present : right('present');
+        }
+      }
+      // A declined mount falls back to an upload from the repository it named (the same registry).
+      const source = await (download ?? fetchSource());
+      if (source._tag === 'Left') {
+        await cancelUpload(to, location);
+        return source;
+      }
       const length = headerValue(source.right.headers, 'content-length');
       const path = locationPath(location);
       // The blob streams from one connection into the other: never held whole in memory. The target checks
@@ -338,6 +427,7 @@ export const createRegistryImages = (options: RegistryImagesOptions): RegistryIm
       });
       if (put._tag === 'Left') {
         source.right.body.destroy();
+        await cancelUpload(to, location);
         return put;
       }
       await put.right.body.dump();

@@ -73,22 +73,63 @@ afterAll(() => client.close());
 
   it('a blob dropped while the upload session is still opening is retried, never thrown as unhandled', async () => {
     // The target's upload session is held until the source's blob connection has been dropped, so the download
-    // fails before any upload reads it: the order of events that once surfaced as an unhandled SocketError.
+    // fails before any upload reads it: the order of events that once surfaced as an unhandled SocketError. The
+    // download overlaps the session's opening for a blob checked with HEAD first: the first blob into a registry
+    // this client has not written to, the image config (the other blobs wait to learn whether it honours mounts).
     const pushed = await pushImage({ base: `http://${origin!.host}`, repo: 'fearly/app', tag: '1', seed: 'fearly', layerSize: 256 * 1024 });
-    const layer = pushed.blobs[2]!;
+    const config = pushed.blobs[0]!;
     const targetProxy = await startFaultProxy(target!.port);
     try {
       slept.length = 0;
       const dropsBefore = proxy!.seen.filter((s) => s.faulted).length;
-      proxy!.inject({ _tag: 'DropMidBody' }, { method: 'GET', path: new RegExp(`^/v2/fearly/app/blobs/${layer.digest}$`) }, 1);
+      proxy!.inject({ _tag: 'DropMidBody' }, { method: 'GET', path: new RegExp(`^/v2/fearly/app/blobs/${config.digest}$`) }, 1);
       targetProxy.inject({ _tag: 'Hold', until: proxy!.whenDelivered(dropsBefore + 1) }, { method: 'POST', path: /^\/v2\/fearly\/app\/blobs\/uploads\/$/ }, 1);
       const copied = await images.copy({ source: via('fearly/app:1'), target: `${targetProxy.host}/fearly/app:1` });
       expect(copied).toEqual({ _tag: 'Right', right: expect.objectContaining({ digest: pushed.digest }) });
       expect(targetProxy.seen.filter((s) => s.faulted)).toHaveLength(1);
       expect(slept).toEqual([100]);
+      // The upload session the failed attempt opened was cancelled, not left for the registry's purge.
+      expect(targetProxy.seen.filter((s) => /^DELETE \/v2\/fearly\/app\/blobs\/uploads\/[^?]+/.test(s.line))).toHaveLength(1);
       for (const blob of pushed.blobs) expect((await getBlob(`http://${target!.host}`, 'fearly/app', blob.digest)).equals(blob.bytes)).toBe(true);
     } finally {
       await targetProxy.close();
+    }
+  });
+
+  it('a registry that declines every mount gets no blob it holds uploaded again', async () => {
+    // The proxy strips `?mount=...&from=...`: every mount is answered 202 with an upload session, as the OCI spec
+    // lets a registry without mounts answer. A 202 then says nothing about the target, so blobs are checked.
+    const pushed = await pushImage({ base: `http://${origin!.host}`, repo: 'fnomount/app', tag: '1', seed: 'fnomount' });
+    await pushImage({ base: `http://${origin!.host}`, repo: 'fnomount/app', tag: '2', seed: 'fnomount' });
+    const declining = await startFaultProxy(target!.port);
+    try {
+      declining.inject({ _tag: 'DropQuery' }, { method: 'POST', path: /\?mount=/ }, 1000);
+      const at = (path: string): string => `${declining.host}/${path}`;
+      const first = await images.copy({ source: `${origin!.host}/fnomount/app:1`, target: at('fnomount/app:1') });
+      expect(first).toEqual({ _tag: 'Right', right: expect.objectContaining({ outcome: 'copied', blobsUploaded: 4 }) });
+      // The one self-mount asked after the first upload was declined; its session was cancelled.
+      expect(declining.seen.filter((s) => s.faulted)).toHaveLength(1);
+      expect(declining.seen.filter((s) => s.line.startsWith('DELETE /v2/fnomount/app/blobs/uploads/'))).toHaveLength(1);
+
+      const noUploads = (from: number): string[] => declining.seen.slice(from).filter((s) => s.line.startsWith('PUT') && s.line.includes('/blobs/uploads/')).map((s) => s.line);
+      let before = declining.seen.length;
+      const again = await images.copy({ source: `${origin!.host}/fnomount/app:2`, target: at('fnomount/app:2') });
+      expect(again).toEqual({ _tag: 'Right', right: expect.objectContaining({ outcome: 'copied', blobsUploaded: 0, blobsPresent: 4 }) });
+      expect(noUploads(before)).toEqual([]);
+
+      // Inside the registry a declined mount falls back to an upload, after a HEAD: absent, so uploaded ...
+      const inside = await images.copy({ source: at('fnomount/app:1'), target: at('fnomount/other:1') });
+      expect(inside).toEqual({ _tag: 'Right', right: expect.objectContaining({ outcome: 'copied', blobsUploaded: 4, blobsMounted: 0 }) });
+      for (const blob of pushed.blobs) expect((await getBlob(`http://${target!.host}`, 'fnomount/other', blob.digest)).equals(blob.bytes)).toBe(true);
+      // ... and present: the session is cancelled, nothing is sent again.
+      before = declining.seen.length;
+      const insideAgain = await images.copy({ source: at('fnomount/app:2'), target: at('fnomount/other:2') });
+      expect(insideAgain).toEqual({ _tag: 'Right', right: expect.objectContaining({ outcome: 'copied', blobsUploaded: 0, blobsPresent: 4 }) });
+      expect(noUploads(before)).toEqual([]);
+      expect(declining.seen.slice(before).filter((s) => s.line.startsWith('DELETE /v2/fnomount/other/blobs/uploads/'))).toHaveLength(4);
+      expect((await getManifest(`http://${target!.host}`, 'fnomount/other', '2')).digest).toBe(pushed.digest);
+    } finally {
+      await declining.close();
     }
   });
 
