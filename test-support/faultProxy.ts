@@ -37,6 +37,8 @@ export interface FaultProxy {
    * or not: "the request a `Hold` holds is here" is `await proxy.whenSeen({ method: 'PUT', path: /.../ })`.
    */
   whenSeen(match: RequestMatch, count?: number): Promise<void>;
+  /** TCP connections accepted so far (a keep-alive client reuses them). */
+  connections(): number;
   /** Settles once `count` faults have been delivered in full (a dropped body: after its socket is destroyed). */
   whenDelivered(count: number): Promise<void>;
   close(): Promise<void>;
@@ -132,6 +134,8 @@ export async function startFaultProxy(upstreamPort: number): Promise<FaultProxy>
     upstream.on('error', () => res.destroy());
     req.pipe(upstream);
   });
+  let connections = 0;
+  server.on('connection', () => (connections += 1));
   await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
   const port = (server.address() as AddressInfo).port;
   return {
@@ -141,6 +145,7 @@ export async function startFaultProxy(upstreamPort: number): Promise<FaultProxy>
     },
     seen,
     whenSeen: (match, count = 1) => (arrived(match) >= count ? Promise.resolve() : new Promise<void>((ok) => arrivals.push({ match, count, ok }))),
+    connections: () => connections,
     whenDelivered: (count) => (delivered >= count ? Promise.resolve() : new Promise<void>((ok) => waiting.push({ count, ok }))),
     close: () =>
       new Promise<void>((ok) => {

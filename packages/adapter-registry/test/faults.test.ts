@@ -133,6 +133,30 @@ afterAll(() => client.close());
     }
   });
 
+  it('HEAD requests keep their connection alive', async () => {
+    // undici closes the connection after a HEAD unless told not to: a snapshot of many names would open one each.
+    await pushImage({ base: `http://${origin!.host}`, repo: 'fkeep/app', tag: '1', seed: 'fkeep' });
+    const counting = await startFaultProxy(origin!.port);
+    const own = createRegistryClient();
+    try {
+      const heads = createRegistryImages({ client: own });
+      // The first request also finds the scheme (a TLS attempt, then the plain /v2/ ping): its connections are
+      // not what this test counts.
+      expect(await heads.head(`${counting.host}/fkeep/app:absent`)).toEqual({ _tag: 'Right', right: undefined });
+      const before = counting.connections();
+      for (let i = 0; i < 10; i += 1) {
+        expect(await heads.head(`${counting.host}/fkeep/app:1`)).toEqual({ _tag: 'Right', right: expect.objectContaining({ digest: expect.stringMatching(/^sha256:/) }) });
+        expect(await heads.head(`${counting.host}/fkeep/app:absent${i}`)).toEqual({ _tag: 'Right', right: undefined });
+      }
+      // Twenty HEADs, one after another, on the connection the first one used.
+      expect(counting.seen.filter((s) => s.line.startsWith('HEAD '))).toHaveLength(21);
+      expect(counting.connections() - before).toBe(0);
+    } finally {
+      await own.close();
+      await counting.close();
+    }
+  });
+
   it('a manifest whose bytes do not match its digest is refused and nothing is written', async () => {
     await pushImage({ base: `http://${origin!.host}`, repo: 'fbad/app', tag: '1', seed: 'fbad' });
     slept.length = 0;
