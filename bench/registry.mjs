@@ -7,6 +7,10 @@
 //
 //   pnpm build && node bench/registry.mjs [--images 100] [--retags 500] [--large-mib 1024]
 //   node bench/registry.mjs --smoke          (CI: 5 images, 10 retags, 16 MiB; checks copies, prints ratios)
+//   --registry-log error|info|quiet          how the registries log, the same for every tool in the run:
+//     error (default): only errors and the access log (one line per request: the request counts come from it);
+//     info: distribution's default, every request also logged as a structured "response completed" line;
+//     quiet: errors only, no access log (no request counts).
 //
 // Not a test: it prints timings and ratios (absolute times drift on shared machines; ratios from the same run do
 // not, much). Each copy is checked afterwards: the target's manifest digest equals the source's. It starts two
@@ -40,11 +44,21 @@ const concurrency = option('concurrency', 16);
 const connections = option('connections', 32);
 // --parts sync,retag,large (default all): run only some of the comparisons.
 const partsAt = process.argv.indexOf('--parts');
+const registryLog = process.argv.includes('--registry-log') ? process.argv[process.argv.indexOf('--registry-log') + 1] : 'error';
+if (!['error', 'info', 'quiet'].includes(registryLog)) {
+  console.error(`--registry-log takes error, info or quiet, not ${registryLog}`);
+  process.exit(2);
+}
+// distribution reads REGISTRY_<SECTION>_<KEY> over its config file: the same for every registry of the run.
+const registryEnv = {
+  REGISTRY_LOG_LEVEL: registryLog === 'quiet' ? 'error' : registryLog,
+  ...(registryLog === 'quiet' ? { REGISTRY_LOG_ACCESSLOG_DISABLED: 'true' } : {}),
+};
 const parts = new Set(partsAt > 0 ? process.argv[partsAt + 1].split(',') : ['sync', 'retag', 'large']);
 
-const run = (command, args) =>
+const run = (command, args, env) =>
   new Promise((ok, fail) => {
-    execFile(command, args, { maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
+    execFile(command, args, { maxBuffer: 64 * 1024 * 1024, ...(env ? { env: { ...process.env, ...env } } : {}) }, (error, stdout, stderr) => {
       if (error) fail(new Error(`${command} ${args.join(' ')} failed: ${stderr || error.message}`));
       else ok({ stdout, stderr });
     });
@@ -79,7 +93,7 @@ const started = [];
 const startRegistry = async (name) => {
   const dir = join(work, name);
   const port = await freePort();
-  await run('bash', [registryScript, 'start', dir, String(port)]);
+  await run('bash', [registryScript, 'start', dir, String(port)], registryEnv);
   started.push(dir);
   return `127.0.0.1:${port}`;
 };
@@ -196,7 +210,7 @@ try {
   const a = await startRegistry('a');
   const b = await startRegistry('b');
   const skopeoTls = ['--src-tls-verify=false', '--dest-tls-verify=false'];
-  console.log(`load average ${loadavg().map((l) => l.toFixed(2)).join(', ')} at the start`);
+  console.log(`load average ${loadavg().map((l) => l.toFixed(2)).join(', ')} at the start; registries log at ${registryLog === 'quiet' ? 'error, no access log' : `${registryLog} with the access log`}`);
   console.log(`registries ${a} and ${b}; ${images} images of 3 x ${layerSize / 1024} KiB layers, ${retags} retags, a ${largeMiB} MiB layer\n`);
 
   const names = Array.from({ length: images }, (_, i) => `bench/img${i}`);
@@ -239,6 +253,13 @@ try {
   console.log(`    imgalias              ${cpuLine(sync)}`);
   console.log(`    skopeo copy per image ${cpuLine(copyPerImage)}`);
   console.log(`    skopeo sync           ${cpuLine(skopeoSync)}`);
+  // What bounds the ratio on this machine: imgalias's copy cannot finish before the CPU it and the registries
+  // spent has run on the cores there are, however the work is spread.
+  const needed = sync.cpu.self + sync.cpu.registries;
+  const floor = needed / availableParallelism();
+  const requests = [...sync.requests.values()].reduce((n, c) => n + c, 0);
+  console.log(`  bound: imgalias's copy needed ${needed.toFixed(2)} s of CPU (${(sync.cpu.registries * 1000 / Math.max(requests, 1)).toFixed(2)} ms of registry CPU per request), so on ${availableParallelism()} cores it takes at least ${floor.toFixed(2)} s:`);
+  console.log(`         at most ${ratio(copyPerImage.seconds, floor)} faster than this run's skopeo copy per image, ${ratio(skopeoSync.seconds, floor)} than its skopeo sync`);
   }
   if (parts.has('retag')) {
 
@@ -306,6 +327,7 @@ try {
   console.log(`  ${(copied.value.bytes / 1024 / 1024).toFixed(0)} MiB streamed in ${copied.seconds.toFixed(2)} s, peak RSS ${rssMiB.toFixed(0)} MiB (goal < 150 MiB)`);
   if (rssMiB >= 150) failed = true;
   }
+  console.log(`\nload average ${loadavg().map((l) => l.toFixed(2)).join(', ')} at the end`);
 } catch (error) {
   console.error(error.message);
   failed = true;
