@@ -7,7 +7,7 @@ import type { Descriptor, ManifestContent, Platform } from './Manifest.js';
 import { MANIFEST_ACCEPT, digestOf, formatPlatform, parseManifest, platformMatches, platformOf } from './Manifest.js';
 import type { RegistryClient, RegistryResponse } from './RegistryClient.js';
 import type { RegistryError } from './RegistryError.js';
-import { isNotFound } from './RegistryError.js';
+import { isNotFound, isRetryable } from './RegistryError.js';
 
 /** An image name split the way the distribution API addresses it. */
 export interface RemoteName {
@@ -311,10 +311,11 @@ export const createRegistryImages = (options: RegistryImagesOptions): RegistryIm
   };
 
   // Does `to`'s registry answer a self-mount of a blob `to` holds (it was just put or found there) with 201?
-  // `undefined`: the probe itself failed, so nothing was learnt.
+  // `undefined`: the probe failed in a way that can pass (unreachable, 5xx, 429), so nothing was learnt; any other
+  // answer (a 4xx: mounts unsupported or refused) is a no.
   const probeSelfMount = async (to: RemoteName, digest: string): Promise<boolean | undefined> => {
     const res = await client.send({ registry: to.registry, method: 'POST', path: mountPath(to, digest, to.repository), headers: { 'content-length': '0' }, scopes: [pullPush(to.repository)] });
-    if (res._tag === 'Left') return undefined;
+    if (res._tag === 'Left') return isRetryable(res.left) || res.left._tag === 'Cancelled' ? undefined : false;
     await res.right.body.dump();
     if (res.right.status === 201) return true;
     const location = headerValue(res.right.headers, 'location');

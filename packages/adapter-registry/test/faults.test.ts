@@ -133,6 +133,23 @@ afterAll(() => client.close());
     }
   });
 
+  it('a registry that refuses mounts (405) is asked once, then every blob is checked with HEAD', async () => {
+    const refusing = await startFaultProxy(target!.port);
+    try {
+      refusing.inject({ _tag: 'Status', status: 405 }, { method: 'POST', path: /\?mount=/ }, 1000);
+      for (const n of [1, 2]) {
+        const pushed = await pushImage({ base: `http://${origin!.host}`, repo: `frefuse/app${n}`, tag: '1', seed: `frefuse${n}` });
+        const copied = await images.copy({ source: `${origin!.host}/frefuse/app${n}:1`, target: `${refusing.host}/frefuse/app${n}:1` });
+        expect(copied).toEqual({ _tag: 'Right', right: expect.objectContaining({ digest: pushed.digest, blobsUploaded: 4 }) });
+      }
+      // One self-mount (the probe after the first upload), refused; no blob of either image asked again.
+      expect(refusing.seen.filter((s) => s.faulted)).toHaveLength(1);
+      expect(refusing.seen.filter((s) => s.line.startsWith('HEAD /v2/frefuse/') && s.line.includes('/blobs/'))).toHaveLength(8);
+    } finally {
+      await refusing.close();
+    }
+  });
+
   it('HEAD requests keep their connection alive', async () => {
     // undici closes the connection after a HEAD unless told not to: a snapshot of many names would open one each.
     await pushImage({ base: `http://${origin!.host}`, repo: 'fkeep/app', tag: '1', seed: 'fkeep' });
