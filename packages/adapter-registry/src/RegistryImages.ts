@@ -283,7 +283,7 @@ export const createRegistryImages = (options: RegistryImagesOptions): RegistryIm
       : there.done.then((r) =>
           // Once it is in the target registry, a mount from that repository replaces the cross-registry copy.
           r._tag === 'Right'
-            ? transferBlob({ registry: to.registry, repository: there.repository, reference: blob.digest }, to, blob, counters, 'ledger-mount')
+            ? transferBlob({ registry: to.registry, repository: there.repository, reference: blob.digest }, to, blob, counters, 'mount')
             : putBlob(from, to, blob, counters),
         );
     ledger.inRepository.set(here, done);
@@ -351,12 +351,11 @@ export const createRegistryImages = (options: RegistryImagesOptions): RegistryIm
    * - `self-mount`: a mount from the target repository itself (a registry known to honour it): 201 = there, 202 =
    *   the upload session, no `HEAD`;
    * - `mount`: a mount from `from`, a repository of the target registry that holds the blob (the source of a copy
-   *   inside one registry): 201 = mounted; a 202 (declined) is followed by a `HEAD`, as a registry that declines
-   *   mounts says nothing about the target by it, then the upload from `from`;
-   * - `ledger-mount`: the same from a repository this run has just put the blob into; a 202 goes straight to the
-   *   upload (this run found the blob absent from the registry).
+   *   inside one registry, or the repository this run has just put the blob into): 201 = mounted; a 202 (declined)
+   *   is followed by a `HEAD`, as a registry that declines mounts says nothing about the target by it, then the
+   *   upload from `from`.
    */
-  type Approach = 'check' | 'self-mount' | 'mount' | 'ledger-mount';
+  type Approach = 'check' | 'self-mount' | 'mount';
 
   const transferBlob = (from: RemoteName, to: RemoteName, blob: Descriptor, counters: { bytes: number }, approach: Approach): Promise<Either<RegistryError, BlobOutcome>> =>
     client.retrying(async (): Promise<Either<RegistryError, BlobOutcome>> => {
