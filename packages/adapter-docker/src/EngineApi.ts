@@ -21,7 +21,7 @@ export interface EngineApiClient {
   listImages(): Promise<Either<StoreError, Snapshot>>;
   /** `GET /images/{name}/json`; `undefined` when no image has that name. */
   inspectImage(name: string): Promise<Either<StoreError, InspectedImage | undefined>>;
-  /** `POST /images/{source}/tag?repo=&tag=`: what `docker tag SOURCE TARGET` does, without the process. */
+  /** `POST /images/{source}/tag?repo=&tag=`: what `docker tag SOURCE TARGET` does, without the process. `source`: a name or a `sha256:` id. */
   tagImage(source: string, target: string): Promise<Either<StoreError, void>>;
   /** Closes the kept-alive connections (they are unreferenced, so an idle client never holds a process open). */
   close(): void;

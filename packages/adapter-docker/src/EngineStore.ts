@@ -77,9 +77,11 @@ type RunDecision = Extract<Preflight, { readonly _tag: 'Run' }>;
  * `snapshot()` is one call (`imageListArgs`, or `GET /images/json`). `apply(plan)` reads the store once (unless
  * given `current`), then for every name still needed reads that target once more (`inspect`, through the same
  * transport) and tags it only when it is still what the snapshot said: another process may have named it
- * meanwhile, and a tag would silently move it (`ChangedUnderUs`). Names are spelled in the engine's dialect, at
- * most `concurrency` calls run at a time, each with a timeout; podman gets one `tag SOURCE T1 T2 ...` process
- * per image (podman 4.3 loses a name when two tags of one image race).
+ * meanwhile, and a tag would silently move it (`ChangedUnderUs`). The tag names the planned image by its id
+ * (`tag sha256:ID TARGET`), never the source name, which another process could move after the snapshot (nerdctl,
+ * unchecked here, keeps the name). Names are spelled in the engine's dialect, at most `concurrency` calls run at
+ * a time, each with a timeout; podman gets one `tag sha256:ID T1 T2 ...` process per image (podman 4.3 loses a
+ * name when two tags of one image race).
  * A final read reports `verified` and every name that differs from the plan. An empty plan runs only the final
  * read. One failure does not stop the others; only an engine that cannot be used at all (missing, unreachable)
  * makes `apply` itself fail. Aborting `signal` stops starting actions and cancels the processes in flight.
@@ -126,17 +128,25 @@ export const createEngineStore = (options: EngineStoreOptions): EngineStore => {
     return transport._tag === 'Left' ? transport : transport.right.inspect(name);
   };
 
+  // What a tag names as its source: the planned image by id, never the source name. Another process can move
+  // that name between the snapshot and the tag, and `tag NAME TARGET` follows the name to an image the plan did
+  // not choose. Docker 20.10 (CLI and API) and podman 4.3 (CLI and service) take the `sha256:` id (the real-engine
+  // tests check it); nerdctl's `tag` finds images by name or by their target (manifest or index) digest, and no
+  // nerdctl runs here to check its listing's id against that, so it keeps the name.
+  const tagSourceOf = (action: TagAction): string => (engine === 'nerdctl' ? spellReference(action.source, engine) : normaliseImageId(action.imageId));
+
   // One tag call for an image and all its targets (podman's multi-name `tag`), or one per target. When a call
-  // for several targets fails, each target is tried alone from its own source, so every action ends with its
-  // own error.
-  const tagGroup = async (transport: EngineTransport, source: string, actions: readonly TagAction[], signal: AbortSignal | undefined): Promise<readonly ActionResult[]> => {
+  // for several targets fails, each target is tried alone, so every action ends with its own error.
+  const tagGroup = async (transport: EngineTransport, actions: readonly TagAction[], signal: AbortSignal | undefined): Promise<readonly ActionResult[]> => {
     const targetOf = (action: TagAction): string => spellReference(action.target, engine);
-    const tagged = await transport.tag(source, actions.map(targetOf), signal);
+    const [first] = actions;
+    if (first === undefined) return [];
+    const tagged = await transport.tag(tagSourceOf(first), actions.map(targetOf), signal);
     if (tagged._tag === 'Right') return actions.map((action) => ({ _tag: 'Applied', action }));
     if (actions.length === 1 || signal?.aborted === true) return actions.map((action) => ({ _tag: 'Failed', action, error: tagged.left }));
     const results: ActionResult[] = [];
     for (const action of actions) {
-      const alone = await transport.tag(spellReference(action.source, engine), [targetOf(action)], signal);
+      const alone = await transport.tag(tagSourceOf(action), [targetOf(action)], signal);
       results.push(alone._tag === 'Right' ? { _tag: 'Applied', action } : { _tag: 'Failed', action, error: alone.left });
     }
     return results;
@@ -145,7 +155,6 @@ export const createEngineStore = (options: EngineStoreOptions): EngineStore => {
   /** Re-reads each target of a group right before tagging; tags only those still as the snapshot had them. */
   const settleGroup = async (
     transport: EngineTransport,
-    source: string,
     decisions: readonly RunDecision[],
     signal: AbortSignal | undefined,
   ): Promise<readonly ActionResult[]> => {
@@ -177,7 +186,7 @@ export const createEngineStore = (options: EngineStoreOptions): EngineStore => {
       else results[i] = rechecked;
     }
     if (ready.length > 0) {
-      const tagged = await tagGroup(transport, source, ready.map((i) => (decisions[i] as RunDecision).action), signal);
+      const tagged = await tagGroup(transport, ready.map((i) => (decisions[i] as RunDecision).action), signal);
       tagged.forEach((result, j) => {
         results[ready[j] as number] = result;
       });
@@ -186,7 +195,7 @@ export const createEngineStore = (options: EngineStoreOptions): EngineStore => {
   };
 
   // Core's preflight decides (the same rules as the dry-run store); names are spelled in this engine's dialect.
-  // Actions that share a source form one group when the transport tags many names in one call.
+  // Actions for one image form one group when the transport tags many names in one call.
   const settleAll = async (
     transport: EngineTransport,
     decisions: readonly Preflight[],
@@ -195,17 +204,16 @@ export const createEngineStore = (options: EngineStoreOptions): EngineStore => {
     signal: AbortSignal | undefined,
   ): Promise<readonly ActionResult[]> => {
     const results = new Array<ActionResult>(decisions.length);
-    const groups = new Map<string, { readonly source: string; readonly indexes: number[]; readonly decisions: RunDecision[] }>();
+    const groups = new Map<string, { readonly indexes: number[]; readonly decisions: RunDecision[] }>();
     for (const [index, decision] of decisions.entries()) {
       if (decision._tag === 'Done') {
         results[index] = report(decision.result);
         continue;
       }
-      // Grouped by image, not by source name: any name of the image can stand for it, and podman loses names
-      // when several processes tag one image at once (each rewrites the image's name list).
-      const source = spellReference(decision.source, engine);
+      // Grouped by image, not by source name: the tag names the image by its id, and podman loses names when
+      // several processes tag one image at once (each rewrites the image's name list).
       const key = transport.multiTarget ? normaliseImageId(decision.action.imageId) : `${index}`;
-      const group = groups.get(key) ?? { source, indexes: [], decisions: [] };
+      const group = groups.get(key) ?? { indexes: [], decisions: [] };
       group.indexes.push(index);
       group.decisions.push(decision);
       groups.set(key, group);
@@ -214,7 +222,7 @@ export const createEngineStore = (options: EngineStoreOptions): EngineStore => {
       [...groups.values()],
       { limit, stopped: () => signal?.aborted === true },
       async (group) => {
-        const settled = await settleGroup(transport, group.source, group.decisions, signal);
+        const settled = await settleGroup(transport, group.decisions, signal);
         settled.forEach((result, i) => {
           results[group.indexes[i] as number] = report(result);
         });

@@ -32,8 +32,10 @@ export interface EngineTransport {
   /** `signal`: aborting it cancels the engine process in flight (an interrupted apply); the API's calls are short. */
   inspect(name: string, signal?: AbortSignal): Promise<Either<StoreError, InspectedImage | undefined>>;
   /**
-   * Gives `source` every name in `targets`. `podman tag SOURCE T1 T2 ...` does it in one process; docker's CLI
-   * and the API take one target per call, run here one after another.
+   * Gives `source` every name in `targets`. `source` is what the engine looks the image up by: the store passes
+   * the planned image's `sha256:` id (a name would be followed wherever another process moved it). `podman tag
+   * SOURCE T1 T2 ...` does it in one process; docker's CLI and the API take one target per call, run here one
+   * after another.
    */
   tag(source: string, targets: readonly string[], signal?: AbortSignal): Promise<Either<StoreError, void>>;
   /** True when `tag` with several targets costs one call, so grouping actions by source pays. */

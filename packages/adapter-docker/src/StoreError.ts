@@ -104,7 +104,7 @@ const nextStep: Record<StoreOperation, string> = {
 /** The same for an image the engine does not have. */
 const noSuchImage: Record<StoreOperation, string> = {
   snapshot: 'The store could not be read, so nothing more was done; run again.',
-  apply: 'The source name is no longer in the store: take a new snapshot and plan again.',
+  apply: 'The planned image is no longer in the store (another process removed it since the snapshot): take a new snapshot and plan again.',
   pull: 'The registry has no image by this name: check the name and tag, or the mirror rule that made it.',
   push: 'The image to push is no longer in the store: run publish again, which plans from the store as it is.',
   untag: 'The name is already gone; nothing is left to remove.',

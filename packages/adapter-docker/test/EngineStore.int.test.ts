@@ -215,9 +215,37 @@ const engineSuite = (kind: EngineKind, engine: TestEngine | undefined, transport
       for (const target of targets) expect(await imageIdOf(e, target)).toBe(id);
     }, 120_000);
 
+    test('a writer that moves the source name between the snapshot and the tag does not move the targets: they get the planned image', async () => {
+      const planned = await importImage(e, ['localhost/moved-source:1']);
+      const other = await importImage(e, ['localhost/moved-other:1']);
+      const source = spellReference('localhost/moved-source:1', e.kind);
+      const before = await snapshotOf(storeOf().store);
+      let moved = false;
+      // The writer moves the source name onto another image as soon as the adapter's re-read of the targets
+      // ends (onExec/onRequest fire synchronously then), so the move lands before any tag call starts.
+      const writer = storeOf({
+        onCall: (event) => {
+          if (moved || isTagCall(event)) return;
+          moved = true;
+          execFileSync(e.kind, ['tag', other, source], { env: { ...process.env, ...e.env } });
+        },
+      });
+      const base: Omit<TagAction, 'target'> = { _tag: 'Tag', source: 'localhost/moved-source:1', imageId: planned, family: 'x', role: 'origin', reason: 'missing-name' };
+      // Two targets: podman re-reads them with one listing and tags both in one process.
+      const targets = ['docker.io/library/moved-source:1', 'docker.io/library/moved-copy:1'];
+      const plan: Plan = { version: 1, mode: 'internal', findings: [], actions: targets.map((target) => ({ ...base, target })) };
+      const report = await writer.store.apply(plan, { current: before });
+      expect(moved).toBe(true);
+      expect(report).toMatchObject({ _tag: 'Right', right: { results: [{ _tag: 'Applied' }, { _tag: 'Applied' }], verified: true, mismatches: [] } });
+      for (const target of targets) expect(await imageIdOf(e, target)).toBe(planned);
+      // The writer's own change stays: imgalias never touches the source name.
+      expect(await imageIdOf(e, 'localhost/moved-source:1')).toBe(other);
+    }, 120_000);
+
     test('a tag the engine refuses ends Failed with the engine\'s own message', async () => {
       const id = await importImage(e, ['localhost/refused:1']);
       const source = spellReference('localhost/refused:1', e.kind);
+      const target = spellReference('docker.io/library/refused:1', e.kind);
       let removed = false;
       // The source disappears right after the adapter's guard read and before its tag runs (onExec fires
       // synchronously when the read ends), so the engine itself has to refuse.
@@ -244,9 +272,10 @@ const engineSuite = (kind: EngineKind, engine: TestEngine | undefined, transport
             {
               _tag: 'Failed',
               error:
+                // The tag names the planned image by id; the engine says that image is gone.
                 transport === 'api'
-                  ? { _tag: 'RequestFailed', status: 404, message: expect.stringMatching(/No such image|image not known/) }
-                  : { _tag: 'CommandFailed', exitCode: expect.any(Number), message: expect.stringMatching(/No such image|image not known/) },
+                  ? { _tag: 'RequestFailed', status: 404, args: ['tag', id, target], message: expect.stringMatching(/No such image|image not known/) }
+                  : { _tag: 'CommandFailed', args: ['tag', id, target], exitCode: expect.any(Number), message: expect.stringMatching(/No such image|image not known/) },
             },
           ],
           verified: false,

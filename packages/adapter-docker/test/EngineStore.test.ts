@@ -98,10 +98,11 @@ describe('apply', () => {
     expect(plan.actions).toHaveLength(3);
     events.length = 0;
     const report = await store.apply(plan);
+    // Each tag names the planned image by its id, not the source name another process could move meanwhile.
     expect(tags().sort()).toEqual([
-      ['tag', 'localhost/minio/minio:latest', 'minio/minio:latest'],
-      ['tag', 'localhost/osixia/openldap:stable', 'osixia/openldap:stable'],
-      ['tag', 'localhost/redis:7-alpine', 'redis:7-alpine'],
+      ['tag', id(1), 'redis:7-alpine'],
+      ['tag', id(2), 'minio/minio:latest'],
+      ['tag', id(3), 'osixia/openldap:stable'],
     ]);
     // one read before (stale-plan guard), each tag right after its target's re-read, one read after
     const kinds = events.map(kindOf);
@@ -141,7 +142,7 @@ describe('apply', () => {
   test('podman gets Docker Hub names spelled in full', async () => {
     const { store, tags } = storeOn('podman', field);
     await store.apply(planOf(action('localhost/redis:7-alpine', 'docker.io/library/redis:7-alpine', id(1))));
-    expect(tags()).toEqual([['tag', 'localhost/redis:7-alpine', 'docker.io/library/redis:7-alpine']]);
+    expect(tags()).toEqual([['tag', id(1), 'docker.io/library/redis:7-alpine']]);
   });
 
   test('an empty plan runs no tag and reads the store once', async () => {
@@ -167,7 +168,7 @@ describe('apply', () => {
       _tag: 'Right',
       right: {
         results: [
-          { _tag: 'Failed', action: plan.actions[0], error: { _tag: 'CommandFailed', engine: 'docker', args: ['tag', 'localhost/minio/minio:latest', 'minio/minio:latest'], exitCode: 1, message: refusal } },
+          { _tag: 'Failed', action: plan.actions[0], error: { _tag: 'CommandFailed', engine: 'docker', args: ['tag', id(2), 'minio/minio:latest'], exitCode: 1, message: refusal } },
           { _tag: 'Applied', action: plan.actions[1] },
         ],
         after: expect.anything(),
@@ -238,7 +239,7 @@ describe('apply', () => {
     const ok = storeOn('docker', images);
     const retarget = action('localhost/redis:7-alpine', 'docker.io/library/redis:7-alpine', id(1), { reason: 'retarget', replaces: id(9) });
     expect(await ok.store.apply(planOf(retarget))).toMatchObject({ _tag: 'Right', right: { verified: true } });
-    expect(ok.tags()).toEqual([['tag', 'localhost/redis:7-alpine', 'redis:7-alpine']]);
+    expect(ok.tags()).toEqual([['tag', id(1), 'redis:7-alpine']]);
 
     const moved = storeOn('docker', images);
     await moved.store.apply(planOf({ ...retarget, replaces: id(8) }));
@@ -258,7 +259,7 @@ describe('apply', () => {
     const report = await store.apply(
       planOf(action('localhost/redis:7-alpine', 'docker.io/library/x:1', id(1)), action('localhost/minio/minio:latest', 'x:1', id(2))),
     );
-    expect(tags()).toEqual([['tag', 'localhost/redis:7-alpine', 'x:1']]);
+    expect(tags()).toEqual([['tag', id(1), 'x:1']]);
     expect(report).toMatchObject({ _tag: 'Right', right: { results: [{ _tag: 'Applied' }, { _tag: 'Refused', reason: { _tag: 'DuplicateTarget', name: 'x:1' } }] } });
   });
 
@@ -437,7 +438,7 @@ describe('apply when interrupted', () => {
       _tag: 'Right',
       right: {
         results: [
-          { _tag: 'Failed', action: plan.actions[0], error: { _tag: 'Cancelled', engine: 'docker', args: ['tag', 'localhost/redis:7-alpine', 'redis:7-alpine'] } },
+          { _tag: 'Failed', action: plan.actions[0], error: { _tag: 'Cancelled', engine: 'docker', args: ['tag', id(1), 'redis:7-alpine'] } },
           { _tag: 'NotStarted', action: plan.actions[1] },
         ],
         after: expect.anything(),

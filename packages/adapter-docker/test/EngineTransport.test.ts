@@ -143,7 +143,7 @@ describe('podman: one tag process per image', () => {
     );
     expect(report).toMatchObject({ _tag: 'Right', right: { verified: true } });
     expect(events.filter((event) => event.args[0] === 'tag').map((event) => event.args.slice(1))).toEqual([
-      ['localhost/a:1', 'docker.io/library/a:1', 'docker.io/library/b:1'],
+      [id(3), 'docker.io/library/a:1', 'docker.io/library/b:1'],
     ]);
   });
 
@@ -163,8 +163,8 @@ describe('podman: one tag process per image', () => {
       if (engine === 'podman') {
         // The two sources' processes run side by side; which starts first is not part of the contract.
         expect([...tags].sort((a, b) => String(a[0]).localeCompare(String(b[0])))).toEqual([
-          ['localhost/minio/minio:latest', 'docker.io/minio/minio:latest'],
-          ['localhost/redis:7-alpine', 'docker.io/library/redis:7-alpine', 'harbor.corp.local/proj/redis:7-alpine'],
+          [id(1), 'docker.io/library/redis:7-alpine', 'harbor.corp.local/proj/redis:7-alpine'],
+          [id(2), 'docker.io/minio/minio:latest'],
         ]);
       } else {
         expect(tags).toHaveLength(3);
@@ -187,7 +187,11 @@ describe('podman: one tag process per image', () => {
       _tag: 'Right',
       right: { results: [{ _tag: 'Applied' }, { _tag: 'Failed', error: { _tag: 'CommandFailed', message: expect.stringContaining('refused') } }], verified: false },
     });
-    // The group, then each target alone.
-    expect(fake.verbs().filter((verb) => verb === 'tag')).toHaveLength(3);
+    // The group, then each target alone, every call from the planned image's id (never the source name).
+    expect(fake.calls.filter((call) => call.args[0] === 'tag').map((call) => call.args.slice(1))).toEqual([
+      [id(1), 'docker.io/library/redis:7-alpine', refused],
+      [id(1), 'docker.io/library/redis:7-alpine'],
+      [id(1), refused],
+    ]);
   });
 });

@@ -1,7 +1,7 @@
 // The Engine API client against Podman's Docker-compatible service (`podman system service`) on a private store
 // and a private socket: what bench/podman.mjs measures beside the CLI transport.
 import type { ChildProcess } from 'node:child_process';
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import http from 'node:http';
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { createPodmanStore, engineCli, importImage, requireEngine } from '../../../test-support/engines.js';
@@ -89,16 +89,48 @@ const waitForExit = (child: ChildProcess): Promise<void> =>
       expect(report).toMatchObject({ _tag: 'Right', right: { verified: true, via: `Podman service API at ${endpoint.host}` } });
       expect(store.transport()).toEqual({ kind: 'api', description: `Podman service API at ${endpoint.host}` });
       expect(processes).toEqual([]);
-      // The snapshot, one re-read of the image's names, two tags one after the other, the verifying read.
+      // The snapshot, one re-read of the image's names, two tags one after the other (from the planned image's
+      // id, not its source name), the verifying read.
       expect(requests.map((event) => `${event.method} ${event.path.replace(/\?.*/, '')}`)).toEqual([
         'GET /images/json',
         'GET /images/json',
-        'POST /images/localhost/svc-auto%3A1/tag',
-        'POST /images/localhost/svc-auto%3A1/tag',
+        `POST /images/${encodeURIComponent(id)}/tag`,
+        `POST /images/${encodeURIComponent(id)}/tag`,
         'GET /images/json',
       ]);
       const names = await engineCli(podman!, ['image', 'inspect', '--format', '{{json .RepoTags}}', id]);
       expect(JSON.parse(names)).toEqual(expect.arrayContaining(['docker.io/library/svc-auto:1', 'docker.io/library/svc-auto:2']));
+    } finally {
+      store.close();
+    }
+  }, 120_000);
+
+  test('a writer that moves the source name after the re-read does not move the targets: the service tags the planned image', async () => {
+    const planned = await importImage(podman!, ['localhost/svc-moved:1']);
+    const other = await importImage(podman!, ['localhost/svc-moved-other:1']);
+    let moved = false;
+    const store = createEngineStore({
+      engine: 'podman',
+      env: podman!.env,
+      host: endpoint.host,
+      transport: 'api',
+      // The move lands as the re-read's answer arrives (onRequest fires synchronously then), before any tag.
+      onRequest: (event) => {
+        if (moved || event.method !== 'GET' || !event.path.startsWith('/images/json')) return;
+        moved = true;
+        execFileSync('podman', ['tag', other, 'localhost/svc-moved:1'], { env: { ...process.env, ...podman!.env } });
+      },
+    });
+    try {
+      const snapshot = await createEngineStore({ engine: 'podman', env: podman!.env, host: endpoint.host, transport: 'api' }).snapshot();
+      if (snapshot._tag === 'Left') throw new Error(JSON.stringify(snapshot.left));
+      const base = { _tag: 'Tag', source: 'localhost/svc-moved:1', imageId: planned, family: 'x', role: 'origin', reason: 'missing-name' } as const;
+      const targets = ['docker.io/library/svc-moved:1', 'docker.io/library/svc-moved-copy:1'];
+      const report = await store.apply({ version: 1, mode: 'internal', findings: [], actions: targets.map((target) => ({ ...base, target })) }, { current: snapshot.right });
+      expect(moved).toBe(true);
+      expect(report).toMatchObject({ _tag: 'Right', right: { results: [{ _tag: 'Applied' }, { _tag: 'Applied' }], verified: true, mismatches: [] } });
+      for (const target of targets) expect((await engineCli(podman!, ['image', 'inspect', '--format', '{{.Id}}', target])).trim()).toBe(planned.replace(/^sha256:/, ''));
+      expect((await engineCli(podman!, ['image', 'inspect', '--format', '{{.Id}}', 'localhost/svc-moved:1'])).trim()).toBe(other.replace(/^sha256:/, ''));
     } finally {
       store.close();
     }

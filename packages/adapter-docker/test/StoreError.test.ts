@@ -129,7 +129,7 @@ describe('describeStoreError gives each operation its own next step', () => {
 
   test.each<[StoreOperation, RegExp]>([
     ['snapshot', /could not be read, so nothing more was done; run again\.$/],
-    ['apply', /source name is no longer in the store: take a new snapshot and plan again\.$/],
+    ['apply', /planned image is no longer in the store \(another process removed it since the snapshot\): take a new snapshot and plan again\.$/],
     ['pull', /registry has no image by this name/],
     ['push', /image to push is no longer in the store: run publish again/],
     ['untag', /already gone; nothing is left to remove\.$/],

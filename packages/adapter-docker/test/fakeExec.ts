@@ -1,5 +1,5 @@
 // A fake engine CLI behind the `exec` capability: it keeps names -> image ids in memory and answers the two
-// verbs the store uses the way docker and podman do (list format and one-name reads, tag semantics, error messages), so the
+// verbs the store uses the way docker and podman do (list format and one-name reads, tag from a name or an id, error messages), so the
 // store's logic is tested without a real engine and without module mocking.
 import { canonicalTagName } from '@imgalias/core/internal';
 import type { EngineKind } from '@imgalias/core';
@@ -86,9 +86,15 @@ export const fakeEngine = (options: FakeEngineOptions): FakeEngine => {
     return exited(0, rows.join('\n'));
   };
 
-  const tag = (source: string, target: string): ExecOutcome => {
+  // The source is an image id (`sha256:` and 64 hex digits, as the store passes it) or a name.
+  const imageOf = (source: string): string | undefined => {
+    if (/^sha256:[0-9a-f]{64}$/.test(source)) return [...ids].find((id) => id === source || `sha256:${id}` === source);
     const sourceKey = keyOf(source);
-    const id = sourceKey === undefined ? undefined : names.get(sourceKey);
+    return sourceKey === undefined ? undefined : names.get(sourceKey);
+  };
+
+  const tag = (source: string, target: string): ExecOutcome => {
+    const id = imageOf(source);
     if (id === undefined) {
       return options.engine === 'podman'
         ? exited(125, '', `Error: ${source}: image not known`)
