@@ -75,7 +75,7 @@ describe('the apply lock', () => {
     expect(result.stderr).toContain(`waiting for imgalias process ${process.pid} to finish applying to this engine`);
     expect(result.exitCode).toBe(ExitCode.ok);
     // Planned from the store as the holder left it: img0 was already done, so only two tags ran.
-    expect(await setup.fake.tags()).toEqual(['localhost/team/img1:1 team/img1:1', 'localhost/team/img2:1 team/img2:1']);
+    expect(await setup.fake.tags()).toEqual([`${id(2)} team/img1:1`, `${id(3)} team/img2:1`]);
   });
 
   test('concurrent applies on one engine run one after the other, and the second finds nothing left to do', async () => {

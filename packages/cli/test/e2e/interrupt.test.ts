@@ -66,7 +66,7 @@ describe('apply interrupted', () => {
     // The blocked engine process was cancelled (it records the SIGTERM that ends it; the wait fails the test by
     // its timeout if that never comes), not left behind; the third tag never started.
     await fileAppears(path.join(fake.dir, 'cancelled'));
-    expect(await fake.tags()).toEqual(['localhost/team/img0:1 team/img0:1', 'localhost/team/img1:1 team/img1:1']);
+    expect(await fake.tags()).toEqual([`${id(1)} team/img0:1`, `${id(2)} team/img1:1`]);
   }, 60_000);
 
   test('outside apply, a signal ends the program at once, as by default', async () => {

@@ -4,10 +4,10 @@ import path from 'node:path';
 
 /**
  * A stand-in `docker` for tests that need an engine to behave in one exact way at one exact moment: it keeps
- * its image store as one file per name, answers the verbs `apply` uses (`image ls`, also for one name, and `tag`) the
- * way docker does, and, once `blockTagsAfter` tags have succeeded, blocks every further tag until it is killed
- * (writing its pid to `blocked.pid` first, so a test can wait for that moment, and `cancelled` when SIGTERM
- * ends it, so a test can wait for the proof that it was cancelled).
+ * its image store as one file per name, answers the verbs `apply` uses (`image ls`, also for one name, and `tag`
+ * from an image id or a name) the way docker does, and, once `blockTagsAfter` tags have succeeded, blocks every
+ * further tag until it is killed (writing its pid to `blocked.pid` first, so a test can wait for that moment,
+ * and `cancelled` when SIGTERM ends it, so a test can wait for the proof that it was cancelled).
  * It is a Node script run by the `node` first on PATH; it never talks to a real engine.
  */
 export interface FakeDocker {
@@ -19,7 +19,7 @@ export interface FakeDocker {
   setName(name: string, id: string): Promise<void>;
   /** The same, synchronously: for a test that must change the store before the CLI's next step. */
   setNameNow(name: string, id: string): void;
-  /** Every `tag` the fake was asked for, in order, as `SOURCE TARGET`. */
+  /** Every `tag` the fake was asked for, in order, as `SOURCE TARGET` (imgalias's SOURCE is the image id). */
   tags(): Promise<readonly string[]>;
 }
 
@@ -57,7 +57,10 @@ if (args[0] === 'tag') {
     setInterval(() => undefined, 1 << 30);
     return;
   }
-  const id = idOf(args[1]);
+  // The source is an image id (sha256: and 64 hex digits, as imgalias passes it) or a name.
+  const id = /^sha256:[0-9a-f]{64}$/.test(args[1])
+    ? fs.readdirSync(namesDir).map((file) => idOf(decodeURIComponent(file))).find((held) => held === args[1] || 'sha256:' + held === args[1])
+    : idOf(args[1]);
   if (id === undefined) { process.stderr.write('Error response from daemon: No such image: ' + args[1] + '\n'); process.exit(1); }
   fs.writeFileSync(path.join(namesDir, encodeURIComponent(args[2])), id);
   process.exit(0);
