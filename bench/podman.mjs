@@ -90,7 +90,7 @@ try {
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ').map(Number);
     return (fields[13] + fields[14]) / 100;
   };
-  // The adapter's own `podman tag SOURCE T1 ... Tn` argument lists, replayed bare as the floor (below).
+  // The adapter's own `podman tag sha256:ID T1 ... Tn` argument lists, replayed bare as the floor (below).
   let tagCommands = [];
   const store = createEngineStore({
     engine: 'podman',
@@ -112,6 +112,20 @@ try {
   // rewrite of the image store's images.json (written to a temp file, fdatasync'ed, renamed) under the store lock,
   // plus an event; no podman command or API call sets several names in one write. No adapter can converge faster
   // than this, so `adapter / floor` is how close it gets to the engine's own limit.
+  // The adapter tags from the planned image's id, and every fill imports the image afresh (a new id): the replay
+  // names the refilled store's image that holds the same source name, so it runs the same commands on it.
+  let adapterSnapshot;
+  const onRefilled = async (commands) => {
+    const fresh = await store.snapshot();
+    if (fresh._tag === 'Left') throw new Error(JSON.stringify(fresh.left));
+    const idByName = new Map(fresh.right.images.flatMap((image) => image.names.map((name) => [name, image.id])));
+    return commands.map(([verb, source, ...targets]) => {
+      const image = adapterSnapshot?.images.find((candidate) => candidate.id === source);
+      const id = image?.names.map((name) => idByName.get(name)).find((found) => found !== undefined);
+      if (id === undefined) throw new Error(`the refilled store has no image named as ${source} was`);
+      return [verb, id, ...targets];
+    });
+  };
   const floorRun = async (commands) => {
     for (const args of commands) await run('podman', args, env);
     return { processes: commands.length };
@@ -126,6 +140,7 @@ try {
     childrenBefore = childrenCpu();
     const snapshot = await store.snapshot();
     if (snapshot._tag === 'Left') throw new Error(JSON.stringify(snapshot.left));
+    adapterSnapshot = snapshot.right;
     const plan = planAliases({ snapshot: snapshot.right, images, policy });
     if (plan.actions.length === 0) return { actions: 0, processes, tagProcesses, tagCpu, otherCpu };
     const report = await store.apply(plan, { current: snapshot.right });
@@ -180,8 +195,9 @@ try {
     await fill();
     const adapter = await cpuTimed(adapterRun);
     if (adapter.value.actions === 0) throw new Error('the adapter found nothing to do on a freshly filled store');
-    const replayed = tagCommands;
+    const recorded = tagCommands;
     await fill();
+    const replayed = await onRefilled(recorded);
     const floor = await cpuTimed(() => floorRun(replayed));
     // The replay converged the store as the adapter did, or it is no floor.
     const afterFloor = await store.snapshot();
