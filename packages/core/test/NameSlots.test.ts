@@ -9,6 +9,7 @@ describe('nameSlots', () => {
     expect(slots.add('localhost/redis:7')).toBe(1);
     expect(slots.add('docker.io/library/redis:7')).toBe(0);
     expect(slots.size()).toBe(2);
+    expect(slots.name(1)).toBe('localhost/redis:7');
     expect(slots.find('docker.io/library/', 'redis:7')).toBe(0);
     expect(slots.find('', 'docker.io/library/redis:7')).toBe(0);
     expect(slots.find('docker.io/', 'library/redis:7')).toBe(0);
@@ -31,12 +32,19 @@ describe('nameSlots', () => {
         if (!reference.has(name)) reference.set(name, reference.size);
         expect(slots.add(name)).toBe(reference.get(name));
       }
+      for (const [name, slot] of reference) expect(slots.name(slot)).toBe(name);
       expect(slots.size()).toBe(reference.size);
       for (const name of [...added, ...probes]) {
         for (let cut = 0; cut <= name.length; cut++) {
           expect(slots.find(name.slice(0, cut), name.slice(cut))).toBe(reference.get(name) ?? -1);
         }
       }
+      // findMany gives what find gives, name by name; entries past `count` are left alone.
+      const all = [...added, ...probes];
+      const cuts = all.map((name, i) => i % (name.length + 1));
+      const found = new Int32Array(all.length + 1).fill(7);
+      slots.findMany(all.map((name, i) => name.slice(0, cuts[i])), all.map((name, i) => name.slice(cuts[i])), all.length, found);
+      expect([...found]).toEqual([...all.map((name) => reference.get(name) ?? -1), 7]);
     },
   );
 });

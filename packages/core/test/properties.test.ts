@@ -124,6 +124,28 @@ describe('locateNames', () => {
       expect(located.findings).toEqual(index.findings);
     },
   );
+
+  test.prop([fc.integer({ min: 1, max: 400 }), fc.integer({ min: 1, max: 9 })], { numRuns: 50 })(
+    'answers the same for stores of more names than one lookup batch holds',
+    (images, every) => {
+      // Image i is named app{i}:1 in a spelling chosen by i; every third name is also on a second image (the
+      // smaller id keeps it), and every `every`-th name is wanted, with a name the store lacks beside each.
+      const store: Snapshot = {
+        version: 1,
+        images: Array.from({ length: images }, (_, i) => ({
+          id: `sha256:${String(i).padStart(4, '0')}`,
+          names: [[`app${i}:1`, `docker.io/library/app${i}:1`, `localhost/app${i}:1`][i % 3] as string, ...(i % 3 === 0 && i > 0 ? [`app${i - 1}:1`] : [])],
+        })),
+      };
+      const keys = Array.from({ length: images }, (_, i) => i)
+        .filter((i) => i % every === 0)
+        .flatMap((i) => [canonicalTagKey([`app${i}:1`, `app${i}:1`, `localhost/app${i}:1`][i % 3] as string) as string, `docker.io/library/gone${i}:1`]);
+      const slots = nameSlots(keys.length);
+      for (const key of keys) slots.add(key);
+      const index = indexSnapshot(store);
+      expect(locateNames(store, slots).imageIds).toEqual(keys.map((key) => index.imageIdByName.get(key)));
+    },
+  );
 });
 
 describe('planning laws', () => {
