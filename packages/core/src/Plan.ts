@@ -110,19 +110,17 @@ export const planAliases = ({ snapshot, images, policy: given }: PlanInput): Pla
 
   // Every distinct member name gets a slot, and the plan keeps its state per slot in arrays: a million-name
   // store then costs one table of the requested families' names (`NameSlots`), not one of every snapshot name (see
-  // `locateNames`). Family `f`'s members have the slots `memberSlots[offsets[f]]` up to `offsets[f + 1]`, their
-  // roles in `memberRoles` at the same index, and `originSlots[f]` is the slot of its origin. Planning then reads
-  // these flat arrays in order and never goes back to the family objects: sorted by origin, those lie scattered
-  // over the heap, and on a million names reaching them a second time cost about 0.1 s of cache misses.
+  // `locateNames`). Family `f`'s members are at `offsets[f]` up to `offsets[f + 1]` in the flat arrays below (name,
+  // role, slot). Planning reads these in order and never goes back to the family objects: sorted by origin, those
+  // lie scattered over the heap, and on a million names reaching them a second time cost about 0.1 s of cache
+  // misses. The names get their slots in batches (`addMany`) for the same reason.
   const offsets = new Uint32Array(families.length + 1);
   let memberCount = 0;
   for (const family of families) memberCount += family.members.length;
-  const slots = nameSlots(memberCount);
-  const memberSlots = new Uint32Array(memberCount);
+  const memberNames = new Array<string>(memberCount);
   const memberRoles = new Array<MemberRole>(memberCount);
-  const originSlots = new Uint32Array(families.length);
-  // How often each name occurs among the families' members, up to 2.
-  const occurrences = new Uint8Array(memberCount);
+  // Where family `f`'s origin is among the members (its slot is `memberSlots[originAt[f]]`).
+  const originAt = new Uint32Array(families.length);
   // Each family's Harbor name, gathered in this pass for the same reason, and in family order (see `harborNamesOf`).
   const harborNames: HarborNameSource[] = [];
   let at = 0;
@@ -130,15 +128,19 @@ export const planAliases = ({ snapshot, images, policy: given }: PlanInput): Pla
     const family = families[f] as AliasFamily;
     offsets[f] = at;
     for (const { name, role } of family.members) {
-      const slot = slots.add(name);
-      if (role === 'origin') originSlots[f] = slot;
+      if (role === 'origin') originAt[f] = at;
       if (role === 'harbor' && family.harborRule !== undefined) harborNames.push({ family: family.origin, name, rule: family.harborRule });
       memberRoles[at] = role;
-      memberSlots[at++] = slot;
-      if ((occurrences[slot] as number) < 2) occurrences[slot] = (occurrences[slot] as number) + 1;
+      memberNames[at++] = name;
     }
   }
   offsets[families.length] = at;
+  const slots = nameSlots(memberCount);
+  const memberSlots = new Uint32Array(memberCount);
+  slots.addMany(memberNames, memberSlots);
+  // How often each name occurs among the families' members, up to 2.
+  const occurrences = new Uint8Array(memberCount);
+  for (const slot of memberSlots) if ((occurrences[slot] as number) < 2) occurrences[slot] = (occurrences[slot] as number) + 1;
 
   const located = locateNames(snapshot, slots);
   const findings: Finding[] = [...located.findings, ...requested.findings];
@@ -175,7 +177,7 @@ export const planAliases = ({ snapshot, images, policy: given }: PlanInput): Pla
     // actions can run in any order.
     const sourceSlot = memberSlots[sourceAt] as number;
     const sourceName = plannedSource[sourceSlot] ?? slots.name(sourceSlot);
-    const origin = slots.name(originSlots[f] as number);
+    const origin = slots.name(memberSlots[originAt[f] as number] as number);
     for (let i = first; i < end; i++) {
       const role = memberRoles[i] as MemberRole;
       if (i === sourceAt || !isTagTarget(role, policy)) continue;

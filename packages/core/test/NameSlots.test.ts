@@ -32,8 +32,8 @@ describe('nameSlots', () => {
         if (!reference.has(name)) reference.set(name, reference.size);
         expect(slots.add(name)).toBe(reference.get(name));
       }
-      for (const [name, slot] of reference) expect(slots.name(slot)).toBe(name);
       expect(slots.size()).toBe(reference.size);
+      for (const [name, slot] of reference) expect(slots.name(slot)).toBe(name);
       for (const name of [...added, ...probes]) {
         for (let cut = 0; cut <= name.length; cut++) {
           expect(slots.find(name.slice(0, cut), name.slice(cut))).toBe(reference.get(name) ?? -1);
@@ -45,6 +45,12 @@ describe('nameSlots', () => {
       const found = new Int32Array(all.length + 1).fill(7);
       slots.findMany(all.map((name, i) => name.slice(0, cuts[i])), all.map((name, i) => name.slice(cuts[i])), all.length, found);
       expect([...found]).toEqual([...all.map((name) => reference.get(name) ?? -1), 7]);
+      // addMany numbers names as add one after another does, also when it grows the table on the way.
+      const many = nameSlots(expected);
+      const manySlots = new Uint32Array(added.length);
+      many.addMany(added, manySlots);
+      expect([...manySlots]).toEqual(added.map((name) => reference.get(name)));
+      expect(many.size()).toBe(reference.size);
     },
   );
 });
