@@ -28,6 +28,16 @@ const never = new Promise<never>(() => undefined);
 /** A request of the registry API under `/v2/NS/REPO/...` whose rest of the path matches `rest`. */
 const request = (method: string, repo: string, rest: string): RequestMatch => ({ method, path: new RegExp(`^/v2/${repo}/${rest}`) });
 
+/** The built bin as its own process (so a real signal reaches it), in `dir`, with only the environment given. */
+const spawnBin = (dir: string, args: readonly string[], env: Readonly<Record<string, string>>) =>
+  execa(process.execPath, [binPath, ...args], {
+    cwd: dir,
+    env: { PATH: process.env['PATH'] ?? '/usr/bin:/bin', HOME: dir, NO_COLOR: '1', ...env },
+    extendEnv: false,
+    reject: false,
+    timeout: 110_000,
+  });
+
 (registry && proxy ? describe : describe.skip)('fix --registry interrupted or raced, against a loopback Harbor behind a proxy', () => {
   const harbor = registry as TestRegistry;
   const front = proxy as FaultProxy;
@@ -86,13 +96,7 @@ const request = (method: string, repo: string, rest: string): RequestMatch => ({
     const { dir, rule, env, repos } = await project('rterm');
     const held = request('POST', repos[1]!, 'blobs/uploads/');
     front.inject({ _tag: 'Hold', until: never }, held, 1);
-    const child = execa(process.execPath, [binPath, 'fix', '--registry', '--json', '--concurrency', '1', '--mirror', rule], {
-      cwd: dir,
-      env: { PATH: process.env['PATH'] ?? '/usr/bin:/bin', HOME: dir, NO_COLOR: '1', ...env },
-      extendEnv: false,
-      reject: false,
-      timeout: 110_000,
-    });
+    const child = spawnBin(dir, ['fix', '--registry', '--json', '--concurrency', '1', '--mirror', rule], env);
     await front.whenSeen(held);
     child.kill('SIGTERM');
     const result = await child;
@@ -155,13 +159,7 @@ const request = (method: string, repo: string, rest: string): RequestMatch => ({
     await pushImage({ base: base(), repo: 'rcheck/d', tag: '1', seed: 'rcheck-d' });
     const held = request('HEAD', 'rcheck/d', 'manifests/1');
     front.inject({ _tag: 'Hold', until: never }, held, 1);
-    const child = execa(process.execPath, [binPath, 'check', '--registry', '--harbor', `${front.host}/rcheck`, 'd:1'], {
-      cwd: dir,
-      env: { PATH: process.env['PATH'] ?? '/usr/bin:/bin', HOME: dir, NO_COLOR: '1', DOCKER_HOST: deadDockerHost(dir) },
-      extendEnv: false,
-      reject: false,
-      timeout: 110_000,
-    });
+    const child = spawnBin(dir, ['check', '--registry', '--harbor', `${front.host}/rcheck`, 'd:1'], { DOCKER_HOST: deadDockerHost(dir) });
     await front.whenSeen(held);
     child.kill('SIGINT');
     const result = await child;
