@@ -14,6 +14,8 @@ export interface ExecEvent {
   /** The global arguments the runner put first (`--root ...`), kept apart so `args[0]` is the verb. */
   readonly globalArgs: readonly string[];
   readonly args: readonly string[];
+  /** Variables this process ran with on top of the runner's `env` (`GOGC` for `podman tag`); usually empty. */
+  readonly extraEnv: Readonly<Record<string, string>>;
   readonly outcome: ExecOutcome;
   readonly durationMs: number;
 }
@@ -65,7 +67,17 @@ export interface EngineRunner {
   readonly command: string;
   /** The complete environment its processes run with (`engineEnvironment` of its options). */
   readonly env: Readonly<Record<string, string>>;
-  run(args: readonly string[], options?: { readonly timeoutMs?: number; readonly signal?: AbortSignal }): Promise<Either<StoreError, EngineOutput>>;
+  run(args: readonly string[], options?: RunOptions): Promise<Either<StoreError, EngineOutput>>;
+}
+
+/** What one `run` may change for its process alone. */
+export interface RunOptions {
+  /** The process is killed after this long (the outcome is `TimedOut`). Default: the runner's `timeoutMs`. */
+  readonly timeoutMs?: number;
+  /** Aborting it ends the process (the outcome is `Cancelled`): an interrupted run. */
+  readonly signal?: AbortSignal;
+  /** Variables laid over the runner's `env` for this process only. */
+  readonly extraEnv?: Readonly<Record<string, string>>;
 }
 
 export const defaultTimeoutMs = 30_000;
@@ -99,15 +111,16 @@ export const createEngineRunner = (options: EngineOptions): EngineRunner => {
     run: async (args, runOptions = {}) => {
       if (checked._tag === 'Left') return left(refusedEngineOptions(checked.left));
       const timeoutMs = runOptions.timeoutMs ?? options.timeoutMs ?? defaultTimeoutMs;
+      const extraEnv = runOptions.extraEnv ?? {};
       const started = performance.now();
       const outcome = await exec({
         command,
         args: [...globalArgs, ...args],
-        env,
+        env: runOptions.extraEnv === undefined ? env : { ...env, ...extraEnv },
         timeoutMs,
         ...(runOptions.signal === undefined ? {} : { cancelSignal: runOptions.signal }),
       });
-      options.onExec?.({ engine, command, globalArgs, args, outcome, durationMs: performance.now() - started });
+      options.onExec?.({ engine, command, globalArgs, args, extraEnv, outcome, durationMs: performance.now() - started });
       const error = toStoreError(outcome, { engine, command, args, timeoutMs });
       if (error !== undefined) return left(error);
       // toStoreError returns undefined only for a zero exit, so the outcome is `Exited` here.

@@ -55,6 +55,16 @@ const sequentially = async (
   return right(undefined);
 };
 
+/**
+ * Go's collector setting for `podman tag`. Podman 4.3's storage re-indexes every name of the image for each name
+ * the tag adds, so a tag of many names on one image is bound by allocation, and at Go's default (`GOGC=100`: a
+ * collection whenever the heap doubles a live heap of a few MiB) the collector takes about a third of the
+ * process's CPU. `GOGC=400` collects when the heap reaches five times the live heap, for a larger peak RSS
+ * (docs/performance.md has the figures). A `GOGC` the caller's environment sets wins.
+ */
+const podmanTagEnv = (env: Readonly<Record<string, string>>): Readonly<Record<string, string>> =>
+  env.GOGC === undefined ? { GOGC: '400' } : {};
+
 /** The engine's CLI through a runner: `image ls`, `image inspect`, `tag`. */
 export const createCliTransport = (runner: EngineRunner, note?: string): EngineTransport => {
   const engine = runner.engine;
@@ -78,7 +88,7 @@ export const createCliTransport = (runner: EngineRunner, note?: string): EngineT
     tag: async (source, targets, signal) => {
       const runOptions = signal === undefined ? {} : { signal };
       if (engine === 'podman') {
-        const ran = await runner.run(['tag', source, ...targets], runOptions);
+        const ran = await runner.run(['tag', source, ...targets], { ...runOptions, extraEnv: podmanTagEnv(runner.env) });
         return ran._tag === 'Left' ? ran : right(undefined);
       }
       return sequentially(targets, async (target) => {

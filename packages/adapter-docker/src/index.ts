@@ -11,7 +11,7 @@ export { createEngineApiClient } from './EngineApi.js';
 export type { EngineApiClient, EngineApiOptions, InspectedImage, RequestEvent } from './EngineApi.js';
 export { describeEndpoint, endpointOfHost, resolveDockerEndpoint } from './DockerEndpoint.js';
 export type { DockerEndpoint, EndpointSources } from './DockerEndpoint.js';
-export type { EngineOptions, EngineRunner, EngineOutput, ExecEvent } from './EngineRunner.js';
+export type { EngineOptions, EngineRunner, EngineOutput, ExecEvent, RunOptions } from './EngineRunner.js';
 export { execaExec } from './Exec.js';
 export type { Exec, ExecRequest, ExecOutcome } from './Exec.js';
 export { imageListArgs, parseImageList } from './ImageList.js';

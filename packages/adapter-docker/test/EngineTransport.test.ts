@@ -172,6 +172,28 @@ describe('podman: one tag process per image', () => {
     }
   });
 
+  test('`podman tag` runs with GOGC=400 unless the environment sets GOGC; no other process gets it', async () => {
+    const plan = planOf(
+      tagAction('localhost/redis:7-alpine', 'docker.io/library/redis:7-alpine', id(1)),
+      tagAction('localhost/redis:7-alpine', 'harbor.corp.local/proj/redis:7-alpine', id(1)),
+    );
+    const gogcOf = async (engine: 'podman' | 'docker', env: Record<string, string | undefined>) => {
+      const fake = fakeEngine({ engine, images });
+      const events: ExecEvent[] = [];
+      const store = createEngineStore({ engine, env, exec: fake.exec, onExec: (event) => events.push(event) });
+      expect(await store.apply(plan)).toMatchObject({ _tag: 'Right', right: { verified: true } });
+      const verbs = (tag: boolean) => fake.calls.filter((call) => (call.args[0] === 'tag') === tag);
+      return {
+        tag: verbs(true).map((call) => call.env.GOGC),
+        other: [...new Set(verbs(false).map((call) => call.env.GOGC))],
+        reported: events.filter((event) => event.args[0] === 'tag').map((event) => event.extraEnv),
+      };
+    };
+    expect(await gogcOf('podman', { GOGC: undefined })).toEqual({ tag: ['400'], other: [undefined], reported: [{ GOGC: '400' }] });
+    expect(await gogcOf('podman', { GOGC: '50' })).toEqual({ tag: ['50'], other: ['50'], reported: [{}] });
+    expect(await gogcOf('docker', { GOGC: undefined })).toEqual({ tag: [undefined, undefined], other: [undefined], reported: [{}, {}] });
+  });
+
   test('when the grouped tag fails, each name is tried alone so every action gets its own result', async () => {
     const refused = 'harbor.corp.local/proj/redis:7-alpine';
     const override = (args: readonly string[]): ExecOutcome | undefined =>
