@@ -1,6 +1,6 @@
 import type { ReferenceError, StoreError } from '@imgalias/core';
 import type { LockError } from '@imgalias/adapter-docker';
-import type { ConfigError, ProjectError } from '@imgalias/project/internal';
+import type { ConfigError, PlanFileError, ProjectError } from '@imgalias/project/internal';
 import { describeProjectError } from '@imgalias/project/internal';
 import { ExitCode } from './ExitCode.js';
 
@@ -13,6 +13,8 @@ export type CliError =
   | { readonly _tag: 'InvalidImages'; readonly images: readonly { readonly input: string; readonly error: ReferenceError }[] }
   | { readonly _tag: 'SnapshotFileUnreadable'; readonly file: string; readonly message: string }
   | { readonly _tag: 'SnapshotFileInvalid'; readonly file: string; readonly errors: readonly string[] }
+  /** `apply --plan FILE`: the saved plan cannot be read, is not a plan, or has a version this build does not know. */
+  | PlanFileError
   | { readonly _tag: 'Store'; readonly error: StoreError }
   | { readonly _tag: 'Lock'; readonly error: LockError }
   /** `givenAs`: how the paths were given, so the message names the right thing to correct. */
@@ -77,6 +79,9 @@ export function exitCodeOf(e: CliError): ExitCode {
     case 'InvalidImages':
     case 'SnapshotFileUnreadable':
     case 'SnapshotFileInvalid':
+    case 'PlanFileUnreadable':
+    case 'PlanFileInvalid':
+    case 'PlanFileVersion':
     case 'PathNotFound':
     case 'RefusedFiles':
     case 'Usage':

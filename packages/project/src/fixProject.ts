@@ -1,13 +1,16 @@
 import type { Either } from 'fp-ts/lib/Either.js';
 import { isLeft, left, right } from 'fp-ts/lib/Either.js';
-import type { ApplyReport, Plan, Snapshot } from '@imgalias/core';
+import type { ApplyReport, ImageStore, Plan, Snapshot } from '@imgalias/core';
 import { planAliases } from '@imgalias/core';
 import type { ApplyLock } from '@imgalias/adapter-docker';
 import type { FamilyScope, PreparedProject } from './prepareProject.js';
 import { prepareProject } from './prepareProject.js';
 import type { ProjectError } from './ProjectError.js';
 import type { ProjectOptions } from './ProjectOptions.js';
-import { engineStoreOptions } from './ProjectStore.js';
+import { settingsFor } from './ProjectOptions.js';
+import type { Environment } from './ProjectStore.js';
+import { engineStoreOptions, openProjectStore } from './ProjectStore.js';
+import type { Settings } from './config/Settings.js';
 
 /** What `fixProject` and `applyProject` take: the job's options, and whether to stop after planning. */
 export interface FixOptions extends ProjectOptions {
@@ -33,17 +36,13 @@ const nothingToDo = (after: Snapshot): ApplyReport => ({ results: [], after, ver
 
 /**
  * Takes the engine's apply lock (an injected store or a saved snapshot needs none), waiting for another imgalias
- * applying to the same engine; if it had to wait, the store changed meanwhile, so the plan is made again.
+ * applying to the same engine. `waited`: it had to wait, so the store may have changed meanwhile.
  */
-async function lockAndPlan(
-  options: FixOptions,
-  prepared: PreparedProject,
-  firstPlan: Plan,
-): Promise<Either<ProjectError, { readonly lock?: ApplyLock; readonly plan: Plan; readonly current: Snapshot }>> {
-  const { snapshot, images, policy, store, settings } = prepared;
-  if (options.store !== undefined || settings.snapshotFile !== undefined || firstPlan.actions.length === 0) {
-    return right({ plan: firstPlan, current: snapshot });
-  }
+async function takeApplyLock(
+  options: ProjectOptions,
+  settings: Settings,
+): Promise<Either<ProjectError, { readonly lock?: ApplyLock; readonly waited: boolean }>> {
+  if (options.store !== undefined || settings.snapshotFile !== undefined) return right({ waited: false });
   let waited = false;
   const { acquireApplyLock } = await import('@imgalias/adapter-docker');
   const lock = await acquireApplyLock({
@@ -56,14 +55,27 @@ async function lockAndPlan(
     },
     onStale: (holder, file) => options.onProgress?.({ _tag: 'LockTakenOver', holder, file }),
   });
-  if (isLeft(lock)) return left({ _tag: 'Lock', error: lock.left });
-  if (!waited) return right({ lock: lock.right, plan: firstPlan, current: snapshot });
+  return isLeft(lock) ? left({ _tag: 'Lock', error: lock.left }) : right({ lock: lock.right, waited });
+}
+
+/** Takes the apply lock; if it had to wait, the store changed meanwhile, so the plan is made again from a fresh read. */
+async function lockAndPlan(
+  options: FixOptions,
+  prepared: PreparedProject,
+  firstPlan: Plan,
+): Promise<Either<ProjectError, { readonly lock?: ApplyLock; readonly plan: Plan; readonly current: Snapshot }>> {
+  const { snapshot, images, policy, store, settings } = prepared;
+  if (firstPlan.actions.length === 0) return right({ plan: firstPlan, current: snapshot });
+  const locked = await takeApplyLock(options, settings);
+  if (isLeft(locked)) return locked;
+  const { lock, waited } = locked.right;
+  if (!waited) return right({ ...(lock === undefined ? {} : { lock }), plan: firstPlan, current: snapshot });
   const fresh = await store.snapshot();
   if (isLeft(fresh)) {
-    await lock.right.release();
+    await lock?.release();
     return left({ _tag: 'Store', error: fresh.left });
   }
-  return right({ lock: lock.right, plan: planAliases({ snapshot: fresh.right, images, policy }), current: fresh.right });
+  return right({ ...(lock === undefined ? {} : { lock }), plan: planAliases({ snapshot: fresh.right, images, policy }), current: fresh.right });
 }
 
 async function planAndApply(options: FixOptions, scope: FamilyScope): Promise<Either<ProjectError, ProjectFix>> {
@@ -114,3 +126,86 @@ export const fixProject = (options: FixOptions): Promise<Either<ProjectError, Pr
  * `from`), or every family in the store when none are.
  */
 export const applyProject = (options: FixOptions): Promise<Either<ProjectError, ProjectFix>> => planAndApply(options, 'requested-or-store');
+
+/**
+ * What `applySavedPlan` takes: a reviewed plan, and the options that say which store to apply it to. Nothing
+ * here chooses images or a policy: the plan already did.
+ */
+export interface SavedPlanOptions
+  extends Pick<ProjectOptions, 'cwd' | 'env' | 'config' | 'engine' | 'host' | 'context' | 'concurrency' | 'settings' | 'store' | 'signal' | 'onProgress'> {
+  /** The plan to apply exactly: as `planProject` made it, or as `imgalias plan --json` printed it, decoded with `PlanCodec`. */
+  readonly plan: Plan;
+  /** Apply nothing: `plan` is returned as given, the store is not read and `report` is absent. */
+  readonly dryRun?: boolean;
+}
+
+/** `applySavedPlan`'s answer: the plan as given, and what applying it did. */
+export interface SavedPlanApply {
+  readonly settings: Settings;
+  /** The store applied to: the one given, or the one the settings name (the engine, or the saved snapshot). */
+  readonly store: ImageStore;
+  /** The plan as given: its actions and its findings, never made again. */
+  readonly plan: Plan;
+  /**
+   * Each action's result (`Refused` with the reason for one the store no longer allows), the store read back and
+   * whether it verified; absent for a dry run.
+   */
+  readonly report?: ApplyReport;
+  /** True when every action applied, the store verified and the plan has no finding. For a dry run: no finding. */
+  readonly ok: boolean;
+}
+
+/**
+ * What `imgalias apply --plan FILE` does: applies a saved (reviewed) plan exactly, under the engine's apply lock,
+ * then verifies. Nothing is discovered or planned again: the store judges each action against itself as it is
+ * now (`preflightPlan`), so one it no longer allows (its source gone or moved, its target now on another image)
+ * ends `Refused` with the reason instead of being decided afresh. The plan's findings make `ok` false, as they do
+ * for `applyProject`.
+ *
+ * @example
+ * // `plan`: a reviewed `imgalias plan --json` file, decoded: decode(PlanCodec, JSON.parse(text))
+ * const result = await applySavedPlan({ cwd: process.cwd(), plan });
+ * if (result._tag === 'Left') throw new Error(describeProjectError(result.left));
+ * if (!result.right.ok) process.exitCode = 1; // a refused or failed action, a finding, or a name that did not verify
+ */
+export async function applySavedPlan(options: SavedPlanOptions): Promise<Either<ProjectError, SavedPlanApply>> {
+  const loaded = await settingsFor(options);
+  if (isLeft(loaded)) return loaded;
+  const settings = loaded.right;
+  const { plan, onProgress } = options;
+  const env: Environment = options.env ?? process.env;
+  let store: ImageStore;
+  if (options.store !== undefined) store = options.store;
+  else {
+    const opened = await openProjectStore({
+      settings,
+      env,
+      ...(onProgress === undefined ? {} : { onTransport: (description: string) => onProgress({ _tag: 'EngineReached', description }) }),
+    });
+    if (isLeft(opened)) return opened;
+    store = opened.right;
+  }
+  const clean = plan.findings.length === 0;
+  if (options.dryRun === true) return right({ settings, store, plan, ok: clean });
+
+  if (plan.actions.length === 0) {
+    const read = await store.snapshot();
+    return isLeft(read) ? left({ _tag: 'Store', error: read.left }) : right({ settings, store, plan, report: nothingToDo(read.right), ok: clean });
+  }
+  const locked = await takeApplyLock(options, settings);
+  if (isLeft(locked)) return locked;
+  try {
+    onProgress?.({ _tag: 'Applying', plan });
+    // No `current`: the plan was made earlier, so the store reads itself and judges the plan against that read.
+    const report = await store.apply(plan, {
+      concurrency: settings.concurrency,
+      ...(options.signal === undefined ? {} : { signal: options.signal }),
+      ...(onProgress === undefined ? {} : { onProgress: (event) => onProgress({ _tag: 'ActionDone', result: event.result }) }),
+    });
+    if (isLeft(report)) return left({ _tag: 'Store', error: report.left });
+    const applied = report.right.results.every((result) => result._tag === 'Applied');
+    return right({ settings, store, plan, report: report.right, ok: applied && report.right.verified && clean });
+  } finally {
+    await locked.right.lock?.release();
+  }
+}

@@ -1,13 +1,13 @@
 // `@imgalias/project`: what a build tool needs to run a project's imgalias job. The jobs, as `imgalias check`,
-// `plan`, `fix` and `apply` run them, their options and results, and the settings types those name. The parts
-// the CLI wires itself (the settings loader, mode resolution, discovery, the store) are in
+// `plan`, `fix`, `apply` and `apply --plan` run them, their options and results, and the settings types those
+// name. The parts the CLI wires itself (the settings loader, mode resolution, discovery, the store) are in
 // `@imgalias/project/internal`, with no compatibility promise.
 export { checkProject } from './checkProject.js';
 export type { ProjectCheck } from './checkProject.js';
 export { planProject } from './planProject.js';
 export type { ProjectPlan } from './planProject.js';
-export { applyProject, fixProject } from './fixProject.js';
-export type { FixOptions, ProjectFix } from './fixProject.js';
+export { applyProject, applySavedPlan, fixProject } from './fixProject.js';
+export type { FixOptions, ProjectFix, SavedPlanApply, SavedPlanOptions } from './fixProject.js';
 export type { PreparedProject } from './prepareProject.js';
 export type { ProjectEvent, ProjectOptions } from './ProjectOptions.js';
 export type { ProjectError } from './ProjectError.js';

@@ -11,6 +11,8 @@ export { settingsFor } from './ProjectOptions.js';
 export { engineStoreOptions, openProjectStore } from './ProjectStore.js';
 export { parseSnapshotText, readSnapshotFile } from './SnapshotFile.js';
 export type { SnapshotFile, SnapshotFileError } from './SnapshotFile.js';
+export { parsePlanText, readPlanFile } from './PlanFile.js';
+export type { PlanFileError } from './PlanFile.js';
 export { loadSettings } from './config/SettingsLoader.js';
 export type { CliFlags } from './config/loadSettings.js';
 export { describeConfigError } from './config/ConfigError.js';

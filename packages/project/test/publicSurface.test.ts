@@ -16,6 +16,7 @@ const SIBLINGS = {
 // in @imgalias/project/internal.
 const PUBLIC = [
   'applyProject',
+  'applySavedPlan',
   'checkProject',
   'ConfigError',
   'ConfigIssue',
@@ -39,6 +40,8 @@ const PUBLIC = [
   'ProjectFix',
   'ProjectOptions',
   'ProjectPlan',
+  'SavedPlanApply',
+  'SavedPlanOptions',
   'Settings',
   'SettingSource',
   'SettingSources',
