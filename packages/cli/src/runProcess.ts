@@ -39,6 +39,7 @@ export function runProcess(): void {
     stderr: process.stderr,
     env: process.env,
     cwd: process.cwd(),
+    stdin: () => process.stdin,
     interrupt: {
       signal: interruption.signal,
       during: async (work) => {

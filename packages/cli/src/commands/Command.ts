@@ -29,6 +29,11 @@ export interface CliIO {
    * change something (apply, fix, prefetch, publish, clean --apply, sync) run under it.
    */
   readonly interrupt?: Interrupt;
+  /**
+   * What `apply --plan -` reads, opened only when read (touching the process's stdin costs every other command
+   * start-up time); absent: standard input is empty.
+   */
+  readonly stdin?: () => AsyncIterable<string | Uint8Array>;
 }
 
 /**
@@ -57,6 +62,8 @@ export interface CommandFlags extends CliFlags {
   readonly apply?: boolean;
   readonly includeHarbor?: boolean;
   readonly includeUnrecoverable?: boolean;
+  /** `apply --plan FILE`: apply the plan saved in FILE (`-`: standard input) instead of planning. */
+  readonly plan?: string;
   /** `prefetch --attempts N`, `--retry-delay MS`: whole numbers, checked by prefetch. */
   readonly attempts?: string;
   readonly retryDelay?: string;

@@ -1,7 +1,9 @@
 import type { Either } from 'fp-ts/lib/Either.js';
 import { isLeft, left, right } from 'fp-ts/lib/Either.js';
-import type { ProjectEvent, Settings } from '@imgalias/project/internal';
-import { applyProject, fixProject } from '@imgalias/project/internal';
+import type { AliasPolicy, Plan } from '@imgalias/core';
+import { canonicalTagName } from '@imgalias/core/internal';
+import type { ProjectError, ProjectEvent, ProjectFix, Settings } from '@imgalias/project/internal';
+import { applyProject, applySavedPlan, fixProject } from '@imgalias/project/internal';
 import { renderApplyReport, renderPlan } from '@imgalias/render';
 import { followApply } from '../ApplyProgress.js';
 import type { CliError } from '../CliError.js';
@@ -19,16 +21,26 @@ export type ApplyFormat = 'text' | 'json' | 'markdown';
 export const applyFormats = (dryRun: boolean): readonly ('text' | 'json' | 'markdown' | 'shell')[] =>
   dryRun ? ['text', 'json', 'markdown', 'shell'] : ['text', 'json', 'markdown'];
 
+/** A target as the verifying read names it (canonical), or as written when it does not parse. */
+const targetName = (target: string): string => {
+  const key = canonicalTagName(target);
+  return key._tag === 'Right' && key.right !== undefined ? key.right : target;
+};
+
+/** What every apply job answers: a saved plan's has no policy (the plan was made elsewhere). */
+type ApplyOutcome = Pick<ProjectFix, 'plan' | 'report' | 'store' | 'ok'> & { readonly policy?: AliasPolicy };
+
 /**
- * `apply` and `fix`: runs the project job (`applyProject` or `fixProject`), telling its progress as it goes, and
- * prints the report. Exits 0 only when every action applied, the store verified, and nothing was found (no
- * missing image, no conflict, no discovery problem). Interrupted (SIGINT, SIGTERM), it stops starting actions,
- * prints what was done, and exits 130 or 143.
+ * `apply` and `fix`: runs the project job (`applyProject` or `fixProject`, or `applySavedPlan` for
+ * `apply --plan FILE`), telling its progress as it goes, and prints the report. Exits 0 only when every action
+ * applied, the store verified, and nothing was found (no missing image, no conflict, no discovery problem).
+ * Interrupted (SIGINT, SIGTERM), it stops starting actions, prints what was done, and exits 130 or 143.
  */
 export async function runApply(options: {
   readonly context: CommandContext;
   readonly settings: Settings;
-  readonly job: 'apply' | 'fix';
+  /** Which job: `apply`'s or `fix`'s planning, or a saved plan applied exactly as given. */
+  readonly job: 'apply' | 'fix' | { readonly plan: Plan };
   readonly operands: readonly string[];
   readonly format: ApplyFormat | 'shell';
   /** `--dry-run`: print the plan, as `plan` does, and tag nothing. */
@@ -67,14 +79,13 @@ export async function runApply(options: {
         return;
     }
   };
-  const run = options.job === 'fix' ? fixProject : applyProject;
   const work = async () => {
-    const outcome = await run({
-      ...jobOptions(context, settings, output, tell),
-      images: options.operands,
-      dryRun,
-      ...(signal === undefined ? {} : { signal }),
-    });
+    const common = { ...jobOptions(context, settings, output, tell), dryRun, ...(signal === undefined ? {} : { signal }) };
+    const { job } = options;
+    const outcome: Either<ProjectError, ApplyOutcome> =
+      typeof job === 'object'
+        ? await applySavedPlan({ ...common, plan: job.plan })
+        : await (job === 'fix' ? fixProject : applyProject)({ ...common, images: options.operands });
     await progress.finish(outcome._tag === 'Right' && outcome.right.report?.interrupted === true);
     return outcome;
   };
@@ -87,26 +98,30 @@ export async function runApply(options: {
     return left(fromProjectError(outcome.left));
   }
   const { plan, report, policy, store, ok } = outcome.right;
+  // A saved plan's findings are in the report; the pull hints need the policy it was planned with, which it lacks.
+  const hints = (): string[] => (policy === undefined ? [] : hintsForMissing(plan.findings, { policy, engine: store.engine }));
 
   if (report === undefined) {
     output.print(
-      renderPlan(plan, { format: options.format, engine: store.engine, color: output.color, header: { snapshot: snapshotLabel(settings), policy } }),
+      renderPlan(plan, { format: options.format, engine: store.engine, color: output.color, header: { snapshot: snapshotLabel(settings), ...(policy === undefined ? {} : { policy }) } }),
     );
     if (options.format === 'text') {
-      for (const hint of hintsForMissing(plan.findings, { policy, engine: store.engine })) output.note(hint);
+      for (const hint of hints()) output.note(hint);
       if (plan.actions.length > 0) output.note('dry run: nothing was tagged; run again without --dry-run to tag.');
     }
     return right(ok ? ExitCode.ok : ExitCode.findings);
   }
   const format = options.format === 'shell' ? 'text' : options.format;
-  output.print(renderApplyReport(report, { format, color: output.color, plan, header: { snapshot: snapshotLabel(settings), policy } }));
+  output.print(renderApplyReport(report, { format, color: output.color, plan, header: { snapshot: snapshotLabel(settings), ...(policy === undefined ? {} : { policy }) } }));
   if (report.interrupted) {
     output.error(interruptedApplyMessage(interrupted, report, plan.actions.length));
     return right(signalExit());
   }
   if (format === 'text') {
-    for (const hint of hintsForMissing(plan.findings, { policy, engine: store.engine })) output.note(hint);
-    if (report.results.some((r) => r._tag === 'ChangedUnderUs') || report.mismatches.length > 0) {
+    for (const hint of hints()) output.note(hint);
+    // A refused action's target was left as the store had it, so its mismatch is the refusal, not another writer.
+    const refused = new Set(report.results.flatMap((r) => (r._tag === 'Refused' ? [targetName(r.action.target)] : [])));
+    if (report.results.some((r) => r._tag === 'ChangedUnderUs') || report.mismatches.some((m) => !refused.has(m.name))) {
       output.note('Another process changed image names while this one applied; those names were left as it made them. Check them, then run again.');
     }
     if (settings.snapshotFile !== undefined) {

@@ -3,7 +3,7 @@
 // every tag after the first until it is killed.
 import { beforeAll, describe, expect, test } from '@jest/globals';
 import { watch } from 'node:fs';
-import { access, mkdir, readFile } from 'node:fs/promises';
+import { access, mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { execa } from 'execa';
 import { createFakeDocker } from '../support/fakeDocker.js';
@@ -26,9 +26,11 @@ const fileAppears = (file: string): Promise<void> =>
 
 describe('apply interrupted', () => {
   test.each([
-    ['SIGINT', 130],
-    ['SIGTERM', 143],
-  ] as const)('by %s: stops starting tags, cancels the one running, prints what was done, exits %d', async (signal, code) => {
+    ['SIGINT', 130, []],
+    ['SIGTERM', 143, []],
+    // A saved plan (`apply --plan FILE`) is applied by the same machinery, so it stops the same way.
+    ['SIGINT', 130, ['--plan', 'plan.json']],
+  ] as const)('by %s: stops starting tags, cancels the one running, prints what was done, exits %d (apply %j)', async (signal, code, args) => {
     const dir = await tempDir();
     const fake = await createFakeDocker(path.join(dir, 'engine'), {
       names: { 'localhost/team/img0:1': id(1), 'localhost/team/img1:1': id(2), 'localhost/team/img2:1': id(3) },
@@ -36,9 +38,14 @@ describe('apply interrupted', () => {
     });
     const runtime = path.join(dir, 'runtime');
     await mkdir(runtime, { mode: 0o700 });
-    const child = execa(process.execPath, [binPath, 'apply', '--concurrency', '1'], {
+    const env = { PATH: `${fake.bin}:${process.env['PATH'] ?? ''}`, HOME: dir, NO_COLOR: '1', XDG_RUNTIME_DIR: runtime, DOCKER_HOST: `unix://${dir}/fake.sock` };
+    if (args.length > 0) {
+      const planned = await execa(process.execPath, [binPath, 'plan', '--json'], { cwd: dir, env, extendEnv: false, reject: false, timeout: 60_000 });
+      await writeFile(path.join(dir, 'plan.json'), String(planned.stdout));
+    }
+    const child = execa(process.execPath, [binPath, 'apply', '--concurrency', '1', ...args], {
       cwd: dir,
-      env: { PATH: `${fake.bin}:${process.env['PATH'] ?? ''}`, HOME: dir, NO_COLOR: '1', XDG_RUNTIME_DIR: runtime, DOCKER_HOST: `unix://${dir}/fake.sock` },
+      env,
       extendEnv: false,
       reject: false,
       timeout: 60_000,
@@ -73,7 +80,6 @@ describe('apply interrupted', () => {
     const dir = await tempDir();
     const fake = await createFakeDocker(path.join(dir, 'engine'), { names: {} });
     // A listing that never answers: the program is inside `check`, which has no partial report to give.
-    const { writeFile } = await import('node:fs/promises');
     await writeFile(path.join(fake.bin, 'docker'), `#!/bin/sh\necho $$ > '${fake.dir}/blocked.pid'\nexec sleep 600\n`);
     const child = execa(process.execPath, [binPath, 'check', 'redis:7'], {
       cwd: dir,

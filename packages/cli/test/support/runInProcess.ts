@@ -1,3 +1,4 @@
+import { Readable } from 'node:stream';
 import { run } from '../../src/main.js';
 import type { CliIO } from '../../src/commands/Command.js';
 
@@ -28,7 +29,13 @@ export interface InProcessResult {
  */
 export async function runInProcess(
   argv: readonly string[],
-  options: { readonly cwd: string; readonly env?: Readonly<Record<string, string>>; readonly fetch?: typeof fetch },
+  options: {
+    readonly cwd: string;
+    readonly env?: Readonly<Record<string, string>>;
+    readonly fetch?: typeof fetch;
+    /** What the program reads as standard input (`apply --plan -`). */
+    readonly stdin?: string;
+  },
 ): Promise<InProcessResult> {
   const stdout = captureStream();
   const stderr = captureStream();
@@ -38,6 +45,7 @@ export async function runInProcess(
     cwd: options.cwd,
     env: options.env ?? {},
     ...(options.fetch === undefined ? {} : { fetch: options.fetch }),
+    ...(options.stdin === undefined ? {} : { stdin: () => Readable.from([options.stdin ?? '']) }),
   };
   const exitCode = await run(argv, io);
   return { exitCode, stdout: stdout.text(), stderr: stderr.text() };
