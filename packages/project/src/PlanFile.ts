@@ -3,9 +3,8 @@ import type { Either } from 'fp-ts/lib/Either.js';
 import { isLeft, left, right } from 'fp-ts/lib/Either.js';
 import type { Plan } from '@imgalias/core';
 import { PlanCodec, decode, describeDecodeError } from '@imgalias/core';
-import { excerpt } from '@imgalias/core/internal';
-import { describeTextFileProblem, inputLimits, readTextFile } from '@imgalias/discover';
 import type { ProjectError } from './ProjectError.js';
+import { parseSavedJson, readSavedText } from './SavedFile.js';
 
 /** Why a saved plan could not be used; nothing was changed in any case. */
 export type PlanFileError = Extract<ProjectError, { readonly _tag: 'PlanFileUnreadable' | 'PlanFileInvalid' | 'PlanFileVersion' }>;
@@ -20,11 +19,8 @@ const KNOWN_VERSION = 1;
  */
 export async function readPlanFile(file: string, options: { readonly cwd?: string } = {}): Promise<Either<PlanFileError, Plan>> {
   // A plan lists at most a few names per image of a store: the snapshot file's bound serves it too.
-  const read = await readTextFile(options.cwd === undefined ? file : resolve(options.cwd, file), { maxBytes: inputLimits.snapshotFileBytes });
-  if (read._tag !== 'Text') {
-    return left({ _tag: 'PlanFileUnreadable', file, message: read._tag === 'Unreadable' ? read.code : describeTextFileProblem(read) });
-  }
-  return parsePlanText(file, read.text);
+  const read = await readSavedText(options.cwd === undefined ? file : resolve(options.cwd, file));
+  return isLeft(read) ? left({ _tag: 'PlanFileUnreadable', file, message: read.left }) : parsePlanText(file, read.right);
 }
 
 /**
@@ -35,12 +31,9 @@ export async function readPlanFile(file: string, options: { readonly cwd?: strin
  * parsePlanText('plan.json', '{"version":2}') // left({ _tag: 'PlanFileVersion', file: 'plan.json', version: 2 })
  */
 export function parsePlanText(file: string, text: string): Either<PlanFileError, Plan> {
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (error) {
-    return left({ _tag: 'PlanFileInvalid', file, errors: [`not JSON: ${excerpt((error as Error).message)}`] });
-  }
+  const parsed = parseSavedJson(text);
+  if (isLeft(parsed)) return left({ _tag: 'PlanFileInvalid', file, errors: [parsed.left] });
+  const json = parsed.right;
   const version = typeof json === 'object' && json !== null && !Array.isArray(json) ? (json as { version?: unknown }).version : undefined;
   if (typeof version === 'number' && version !== KNOWN_VERSION) return left({ _tag: 'PlanFileVersion', file, version });
   const decoded = decode(PlanCodec, json);

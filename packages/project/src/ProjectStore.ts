@@ -4,6 +4,7 @@ import type { ImageLifecycle, ImageStore } from '@imgalias/core';
 import type { EngineStoreOptions } from '@imgalias/adapter-docker';
 import type { Settings } from './config/Settings.js';
 import type { ProjectError } from './ProjectError.js';
+import type { ProjectEvent } from './ProjectOptions.js';
 
 /**
  * The environment a job runs in: what settings and compose interpolation read. The engine gets it laid over
@@ -72,4 +73,23 @@ export async function openProjectStore(options: {
     },
   };
   return right(told);
+}
+
+/**
+ * The store a job works on: the one the caller injected (`store`), else the one the settings name, with
+ * `onProgress` told `EngineReached` as the engine is reached.
+ */
+export async function jobStore(options: {
+  readonly store: ImageStore | undefined;
+  readonly settings: Settings;
+  readonly env: Environment;
+  readonly onProgress: ((event: ProjectEvent) => void) | undefined;
+}): Promise<Either<ProjectError, ImageStore>> {
+  const { store, settings, env, onProgress } = options;
+  if (store !== undefined) return right(store);
+  return openProjectStore({
+    settings,
+    env,
+    ...(onProgress === undefined ? {} : { onTransport: (description: string) => onProgress({ _tag: 'EngineReached', description }) }),
+  });
 }

@@ -3,8 +3,8 @@ import { isLeft, left, right } from 'fp-ts/lib/Either.js';
 import type { ContainerUse, Snapshot } from '@imgalias/core';
 import { SnapshotCodec, decode, describeDecodeError } from '@imgalias/core';
 import { excerpt } from '@imgalias/core/internal';
-import { describeTextFileProblem, inputLimits, readTextFile } from '@imgalias/discover';
 import type { ProjectError } from './ProjectError.js';
+import { parseSavedJson, readSavedText } from './SavedFile.js';
 
 /** Why a saved snapshot could not be used. */
 export type SnapshotFileError = Extract<ProjectError, { readonly _tag: 'SnapshotFileUnreadable' | 'SnapshotFileInvalid' }>;
@@ -51,22 +51,15 @@ const readExtras = (json: Record<string, unknown>): Either<readonly string[], Om
 
 /** Reads a snapshot saved by `imgalias snapshot` (or written by hand), decoded with the core's codec. */
 export async function readSnapshotFile(file: string): Promise<Either<SnapshotFileError, SnapshotFile>> {
-  // No line limit: a snapshot written by another tool may be one long line of JSON.
-  const read = await readTextFile(file, { maxBytes: inputLimits.snapshotFileBytes });
-  if (read._tag !== 'Text') {
-    return left({ _tag: 'SnapshotFileUnreadable', file, message: read._tag === 'Unreadable' ? read.code : describeTextFileProblem(read) });
-  }
-  return parseSnapshotText(file, read.text);
+  const read = await readSavedText(file);
+  return isLeft(read) ? left({ _tag: 'SnapshotFileUnreadable', file, message: read.left }) : parseSnapshotText(file, read.right);
 }
 
 /** A snapshot file's text as a snapshot with its optional registry and containers, or why it is not one. */
 export function parseSnapshotText(file: string, text: string): Either<SnapshotFileError, SnapshotFile> {
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (error) {
-    return left({ _tag: 'SnapshotFileInvalid', file, errors: [`not JSON: ${excerpt((error as Error).message)}`] });
-  }
+  const parsed = parseSavedJson(text);
+  if (isLeft(parsed)) return left({ _tag: 'SnapshotFileInvalid', file, errors: [parsed.left] });
+  const json = parsed.right;
   const decoded = decode(SnapshotCodec, json);
   if (isLeft(decoded)) return left({ _tag: 'SnapshotFileInvalid', file, errors: describeDecodeError(decoded.left).split('\n') });
   const extras = readExtras(json as Record<string, unknown>);

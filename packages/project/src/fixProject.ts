@@ -8,8 +8,7 @@ import { prepareProject } from './prepareProject.js';
 import type { ProjectError } from './ProjectError.js';
 import type { ProjectOptions } from './ProjectOptions.js';
 import { settingsFor } from './ProjectOptions.js';
-import type { Environment } from './ProjectStore.js';
-import { engineStoreOptions, openProjectStore } from './ProjectStore.js';
+import { engineStoreOptions, jobStore } from './ProjectStore.js';
 import type { Settings } from './config/Settings.js';
 
 /** What `fixProject` and `applyProject` take: the job's options, and whether to stop after planning. */
@@ -173,18 +172,9 @@ export async function applySavedPlan(options: SavedPlanOptions): Promise<Either<
   if (isLeft(loaded)) return loaded;
   const settings = loaded.right;
   const { plan, onProgress } = options;
-  const env: Environment = options.env ?? process.env;
-  let store: ImageStore;
-  if (options.store !== undefined) store = options.store;
-  else {
-    const opened = await openProjectStore({
-      settings,
-      env,
-      ...(onProgress === undefined ? {} : { onTransport: (description: string) => onProgress({ _tag: 'EngineReached', description }) }),
-    });
-    if (isLeft(opened)) return opened;
-    store = opened.right;
-  }
+  const opened = await jobStore({ store: options.store, settings, env: options.env ?? process.env, onProgress });
+  if (isLeft(opened)) return opened;
+  const store = opened.right;
   const clean = plan.findings.length === 0;
   if (options.dryRun === true) return right({ settings, store, plan, ok: clean });
 

@@ -13,7 +13,7 @@ import { discoverProjectImages, missingPaths, problemsOf, projectFilesHere, refu
 import type { ProjectOptions } from './ProjectOptions.js';
 import { settingsFor } from './ProjectOptions.js';
 import type { Environment } from './ProjectStore.js';
-import { openProjectStore } from './ProjectStore.js';
+import { jobStore } from './ProjectStore.js';
 
 /** Which families a job works on besides the ones named in `images` and the config file. */
 export type FamilyScope =
@@ -112,17 +112,9 @@ export async function prepareProject(options: PrepareOptions): Promise<Either<Pr
   }
 
   const onProgress = options.onProgress;
-  let store: ImageStore;
-  if (options.store !== undefined) store = options.store;
-  else {
-    const opened = await openProjectStore({
-      settings,
-      env,
-      ...(onProgress === undefined ? {} : { onTransport: (description: string) => onProgress({ _tag: 'EngineReached', description }) }),
-    });
-    if (isLeft(opened)) return opened;
-    store = opened.right;
-  }
+  const opened = await jobStore({ store: options.store, settings, env, onProgress });
+  if (isLeft(opened)) return opened;
+  const store = opened.right;
   const snapshot = await store.snapshot();
   if (isLeft(snapshot)) return left({ _tag: 'Store', error: snapshot.left });
 
