@@ -9,8 +9,8 @@ import type { CliIO } from '../src/commands/Command.js';
 import { ExitCode } from '../src/ExitCode.js';
 import { run } from '../src/main.js';
 import { tempDirs } from '../../../test-support/tempDirs.js';
-import { createFakeDocker } from './support/fakeDocker.js';
-import type { FakeDocker } from './support/fakeDocker.js';
+import { fakeDockerHost } from './support/fakeDocker.js';
+import type { FakeDockerHost } from './support/fakeDocker.js';
 import { captureStream } from './support/runInProcess.js';
 
 const tempDir = tempDirs('imgalias-lock-');
@@ -18,19 +18,9 @@ const tempDir = tempDirs('imgalias-lock-');
 const id = (n: number): string => `sha256:${String(n).repeat(64)}`;
 const store = { 'localhost/team/img0:1': id(1), 'localhost/team/img1:1': id(2), 'localhost/team/img2:1': id(3) };
 
-interface Setup {
-  readonly fake: FakeDocker;
-  readonly env: Record<string, string>;
-  readonly cwd: string;
-}
+type Setup = FakeDockerHost;
 
-const setUp = async (): Promise<Setup> => {
-  const cwd = await tempDir();
-  const fake = await createFakeDocker(path.join(cwd, 'engine'), { names: store });
-  const runtime = path.join(cwd, 'runtime');
-  await mkdir(runtime, { mode: 0o700 });
-  return { fake, cwd, env: { PATH: `${fake.bin}:${process.env['PATH'] ?? ''}`, HOME: cwd, XDG_RUNTIME_DIR: runtime, DOCKER_HOST: `unix://${cwd}/fake.sock` } };
-};
+const setUp = async (): Promise<Setup> => fakeDockerHost(await tempDir(), { names: store });
 
 /** `imgalias ARGS` in-process; `onStderr` sees each chunk as it is written. */
 const imgalias = async (argv: readonly string[], setup: Setup, onStderr: (chunk: string) => void = () => undefined) => {

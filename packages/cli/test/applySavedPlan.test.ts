@@ -1,13 +1,13 @@
 // `imgalias apply --plan FILE`: a reviewed plan applied exactly, in-process against a fake `docker` whose store is
 // a file (so what was tagged, and that nothing was, is on record) or against a saved snapshot.
 import { describe, expect, test } from '@jest/globals';
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { PlanCodec, decode } from '@imgalias/core';
 import { ExitCode } from '../src/ExitCode.js';
 import { tempDirs } from '../../../test-support/tempDirs.js';
-import { createFakeDocker } from './support/fakeDocker.js';
-import type { FakeDocker } from './support/fakeDocker.js';
+import { fakeDockerHost } from './support/fakeDocker.js';
+import type { FakeDockerHost } from './support/fakeDocker.js';
 import { runInProcess } from './support/runInProcess.js';
 
 const tempDir = tempDirs('imgalias-saved-plan-');
@@ -15,19 +15,9 @@ const tempDir = tempDirs('imgalias-saved-plan-');
 const id = (n: number): string => `sha256:${String(n).repeat(64)}`;
 const store = { 'localhost/team/img0:1': id(1), 'localhost/team/img1:1': id(2), 'localhost/team/img2:1': id(3) };
 
-interface Setup {
-  readonly fake: FakeDocker;
-  readonly env: Record<string, string>;
-  readonly cwd: string;
-}
+type Setup = FakeDockerHost;
 
-const setUp = async (): Promise<Setup> => {
-  const cwd = await tempDir();
-  const fake = await createFakeDocker(path.join(cwd, 'engine'), { names: store });
-  const runtime = path.join(cwd, 'runtime');
-  await mkdir(runtime, { mode: 0o700 });
-  return { fake, cwd, env: { PATH: `${fake.bin}:${process.env['PATH'] ?? ''}`, HOME: cwd, XDG_RUNTIME_DIR: runtime, DOCKER_HOST: `unix://${cwd}/fake.sock` } };
-};
+const setUp = async (): Promise<Setup> => fakeDockerHost(await tempDir(), { names: store });
 
 const imgalias = (argv: readonly string[], setup: Pick<Setup, 'cwd' | 'env'>, stdin?: string) =>
   runInProcess(argv, { cwd: setup.cwd, env: setup.env, ...(stdin === undefined ? {} : { stdin }) });

@@ -2,26 +2,19 @@
 // changes after the review (a planned target name is given to another image), and `apply --plan` applies the
 // rest exactly as planned, refuses that one with its reason, leaves the name where it now is and exits 1. The
 // plan is passed on standard input (`--plan -`), as a CI job piping it from an artifact would.
-import { beforeAll, describe, expect, test } from '@jest/globals';
+import { beforeAll, expect, test } from '@jest/globals';
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { execa } from 'execa';
-import type { TestEngine } from '../../../../test-support/engines.js';
-import { createPodmanStore, engineCli, importImage, requireEngine, startDockerd } from '../../../../test-support/engines.js';
+import { importImage } from '../../../../test-support/engines.js';
 import { binPath, ensureBuilt, imgalias, tempDir } from './support/cli.js';
+import { describeEachEngine, dockerAndPodman, idOf } from './support/engines.js';
 
-const engines = [
-  await requireEngine('docker', startDockerd),
-  await requireEngine('podman', () => createPodmanStore()),
-].filter((engine): engine is TestEngine => engine !== undefined);
+const engines = await dockerAndPodman();
 
 beforeAll(ensureBuilt, 600_000);
 
-const idOf = async (engine: TestEngine, name: string): Promise<string> =>
-  (await engineCli(engine, ['image', 'inspect', '--format', '{{.Id}}', name])).trim().replace(/^sha256:/, '');
-
-const engineTable = engines.map((engine) => [engine.kind, engine] as const);
-(engineTable.length > 0 ? describe.each(engineTable) : () => () => undefined)('apply --plan on a private %s', (kind, engine) => {
+describeEachEngine(engines, 'apply --plan on a private %s', (kind, engine) => {
   test('a planned target now held by another image is refused, the rest applied exactly as reviewed, exit 1', async () => {
     const first = (await importImage(engine, ['localhost/saved-a:1'])).replace(/^sha256:/, '');
     const second = (await importImage(engine, ['localhost/saved-b:1'])).replace(/^sha256:/, '');

@@ -3,8 +3,9 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { execa } from 'execa';
 import path from 'node:path';
 import type { TestEngine } from '../../../../test-support/engines.js';
-import { createPodmanStore, engineCli, importImage, requireEngine, startDockerd } from '../../../../test-support/engines.js';
+import { engineCli, importImage } from '../../../../test-support/engines.js';
 import { deadDockerHost, ensureBuilt, fixturesDir, imgalias, tempDir } from './support/cli.js';
+import { describeEachEngine, dockerAndPodman } from './support/engines.js';
 
 const project = path.join(fixturesDir, 'project');
 
@@ -42,16 +43,11 @@ async function namesInStore(engine: TestEngine): Promise<Map<string, string>> {
 const listedOrigin = (engine: TestEngine, name: string): string =>
   engine.kind === 'docker' ? name : `docker.io/${name.includes('/') ? name : `library/${name}`}`;
 
-const engines = [
-  await requireEngine('docker', startDockerd),
-  await requireEngine('podman', () => createPodmanStore()),
-].filter((engine): engine is TestEngine => engine !== undefined);
+const engines = await dockerAndPodman();
 
 beforeAll(ensureBuilt, 600_000);
 
-// jest refuses an empty table, so the suite is only declared for the engines that started.
-const engineTable = engines.map((engine) => [engine.kind, engine] as const);
-(engineTable.length > 0 ? describe.each(engineTable) : () => () => undefined)('the field scenario on a private %s', (kind, engine) => {
+describeEachEngine(engines, 'the field scenario on a private %s', (kind, engine) => {
   const run = (args: readonly string[]) => imgalias([...args, '--engine', kind], { cwd: project, env: { ...engine.env } });
   const ids = new Map<string, string>();
 

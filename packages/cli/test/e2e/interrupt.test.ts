@@ -3,10 +3,10 @@
 // every tag after the first until it is killed.
 import { beforeAll, describe, expect, test } from '@jest/globals';
 import { watch } from 'node:fs';
-import { access, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { access, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { execa } from 'execa';
-import { createFakeDocker } from '../support/fakeDocker.js';
+import { createFakeDocker, fakeDockerHost } from '../support/fakeDocker.js';
 import { binPath, ensureBuilt, tempDir } from './support/cli.js';
 
 beforeAll(ensureBuilt, 600_000);
@@ -32,13 +32,12 @@ describe('apply interrupted', () => {
     ['SIGINT', 130, ['--plan', 'plan.json']],
   ] as const)('by %s: stops starting tags, cancels the one running, prints what was done, exits %d (apply %j)', async (signal, code, args) => {
     const dir = await tempDir();
-    const fake = await createFakeDocker(path.join(dir, 'engine'), {
+    const host = await fakeDockerHost(dir, {
       names: { 'localhost/team/img0:1': id(1), 'localhost/team/img1:1': id(2), 'localhost/team/img2:1': id(3) },
       blockTagsAfter: 1,
     });
-    const runtime = path.join(dir, 'runtime');
-    await mkdir(runtime, { mode: 0o700 });
-    const env = { PATH: `${fake.bin}:${process.env['PATH'] ?? ''}`, HOME: dir, NO_COLOR: '1', XDG_RUNTIME_DIR: runtime, DOCKER_HOST: `unix://${dir}/fake.sock` };
+    const fake = host.fake;
+    const env = { ...host.env, NO_COLOR: '1' };
     if (args.length > 0) {
       const planned = await execa(process.execPath, [binPath, 'plan', '--json'], { cwd: dir, env, extendEnv: false, reject: false, timeout: 60_000 });
       await writeFile(path.join(dir, 'plan.json'), String(planned.stdout));

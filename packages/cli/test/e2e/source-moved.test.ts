@@ -2,24 +2,17 @@
 // private podman, through each engine's CLI, with a stand-in engine first on PATH that moves the name at the
 // adapter's re-read of the target (after the snapshot and the plan, right before the tag). imgalias tags from the
 // planned image's id, so the target still gets the image the plan chose, and the run is clean.
-import { beforeAll, describe, expect, test } from '@jest/globals';
-import type { TestEngine } from '../../../../test-support/engines.js';
-import { createPodmanStore, engineCli, importImage, requireEngine, startDockerd } from '../../../../test-support/engines.js';
+import { beforeAll, expect, test } from '@jest/globals';
+import { importImage } from '../../../../test-support/engines.js';
 import { concurrentWriter } from '../lifecycle/support.js';
 import { ensureBuilt, imgalias, tempDir } from './support/cli.js';
+import { describeEachEngine, dockerAndPodman, idOf } from './support/engines.js';
 
-const engines = [
-  await requireEngine('docker', startDockerd),
-  await requireEngine('podman', () => createPodmanStore()),
-].filter((engine): engine is TestEngine => engine !== undefined);
+const engines = await dockerAndPodman();
 
 beforeAll(ensureBuilt, 600_000);
 
-const idOf = async (engine: TestEngine, name: string): Promise<string> =>
-  (await engineCli(engine, ['image', 'inspect', '--format', '{{.Id}}', name])).trim().replace(/^sha256:/, '');
-
-const engineTable = engines.map((engine) => [engine.kind, engine] as const);
-(engineTable.length > 0 ? describe.each(engineTable) : () => () => undefined)('a source name moved during apply on a private %s', (kind, engine) => {
+describeEachEngine(engines, 'a source name moved during apply on a private %s', (kind, engine) => {
   test('the target gets the planned image, the line says tagged, the run verifies and exits 0; the moved name is left as moved', async () => {
     const planned = (await importImage(engine, ['localhost/src-moved:1'])).replace(/^sha256:/, '');
     const other = (await importImage(engine, ['localhost/src-moved-other:1'])).replace(/^sha256:/, '');

@@ -94,3 +94,19 @@ export async function createFakeDocker(
     tags: async () => (await readFile(path.join(dir, 'tags.log'), 'utf8')).split('\n').filter((line) => line !== ''),
   };
 }
+
+/** A fake `docker` under `cwd`, and the environment an imgalias run needs to reach only it. */
+export interface FakeDockerHost {
+  readonly fake: FakeDocker;
+  /** The fake first on PATH, a private HOME and XDG_RUNTIME_DIR (the apply lock's directory), a DOCKER_HOST under `cwd`. */
+  readonly env: Record<string, string>;
+  readonly cwd: string;
+}
+
+/** `createFakeDocker` in `cwd/engine`, with the environment that reaches it and nothing of this machine's. */
+export async function fakeDockerHost(cwd: string, options: Parameters<typeof createFakeDocker>[1]): Promise<FakeDockerHost> {
+  const fake = await createFakeDocker(path.join(cwd, 'engine'), options);
+  const runtime = path.join(cwd, 'runtime');
+  await mkdir(runtime, { mode: 0o700 });
+  return { fake, cwd, env: { PATH: `${fake.bin}:${process.env['PATH'] ?? ''}`, HOME: cwd, XDG_RUNTIME_DIR: runtime, DOCKER_HOST: `unix://${cwd}/fake.sock` } };
+}
