@@ -34,10 +34,12 @@ start() {
   fi
   command -v dockerd >/dev/null || { echo "dockerd.sh: dockerd not found (apt-get install -y docker.io)" >&2; exit 127; }
   command -v docker >/dev/null || { echo "dockerd.sh: docker CLI not found" >&2; exit 127; }
-  mkdir -p "$dir/data" "$dir/exec"
+  mkdir -p "$dir/data" "$dir/exec" "$dir/tmp"
   # setsid: the daemon gets its own session, so a Ctrl-C or a job-control kill aimed at the caller's group
   # does not leave a half-dead daemon behind; we stop it by pid instead.
-  setsid dockerd \
+  # TMPDIR: its containerd writes a stack dump (containerd.PID.stacks.log) to the temp directory when it gets
+  # SIGUSR1; keep those under DIR, removed with it, not in the machine's shared /tmp.
+  TMPDIR="$dir/tmp" setsid dockerd \
     --storage-driver=vfs --iptables=false --ip6tables=false --bridge=none \
     --data-root="$dir/data" --exec-root="$dir/exec" --pidfile="$pidfile" \
     --host="$host" >"$dir/dockerd.log" 2>&1 </dev/null &

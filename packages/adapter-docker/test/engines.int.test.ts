@@ -2,6 +2,7 @@
 // private engine and to leave nothing running, so that is checked here against the real programs.
 import { describe, expect, jest, test } from '@jest/globals';
 import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { createPodmanStore, engineCli, importImage, requireEngine, startDockerd } from '../../../test-support/engines.js';
 
 const isAlive = (pid: number): boolean => {
@@ -27,6 +28,12 @@ const podman = await requireEngine('podman', createPodmanStore);
     expect(version.trim()).toMatch(/^\d+\.\d+/);
     const info = await engineCli(docker!, ['info', '--format', '{{.DockerRootDir}} {{.Driver}}']);
     expect(info.trim()).toBe(`${docker!.dir}/data vfs`);
+  });
+
+  test("its containerd's temp directory is its own, so a stack dump never lands in the shared /tmp", async () => {
+    const containerd = Number((await readFile(`${docker!.dir}/exec/containerd/containerd.pid`, 'utf8')).trim());
+    const environ = (await readFile(`/proc/${containerd}/environ`, 'utf8')).split('\0');
+    expect(environ).toContain(`TMPDIR=${docker!.dir}/tmp`);
   });
 
   test('importImage gives every name to one new image, and a new id per call', async () => {
