@@ -111,16 +111,16 @@ export const createEngineRunner = (options: EngineOptions): EngineRunner => {
     run: async (args, runOptions = {}) => {
       if (checked._tag === 'Left') return left(refusedEngineOptions(checked.left));
       const timeoutMs = runOptions.timeoutMs ?? options.timeoutMs ?? defaultTimeoutMs;
-      const extraEnv = runOptions.extraEnv ?? {};
+      const extraEnv = runOptions.extraEnv;
       const started = performance.now();
       const outcome = await exec({
         command,
         args: [...globalArgs, ...args],
-        env: runOptions.extraEnv === undefined ? env : { ...env, ...extraEnv },
+        env: extraEnv === undefined ? env : { ...env, ...extraEnv },
         timeoutMs,
         ...(runOptions.signal === undefined ? {} : { cancelSignal: runOptions.signal }),
       });
-      options.onExec?.({ engine, command, globalArgs, args, extraEnv, outcome, durationMs: performance.now() - started });
+      options.onExec?.({ engine, command, globalArgs, args, extraEnv: extraEnv ?? {}, outcome, durationMs: performance.now() - started });
       const error = toStoreError(outcome, { engine, command, args, timeoutMs });
       if (error !== undefined) return left(error);
       // toStoreError returns undefined only for a zero exit, so the outcome is `Exited` here.

@@ -77,6 +77,29 @@ async function lockAndPlan(
   return right({ ...(lock === undefined ? {} : { lock }), plan: planAliases({ snapshot: fresh.right, images, policy }), current: fresh.right });
 }
 
+/**
+ * Applies `plan` to `store`, telling `Applying` and each `ActionDone`; `done`: every action applied and the store
+ * verified. `current`: the snapshot the plan was made from, when it was read under the lock just taken.
+ */
+async function applyTelling(
+  store: ImageStore,
+  plan: Plan,
+  options: Pick<ProjectOptions, 'signal' | 'onProgress'>,
+  settings: Settings,
+  current?: Snapshot,
+): Promise<Either<ProjectError, { readonly report: ApplyReport; readonly done: boolean }>> {
+  const onProgress = options.onProgress;
+  onProgress?.({ _tag: 'Applying', plan });
+  const report = await store.apply(plan, {
+    concurrency: settings.concurrency,
+    ...(current === undefined ? {} : { current }),
+    ...(options.signal === undefined ? {} : { signal: options.signal }),
+    ...(onProgress === undefined ? {} : { onProgress: (event) => onProgress({ _tag: 'ActionDone', result: event.result }) }),
+  });
+  if (isLeft(report)) return left({ _tag: 'Store', error: report.left });
+  return right({ report: report.right, done: report.right.verified && report.right.results.every((result) => result._tag === 'Applied') });
+}
+
 async function planAndApply(options: FixOptions, scope: FamilyScope): Promise<Either<ProjectError, ProjectFix>> {
   const prepared = await prepareProject({ ...options, scope });
   if (isLeft(prepared)) return prepared;
@@ -92,17 +115,9 @@ async function planAndApply(options: FixOptions, scope: FamilyScope): Promise<Ei
   try {
     // Nothing to tag: the snapshot just read is the answer, so a converged host costs one engine read.
     if (plan.actions.length === 0) return right({ ...prepared.right, plan, report: nothingToDo(current), ok: clean(plan) });
-    options.onProgress?.({ _tag: 'Applying', plan });
-    const onProgress = options.onProgress;
-    const report = await store.apply(plan, {
-      concurrency: settings.concurrency,
-      current,
-      ...(options.signal === undefined ? {} : { signal: options.signal }),
-      ...(onProgress === undefined ? {} : { onProgress: (event) => onProgress({ _tag: 'ActionDone', result: event.result }) }),
-    });
-    if (isLeft(report)) return left({ _tag: 'Store', error: report.left });
-    const applied = report.right.results.every((result) => result._tag === 'Applied');
-    return right({ ...prepared.right, plan, report: report.right, ok: applied && report.right.verified && clean(plan) });
+    const applied = await applyTelling(store, plan, options, settings, current);
+    if (isLeft(applied)) return applied;
+    return right({ ...prepared.right, plan, report: applied.right.report, ok: applied.right.done && clean(plan) });
   } finally {
     await lock?.release();
   }
@@ -185,16 +200,10 @@ export async function applySavedPlan(options: SavedPlanOptions): Promise<Either<
   const locked = await takeApplyLock(options, settings);
   if (isLeft(locked)) return locked;
   try {
-    onProgress?.({ _tag: 'Applying', plan });
     // No `current`: the plan was made earlier, so the store reads itself and judges the plan against that read.
-    const report = await store.apply(plan, {
-      concurrency: settings.concurrency,
-      ...(options.signal === undefined ? {} : { signal: options.signal }),
-      ...(onProgress === undefined ? {} : { onProgress: (event) => onProgress({ _tag: 'ActionDone', result: event.result }) }),
-    });
-    if (isLeft(report)) return left({ _tag: 'Store', error: report.left });
-    const applied = report.right.results.every((result) => result._tag === 'Applied');
-    return right({ settings, store, plan, report: report.right, ok: applied && report.right.verified && clean });
+    const applied = await applyTelling(store, plan, options, settings);
+    if (isLeft(applied)) return applied;
+    return right({ settings, store, plan, report: applied.right.report, ok: applied.right.done && clean });
   } finally {
     await locked.right.lock?.release();
   }
